@@ -1,0 +1,109 @@
+// Error classes for everything cutover reports to users. Each keeps its `cause` and carries a
+// `fix`: the sentence that tells the user what to do. `formatError` turns any of them (or a raw
+// pg/Node error) into the one redacted paragraph that reaches logs, summaries and comments.
+import { redact } from './redact.js';
+
+export interface ErrorOptions {
+  cause?: unknown;
+  /** What the user should do about it, as one sentence. */
+  fix?: string;
+}
+
+export class CutoverError extends Error {
+  readonly fix?: string;
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.fix = options.fix;
+    this.name = new.target.name;
+  }
+}
+
+/** A bad input value (action input, CLI flag or environment variable). */
+export class ConfigError extends CutoverError {}
+
+/** The database could not be reached or refused us. */
+export class ConnectionError extends CutoverError {}
+
+/** A SQLite file that is missing, a directory, or not a database. */
+export class SqliteFileError extends CutoverError {}
+
+/** Problems with the set of migration files or the history table, found before running anything. */
+export class MigrationPlanError extends CutoverError {}
+
+/** A migration that failed while running (and was rolled back). */
+export class MigrationError extends CutoverError {
+  readonly migration: string;
+  readonly file?: string;
+  readonly line?: number;
+  constructor(message: string, details: { migration: string; file?: string; line?: number } & ErrorOptions) {
+    super(message, details);
+    this.migration = details.migration;
+    this.file = details.file;
+    this.line = details.line;
+  }
+}
+
+/** The migration lock could not be taken in time. */
+export class LockTimeoutError extends CutoverError {}
+
+/** Copying data failed (preflight, conversion or load). */
+export class CopyError extends CutoverError {}
+
+/** Verification found differences between source and target. */
+export class VerifyError extends CutoverError {}
+
+/** A throwaway database for dry runs could not be provisioned. */
+export class ProvisionError extends CutoverError {}
+
+/** Fields that node-postgres' DatabaseError carries (we read them structurally). */
+export interface PgErrorFields {
+  code?: string;
+  detail?: string;
+  hint?: string;
+  position?: string;
+  where?: string;
+  schema?: string;
+  table?: string;
+  column?: string;
+  constraint?: string;
+}
+
+export function isPgError(error: unknown): error is Error & PgErrorFields {
+  return error instanceof Error && typeof (error as PgErrorFields).code === 'string' && /^[0-9A-Z]{5}$/.test((error as PgErrorFields).code!);
+}
+
+/** "relation "x" does not exist (SQLSTATE 42P01; detail: …; hint: …)" */
+export function describePgError(error: Error & PgErrorFields): string {
+  const parts = [`SQLSTATE ${error.code}`];
+  if (error.detail) parts.push(`detail: ${error.detail}`);
+  if (error.hint) parts.push(`hint: ${error.hint}`);
+  if (error.where) parts.push(`where: ${error.where.split('\n')[0]}`);
+  return `${error.message} (${parts.join('; ')})`;
+}
+
+/** Message of an arbitrary thrown value, with pg's code/detail/hint when present. */
+export function describeCause(error: unknown): string {
+  if (isPgError(error)) return describePgError(error);
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+  }
+  return String(error);
+}
+
+/** The one paragraph users read: message, the underlying cause when it adds something, the fix. */
+export function formatError(error: unknown): string {
+  let text: string;
+  if (error instanceof CutoverError) {
+    text = error.message;
+    const cause = error.cause;
+    if (cause !== undefined && !(cause instanceof CutoverError)) {
+      const described = describeCause(cause);
+      if (described && !text.includes(described)) text += ` Cause: ${described}.`;
+    }
+    if (error.fix) text += ` Fix: ${error.fix}`;
+  } else {
+    text = describeCause(error);
+  }
+  return redact(text.replace(/\s*\n\s*/g, ' ').trim());
+}

@@ -1,0 +1,62 @@
+// What a run produced: the single structure the report renderer, the outputs and the exit code are
+// derived from. Engine modules fill it; nothing here is formatted for display yet.
+import type { Mode } from './settings.js';
+
+export type MigrationStatus = 'applied' | 'pending' | 'already-applied' | 'failed' | 'rolled-back' | 'baselined' | 'changed' | 'missing-file';
+
+export interface MigrationEntry {
+  name: string;
+  status: MigrationStatus;
+  /** True when the file is not on the PR's base branch (dry runs). */
+  isNew?: boolean;
+  /** sha256 of the migration's file(s), hex. */
+  checksum?: string;
+  durationMs?: number;
+  appliedAt?: string;
+  appliedBy?: string;
+  error?: { message: string; file?: string; line?: number };
+}
+
+export interface TableEntry {
+  /** Display name, e.g. `public."Order Details"`. */
+  table: string;
+  sourceRows?: number;
+  targetRows?: number;
+  /** null = checksums not computed. */
+  checksumMatch?: boolean | null;
+  sourceChecksum?: string;
+  targetChecksum?: string;
+  /** Rows written to the rejects file (on-error: skip). */
+  rejectedRows?: number;
+  /** First keys that differ, when verification narrowed a mismatch down. */
+  differingKeys?: string[];
+  copiedRows?: number;
+  durationMs?: number;
+}
+
+export interface RunResult {
+  mode: Mode;
+  ok: boolean;
+  /** Redacted display strings. */
+  target?: string;
+  source?: string;
+  /** Dry runs: the throwaway database (never the real target). */
+  throwaway?: { provider: string; serverVersion?: string };
+  migrations: MigrationEntry[];
+  tables: TableEntry[];
+  /** null when verification did not run. */
+  verified: boolean | null;
+  warnings: string[];
+  notes: string[];
+  /** One-paragraph, redacted error when the run failed. */
+  error?: string;
+  /** Lines that explain how to undo this run (cutover). */
+  rollback?: string[];
+  /** The CLI command that reproduces this run locally, URLs redacted. */
+  reproduce?: string;
+  durationMs: number;
+}
+
+export function emptyResult(mode: Mode): RunResult {
+  return { mode, ok: true, migrations: [], tables: [], verified: null, warnings: [], notes: [], durationMs: 0 };
+}
