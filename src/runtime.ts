@@ -20,6 +20,8 @@ export interface Runtime {
   setOutput(name: string, value: string): void;
   /** Append Markdown to the job's step summary (no-op where there is none). */
   appendSummary(markdown: string): Promise<void>;
+  /** Hand a value to the Action's `post` step (cleanup of throwaway databases); no-op elsewhere. */
+  saveState(name: string, value: string): void;
 }
 
 function cleanAnnotation(annotation?: Annotation): Annotation | undefined {
@@ -38,6 +40,7 @@ export function redacting(inner: Runtime): Runtime {
     group: (title, fn) => inner.group(redact(title), fn),
     setOutput: (name, value) => inner.setOutput(name, redact(value)),
     appendSummary: (markdown) => inner.appendSummary(redact(markdown)),
+    saveState: (name, value) => inner.saveState(name, value),
   };
 }
 
@@ -66,6 +69,7 @@ export function consoleRuntime(options: { verbose?: boolean; printOutputs?: bool
       if (options.printOutputs) process.stdout.write(`${name}=${value}\n`);
     },
     appendSummary: async () => undefined,
+    saveState: () => undefined,
   };
 }
 
@@ -74,6 +78,7 @@ export interface RecordedRuntime extends Runtime {
   outputs: Record<string, string>;
   summary: string[];
   groups: string[];
+  state: Record<string, string>;
 }
 
 /** In-memory runtime for tests. */
@@ -83,6 +88,7 @@ export function recordingRuntime(): RecordedRuntime {
     outputs: {},
     summary: [],
     groups: [],
+    state: {},
     info: (message) => runtime.logs.push({ level: 'info', message }),
     debug: (message) => runtime.logs.push({ level: 'debug', message }),
     notice: (message, annotation) => runtime.logs.push({ level: 'notice', message, annotation }),
@@ -97,6 +103,9 @@ export function recordingRuntime(): RecordedRuntime {
     },
     appendSummary: async (markdown) => {
       runtime.summary.push(markdown);
+    },
+    saveState: (name, value) => {
+      runtime.state[name] = value;
     },
   };
   return runtime;

@@ -1,0 +1,79 @@
+// dry-run: prove a PR's migrations (and optionally the real data) on a throwaway Postgres. The real
+// target is never written: it is at most read (its server version, and its schema with
+// schema-from: target). The throwaway database is always torn down, and the Action's post step
+// removes it too if this process is killed (state saved under 'throwaway').
+import type { PostgresLocation } from '../db/database-url.js';
+import { provisionThrowawayPostgres } from '../db/throwaway/provision-throwaway.js';
+import { ProvisionError } from '../errors.js';
+import { applyCopyStep, copyOptions } from '../engine/data-modes.js';
+import { applyMigrationStep, migrationOptions } from '../engine/migration-mode.js';
+import { absorbPartialOutcome } from '../engine/partial-outcome.js';
+import { pullRequestFromEvent } from '../report/pull-request-comment.js';
+import type { RunResult } from '../run-result.js';
+import type { Runtime } from '../runtime.js';
+import { inputLabel, type Settings } from '../settings.js';
+import { copyTargetSchema } from './copy-target-schema.js';
+import { migrationsNewSince } from './new-migrations.js';
+import { serverMajorVersion } from './server-version.js';
+
+interface ThrowawayDatabase {
+  location: PostgresLocation;
+  provider: string;
+  serverVersion?: string;
+  teardown(): Promise<void>;
+}
+
+async function targetMajor(settings: Settings, runtime: Runtime): Promise<number | undefined> {
+  if (settings.target?.kind !== 'postgres') return undefined;
+  try {
+    return await serverMajorVersion(settings.target, inputLabel(settings.origin, 'target-url'), Math.min(settings.connectTimeoutMs, 5000));
+  } catch (error) {
+    runtime.info(`The target could not be asked for its server version (${(error as Error).message}); using postgres-version ${settings.dryRun.postgresVersion}.`);
+    return undefined;
+  }
+}
+
+async function provision(settings: Settings, runtime: Runtime, major: number | undefined): Promise<ThrowawayDatabase> {
+  const choice = settings.dryRun.database;
+  if (choice.kind === 'url') return { location: choice.location, provider: 'url', teardown: async () => undefined };
+  const handle = await provisionThrowawayPostgres({ kind: choice.kind, postgresVersion: major ? String(major) : settings.dryRun.postgresVersion, runtime });
+  runtime.saveState('throwaway', handle.stateFile);
+  return handle;
+}
+
+async function newMigrations(settings: Settings, runtime: Runtime, env: NodeJS.ProcessEnv): Promise<Set<string> | undefined> {
+  const baseRef = settings.dryRun.baseRef ?? (env.GITHUB_EVENT_PATH ? pullRequestFromEvent(env.GITHUB_EVENT_PATH)?.baseSha : undefined);
+  if (!baseRef) return undefined;
+  return migrationsNewSince(baseRef, settings.migrationsDir, settings.workingDirectory, runtime);
+}
+
+export async function runDryRun(settings: Settings, runtime: Runtime, result: RunResult, env: NodeJS.ProcessEnv): Promise<void> {
+  const major = await targetMajor(settings, runtime);
+  const throwaway = await runtime.group('Provision a throwaway Postgres', () => provision(settings, runtime, major));
+  result.throwaway = { provider: throwaway.provider, ...(throwaway.serverVersion ? { serverVersion: throwaway.serverVersion } : {}) };
+  result.notes.push('Dry run: every write went to a throwaway database; the real target was not written.');
+  try {
+    if (settings.dryRun.schemaFrom === 'target') {
+      if (settings.target?.kind !== 'postgres') {
+        throw new ProvisionError('schema-from: target needs a PostgreSQL target-url to read the schema from.', { fix: 'pass target-url, or use schema-from: migrations.' });
+      }
+      await runtime.group("Copy the target's schema (read-only)", () => copyTargetSchema(settings.target as PostgresLocation, throwaway.location, major ?? 0, 'public.cutover_migrations'));
+    }
+    const fresh = await newMigrations(settings, runtime, env);
+    try {
+      await runtime.group('Apply migrations', () => applyMigrationStep(migrationOptions(settings, runtime, 'migrate', throwaway.location, 'the throwaway database'), result));
+    } catch (error) {
+      absorbPartialOutcome(result, error);
+      throw error;
+    } finally {
+      if (fresh) for (const entry of result.migrations) entry.isNew = fresh.has(entry.name);
+    }
+    if (settings.source) {
+      await runtime.group('Copy the source data through the migrations', () =>
+        applyCopyStep(copyOptions(settings, runtime, throwaway.location, { ifTargetNotEmpty: 'fail', createTables: settings.copy.createTables }), result),
+      );
+    }
+  } finally {
+    await throwaway.teardown().catch((error) => runtime.warning(`Removing the throwaway database failed: ${(error as Error).message}`));
+  }
+}

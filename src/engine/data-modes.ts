@@ -1,0 +1,103 @@
+// copy / verify / cutover. The source is only ever read; the copy is all-or-nothing (see
+// src/copy/copy-data.ts), so a failure leaves the target's data as it was.
+import fs from 'node:fs';
+import { displayLocation, type PostgresLocation } from '../db/database-url.js';
+import { copyData, type CopyOptions } from '../copy/copy-data.js';
+import { VerifyError } from '../errors.js';
+import type { RunResult, TableEntry } from '../run-result.js';
+import type { Runtime } from '../runtime.js';
+import { inputLabel, type Settings } from '../settings.js';
+import { verifyData } from '../verify/verify-data.js';
+import { applyMigrationStep, migrationOptions } from './migration-mode.js';
+
+export function copyOptions(settings: Settings, runtime: Runtime, target: PostgresLocation, overrides: Partial<CopyOptions['copy']> = {}): CopyOptions {
+  return {
+    source: settings.source!,
+    target,
+    copy: { ...settings.copy, ...overrides },
+    connectAttempts: settings.connectAttempts,
+    connectTimeoutMs: settings.connectTimeoutMs,
+    runtime,
+    sourceInput: inputLabel(settings.origin, 'source-url'),
+    targetInput: inputLabel(settings.origin, 'target-url'),
+  };
+}
+
+function mismatchError(tables: TableEntry[]): VerifyError {
+  const differing = tables.filter((t) => t.sourceRows !== t.targetRows || t.checksumMatch === false);
+  const list = differing
+    .slice(0, 10)
+    .map((t) => `${t.table} (source ${t.sourceRows ?? '?'} rows, target ${t.targetRows ?? '?'} rows${t.checksumMatch === false ? ', checksums differ' : ''}${t.differingKeys?.length ? `, first differing keys ${t.differingKeys.slice(0, 3).join(', ')}` : ''})`)
+    .join('; ');
+  return new VerifyError(`Verification failed: ${differing.length} table${differing.length === 1 ? '' : 's'} differ between source and target: ${list}${differing.length > 10 ? '; …' : ''}.`, {
+    fix: 'see the tables section of the report; rerun with if-target-not-empty: truncate to copy again, or inspect the differing keys.',
+  });
+}
+
+/** Copies (and verifies) into `target`; returns whether verification passed. */
+export async function applyCopyStep(options: CopyOptions, result: RunResult): Promise<void> {
+  const outcome = await copyData(options);
+  result.tables = outcome.tables;
+  result.warnings.push(...outcome.warnings);
+  result.verified = outcome.verified;
+  if (outcome.rejectedRows > 0) {
+    result.warnings.push(`${outcome.rejectedRows} row${outcome.rejectedRows === 1 ? ' was' : 's were'} rejected (on-error: skip) and written to ${outcome.rejectsFile ?? options.copy.rejectsFile}.`);
+  }
+  if (outcome.verified === false) throw mismatchError(outcome.tables);
+}
+
+export async function runCopyMode(settings: Settings, runtime: Runtime, result: RunResult): Promise<void> {
+  await applyCopyStep(copyOptions(settings, runtime, settings.target as PostgresLocation), result);
+}
+
+export async function runVerifyMode(settings: Settings, runtime: Runtime, result: RunResult): Promise<void> {
+  const outcome = await verifyData({
+    source: settings.source!,
+    target: settings.target!,
+    include: settings.copy.include,
+    exclude: settings.copy.exclude,
+    checksums: settings.copy.checksums,
+    jobs: settings.copy.jobs,
+    connectAttempts: settings.connectAttempts,
+    connectTimeoutMs: settings.connectTimeoutMs,
+    runtime,
+    sourceInput: inputLabel(settings.origin, 'source-url'),
+    targetInput: inputLabel(settings.origin, 'target-url'),
+  });
+  result.tables = outcome.tables;
+  result.verified = outcome.verified;
+  result.warnings.push(...outcome.warnings);
+  if (!outcome.verified) throw mismatchError(outcome.tables);
+}
+
+/** migrate → copy → verify (checksums always on), then say how to go back. */
+export async function runCutoverMode(settings: Settings, runtime: Runtime, result: RunResult): Promise<void> {
+  const target = settings.target as PostgresLocation;
+  const targetText = displayLocation(target);
+  const sourceText = displayLocation(settings.source!);
+  let appliedByThisRun: string[] = [];
+  result.rollback = [
+    `The source (${sourceText}) was only read: until the application is switched over it remains the system of record.`,
+    `After switching, roll back by pointing the application's database URL back at the source; writes made to the target since the switch are not copied back.`,
+  ];
+  try {
+    const migrationsPresent = fs.existsSync(settings.migrationsDir);
+    if (migrationsPresent || !settings.copy.createTables) {
+      const outcome = await runtime.group('Migrate the target', () => applyMigrationStep(migrationOptions(settings, runtime, 'migrate', target), result));
+      appliedByThisRun = outcome.applied;
+    } else {
+      result.notes.push(`No migrations directory (${settings.migrationsDir}): target tables are created from the source schema (create-tables).`);
+    }
+    await runtime.group('Copy and verify', () => applyCopyStep(copyOptions(settings, runtime, target, { checksums: true }), result));
+    result.notes.push('Every table matched: row counts and checksums.');
+  } finally {
+    if (appliedByThisRun.length > 0) {
+      result.rollback.push(
+        `Undo this run's ${appliedByThisRun.length} migration${appliedByThisRun.length === 1 ? '' : 's'} on the target: \`npx cutover rollback --target-url '${targetText}' --steps ${appliedByThisRun.length}\`.`,
+      );
+    }
+    result.rollback.push(
+      `The copy is all-or-nothing: a failed run leaves the target's tables as they were. To copy again over a finished run, rerun with if-target-not-empty: truncate.`,
+    );
+  }
+}

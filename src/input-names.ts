@@ -1,0 +1,32 @@
+// The Action's inputs, shared by src/inputs.ts and the CLI's flags.
+
+/** Every input in action.yml (a unit test keeps this list and action.yml in step). */
+export const INPUT_NAMES = [
+  'mode',
+  'target-url',
+  'source-url',
+  'migrations-dir',
+  'to',
+  'steps',
+  'allow-changed-migrations',
+  'lock-timeout',
+  'connect-attempts',
+  'connect-timeout',
+  'include',
+  'exclude',
+  'create-tables',
+  'on-error',
+  'rejects-file',
+  'if-target-not-empty',
+  'jobs',
+  'checksums',
+  'sample-rows',
+  'dry-run-database',
+  'postgres-version',
+  'schema-from',
+  'base-ref',
+  'comment',
+  'comment-id',
+  'github-token',
+  'report-path',
+] as const;

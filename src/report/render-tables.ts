@@ -1,0 +1,54 @@
+// The tables section of the report: row counts on both sides and whether the checksums agree.
+import type { RunResult, TableEntry } from '../run-result.js';
+import { cell, code, count, plural, table, type Column } from './markdown.js';
+
+const KEYS_SHOWN = 5;
+
+/** A table is fine when both counts are known and equal and no checksum disagrees. */
+export function tableMatches(entry: TableEntry): boolean | undefined {
+  if (entry.checksumMatch === false) return false;
+  if (entry.sourceRows === undefined || entry.targetRows === undefined) return entry.checksumMatch ?? undefined;
+  return entry.sourceRows === entry.targetRows;
+}
+
+function checksumCell(entry: TableEntry): string {
+  if (entry.checksumMatch === true) return '✅ match';
+  if (entry.checksumMatch === false) return '❌ differs';
+  return '— not computed';
+}
+
+function detailsCell(entry: TableEntry): string {
+  const parts: string[] = [];
+  if (entry.rejectedRows) parts.push(`${plural(entry.rejectedRows, 'row')} rejected`);
+  if (entry.differingKeys?.length) {
+    const shown = entry.differingKeys.slice(0, KEYS_SHOWN).map((key) => code(key)).join(', ');
+    const more = entry.differingKeys.length > KEYS_SHOWN ? ` and ${count(entry.differingKeys.length - KEYS_SHOWN)} more` : '';
+    parts.push(`first differing keys: ${shown}${more}`);
+  }
+  return parts.join('<br>');
+}
+
+function matchCell(entry: TableEntry): string {
+  const match = tableMatches(entry);
+  return match === undefined ? '—' : match ? '✅' : '❌';
+}
+
+export function renderTables(result: RunResult): string | undefined {
+  const { tables } = result;
+  if (tables.length === 0) return undefined;
+  const columns: Array<Column<TableEntry>> = [
+    { header: 'Table', render: (t) => code(t.table) },
+    { header: 'Source rows', align: 'right', render: (t) => count(t.sourceRows) },
+    { header: 'Target rows', align: 'right', render: (t) => count(t.targetRows) },
+    { header: 'Match', align: 'center', render: matchCell },
+    { header: 'Checksum', align: 'center', render: checksumCell },
+  ];
+  if (tables.some((t) => t.rejectedRows || t.differingKeys?.length)) {
+    columns.push({ header: 'Details', render: (t) => detailsCell(t) || cell('') });
+  }
+  const mismatched = tables.filter((t) => tableMatches(t) === false).length;
+  const summary = mismatched
+    ? `${plural(tables.length, 'table')} · **${plural(mismatched, 'table')} ${mismatched === 1 ? 'differs' : 'differ'}**`
+    : `${plural(tables.length, 'table')}${tables.every((t) => tableMatches(t) === true) ? ' · all match' : ''}`;
+  return ['### Tables', summary, table(columns, tables)].join('\n\n');
+}

@@ -1,0 +1,33 @@
+// The Runtime interface on top of @actions/core. Only main.ts and post.ts use this file; the engine
+// sees nothing but the Runtime interface.
+import * as core from '@actions/core';
+import { onSecret } from './redact.js';
+import { redacting, type Annotation, type Runtime } from './runtime.js';
+
+function properties(annotation?: Annotation): core.AnnotationProperties | undefined {
+  if (!annotation) return undefined;
+  return {
+    ...(annotation.title ? { title: annotation.title } : {}),
+    ...(annotation.file ? { file: annotation.file } : {}),
+    ...(annotation.line ? { startLine: annotation.line } : {}),
+  };
+}
+
+export function actionsRuntime(): Runtime {
+  // Mask every form of every password as soon as cutover learns it, also in raw log lines we do not format.
+  onSecret((secret) => core.setSecret(secret));
+  return redacting({
+    info: (message) => core.info(message),
+    debug: (message) => core.debug(message),
+    notice: (message, annotation) => core.notice(message, properties(annotation)),
+    warning: (message, annotation) => core.warning(message, properties(annotation)),
+    error: (message, annotation) => core.error(message, properties(annotation)),
+    group: (title, fn) => core.group(title, fn),
+    setOutput: (name, value) => core.setOutput(name, value),
+    appendSummary: async (markdown) => {
+      if (!process.env.GITHUB_STEP_SUMMARY) return;
+      await core.summary.addRaw(markdown, true).write();
+    },
+    saveState: (name, value) => core.saveState(name, value),
+  });
+}
