@@ -1,0 +1,109 @@
+// Renders a RunResult as the Markdown report users read in the step summary, in the sticky PR comment
+// and in the `report` output file. Pure: the same result and options always give the same text
+// (golden files in test/golden/ pin it down).
+import type { RunResult } from '../run-result.js';
+import type { Mode } from '../settings.js';
+import { cell, code, codeBlock, details, duration } from './markdown.js';
+import { renderMigrations } from './render-migrations.js';
+import { renderTables } from './render-tables.js';
+import { truncateMarkdown, truncationNotice } from './truncate.js';
+
+export interface RenderOptions {
+  /** Hidden HTML comment put on the first line (the sticky comment's marker). */
+  commentMarker?: string;
+  /** Link to the workflow run, whose page shows the step summary. */
+  summaryUrl?: string;
+  /** Cut the report to this many characters (e.g. 65,536 for a comment). */
+  maxLength?: number;
+}
+
+const MODE_LABELS: Record<Mode, string> = {
+  status: 'status',
+  migrate: 'migrate',
+  rollback: 'rollback',
+  baseline: 'baseline',
+  copy: 'copy',
+  verify: 'verify',
+  cutover: 'cutover',
+  'dry-run': 'dry run',
+};
+
+const TITLES: Record<Mode, string> = {
+  status: 'Migration status',
+  migrate: 'Migrate',
+  rollback: 'Rollback',
+  baseline: 'Baseline',
+  copy: 'Copy',
+  verify: 'Verify',
+  cutover: 'Cutover',
+  'dry-run': 'Dry run',
+};
+
+function headline(result: RunResult): string {
+  const title = TITLES[result.mode] ?? result.mode;
+  if (!result.ok) return `## ❌ ${title} failed`;
+  if (result.verified === false) return `## ❌ ${title}: verification found differences`;
+  if (result.mode === 'status') return `## ✅ ${title}`;
+  return `## ✅ ${title} ${result.mode === 'verify' || result.mode === 'dry-run' ? 'passed' : 'succeeded'}`;
+}
+
+function facts(result: RunResult): string {
+  const parts = [`**Mode:** ${code(result.mode)}`];
+  if (result.target) parts.push(`**Target:** ${code(result.target)}${result.throwaway ? ' (read only)' : ''}`);
+  if (result.source) parts.push(`**Source:** ${code(result.source)} (read only)`);
+  if (result.verified !== null) parts.push(`**Verified:** ${result.verified ? '✅ yes' : '❌ no'}`);
+  parts.push(`**Duration:** ${duration(result.durationMs)}`);
+  return parts.join(' · ');
+}
+
+function throwawayNote(result: RunResult): string | undefined {
+  if (!result.throwaway) return undefined;
+  const { provider, serverVersion } = result.throwaway;
+  const server = `PostgreSQL${serverVersion ? ` ${cell(serverVersion)}` : ''} (${cell(provider)})`;
+  return `> 🧪 **Dry run** on a throwaway ${server}: the real target was not written.`;
+}
+
+function bulletList(items: string[]): string {
+  return items.map((item) => `- ${cell(item)}`).join('\n');
+}
+
+function renderWarnings(result: RunResult): string | undefined {
+  if (result.warnings.length === 0) return undefined;
+  return `### ⚠️ Warnings\n\n${bulletList(result.warnings)}`;
+}
+
+function renderRollback(result: RunResult): string | undefined {
+  if (!result.rollback?.length) return undefined;
+  return `### ↩️ Rollback\n\n${bulletList(result.rollback)}`;
+}
+
+function renderReproduce(result: RunResult): string | undefined {
+  if (!result.reproduce) return undefined;
+  const hint = result.reproduce.includes('***') ? '\n\nReplace `***` with the password (or set the URL from an environment variable).' : '';
+  return details('Reproduce locally', `${codeBlock(result.reproduce, 'sh')}${hint}`);
+}
+
+function footer(result: RunResult, summaryUrl?: string): string {
+  const run = summaryUrl ? ` · [workflow run](${summaryUrl})` : '';
+  return `<sub>cutover ${MODE_LABELS[result.mode] ?? result.mode} · ${duration(result.durationMs)}${run}</sub>`;
+}
+
+export function renderReport(result: RunResult, options: RenderOptions = {}): string {
+  const sections: Array<string | undefined> = [
+    headline(result),
+    facts(result),
+    throwawayNote(result),
+    result.error ? `> **Error:** ${cell(result.error)}` : undefined,
+    result.notes.length ? bulletList(result.notes) : undefined,
+    renderMigrations(result),
+    renderTables(result),
+    renderWarnings(result),
+    renderRollback(result),
+    renderReproduce(result),
+    footer(result, options.summaryUrl),
+  ];
+  const body = sections.filter((section): section is string => Boolean(section)).join('\n\n');
+  const markdown = `${options.commentMarker ? `${options.commentMarker}\n` : ''}${body}\n`;
+  if (options.maxLength === undefined) return markdown;
+  return truncateMarkdown(markdown, options.maxLength, truncationNotice({ limit: options.maxLength, summaryUrl: options.summaryUrl }));
+}
