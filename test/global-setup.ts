@@ -14,7 +14,7 @@ export default async function globalSetup(): Promise<void> {
   const server = new EmbeddedPostgres({
     databaseDir: path.join(dir, 'data'),
     user: 'postgres',
-    password: 'postgres',
+    password: 'Ci-Pw-7f3k9',
     port,
     persistent: false,
     createPostgresUser: process.getuid?.() === 0,
@@ -23,6 +23,6 @@ export default async function globalSetup(): Promise<void> {
   });
   await server.initialise();
   await server.start();
-  process.env.CUTOVER_TEST_PG_URL = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`;
+  process.env.CUTOVER_TEST_PG_URL = `postgresql://postgres:Ci-Pw-7f3k9@127.0.0.1:${port}/postgres`;
   (globalThis as { __cutoverEmbeddedPg?: unknown }).__cutoverEmbeddedPg = server;
 }
