@@ -1,0 +1,99 @@
+// The bundled action (dist/index.js) run as a GitHub runner runs it, on Node 24, against a real
+// PostgreSQL: status, migrate, rollback, outputs, step summary, annotations and bad input.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { runDistAction, runDistCli } from '../helpers/run-dist.js';
+import { makeTempDir, writeFiles } from '../helpers/temp-dir.js';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase('e2e_dist');
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+const migrationNames = () =>
+  [...new Set(fs.readdirSync('migrations').filter((f) => /\.(up\.sql|m?js)$/.test(f)).map((f) => f.replace(/\.(up\.sql|m?js)$/, '')))].sort();
+
+test('status → migrate → status → rollback on Node 24', async () => {
+  const all = migrationNames();
+  expect(all.length).toBeGreaterThan(0);
+
+  const status = await runDistAction({ mode: 'status', 'target-url': db.url, comment: 'false' });
+  expect(status.stderr).toBe('');
+  expect(status.code).toBe(0);
+  expect(JSON.parse(status.outputs.pending)).toEqual(all);
+  expect(status.outputs.report).toMatch(/cutover-report\.md$/);
+
+  const migrate = await runDistAction({ mode: 'migrate', 'target-url': db.url, comment: 'false' });
+  expect(migrate.code).toBe(0);
+  expect(JSON.parse(migrate.outputs.applied)).toEqual(all);
+  expect(JSON.parse(migrate.outputs.pending)).toEqual([]);
+  expect(migrate.summary).toContain(all[0]);
+  const history = await db.query<{ name: string; checksum: string }>('SELECT name, checksum FROM cutover_migrations ORDER BY name');
+  expect(history.rows.map((r) => r.name)).toEqual(all);
+  expect(history.rows.every((r) => /^[0-9a-f]{64}$/.test(r.checksum))).toBe(true);
+
+  const rollback = await runDistAction({ mode: 'rollback', 'target-url': db.url, comment: 'false' });
+  expect(rollback.code).toBe(0);
+  expect(JSON.parse(rollback.outputs.applied)).toEqual([all[all.length - 1]]);
+  expect(JSON.parse(rollback.outputs.pending)).toEqual([all[all.length - 1]]);
+  const after = await db.query('SELECT name FROM cutover_migrations');
+  expect(after.rowCount).toBe(all.length - 1);
+});
+
+test('an unknown mode fails the step with the expected values, before touching anything', async () => {
+  const run = await runDistAction({ mode: 'migrat', 'target-url': db.url });
+  expect(run.code).toBe(1);
+  expect(run.stdout).toContain("::error::Invalid input 'mode': 'migrat'. Fix: expected one of: status, migrate, rollback, baseline, copy, verify, cutover, dry-run.");
+});
+
+test('a failing migration is annotated with its file and line, and rolled back', async () => {
+  const dir = makeTempDir('cutover-e2e-migrations-');
+  writeFiles(dir, {
+    '001_ok.up.sql': 'CREATE TABLE e2e_ok (id int);\n',
+    '002_broken.up.sql': '-- a comment\nCREATE TABLE e2e_broken (id int);\nSELECT * FROM e2e_missing_table;\n',
+  });
+  const run = await runDistAction({ mode: 'migrate', 'target-url': db.url, 'migrations-dir': dir, comment: 'false' });
+  expect(run.code).toBe(1);
+  expect(run.stdout).toMatch(new RegExp(`::error (title=[^,]*,)?file=${path.join(dir, '002_broken.up.sql').replace(/[./]/g, '\\$&')},line=3`));
+  expect(run.summary).toContain('002_broken');
+  const broken = await db.query(`SELECT to_regclass('e2e_broken') AS t`);
+  expect(broken.rows[0].t).toBeNull();
+});
+
+test('the CLI from dist: report on stdout, usage errors exit 2', async () => {
+  const ok = await runDistCli(['status', '--target', db.url]);
+  expect(ok.code).toBe(0);
+  expect(ok.stdout).toContain('status');
+  const usage = await runDistCli(['migrate', '--targt', db.url]);
+  expect(usage.code).toBe(2);
+  expect(usage.stderr).toContain('Unknown option --targt. Did you mean --target');
+});
+
+test('four concurrent migrate processes apply each migration exactly once', async () => {
+  const fresh = await createTestDatabase('e2e_concurrent');
+  try {
+    const dir = makeTempDir('cutover-e2e-concurrent-');
+    writeFiles(dir, {
+      '001_counter.up.sql': 'CREATE TABLE applied_log (migration text);\nINSERT INTO applied_log VALUES (\'001\');\nSELECT pg_sleep(0.3);\n',
+      '002_second.up.sql': "INSERT INTO applied_log VALUES ('002');\nSELECT pg_sleep(0.3);\n",
+      '003_third.up.sql': "INSERT INTO applied_log VALUES ('003');\n",
+    });
+    const runs = await Promise.all([1, 2, 3, 4].map(() => runDistCli(['migrate', '--target', fresh.url, '--migrations-dir', dir, '--json'])));
+    for (const run of runs) expect([run.code, run.stderr]).toEqual([0, expect.any(String)]);
+    const applied = runs.map((run) => (JSON.parse(run.stdout) as { migrations: Array<{ name: string; status: string }> }).migrations.filter((m) => m.status === 'applied').length);
+    expect(applied.reduce((a, b) => a + b, 0)).toBe(3);
+    const log = await fresh.query<{ migration: string; n: string }>('SELECT migration, count(*) AS n FROM applied_log GROUP BY migration ORDER BY migration');
+    expect(log.rows).toEqual([
+      { migration: '001', n: '1' },
+      { migration: '002', n: '1' },
+      { migration: '003', n: '1' },
+    ]);
+    expect((await fresh.query('SELECT count(*)::int AS n FROM cutover_migrations')).rows[0].n).toBe(3);
+  } finally {
+    await fresh.drop();
+  }
+});
