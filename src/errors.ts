@@ -2,6 +2,7 @@
 // `fix`: the sentence that tells the user what to do. `formatError` turns any of them (or a raw
 // pg/Node error) into the one redacted paragraph that reaches logs, summaries and comments.
 import { redact } from './redact.js';
+import type { MigrationOutcome } from './migrate/run-migrations.js';
 
 export interface ErrorOptions {
   cause?: unknown;
@@ -35,11 +36,14 @@ export class MigrationError extends CutoverError {
   readonly migration: string;
   readonly file?: string;
   readonly line?: number;
-  constructor(message: string, details: { migration: string; file?: string; line?: number } & ErrorOptions) {
+  /** What the run had done when this migration failed (set by runMigrations). */
+  outcome?: MigrationOutcome;
+  constructor(message: string, details: { migration: string; file?: string; line?: number; outcome?: MigrationOutcome } & ErrorOptions) {
     super(message, details);
     this.migration = details.migration;
     this.file = details.file;
     this.line = details.line;
+    this.outcome = details.outcome;
   }
 }
 

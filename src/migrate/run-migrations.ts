@@ -1,0 +1,255 @@
+// The migration runner: status / migrate / rollback / baseline on PostgreSQL and SQLite, on top of
+// Umzug (ordering, up/down bookkeeping) with what Umzug lacks: a run-wide lock, one transaction per
+// migration including its history row, and checksums of applied files.
+//
+// Order of a run: read and validate the files (nothing connected yet) → connect → take the lock
+// (PostgreSQL) → read the history → refuse drifted files → decide what to run → run → re-read the
+// history to report. Nothing changes before the last two steps.
+import { Umzug, MigrationError as UmzugMigrationError } from 'umzug';
+import type pg from 'pg';
+import type { DatabaseLocation, PostgresLocation, SqliteLocation } from '../db/database-url.js';
+import { connectPostgres } from '../db/postgres-connect.js';
+import { openSqlite } from '../db/sqlite-open.js';
+import { isTransactionPooler, sessionPoolerOf, supabaseKind } from '../db/supabase.js';
+import { formatError, MigrationError, MigrationPlanError } from '../errors.js';
+import type { MigrationEntry, MigrationStatus } from '../run-result.js';
+import type { Runtime } from '../runtime.js';
+import { historyTable, type HistoryTable } from './history-table.js';
+import { postgresDatabase, sqliteDatabase, type MigrationDatabase } from './migration-database.js';
+import { readMigrationFiles, type MigrationFile } from './migration-files.js';
+import { acquireMigrationLock, releaseMigrationLock } from './migration-lock.js';
+import { buildEntries, describeDrift, driftError, findDrift, outOfOrder, resolveTo, selectPending, selectRollback } from './migration-plan.js';
+import { loadJsMigration, runMigrationStep, type MigrationRunContext } from './sql-migration.js';
+
+export interface MigrationOptions {
+  mode: 'status' | 'migrate' | 'rollback' | 'baseline';
+  target: DatabaseLocation;
+  /** Absolute. */
+  migrationsDir: string;
+  /** migrate/baseline: up to and including; rollback: down to, excluding. A name or just its id. */
+  to?: string;
+  /** rollback without `to`: how many applied migrations to revert. */
+  steps: number;
+  allowChangedMigrations: boolean;
+  /** 0 = fail at once when another run holds the lock. */
+  lockTimeoutMs: number;
+  connectAttempts: number;
+  connectTimeoutMs: number;
+  /** Recorded in applied_by. */
+  appliedBy: string;
+  runtime: Runtime;
+  /** Label of the target in messages, e.g. "input 'target-url'". */
+  input: string;
+}
+
+export interface MigrationOutcome {
+  /** Every migration after the run, in order. */
+  entries: MigrationEntry[];
+  /** Names applied (or rolled back / baselined) by this run. */
+  applied: string[];
+  /** Still pending after the run. */
+  pending: string[];
+  warnings: string[];
+}
+
+interface RunState {
+  options: MigrationOptions;
+  files: MigrationFile[];
+  warnings: string[];
+  warn(message: string): void;
+}
+
+export async function runMigrations(options: MigrationOptions): Promise<MigrationOutcome> {
+  const files = readMigrationFiles(options.migrationsDir, { requireMigrations: options.mode !== 'status' });
+  const warnings: string[] = [];
+  const state: RunState = {
+    options,
+    files,
+    warnings,
+    warn(message) {
+      warnings.push(message);
+      options.runtime.warning(message);
+    },
+  };
+  return options.target.kind === 'postgres' ? runOnPostgres(options.target, state) : runOnSqlite(options.target, state);
+}
+
+async function runOnPostgres(target: PostgresLocation, state: RunState): Promise<MigrationOutcome> {
+  const { options } = state;
+  let location = target;
+  if (isTransactionPooler(target)) {
+    location = sessionPoolerOf(target);
+    const what = supabaseKind(target) === 'transaction-pooler' ? `the Supabase transaction pooler (port ${target.port})` : 'a transaction-mode pooler (pgbouncer=true)';
+    state.warn(`${options.input} points at ${what}, which cannot hold the session advisory lock migrations need: migrations run through the session pooler on port ${location.port} of ${location.host} instead.`);
+  }
+  const connect = (role: string) =>
+    connectPostgres(location, {
+      input: options.input,
+      attempts: options.connectAttempts,
+      connectTimeoutMs: options.connectTimeoutMs,
+      onRetry: (message) => options.runtime.info(message),
+      ...(location.params.application_name ? {} : { applicationName: `cutover ${role}` }),
+    });
+  let client: pg.Client | undefined;
+  let lockClient: pg.Client | undefined;
+  try {
+    client = await connect(options.mode);
+    // status only reads: it neither waits for nor blocks a running migration.
+    if (options.mode !== 'status') {
+      lockClient = await connect('migration lock');
+      await acquireMigrationLock(lockClient, { timeoutMs: options.lockTimeoutMs, runtime: options.runtime, input: options.input });
+    }
+    return await execute(postgresDatabase(client), state);
+  } finally {
+    await client?.end().catch(() => undefined);
+    if (lockClient) {
+      await releaseMigrationLock(lockClient).catch(() => undefined);
+      await lockClient.end().catch(() => undefined);
+    }
+  }
+}
+
+async function runOnSqlite(target: SqliteLocation, state: RunState): Promise<MigrationOutcome> {
+  const { options } = state;
+  const db = await openSqlite(target, {
+    input: options.input,
+    readonly: options.mode === 'status',
+    create: options.mode === 'migrate' || options.mode === 'baseline',
+  });
+  try {
+    // No server-side lock on SQLite: each migration takes the file's write lock (BEGIN IMMEDIATE),
+    // waiting up to lock-timeout for another writer.
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.lockTimeoutMs))}`);
+    return await execute(sqliteDatabase(db), state);
+  } finally {
+    db.close();
+  }
+}
+
+async function execute(database: MigrationDatabase, state: RunState): Promise<MigrationOutcome> {
+  const { options, files } = state;
+  const { mode, runtime } = options;
+  const history = await historyTable(database);
+  if (mode === 'migrate' || mode === 'baseline') await history.ensure();
+  const rows = await history.read();
+
+  const drift = findDrift(files, rows);
+  if (drift.changed.length + drift.missing.length > 0) {
+    if (mode === 'status') state.warn(`Applied migrations differ from their files: ${describeDrift(drift, options.migrationsDir)}.`);
+    else if (!options.allowChangedMigrations) throw driftError(drift, options.migrationsDir);
+    else state.warn(`Continuing because allow-changed-migrations is set, although ${describeDrift(drift, options.migrationsDir)}.`);
+  }
+
+  const to = mode !== 'status' && options.to?.trim() ? resolveTo(options.to, files, rows, options.migrationsDir) : undefined;
+  const touched = new Map<string, MigrationStatus>();
+  const done: string[] = [];
+  const finish = async (failed?: MigrationError): Promise<MigrationOutcome> => {
+    const after = await history.read().catch(() => rows);
+    const applied = new Set(after.map((r) => r.name));
+    const entries = buildEntries(files, after, {
+      mode,
+      touched,
+      ...(failed ? { failed: { name: failed.migration, message: failed.message, ...(failed.file ? { file: failed.file } : {}), ...(failed.line ? { line: failed.line } : {}) } } : {}),
+    });
+    return { entries, applied: done, pending: files.filter((f) => !applied.has(f.name)).map((f) => f.name), warnings: state.warnings };
+  };
+
+  if (mode === 'status') {
+    const pending = files.filter((f) => !rows.some((r) => r.name === f.name)).length;
+    runtime.info(`${rows.length} migration${rows.length === 1 ? '' : 's'} applied, ${pending} pending (${history.qualifiedName} on ${options.input}).`);
+    return finish();
+  }
+  if (mode === 'baseline') {
+    await baseline(selectPending(files, rows, to), database, history, state, touched, done);
+    return finish();
+  }
+
+  const context: MigrationRunContext = { database, history, appliedBy: options.appliedBy, runtime, lockTimeoutMs: options.lockTimeoutMs, input: options.input };
+  const umzug = new Umzug<object>({
+    migrations: files.map((file) => ({
+      name: file.name,
+      path: file.upPath,
+      up: async () => record(file, await runMigrationStep(file, 'up', context), 'applied'),
+      down: async () => record(file, await runMigrationStep(file, 'down', context), 'rolled-back'),
+    })),
+    // Rows are written inside each migration's own transaction, so Umzug's log calls do nothing.
+    storage: { executed: async () => (await history.read()).map((r) => r.name), logMigration: async () => undefined, unlogMigration: async () => undefined },
+    logger: undefined,
+    context: {},
+  });
+  const record = (file: MigrationFile, result: { skipped: boolean; durationMs: number }, status: MigrationStatus) => {
+    if (result.skipped) {
+      runtime.info(`${file.name} was already ${status === 'applied' ? 'applied' : 'rolled back'} by a concurrent run; skipped.`);
+      return;
+    }
+    touched.set(file.name, status);
+    done.push(file.name);
+    runtime.info(`${status === 'applied' ? 'Applied' : 'Rolled back'} ${file.name} (${result.durationMs} ms).`);
+  };
+
+  try {
+    if (mode === 'migrate') {
+      const selected = selectPending(files, rows, to);
+      const early = outOfOrder(selected, rows);
+      if (early.length) state.warn(`Applying out of order (they sort before migrations already applied): ${early.map((f) => f.name).join(', ')}.`);
+      if (selected.length === 0) runtime.info(`No pending migrations${to ? ` up to ${to}` : ''}: ${options.input} is up to date.`);
+      else runtime.info(`Applying ${selected.length} migration${selected.length === 1 ? '' : 's'}: ${selected.map((f) => f.name).join(', ')}.`);
+      await umzug.up({ migrations: selected.map((f) => f.name), rerun: 'SKIP' });
+    } else {
+      const names = selectRollback(rows, { ...(to !== undefined ? { to } : {}), steps: options.steps });
+      await assertReversible(names, files, options.migrationsDir);
+      if (names.length === 0) runtime.info(`Nothing to roll back${to ? ` after ${to}` : ''}.`);
+      else runtime.info(`Rolling back ${names.length} migration${names.length === 1 ? '' : 's'}: ${names.join(', ')}.`);
+      await umzug.down({ migrations: names, rerun: 'SKIP' });
+    }
+  } catch (thrown) {
+    const error = thrown instanceof UmzugMigrationError ? (thrown.cause ?? thrown) : thrown;
+    if (error instanceof MigrationError) {
+      runtime.error(formatError(error), { title: `Migration ${error.migration} failed`, ...(error.file ? { file: error.file } : {}), ...(error.line ? { line: error.line } : {}) });
+      error.outcome = await finish(error);
+    }
+    throw error;
+  }
+  return finish();
+}
+
+/** Every migration to roll back needs a down: check them all before reverting any. */
+async function assertReversible(names: string[], files: MigrationFile[], dir: string): Promise<void> {
+  const byName = new Map(files.map((f) => [f.name, f]));
+  const problems: string[] = [];
+  for (const name of names) {
+    const file = byName.get(name);
+    if (!file) problems.push(`${name} (its file is no longer in ${dir})`);
+    else if (file.kind === 'sql' && !file.downPath) problems.push(`${name} (there is no ${name}.down.sql)`);
+    else if (file.kind === 'js' && typeof (await loadJsMigration(file)).down !== 'function') problems.push(`${name} (its module exports no down function)`);
+  }
+  if (problems.length === 0) return;
+  throw new MigrationPlanError(`Cannot roll back ${problems.join(', ')}, so nothing was rolled back.`, {
+    fix: `add the missing down file${problems.length === 1 ? '' : 's'} next to the up file (same name, .down.sql), or roll back fewer migrations (steps, or to a later migration).`,
+  });
+}
+
+/** Records `selected` as applied without running them, in one transaction. */
+async function baseline(selected: MigrationFile[], database: MigrationDatabase, history: HistoryTable, state: RunState, touched: Map<string, MigrationStatus>, done: string[]): Promise<void> {
+  const { runtime, appliedBy, input } = state.options;
+  if (selected.length === 0) {
+    runtime.info(`Nothing to baseline: every migration${state.options.to ? ` up to ${state.options.to}` : ''} is already recorded on ${input}.`);
+    return;
+  }
+  await database.begin();
+  try {
+    for (const file of selected) {
+      if (await history.has(file.name)) continue;
+      await history.insert({ name: file.name, checksum: file.checksum, durationMs: null, appliedBy: `${appliedBy} (baseline)` });
+      touched.set(file.name, 'baselined');
+      done.push(file.name);
+    }
+    await database.commit();
+  } catch (error) {
+    await database.rollback();
+    touched.clear();
+    done.length = 0;
+    throw error;
+  }
+  runtime.info(`Recorded ${done.length} migration${done.length === 1 ? '' : 's'} as applied without running them: ${done.join(', ')}.`);
+}
