@@ -1,0 +1,81 @@
+// Runs cutover's engine in a child process (bench/cutover-copy.ts) and turns its BENCH_RESULT line
+// into a `load()` outcome for measureLoad: copy and verification are separate processes, so each
+// phase has its own wall time, CPU and peak RSS.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run } from './system-tools.mjs';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function childArgs({ sourceUrl, targetUrl, jobs, phase, profileDir }) {
+  const args = ['--import', './scripts/register-ts.mjs'];
+  if (profileDir) {
+    fs.mkdirSync(profileDir, { recursive: true });
+    args.push('--cpu-prof', '--cpu-prof-dir', profileDir);
+  }
+  args.push('bench/cutover-copy.ts', sourceUrl, targetUrl, '--jobs', String(jobs));
+  if (phase === 'verify') args.push('--verify-only');
+  return args;
+}
+
+function parseResult(stdout) {
+  const line = stdout.split('\n').reverse().find((l) => l.startsWith('BENCH_RESULT '));
+  if (!line) return null;
+  try {
+    return JSON.parse(line.slice('BENCH_RESULT '.length));
+  } catch {
+    return null;
+  }
+}
+
+async function runChild(options) {
+  const args = childArgs(options);
+  const result = await run(process.execPath, args, { cwd: REPO, onStderr: options.onStderr });
+  const log = `$ node ${args.join(' ')}\n(exit ${result.code})\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`;
+  const parsed = parseResult(result.stdout);
+  if (!parsed) {
+    const tail = result.stderr.trim().split('\n').slice(-3).join(' / ');
+    return { parsed: null, log, failure: { ok: false, reason: `cutover child exited with ${result.code} and printed no result: ${tail.slice(0, 300)}` } };
+  }
+  if (parsed.error) return { parsed, log, failure: { ok: false, missing: parsed.missing, reason: parsed.error } };
+  if (result.code !== 0) return { parsed, log, failure: { ok: false, reason: `cutover child exited with ${result.code}` } };
+  return { parsed, log };
+}
+
+/** cutover's copy (checksums off). `seconds` is from the child's start to the end of copyData. */
+export function cutoverCopyLoad(options) {
+  return async () => {
+    const { parsed, log, failure } = await runChild({ ...options, phase: 'copy' });
+    if (failure) return { ...failure, log };
+    const copy = parsed.copy;
+    return {
+      ok: true,
+      log,
+      seconds: copy.sinceStartMs / 1000,
+      peakRssMb: copy.peakRssMb,
+      extra: { engineSeconds: copy.ms / 1000, engineVerified: copy.verified, warnings: copy.warnings },
+    };
+  };
+}
+
+/** cutover's verifyData with checksums on, over source and the copied target. */
+export function cutoverVerifyLoad(options) {
+  return async () => {
+    const { parsed, log, failure } = await runChild({ ...options, phase: 'verify' });
+    if (failure) return { ...failure, log, skipCount: true };
+    const verify = parsed.verify;
+    const tables = verify.tables ?? [];
+    const mismatched = tables.filter((t) => t.checksumMatch === false || t.sourceRows !== t.targetRows).map((t) => t.table);
+    const outcome = {
+      ok: verify.verified === true,
+      log,
+      skipCount: true,
+      seconds: verify.ms / 1000,
+      peakRssMb: verify.peakRssMb,
+      extra: { verified: verify.verified, checksumTables: tables.filter((t) => t.checksumMatch === true).length },
+    };
+    if (!outcome.ok) outcome.reason = `verification did not pass${mismatched.length ? `: ${mismatched.join(', ')} differ` : ''}`;
+    return outcome;
+  };
+}

@@ -1,0 +1,146 @@
+// Pure rendering of one benchmark run: the scenario table, the targets (met / missed / n/a) and the
+// machine facts, as aligned plain text for the terminal and as Markdown for results.md / README.
+
+const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
+const fmtSec = (n) => (n === undefined || n === null ? '' : n.toFixed(2));
+const fmtCpu = (n) => (n === undefined || n === null ? '' : n.toFixed(1));
+const fmtMb = (n) => (n === undefined || n === null ? '' : n.toFixed(0));
+
+/** Ratio targets: cutover's throughput over the reference's, from records of the same run. */
+const RATIO_TARGETS = [
+  { label: 'SQLite→PG: cutover vs pgloader', ours: 'sqlite-cutover', theirs: 'sqlite-pgloader', goal: 2.5 },
+  { label: 'SQLite→PG: cutover vs sqlite3 -csv | psql', ours: 'sqlite-cutover', theirs: 'sqlite-raw-pipe', goal: 0.9 },
+  { label: 'PG→PG: cutover vs pg_dump -a | psql', ours: 'pg-cutover', theirs: 'pg-pg-dump', goal: 1.0 },
+  { label: 'PG→PG: cutover vs pgcopydb', ours: 'pg-cutover', theirs: 'pg-pgcopydb', goal: 1.0 },
+];
+
+const RSS_LIMIT_MB = 200;
+const VERIFY_LIMIT = 0.4;
+/** "Flat": the large run's peak may exceed the small run's by at most this factor. */
+const FLAT_FACTOR = 1.25;
+
+function usable(record) {
+  return record && record.status === 'ok';
+}
+
+function whyNot(record, id) {
+  if (!record) return `${id} did not run`;
+  return `${record.tool}: ${record.status}${record.reason ? ` (${record.reason})` : ''}`;
+}
+
+export function computeTargets(records) {
+  const byId = Object.fromEntries(records.map((r) => [r.id, r]));
+  const targets = [];
+  for (const t of RATIO_TARGETS) {
+    const ours = byId[t.ours];
+    const theirs = byId[t.theirs];
+    if (!usable(ours) || !usable(theirs)) {
+      targets.push({ label: t.label, goal: `≥ ${t.goal.toFixed(1)}×`, measured: '', status: 'n/a', note: !usable(ours) ? whyNot(ours, t.ours) : whyNot(theirs, t.theirs) });
+      continue;
+    }
+    const ratio = ours.rowsPerSecond / theirs.rowsPerSecond;
+    targets.push({ label: t.label, goal: `≥ ${t.goal.toFixed(1)}×`, measured: `${ratio.toFixed(2)}×`, value: ratio, status: ratio >= t.goal ? 'met' : 'missed' });
+  }
+  for (const [label, copyId, verifyId] of [
+    ['SQLite→PG: checksum verification / copy time', 'sqlite-cutover', 'sqlite-cutover-verify'],
+    ['PG→PG: checksum verification / copy time', 'pg-cutover', 'pg-cutover-verify'],
+  ]) {
+    const copy = byId[copyId];
+    const verify = byId[verifyId];
+    if (!usable(copy) || !usable(verify)) {
+      targets.push({ label, goal: `< ${VERIFY_LIMIT * 100}%`, measured: '', status: 'n/a', note: !usable(copy) ? whyNot(copy, copyId) : whyNot(verify, verifyId) });
+      continue;
+    }
+    const share = verify.seconds / copy.seconds;
+    targets.push({ label, goal: `< ${VERIFY_LIMIT * 100}%`, measured: `${(share * 100).toFixed(0)}%`, value: share, status: share < VERIFY_LIMIT ? 'met' : 'missed' });
+  }
+  const cutoverRuns = (scale) => records.filter((r) => r.scale === scale && r.tool.startsWith('cutover') && r.peakRssMb !== undefined && r.peakRssMb !== null);
+  const small = cutoverRuns('base');
+  const smallPeak = small.length ? Math.max(...small.map((r) => r.peakRssMb)) : null;
+  if (smallPeak === null) {
+    targets.push({ label: 'peak RSS of cutover', goal: `< ${RSS_LIMIT_MB} MB`, measured: '', status: 'n/a', note: 'no cutover process ran to the end' });
+  } else {
+    const rows = small[0].expectedRows;
+    targets.push({ label: `peak RSS of cutover at ${fmtInt(rows)} rows (max over copy and verify)`, goal: `< ${RSS_LIMIT_MB} MB`, measured: `${fmtMb(smallPeak)} MB`, value: smallPeak, status: smallPeak < RSS_LIMIT_MB ? 'met' : 'missed' });
+  }
+  const large = cutoverRuns('large');
+  if (large.length) {
+    const largePeak = Math.max(...large.map((r) => r.peakRssMb));
+    const flat = smallPeak !== null && largePeak <= smallPeak * FLAT_FACTOR;
+    targets.push({
+      label: `peak RSS of cutover at ${fmtInt(large[0].expectedRows)} rows (flat = ≤ ${FLAT_FACTOR}× the small run)`,
+      goal: `< ${RSS_LIMIT_MB} MB, flat`,
+      measured: `${fmtMb(largePeak)} MB${smallPeak ? ` (${(largePeak / smallPeak).toFixed(2)}×)` : ''}`,
+      value: largePeak,
+      status: largePeak < RSS_LIMIT_MB && flat ? 'met' : 'missed',
+    });
+  } else if (records.some((r) => r.scale === 'large')) {
+    targets.push({ label: 'peak RSS of cutover at the large scale', goal: `< ${RSS_LIMIT_MB} MB, flat`, measured: '', status: 'n/a', note: whyNot(records.find((r) => r.scale === 'large'), 'large run') });
+  }
+  return targets;
+}
+
+const COLUMNS = [
+  ['scenario', (r) => r.group],
+  ['tool', (r) => r.tool],
+  ['rows', (r) => (r.status === 'ok' ? fmtInt(r.loadedRows ?? r.expectedRows) : '')],
+  ['seconds', (r) => (r.status === 'ok' ? fmtSec(r.seconds) : '')],
+  ['rows/s', (r) => (r.status === 'ok' && r.rowsPerSecond ? fmtInt(r.rowsPerSecond) : '')],
+  ['tool CPU s', (r) => (r.status === 'ok' ? fmtCpu(r.toolCpuSeconds) : '')],
+  ['PG CPU s', (r) => (r.status === 'ok' ? fmtCpu(r.serverCpuSeconds) : '')],
+  ['peak RSS MB', (r) => fmtMb(r.peakRssMb)],
+  ['status', (r) => (r.status === 'ok' ? 'ok' : `${r.status}: ${r.reason ?? ''}`)],
+];
+
+function textTable(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => [...r[i]].length)));
+  const line = (cells) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function mdCell(text) {
+  return String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function mdTable(header, rows) {
+  return [`| ${header.map(mdCell).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(mdCell).join(' | ')} |`)].join('\n');
+}
+
+function targetRows(targets) {
+  return targets.map((t) => [t.label, t.measured, t.goal, t.status === 'n/a' ? `n/a: ${t.note}` : t.status]);
+}
+
+function factLines(facts) {
+  return [
+    `dataset: ${facts.dataset}`,
+    `machine: ${facts.machine}`,
+    `postgres: ${facts.postgres}`,
+    `tools: ${facts.tools}`,
+    `run: ${facts.run}`,
+  ];
+}
+
+export function renderText({ records, targets, facts }) {
+  const header = COLUMNS.map(([name]) => name);
+  const rows = records.map((r) => COLUMNS.map(([, get]) => String(get(r))));
+  return [
+    ...factLines(facts),
+    '',
+    textTable(header, rows),
+    '',
+    textTable(['target', 'measured', 'goal', 'status'], targetRows(targets)),
+  ].join('\n');
+}
+
+export function renderMarkdown({ records, targets, facts }) {
+  const header = COLUMNS.map(([name]) => name);
+  const rows = records.map((r) => COLUMNS.map(([, get]) => String(get(r))));
+  return [
+    ...factLines(facts).map((l) => `- ${l}`),
+    '',
+    mdTable(header, rows),
+    '',
+    mdTable(['target', 'measured', 'goal', 'status'], targetRows(targets)),
+    '',
+  ].join('\n');
+}

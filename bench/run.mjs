@@ -1,0 +1,275 @@
+// `npm run bench [-- --rows N] [--pg URL] [--rss-scale] [--jobs N] [--profile] [--keep]`
+// One run: dataset → Postgres → every tool and cutover against the same server → one table.
+// See bench/README.md for what each scenario does.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..');
+
+// better-sqlite3 13 segfaults on Node 20: re-run on the project's Node 24 when started with another.
+if (Number(process.versions.node.split('.')[0]) < 24) {
+  const node24 = path.join(REPO, 'node_modules', '.bin', 'node');
+  if (!fs.existsSync(node24)) {
+    console.error(`bench needs Node 24 (this is ${process.version}); run \`npm ci\` first so node_modules/.bin/node exists.`);
+    process.exit(2);
+  }
+  const child = spawnSync(node24, process.argv.slice(1), { stdio: 'inherit' });
+  process.exit(child.status ?? 1);
+}
+
+const { ensureDataset, tableCounts } = await import('./generate-sqlite.mjs');
+const { startPostgres, freshDatabase, dropDatabase, sql } = await import('./postgres-cluster.mjs');
+const { measureLoad } = await import('./measure-load.mjs');
+const { ensureReferenceTools, toolVersions, pgloaderLoad, rawPipeLoad, pgDumpLoad, pgcopydbLoad, WORK_DIRS } = await import('./reference-tools.mjs');
+const { cutoverCopyLoad, cutoverVerifyLoad } = await import('./cutover-runner.mjs');
+const { computeTargets, renderText, renderMarkdown } = await import('./results-table.mjs');
+const { summariseProfile, renderProfile } = await import('./profile-summary.mjs');
+
+const HELP = `usage: npm run bench -- [options]
+  --rows N       rows in the dataset (default 2000000; users 10 %, orders 30 %, events 60 %)
+  --pg URL       use this Postgres server (needs CREATE DATABASE) instead of a throwaway cluster
+  --rss-scale    also copy and verify a 10× dataset with cutover to show peak RSS stays flat
+  --large-rows N rows for --rss-scale (default 10 × --rows)
+  --jobs N       parallel tables for cutover and pgcopydb (default 2, the action's default)
+  --profile      afterwards, rerun cutover's copies under --cpu-prof and print where time went
+  --keep         keep the benchmark databases (and the throwaway cluster running: prints its URL)
+`;
+
+function parseArgs(argv) {
+  const options = { rows: 2_000_000, jobs: 2, rssScale: false, profile: false, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const next = () => {
+      if (i + 1 >= argv.length) throw new Error(`${arg} needs a value`);
+      return argv[++i];
+    };
+    const count = (text) => {
+      const n = Number(String(text).replace(/_/g, ''));
+      if (!Number.isInteger(n) || n < 1000) throw new Error(`${arg} expects a whole number ≥ 1000, got '${text}'`);
+      return n;
+    };
+    if (arg === '--rows') options.rows = count(next());
+    else if (arg === '--large-rows') options.largeRows = count(next());
+    else if (arg === '--pg') options.pg = next();
+    else if (arg === '--jobs') options.jobs = Math.max(1, Number(next()) || 2);
+    else if (arg === '--rss-scale') options.rssScale = true;
+    else if (arg === '--profile') options.profile = true;
+    else if (arg === '--keep') options.keep = true;
+    else if (arg === '--help' || arg === '-h') {
+      process.stdout.write(HELP);
+      process.exit(0);
+    } else throw new Error(`unknown option '${arg}'\n${HELP}`);
+  }
+  options.largeRows ??= options.rows * 10;
+  return options;
+}
+
+const log = (message) => process.stderr.write(`bench: ${message}\n`);
+const fmt = (n) => n.toLocaleString('en-US');
+
+function machineFacts() {
+  const cpu = os.cpus()[0]?.model?.trim() ?? 'unknown CPU';
+  let distro = '';
+  try {
+    distro = /PRETTY_NAME="([^"]+)"/.exec(fs.readFileSync('/etc/os-release', 'utf8'))?.[1] ?? '';
+  } catch {
+    // not Linux: the kernel line below still says what it is
+  }
+  return `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${distro || os.type()} (kernel ${os.release()}), Node ${process.version}`;
+}
+
+function gitCommit() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Reads the file once so every tool starts with it in the page cache. */
+function warmFile(file) {
+  const fd = fs.openSync(file, 'r');
+  const buffer = Buffer.allocUnsafe(8 << 20);
+  try {
+    while (fs.readSync(fd, buffer, 0, buffer.length, null) > 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function skipped(id, group, tool, expected, status, reason, scale = 'base') {
+  return { id, group, tool, scale, expectedRows: Object.values(expected).reduce((a, b) => a + b, 0), status, reason };
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const startedAt = new Date();
+  const runStarted = performance.now();
+  const outDir = path.join(HERE, 'out');
+  const logDir = path.join(outDir, 'logs');
+  const work = WORK_DIRS(outDir);
+  fs.mkdirSync(logDir, { recursive: true });
+  const schemaSql = fs.readFileSync(path.join(HERE, 'schema.sql'), 'utf8');
+
+  const tools = ensureReferenceTools(log);
+  for (const [name, tool] of Object.entries(tools)) if (!tool.ok) log(`${name}: not installable: ${tool.reason}`);
+  const dataset = await ensureDataset({ rows: options.rows, outDir, log });
+  log(`dataset ${path.relative(REPO, dataset.file)}: ${fmt(dataset.rows)} rows, ${(dataset.bytes / 2 ** 20).toFixed(0)} MB${dataset.cached ? ' (cached)' : `, generated in ${dataset.seconds.toFixed(1)} s`}`);
+  warmFile(dataset.file);
+  const expected = tableCounts(options.rows);
+
+  const server = await startPostgres({ pgUrl: options.pg, log });
+  log(`postgres ${server.version}: ${server.describe}`);
+  const records = [];
+  const created = [];
+  const db = async (name, withSchema) => {
+    created.push(`cutover_bench_${name}`);
+    return freshDatabase(server, `cutover_bench_${name}`, withSchema ? schemaSql : null);
+  };
+  const done = async (name) => {
+    if (!options.keep) await dropDatabase(server, `cutover_bench_${name}`);
+  };
+  const measured = async (spec) => {
+    log(`▸ ${spec.group} ${spec.tool} …`);
+    const record = { ...(await measureLoad({ server, expected, logDir, ...spec })), scale: spec.scale ?? 'base' };
+    if (record.status === 'ok' && spec.kind === 'verify') record.rowsPerSecond = record.expectedRows / record.seconds;
+    log(`  ${record.status === 'ok' ? `${record.seconds.toFixed(2)} s` : `${record.status}: ${record.reason}`}`);
+    records.push(record);
+    return record;
+  };
+  const sqliteUrl = `sqlite:${dataset.file}`;
+  const cutoverOptions = { jobs: options.jobs };
+
+  try {
+    // SQLite → Postgres
+    const S = 'SQLite→PG';
+    if (tools.pgloader.ok) {
+      const target = await db('pgloader', false);
+      await measured({ id: 'sqlite-pgloader', group: S, tool: 'pgloader', targetUrl: target, load: pgloaderLoad({ file: dataset.file, targetUrl: target, workDir: work.pgloader }) });
+      await done('pgloader');
+    } else records.push(skipped('sqlite-pgloader', S, 'pgloader', expected, 'unavailable', `not installable: ${tools.pgloader.reason}`));
+
+    // The raw pipe's target is also the Postgres → Postgres source.
+    const sourcePg = await db('source', true);
+    let source = null;
+    if (tools.sqlite3.ok && tools.psql.ok) {
+      source = await measured({ id: 'sqlite-raw-pipe', group: S, tool: 'sqlite3 -csv | psql \\copy', targetUrl: sourcePg, load: rawPipeLoad({ file: dataset.file, targetUrl: sourcePg }) });
+    } else records.push(skipped('sqlite-raw-pipe', S, 'sqlite3 -csv | psql \\copy', expected, 'unavailable', `not installable: ${(tools.sqlite3.ok ? tools.psql : tools.sqlite3).reason}`));
+
+    const sqliteTarget = await db('cutover_sqlite', true);
+    const sqliteCopy = await measured({ id: 'sqlite-cutover', group: S, tool: 'cutover copy', targetUrl: sqliteTarget, load: cutoverCopyLoad({ ...cutoverOptions, sourceUrl: sqliteUrl, targetUrl: sqliteTarget }) });
+    if (sqliteCopy.status === 'ok') {
+      await measured({ id: 'sqlite-cutover-verify', kind: 'verify', group: S, tool: 'cutover verify (checksums)', targetUrl: sqliteTarget, load: cutoverVerifyLoad({ ...cutoverOptions, sourceUrl: sqliteUrl, targetUrl: sqliteTarget }) });
+    } else records.push(skipped('sqlite-cutover-verify', S, 'cutover verify (checksums)', expected, 'skipped', 'the copy did not complete'));
+    await done('cutover_sqlite');
+
+    // Postgres → Postgres, from the raw pipe's database (frozen and analysed, so no reader sets hint bits).
+    const P = 'PG→PG';
+    const pgTools = [
+      ['pg-pg-dump', 'pg_dump -a | psql', tools.pg_dump.ok && tools.psql.ok, tools.pg_dump.reason ?? tools.psql.reason, (target) => pgDumpLoad({ sourceUrl: sourcePg, targetUrl: target })],
+      ['pg-pgcopydb', 'pgcopydb copy table-data', tools.pgcopydb.ok, tools.pgcopydb.reason, (target) => pgcopydbLoad({ sourceUrl: sourcePg, targetUrl: target, jobs: options.jobs, workDir: work.pgcopydb })],
+      ['pg-cutover', 'cutover copy', true, null, (target) => cutoverCopyLoad({ ...cutoverOptions, sourceUrl: sourcePg, targetUrl: target })],
+    ];
+    if (source?.status === 'ok') {
+      await sql(sourcePg, 'VACUUM (FREEZE, ANALYZE)');
+      for (const [id, tool, available, reason, load] of pgTools) {
+        if (!available) {
+          records.push(skipped(id, P, tool, expected, 'unavailable', `not installable: ${reason}`));
+          continue;
+        }
+        const name = id.replace(/-/g, '_');
+        const target = await db(name, true);
+        const record = await measured({ id, group: P, tool, targetUrl: target, load: load(target) });
+        if (id === 'pg-cutover') {
+          if (record.status === 'ok') {
+            await measured({ id: 'pg-cutover-verify', kind: 'verify', group: P, tool: 'cutover verify (checksums)', targetUrl: target, load: cutoverVerifyLoad({ ...cutoverOptions, sourceUrl: sourcePg, targetUrl: target }) });
+          } else records.push(skipped('pg-cutover-verify', P, 'cutover verify (checksums)', expected, 'skipped', 'the copy did not complete'));
+        }
+        await done(name);
+      }
+    } else {
+      for (const [id, tool] of pgTools) records.push(skipped(id, P, tool, expected, 'skipped', 'no Postgres source: the raw pipe did not load the dataset'));
+    }
+
+    if (options.rssScale) {
+      const large = await ensureDataset({ rows: options.largeRows, outDir, log });
+      warmFile(large.file);
+      const largeExpected = tableCounts(options.largeRows);
+      const L = `SQLite→PG ${fmt(options.largeRows)}`;
+      const target = await db('cutover_large', true);
+      const largeUrl = `sqlite:${large.file}`;
+      const spec = { group: L, targetUrl: target, expected: largeExpected, scale: 'large' };
+      const copy = await measured({ ...spec, id: 'large-cutover', tool: 'cutover copy', load: cutoverCopyLoad({ ...cutoverOptions, sourceUrl: largeUrl, targetUrl: target }) });
+      if (copy.status === 'ok') {
+        await measured({ ...spec, id: 'large-cutover-verify', kind: 'verify', tool: 'cutover verify (checksums)', load: cutoverVerifyLoad({ ...cutoverOptions, sourceUrl: largeUrl, targetUrl: target }) });
+      }
+      await done('cutover_large');
+    }
+
+    if (options.profile) await profileCopies({ db, done, sqliteUrl, sourcePg, cutoverOptions, outDir, records });
+  } finally {
+    if (!options.keep) {
+      await dropDatabase(server, 'cutover_bench_source').catch(() => undefined);
+      await server.stop();
+    } else log(`kept: ${created.map((name) => server.url(name)).join(' ')}`);
+  }
+
+  const versions = await toolVersions(tools);
+  const facts = {
+    dataset: `${fmt(dataset.rows)} rows (users ${fmt(expected.users)}, orders ${fmt(expected.orders)}, events ${fmt(expected.events)}), SQLite ${(dataset.bytes / 2 ** 20).toFixed(0)} MB, sha256 ${dataset.sha256.slice(0, 12)}…`,
+    machine: machineFacts(),
+    postgres: `${server.version}; ${server.describe}`,
+    tools: Object.values(versions).join('; ') || 'none',
+    run: `${startedAt.toISOString()}, commit ${gitCommit()}, cutover jobs=${options.jobs}, whole run ${((performance.now() - runStarted) / 1000).toFixed(0)} s`,
+  };
+  const targets = computeTargets(records);
+  const text = renderText({ records, targets, facts });
+  fs.writeFileSync(path.join(outDir, 'results.md'), `# cutover benchmark results\n\n${renderMarkdown({ records, targets, facts })}`);
+  fs.writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify({ facts, options: { ...options, pg: options.pg ? '(given)' : undefined }, records, targets }, null, 2)}\n`);
+  process.stdout.write(`\n${text}\n\nwritten: bench/out/results.md, bench/out/results.json; tool logs in bench/out/logs/\n`);
+}
+
+/** Reruns cutover's copies under the V8 profiler (not timed) and prints where the main thread's time went. */
+async function profileCopies({ db, done, sqliteUrl, sourcePg, cutoverOptions, outDir, records }) {
+  const runs = [['sqlite', sqliteUrl]];
+  if (records.find((r) => r.id === 'sqlite-raw-pipe')?.status === 'ok') runs.push(['pg', sourcePg]);
+  for (const [name, sourceUrl] of runs) {
+    for (const phase of ['copy', 'verify']) {
+      const profileDir = path.join(outDir, 'profiles', `${name}-${phase}`);
+      fs.rmSync(profileDir, { recursive: true, force: true });
+      // verify needs copied data: its target is filled by an unprofiled copy first.
+      const target = phase === 'copy' ? await db(`profile_${name}`, true) : await freshTargetWithCopy({ db, name, sourceUrl, cutoverOptions });
+      log(`▸ profiling cutover ${phase} ${name} …`);
+      const load = (phase === 'copy' ? cutoverCopyLoad : cutoverVerifyLoad)({ ...cutoverOptions, sourceUrl, targetUrl: target, profileDir });
+      const outcome = await load();
+      if (!outcome.ok) {
+        log(`  profile run failed: ${outcome.reason}`);
+        continue;
+      }
+      const file = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+      if (!file) continue;
+      const report = renderProfile(`cutover ${phase} ${name === 'sqlite' ? 'SQLite→PG' : 'PG→PG'} (profiled run, ${outcome.seconds.toFixed(2)} s)`, summariseProfile(path.join(profileDir, file)));
+      fs.writeFileSync(path.join(outDir, `profile-${name}-${phase}.txt`), `${report}\n`);
+      process.stdout.write(`\n${report}\n`);
+    }
+    await done(`profile_${name}`);
+  }
+}
+
+async function freshTargetWithCopy({ db, name, sourceUrl, cutoverOptions }) {
+  const target = await db(`profile_${name}`, true);
+  const outcome = await cutoverCopyLoad({ ...cutoverOptions, sourceUrl, targetUrl: target })();
+  if (!outcome.ok) throw new Error(`copy before profiling verify failed: ${outcome.reason}`);
+  return target;
+}
+
+try {
+  await main();
+} catch (error) {
+  log(`failed: ${error?.stack ?? error}`);
+  process.exitCode = 1;
+}
