@@ -7,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import { quoteIdent } from '../db/pg-identifiers.js';
 import type { SqliteDatabase } from '../db/sqlite-driver.js';
 import { canonicalizer, FIELD_SEPARATOR, NULL_MARKER } from '../verify/canonical-form.js';
-import { HashSum } from '../verify/row-hash.js';
+import { pgHashText, type HashSum } from '../verify/row-hash.js';
 import { CastFailure, columnConverter, type SqliteValue } from './cast-rules.js';
 import { escapeCopyField } from './copy-text.js';
 import type { TargetType } from './target-kind.js';
@@ -71,6 +71,10 @@ export interface SqliteRowSourceOptions {
   /** Called for a value that cannot convert; throw to stop the copy, return to skip the row. */
   onFailure: (failure: RowFailure) => void;
   onRows?: (rowsSoFar: number) => void;
+  /** Verification scans: skip building COPY text. */
+  copyText?: boolean;
+  /** Verification scans: every row's hash and canonical key (the whole row when there is no key). */
+  onRow?: (high: number, low: number, keyCanon: string, keyDisplay: () => string) => void;
 }
 
 /** Readable of COPY text lines. `rows` counts rows read, `copied` rows sent, `rejected` skipped. */
@@ -122,7 +126,11 @@ function rowProcessor(db: SqliteDatabase, spec: SqliteReadSpec, keyIndexes: numb
   const canonicals = spec.columns.map((c) => canonicalizer(c.type));
   const checkUtf8 = spec.columns.map((c) => TEXT_KINDS.has(c.type.kind));
   const width = spec.columns.length;
-  const hash = options.hash;
+  const hash = options.onRow ? null : options.hash;
+  const onRow = options.onRow;
+  const copyText = options.copyText !== false;
+  const keyPositions = spec.keyColumns.map((k) => spec.columns.findIndex((c) => c.source === k));
+  const canonicalKeys = keyPositions.length > 0 && keyPositions.every((p) => p >= 0);
   // better-sqlite3 turns invalid UTF-8 into U+FFFD silently; such values are re-read as bytes.
   const rawReaders = new Map<string, { get(rowid: unknown): unknown }>();
   const rawReader = (column: string) => {
@@ -152,17 +160,25 @@ function rowProcessor(db: SqliteDatabase, spec: SqliteReadSpec, keyIndexes: numb
           const bytes = rawReader(spec.columns[i].source)?.get(row[rowidIndex]) as Buffer | undefined;
           if (bytes && !isUtf8(bytes)) throw new CastFailure('is not valid UTF-8');
         }
-        if (hash && text !== null && canonicals[i]) canon += (i ? FIELD_SEPARATOR : '') + canonicals[i]!(text);
-        else if (hash) canon += (i ? FIELD_SEPARATOR : '') + (text === null ? NULL_MARKER : text);
+        if (hash || onRow) canon += (i ? FIELD_SEPARATOR : '') + (text === null ? NULL_MARKER : canonicals[i] ? canonicals[i]!(text) : text);
       } catch (error) {
         if (!(error instanceof CastFailure)) throw error;
         counters.rejected++;
         options.onFailure({ column: spec.columns[i].source, ...keyOf(row), value: printable(value), reason: error.message });
         return null;
       }
-      line += i ? `\t${escapeCopyField(text)}` : escapeCopyField(text);
+      if (copyText) line += i ? `\t${escapeCopyField(text)}` : escapeCopyField(text);
     }
     hash?.addText(canon);
+    if (onRow) {
+      const [high, low] = pgHashText(canon);
+      let keyCanon = canon;
+      if (canonicalKeys) {
+        const fields = canon.split(FIELD_SEPARATOR);
+        keyCanon = keyPositions.map((p) => fields[p]).join(FIELD_SEPARATOR);
+      }
+      onRow(high, low, keyCanon, () => keyOf(row).key);
+    }
     counters.copied++;
     return `${line}\n`;
   };

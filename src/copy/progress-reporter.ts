@@ -1,0 +1,36 @@
+// Per-table progress lines: rows, rows/s and an ETA when the source row count is known, at most
+// every few seconds so a 20M-row table logs a handful of lines, not thousands.
+import type { Runtime } from '../runtime.js';
+
+const INTERVAL_MS = 5000;
+
+export class TableProgress {
+  private readonly started = Date.now();
+  private lastLog = Date.now();
+  private readonly runtime: Runtime;
+  private readonly label: string;
+  private readonly expected?: number;
+
+  constructor(runtime: Runtime, label: string, expected?: number) {
+    this.runtime = runtime;
+    this.label = label;
+    this.expected = expected;
+  }
+
+  update(rows: number): void {
+    const now = Date.now();
+    if (now - this.lastLog < INTERVAL_MS) return;
+    this.lastLog = now;
+    const rate = rows / Math.max(0.001, (now - this.started) / 1000);
+    const eta = this.expected && rate > 0 && this.expected > rows ? `, ETA ${Math.ceil((this.expected - rows) / rate)} s` : '';
+    const of = this.expected !== undefined ? ` of ${this.expected.toLocaleString('en-US')}` : '';
+    this.runtime.info(`${this.label}: ${rows.toLocaleString('en-US')}${of} rows (${Math.round(rate).toLocaleString('en-US')} rows/s${eta})`);
+  }
+
+  done(rows: number): number {
+    const ms = Date.now() - this.started;
+    const rate = Math.round(rows / Math.max(0.001, ms / 1000));
+    this.runtime.info(`${this.label}: ${rows.toLocaleString('en-US')} rows copied in ${(ms / 1000).toFixed(1)} s (${rate.toLocaleString('en-US')} rows/s)`);
+    return ms;
+  }
+}

@@ -1,0 +1,11 @@
+// Session settings every cutover connection used for copying or checksums gets, so that text
+// forms are identical on both sides (dates ISO, floats exact) and long copies are not cut off by a
+// role's statement_timeout (Supabase sets one).
+import type pg from 'pg';
+
+export async function prepareCopySession(client: pg.ClientBase): Promise<void> {
+  await client.query(
+    `SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3; SET TimeZone = 'UTC';
+     SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0; SET client_encoding = 'UTF8'`,
+  );
+}
