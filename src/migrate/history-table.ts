@@ -87,6 +87,8 @@ function sqliteHistory(database: MigrationDatabase): HistoryTable {
     qualifiedName: HISTORY_TABLE,
     exists,
     async ensure() {
+      // Checked first: CREATE TABLE IF NOT EXISTS would wait for the write lock even when it exists.
+      if (await exists()) return;
       await database.execScript(
         `CREATE TABLE IF NOT EXISTS ${table} (
   name TEXT PRIMARY KEY NOT NULL,

@@ -1,6 +1,7 @@
 // The PostgreSQL migration lock: a session advisory lock held on a dedicated connection for the whole
 // run, so a second concurrent run waits and then finds nothing pending. Waiting is bounded by
 // lock_timeout; on timeout we name the backend holding the lock (pg_locks + pg_stat_activity).
+// SQLite has no such lock: writers wait for the file's write lock (busy_timeout), see sqliteBusyError.
 import type pg from 'pg';
 import { LockTimeoutError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
@@ -93,4 +94,16 @@ export async function acquireMigrationLock(client: pg.Client, options: AcquireLo
 
 export async function releaseMigrationLock(client: pg.Client): Promise<void> {
   await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_KEY[0], LOCK_KEY[1]]);
+}
+
+/** True for SQLite's "database is locked" errors (another connection holds the write lock). */
+export function isSqliteBusy(error: unknown): boolean {
+  return /^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: string })?.code ?? ''));
+}
+
+export function sqliteBusyError(cause: unknown, timeoutMs: number, input: string): LockTimeoutError {
+  return new LockTimeoutError(`Timed out after ${seconds(timeoutMs)} waiting for the write lock on the SQLite database ${input}: another process is writing to it.`, {
+    cause,
+    fix: 'stop the other writer (another cutover run, the app, or a DB browser with a transaction open), or raise lock-timeout.',
+  });
 }

@@ -17,7 +17,7 @@ import type { Runtime } from '../runtime.js';
 import { historyTable, type HistoryTable } from './history-table.js';
 import { postgresDatabase, sqliteDatabase, type MigrationDatabase } from './migration-database.js';
 import { readMigrationFiles, type MigrationFile } from './migration-files.js';
-import { acquireMigrationLock, releaseMigrationLock } from './migration-lock.js';
+import { acquireMigrationLock, isSqliteBusy, releaseMigrationLock, sqliteBusyError } from './migration-lock.js';
 import { buildEntries, describeDrift, driftError, findDrift, outOfOrder, resolveTo, selectPending, selectRollback } from './migration-plan.js';
 import { loadJsMigration, runMigrationStep, type MigrationRunContext } from './sql-migration.js';
 
@@ -121,6 +121,9 @@ async function runOnSqlite(target: SqliteLocation, state: RunState): Promise<Mig
     // waiting up to lock-timeout for another writer.
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.lockTimeoutMs))}`);
     return await execute(sqliteDatabase(db), state);
+  } catch (error) {
+    if (isSqliteBusy(error)) throw sqliteBusyError(error, options.lockTimeoutMs, options.input);
+    throw error;
   } finally {
     db.close();
   }
@@ -164,7 +167,7 @@ async function execute(database: MigrationDatabase, state: RunState): Promise<Mi
     return finish();
   }
 
-  const context: MigrationRunContext = { database, history, appliedBy: options.appliedBy, runtime, lockTimeoutMs: options.lockTimeoutMs, input: options.input };
+  const context: MigrationRunContext = { database, history, appliedBy: options.appliedBy, runtime };
   const umzug = new Umzug<object>({
     migrations: files.map((file) => ({
       name: file.name,

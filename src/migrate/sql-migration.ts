@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describeCause, LockTimeoutError, MigrationError } from '../errors.js';
+import { describeCause, MigrationError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { errorLine, lineAtIndex, stackLine } from './error-position.js';
 import type { HistoryTable } from './history-table.js';
@@ -64,9 +64,6 @@ export interface MigrationRunContext {
   history: HistoryTable;
   appliedBy: string;
   runtime: Runtime;
-  lockTimeoutMs: number;
-  /** Label of the target in messages. */
-  input: string;
 }
 
 export interface StepResult {
@@ -122,17 +119,6 @@ async function bodyOf(file: MigrationFile, direction: Direction, database: Migra
   };
 }
 
-function isSqliteBusy(error: unknown): boolean {
-  return /^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: string })?.code ?? ''));
-}
-
-function busyError(context: MigrationRunContext, cause: unknown): LockTimeoutError {
-  return new LockTimeoutError(`Timed out after ${context.lockTimeoutMs} ms waiting for the write lock on the SQLite database ${context.input}: another process is writing to it.`, {
-    cause,
-    fix: 'stop the other process (another cutover run, the app, or a DB browser holding a transaction open) or raise lock-timeout.',
-  });
-}
-
 function failure(file: MigrationFile, direction: Direction, body: Body, error: unknown, inTransaction: boolean): MigrationError {
   const line = body.lineOf(error);
   const where = `${displayPath(body.path)}${line ? `, line ${line}` : ''}`;
@@ -174,12 +160,7 @@ export async function runMigrationStep(file: MigrationFile, direction: Direction
     return { skipped: false, durationMs };
   }
 
-  try {
-    await database.begin();
-  } catch (error) {
-    if (isSqliteBusy(error)) throw busyError(context, error);
-    throw error;
-  }
+  await database.begin();
   try {
     if (await alreadyDone()) {
       await database.rollback();

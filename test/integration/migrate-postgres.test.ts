@@ -3,6 +3,8 @@
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { fixture, historyNames, migrationOptions, REPO_MIGRATIONS, resetSchema, run, tableExists } from './migrate-helpers.js';
 import { runMigrations } from '../../src/migrate/run-migrations.js';
+import { formatError } from '../../src/errors.js';
+import { recordingRuntime } from '../../src/runtime.js';
 import { migrationChecksum } from '../../src/migrate/migration-files.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -159,5 +161,17 @@ describe('runMigrations on PostgreSQL', () => {
     expect(await tableExists(db, 'other.cutover_migrations')).toBe(false);
     expect(await tableExists(db, 'other.u')).toBe(true);
     await db.query('DROP SCHEMA other CASCADE');
+  });
+
+  test('a transaction-pooler target (pgbouncer=true) is routed to the session port, with a warning', async () => {
+    const runtime = recordingRuntime();
+    const pooled = { ...db.location, params: { ...db.location.params, pgbouncer: 'true' } };
+    // Nothing is expected on port 5432 of the test host, so the run fails; what matters is where it went.
+    const outcome = await run(pooled, REPO_MIGRATIONS, { mode: 'status', runtime }).catch((error) => error);
+    const warning = runtime.logs.find((l) => l.level === 'warning');
+    expect(warning?.message).toContain('cannot hold the session advisory lock');
+    expect(warning?.message).toContain('port 5432');
+    if (outcome instanceof Error) expect(formatError(outcome)).toContain('port 5432');
+    else expect(outcome.warnings[0]).toBe(warning?.message);
   });
 });

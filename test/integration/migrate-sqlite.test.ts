@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SqliteLocation } from '../../src/db/database-url.js';
 import { loadSqlite } from '../../src/db/sqlite-driver.js';
-import { formatError, MigrationError, MigrationPlanError, SqliteFileError } from '../../src/errors.js';
+import { formatError, LockTimeoutError, MigrationError, MigrationPlanError, SqliteFileError } from '../../src/errors.js';
 import { migrationChecksum } from '../../src/migrate/migration-files.js';
 import { runMigrations } from '../../src/migrate/run-migrations.js';
 import { makeTempDir, writeFiles } from '../helpers/temp-dir.js';
@@ -129,6 +129,24 @@ describe('runMigrations on SQLite', () => {
     fs.appendFileSync(path.join(dir, '001_create_notes.down.sql'), '-- edited\n');
     expect(await rejection(run(target, dir))).toBeInstanceOf(MigrationPlanError);
     expect(await names(target)).toEqual(['001_create_notes']);
+  });
+
+  test('another writer holding the file past lock-timeout gives LockTimeoutError and changes nothing', async () => {
+    const target = newDatabase();
+    await run(target, NOTES, { to: '001' });
+    const Database = await loadSqlite();
+    const other = new Database(target.path);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const error = await rejection(run(target, NOTES, { lockTimeoutMs: 200 }));
+      expect(error).toBeInstanceOf(LockTimeoutError);
+      expect(formatError(error)).toContain("write lock on the SQLite database input 'target-url'");
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(await names(target)).toEqual(['001_create_notes']);
+    expect((await run(target, NOTES)).applied).toEqual(['002_insert_note', '003_index_notes_body']);
   });
 
   test('four migrate processes on one SQLite file apply each migration exactly once', async () => {
