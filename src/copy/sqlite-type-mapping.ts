@@ -24,7 +24,8 @@ export const sqliteTypeRules: TypeRule[] = [
   // tinyint(1) is MySQL's boolean, but in SQLite it holds whatever the app wrote: keep it numeric.
   { test: /^(tinyint|smallint|int2|short)\b.*unsigned|^(smallint|int2) unsigned/, map: fixed('int4', 'integer'), why: 'unsigned 16-bit needs 32 bits' },
   { test: /^(tinyint|smallint|int2|short integer|short)\b/, map: fixed('int2', 'smallint'), why: 'small integers' },
-  { test: /int/, map: fixed('int8', 'bigint'), why: 'SQLite integers are 64-bit; includes typos like "intege" (INTEGER affinity rule)' },
+  // Only real integer type names: a typo like pgloader's "intege" holds text too, so it falls to text.
+  { test: /^(int|integer|bigint|int4|int8|mediumint|unsigned big int)\b/, map: fixed('int8', 'bigint'), why: 'SQLite integers are 64-bit' },
   { test: /^(numeric|decimal)\s*\(\s*\d+\s*(,\s*\d+\s*)?\)/, map: (d) => { const m = /\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)/.exec(d)!; return { typname: 'numeric', sql: `numeric(${m[1]},${m[2] ?? 0})` }; }, why: 'keep precision and scale' },
   { test: /^(numeric|decimal|number|money)/, map: fixed('numeric', 'numeric'), why: 'exact numbers' },
   { test: /^(real|double|float|double precision)/, map: fixed('float8', 'double precision'), why: 'SQLite REAL is an 8-byte IEEE float' },

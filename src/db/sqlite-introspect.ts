@@ -29,6 +29,8 @@ export interface SqliteTable {
   hasRowid: boolean;
   /** `INTEGER PRIMARY KEY` (an alias of the rowid): the natural identity column. */
   rowidAlias?: string;
+  /** A legacy SQLite quirk: non-INTEGER primary-key columns may hold NULLs (then no PK can be created). */
+  pkHasNulls: boolean;
   sql: string;
 }
 
@@ -62,10 +64,14 @@ export function listSqliteTables(db: SqliteDatabase): SqliteTable[] {
     const hasRowid = !/\)\s*WITHOUT\s+ROWID\s*;?\s*$/i.test(row.sql ?? '');
     const pkColumn = primaryKey.length === 1 ? columns.find((c) => c.name === primaryKey[0]) : undefined;
     const rowidAlias = hasRowid && pkColumn && /^integer$/i.test(pkColumn.declaredType) ? pkColumn.name : undefined;
-    tables.push({ name: row.name, columns, primaryKey, foreignKeys: [...foreignKeys.values()], hasRowid, ...(rowidAlias ? { rowidAlias } : {}), sql: row.sql ?? '' });
+    const pkHasNulls = primaryKey.length > 0 && !rowidAlias &&
+      db.prepare(`SELECT 1 FROM ${quote(row.name)} WHERE ${primaryKey.map((c) => `${quote(c)} IS NULL`).join(' OR ')} LIMIT 1`).get() !== undefined;
+    tables.push({ name: row.name, columns, primaryKey, foreignKeys: [...foreignKeys.values()], hasRowid, ...(rowidAlias ? { rowidAlias } : {}), pkHasNulls, sql: row.sql ?? '' });
   }
   return tables;
 }
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export function countSqliteRows(db: SqliteDatabase, table: string): number {
   const row = db.prepare(`SELECT count(*) AS n FROM "${table.replace(/"/g, '""')}"`).get() as { n: number };
