@@ -2,14 +2,14 @@
 // Enterprise Server and the tests' local stand-in work the same way as api.github.com).
 
 export class GitHubApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    /** x-ratelimit-remaining was 0: a 403/429 that waiting would fix, not a permissions problem. */
-    readonly rateLimited = false,
-  ) {
+  readonly status: number;
+  /** x-ratelimit-remaining was 0: a 403/429 that waiting would fix, not a permissions problem. */
+  readonly rateLimited: boolean;
+  constructor(message: string, status: number, rateLimited = false) {
     super(message);
     this.name = 'GitHubApiError';
+    this.status = status;
+    this.rateLimited = rateLimited;
   }
 }
 
