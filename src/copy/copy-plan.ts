@@ -38,6 +38,8 @@ export interface CopyPlan {
   edges: FkEdge[];
   problems: string[];
   warnings: string[];
+  /** Selected source tables with no target table (and not being created). */
+  missingTables: Array<{ display: string; sourceName: string; sourceSchema?: string }>;
 }
 
 export type SourceSchema = { kind: 'sqlite'; tables: SqliteTable[] } | { kind: 'postgres'; tables: PgTable[] };
@@ -90,19 +92,19 @@ export function buildCopyPlan(source: SourceSchema, targetTables: PgTable[], opt
     isTableSelected(t, options.include, options.exclude) && (qualifiedPatterns || t.schema === options.targetSchema || source.kind === 'sqlite'),
   );
   const creating = new Map<string, SqliteTable>();
+  const missingTables: CopyPlan['missingTables'] = [];
   const plans: TablePlan[] = [];
   for (const view of views) {
     const schema = view.schema ?? options.targetSchema;
     let target = findByName(targetTables.filter((t) => t.schema === schema), view.name);
-    let ddl: TableDdl | undefined;
     if (!target && options.createTables && view.sqlite) {
       creating.set(view.sqlite.name.toLowerCase(), view.sqlite);
     } else if (!target) {
+      missingTables.push({ display: displayName(schema, view.name), sourceName: view.name, ...(view.schema ? { sourceSchema: view.schema } : {}) });
       problems.push(`table ${displayName(schema, view.name)} does not exist in the target${source.kind === 'sqlite' ? ' (use create-tables to create it from the SQLite schema, or run the migrations first)' : ''}`);
       continue;
     }
     plans.push({ key: target ? pgTableKey(target.schema, target.name) : pgTableKey(schema, view.name), display: displayName(schema, target?.name ?? view.name), sourceName: view.name, ...(source.kind === 'postgres' ? { sourceSchema: view.schema } : {}), target: target!, columns: [], keyColumns: [], ...(view.sqlite ? { sqlite: view.sqlite } : {}) });
-    void ddl;
   }
   for (const plan of plans) {
     if (plan.target) continue;
@@ -145,5 +147,5 @@ export function buildCopyPlan(source: SourceSchema, targetTables: PgTable[], opt
       if (keys.has(parent)) edges.push({ child: plan.key, parent, deferrable: fk.deferrable });
     }
   }
-  return { tables: plans, edges, problems, warnings };
+  return { tables: plans, edges, problems, warnings, missingTables };
 }

@@ -1,0 +1,114 @@
+// verify: compares a source (SQLite or Postgres) with a Postgres target without writing anything.
+// Both Postgres sides are read inside REPEATABLE READ snapshots (one consistent view each, shared by
+// the parallel readers); per table: row counts, and checksums of the canonical rows (see
+// canonical-form.ts) computed in SQL on Postgres and by re-reading through the cast rules on SQLite,
+// both sides concurrently. Mismatching tables are narrowed down to their first differing keys.
+import type pg from 'pg';
+import type { DatabaseLocation } from '../db/database-url.js';
+import { listPgTables } from '../db/pg-introspect.js';
+import type { SqliteDatabase } from '../db/sqlite-driver.js';
+import { listSqliteTables } from '../db/sqlite-introspect.js';
+import { openSqlite } from '../db/sqlite-open.js';
+import { VerifyError } from '../errors.js';
+import type { TableEntry } from '../run-result.js';
+import type { Runtime } from '../runtime.js';
+import { connector } from '../copy/copy-data.js';
+import { buildCopyPlan, type SourceSchema } from '../copy/copy-plan.js';
+import { PgSnapshot } from '../copy/pg-snapshot.js';
+import { pgSourceCanonical, sqliteReadSpec, targetCanonical } from '../copy/plan-canonical.js';
+import { pgSide, sqliteSide } from '../copy/verify-copied-tables.js';
+import { findDifferingKeys } from './differing-keys.js';
+import { pgTotals } from './pg-checksums.js';
+import { runPool } from './run-pool.js';
+import { sqliteTotals } from './sqlite-checksums.js';
+
+export interface VerifyOptions {
+  source: DatabaseLocation;
+  target: DatabaseLocation;
+  include: string[];
+  exclude: string[];
+  checksums: boolean;
+  jobs: number;
+  connectAttempts: number;
+  connectTimeoutMs: number;
+  runtime: Runtime;
+  sourceInput: string;
+  targetInput: string;
+}
+
+export interface VerifyOutcome {
+  tables: TableEntry[];
+  verified: boolean;
+  warnings: string[];
+}
+
+export async function verifyData(options: VerifyOptions): Promise<VerifyOutcome> {
+  if (options.target.kind !== 'postgres') {
+    throw new VerifyError(`verify compares against a PostgreSQL target, but ${options.targetInput} is a SQLite file (${options.target.path}).`, {
+      fix: 'swap the two URLs if the SQLite file is the source, or point the target at the PostgreSQL database.',
+    });
+  }
+  const { runtime } = options;
+  const connect = connector(options);
+  const warnings: string[] = [];
+  const started = Date.now();
+  let sqlite: SqliteDatabase | undefined;
+  let sourceSnapshot: PgSnapshot | undefined;
+  let targetSnapshot: PgSnapshot | undefined;
+  try {
+    if (options.source.kind === 'sqlite') sqlite = await openSqlite(options.source, { input: options.sourceInput, readonly: true });
+    else sourceSnapshot = await PgSnapshot.open(options.source, connect);
+    targetSnapshot = await PgSnapshot.open(options.target, connect);
+    const control = targetSnapshot.coordinator;
+    const targetSchema = (await control.query<{ s: string | null }>('SELECT current_schema() AS s')).rows[0].s ?? 'public';
+    const source: SourceSchema = sqlite ? { kind: 'sqlite', tables: listSqliteTables(sqlite) } : { kind: 'postgres', tables: await listPgTables(sourceSnapshot!.coordinator) };
+    const plan = buildCopyPlan(source, await listPgTables(control), { include: options.include, exclude: options.exclude, createTables: false, targetSchema });
+    let verified = true;
+    const entries: TableEntry[] = [];
+    for (const missing of plan.missingTables) {
+      verified = false;
+      entries.push({ table: missing.display, checksumMatch: options.checksums ? false : null });
+      warnings.push(`Table ${missing.display} exists in the source but not in the target.`);
+    }
+    for (const problem of plan.problems.filter((p) => /exists in the source but not in the target table|cannot convert/.test(p))) {
+      verified = false;
+      warnings.push(`Column ${problem}.`);
+    }
+    const sourceReaders: pg.ClientBase[] = sourceSnapshot ? [sourceSnapshot.coordinator] : [];
+    const targetReaders: pg.ClientBase[] = [control];
+    await runPool(plan.tables, Math.max(1, options.jobs), async (table, worker) => {
+      while (targetReaders.length <= worker) targetReaders.push(await targetSnapshot!.reader());
+      while (sourceSnapshot && sourceReaders.length <= worker) sourceReaders.push(await sourceSnapshot.reader());
+      const entry: TableEntry = { table: table.display };
+      entries.push(entry);
+      const targetSpec = targetCanonical(table);
+      const tableStarted = Date.now();
+      const [sourceTotals, targetTotals] = await Promise.all([
+        sqlite ? sqliteTotals(sqlite, sqliteReadSpec(table), options.checksums) : pgTotals(sourceReaders[worker], pgSourceCanonical(table), options.checksums),
+        pgTotals(targetReaders[worker], targetSpec, options.checksums),
+      ]);
+      Object.assign(entry, { sourceRows: sourceTotals.rows, targetRows: targetTotals.rows, checksumMatch: options.checksums ? sourceTotals.checksum === targetTotals.checksum : null });
+      if (options.checksums) Object.assign(entry, { sourceChecksum: sourceTotals.checksum, targetChecksum: targetTotals.checksum });
+      const unconvertible = (sourceTotals as { unconvertible?: number }).unconvertible ?? 0;
+      if (unconvertible > 0) {
+        warnings.push(`${table.display}: ${unconvertible} source row${unconvertible === 1 ? '' : 's'} cannot convert to the target's column types.`);
+      }
+      if (entry.sourceRows !== entry.targetRows || entry.checksumMatch === false) {
+        verified = false;
+        if (options.checksums) {
+          const sourceSide = sqlite ? sqliteSide(sqlite, table) : pgSide(sourceReaders[worker], pgSourceCanonical(table));
+          entry.differingKeys = await findDifferingKeys(sourceSide, pgSide(targetReaders[worker], targetSpec));
+        }
+      }
+      entry.durationMs = Date.now() - tableStarted;
+      runtime.info(`${table.display}: source ${entry.sourceRows} rows, target ${entry.targetRows} rows${options.checksums ? `, checksums ${entry.checksumMatch ? 'match' : 'DIFFER'}` : ''}${entry.differingKeys?.length ? ` (first differing keys: ${entry.differingKeys.slice(0, 5).join('; ')})` : ''}`);
+    });
+    entries.sort((a, b) => a.table.localeCompare(b.table));
+    runtime.info(`Verified ${entries.length} table${entries.length === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${verified ? 'source and target match' : 'DIFFERENCES FOUND'}.`);
+    return { tables: entries, verified, warnings };
+  } finally {
+    await sourceSnapshot?.close();
+    await targetSnapshot?.close();
+    sqlite?.close();
+  }
+}
