@@ -51,7 +51,6 @@ export async function runDryRun(settings: Settings, runtime: Runtime, result: Ru
   const major = await targetMajor(settings, runtime);
   const throwaway = await runtime.group('Provision a throwaway Postgres', () => provision(settings, runtime, major));
   result.throwaway = { provider: throwaway.provider, ...(throwaway.serverVersion ? { serverVersion: throwaway.serverVersion } : {}) };
-  result.notes.push('Dry run: every write went to a throwaway database; the real target was not written.');
   try {
     if (settings.dryRun.schemaFrom === 'target') {
       if (settings.target?.kind !== 'postgres') {
