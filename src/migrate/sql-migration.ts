@@ -35,14 +35,16 @@ export interface JsMigrationModule {
 
 const modules = new Map<string, Promise<JsMigrationModule>>();
 
-/** Imports a JS migration module once per run (the specifier is computed, so bundlers leave it alone). */
+/** Imports a JS migration module once per run. */
 export function loadJsMigration(file: MigrationFile): Promise<JsMigrationModule> {
   const key = `${file.upPath}#${file.checksum}`;
   let loaded = modules.get(key);
   if (!loaded) {
     // The checksum in the query string makes an edited file load fresh rather than from the cache.
     const specifier = `${pathToFileURL(file.upPath).href}?checksum=${file.checksum.slice(0, 12)}`;
-    loaded = import(specifier).then((module: Partial<JsMigrationModule> & { default?: Partial<JsMigrationModule> }) => {
+    // webpackIgnore: ncc (webpack) would otherwise turn import(<expression>) into an empty context
+    // that throws "Cannot find module"; with it, the bundle keeps Node's own import().
+    loaded = import(/* webpackIgnore: true */ specifier).then((module: Partial<JsMigrationModule> & { default?: Partial<JsMigrationModule> }) => {
       const source = typeof module.up === 'function' ? module : (module.default ?? {});
       if (typeof source.up !== 'function') throw new Error(`${path.basename(file.upPath)} does not export an async function up`);
       return source as JsMigrationModule;
@@ -161,24 +163,21 @@ export async function runMigrationStep(file: MigrationFile, direction: Direction
   }
 
   await database.begin();
+  let committed = false;
   try {
-    if (await alreadyDone()) {
-      await database.rollback();
-      return { skipped: true, durationMs: 0 };
-    }
+    if (await alreadyDone()) return { skipped: true, durationMs: 0 };
     const started = Date.now();
     try {
       await body.run(database);
     } catch (error) {
-      await database.rollback();
       throw failure(file, direction, body, error, true);
     }
     const durationMs = Date.now() - started;
     await record(durationMs);
     await database.commit();
+    committed = true;
     return { skipped: false, durationMs };
-  } catch (error) {
-    await database.rollback();
-    throw error;
+  } finally {
+    if (!committed) await database.rollback();
   }
 }
