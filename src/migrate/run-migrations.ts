@@ -22,6 +22,16 @@ import { buildEntries, describeDrift, driftError, findDrift, outOfOrder, resolve
 import { loadJsMigration, runMigrationStep, type MigrationRunContext } from './sql-migration.js';
 
 export interface MigrationOptions {
+  /**
+   * status: applied + pending with checksums; writes nothing (not even the history table) and takes
+   *   no lock; drifted files are reported as warnings and `changed`/`missing-file` entries.
+   * migrate: every pending migration, or those up to and including `to`.
+   * rollback: the last `steps` applied migrations in migration order, newest first; with `to`, every
+   *   applied migration after `to` (`to` itself stays applied) and `steps` is ignored. Every one of
+   *   them needs a down (file or export), checked before any is reverted.
+   * baseline: records pending migrations up to and including `to` (all pending ones without `to`)
+   *   as applied without running them, in one transaction; applied_by gets " (baseline)".
+   */
   mode: 'status' | 'migrate' | 'rollback' | 'baseline';
   target: DatabaseLocation;
   /** Absolute. */
@@ -49,6 +59,7 @@ export interface MigrationOutcome {
   applied: string[];
   /** Still pending after the run. */
   pending: string[];
+  /** Also already emitted through runtime.warning. */
   warnings: string[];
 }
 
