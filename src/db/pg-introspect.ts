@@ -85,10 +85,10 @@ export async function listPgTables(client: pg.ClientBase): Promise<PgTable[]> {
 
   const constraints = await client.query<{ oid: number; contype: string; name: string; cols: string[]; refschema: string | null; reftable: string | null; refcols: string[] | null; deferrable: boolean }>(
     `SELECT c.conrelid::int AS oid, c.contype, c.conname AS name, c.condeferrable AS deferrable,
-            (SELECT array_agg(a.attname ORDER BY k.ord) FROM unnest(c.conkey) WITH ORDINALITY k(attnum, ord)
+            (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(c.conkey) WITH ORDINALITY k(attnum, ord)
                JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum) AS cols,
             rn.nspname AS refschema, rc.relname AS reftable,
-            (SELECT array_agg(a.attname ORDER BY k.ord) FROM unnest(c.confkey) WITH ORDINALITY k(attnum, ord)
+            (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(c.confkey) WITH ORDINALITY k(attnum, ord)
                JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum) AS refcols
        FROM pg_constraint c
        LEFT JOIN pg_class rc ON rc.oid = c.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
