@@ -41,6 +41,8 @@ export function canonicalSql(expr: string, type: TargetType): string {
     case 'date': return `CASE WHEN isfinite(${expr}) THEN to_char(${expr}, 'YYYY-MM-DD') ELSE (${expr})::text END`;
     case 'timestamp': return `CASE WHEN isfinite(${expr}) THEN to_char(${expr}, 'YYYY-MM-DD"T"HH24:MI:SS.US') ELSE (${expr})::text END`;
     case 'timestamptz': return `CASE WHEN isfinite(${expr}) THEN to_char((${expr}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') ELSE (${expr})::text END`;
+    // The type's output function (what COPY sends), not its text cast: inet::text adds '/32'.
+    case 'other': return `CASE WHEN (${expr}) IS NOT NULL THEN concat(${expr}) END`;
     default: return `(${expr})::text`;
   }
 }
