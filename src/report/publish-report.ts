@@ -15,7 +15,8 @@ import { COMMENT_MAX_LENGTH, runUrl, SUMMARY_MAX_LENGTH, truncateMarkdown, trunc
 /** The step outputs derived from a result (all strings, as GitHub stores them). */
 export function reportOutputs(result: RunResult): Record<'applied' | 'pending' | 'tables' | 'verified', string> {
   const applied = result.migrations.filter((m) => m.status === 'applied' || m.status === 'rolled-back' || m.status === 'baselined').map((m) => m.name);
-  const pending = result.migrations.filter((m) => m.status === 'pending').map((m) => m.name);
+  // A migration this run rolled back is pending again.
+  const pending = result.migrations.filter((m) => m.status === 'pending' || m.status === 'rolled-back').map((m) => m.name);
   const tables = result.tables.map((t) => ({
     table: t.table,
     sourceRows: t.sourceRows ?? null,

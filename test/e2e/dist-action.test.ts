@@ -56,12 +56,14 @@ test('a failing migration is annotated with its file and line, and rolled back',
     '001_ok.up.sql': 'CREATE TABLE e2e_ok (id int);\n',
     '002_broken.up.sql': '-- a comment\nCREATE TABLE e2e_broken (id int);\nSELECT * FROM e2e_missing_table;\n',
   });
-  const run = await runDistAction({ mode: 'migrate', 'target-url': db.url, 'migrations-dir': dir, comment: 'false' });
+  const fresh = await createTestDatabase('e2e_failing');
+  const run = await runDistAction({ mode: 'migrate', 'target-url': fresh.url, 'migrations-dir': dir, comment: 'false' });
   expect(run.code).toBe(1);
   expect(run.stdout).toMatch(new RegExp(`::error (title=[^,]*,)?file=${path.join(dir, '002_broken.up.sql').replace(/[./]/g, '\\$&')},line=3`));
   expect(run.summary).toContain('002_broken');
-  const broken = await db.query(`SELECT to_regclass('e2e_broken') AS t`);
-  expect(broken.rows[0].t).toBeNull();
+  const state = await fresh.query(`SELECT to_regclass('e2e_ok') AS ok, to_regclass('e2e_broken') AS broken, (SELECT array_agg(name) FROM cutover_migrations) AS applied`);
+  expect(state.rows[0]).toEqual({ ok: 'e2e_ok', broken: null, applied: ['001_ok'] });
+  await fresh.drop();
 });
 
 test('the CLI from dist: report on stdout, usage errors exit 2', async () => {

@@ -66,7 +66,8 @@ describe('reportOutputs', () => {
       verified: 'true',
     });
     const rolled = { ...emptyResult('rollback'), migrations: [{ name: '002_orders', status: 'rolled-back' as const }] };
-    expect(reportOutputs(rolled)).toMatchObject({ applied: '["002_orders"]', pending: '[]', tables: '[]', verified: '' });
+    // rolled back by this run, so pending again
+    expect(reportOutputs(rolled)).toMatchObject({ applied: '["002_orders"]', pending: '["002_orders"]', tables: '[]', verified: '' });
   });
 });
 
