@@ -2,11 +2,13 @@
 // every few seconds so a 20M-row table logs a handful of lines, not thousands.
 import type { Runtime } from '../runtime.js';
 
+/** First line after a second (rows are flowing), then every five seconds. */
+const FIRST_MS = 1000;
 const INTERVAL_MS = 5000;
 
 export class TableProgress {
   private readonly started = Date.now();
-  private lastLog = Date.now();
+  private nextLog = Date.now() + FIRST_MS;
   private readonly runtime: Runtime;
   private readonly label: string;
   private readonly expected?: number;
@@ -19,8 +21,8 @@ export class TableProgress {
 
   update(rows: number): void {
     const now = Date.now();
-    if (now - this.lastLog < INTERVAL_MS) return;
-    this.lastLog = now;
+    if (now < this.nextLog) return;
+    this.nextLog = now + INTERVAL_MS;
     const rate = rows / Math.max(0.001, (now - this.started) / 1000);
     const eta = this.expected && rate > 0 && this.expected > rows ? `, ETA ${Math.ceil((this.expected - rows) / rate)} s` : '';
     const of = this.expected !== undefined ? ` of ${this.expected.toLocaleString('en-US')}` : '';
