@@ -67412,10 +67412,12 @@ function loadError(table, cause) {
 }
 
 ;// CONCATENATED MODULE: ./src/copy/progress-reporter.ts
+/** First line after a second (rows are flowing), then every five seconds. */
+const FIRST_MS = 1000;
 const INTERVAL_MS = 5000;
 class TableProgress {
     started = Date.now();
-    lastLog = Date.now();
+    nextLog = Date.now() + FIRST_MS;
     runtime;
     label;
     expected;
@@ -67426,9 +67428,9 @@ class TableProgress {
     }
     update(rows) {
         const now = Date.now();
-        if (now - this.lastLog < INTERVAL_MS)
+        if (now < this.nextLog)
             return;
-        this.lastLog = now;
+        this.nextLog = now + INTERVAL_MS;
         const rate = rows / Math.max(0.001, (now - this.started) / 1000);
         const eta = this.expected && rate > 0 && this.expected > rows ? `, ETA ${Math.ceil((this.expected - rows) / rate)} s` : '';
         const of = this.expected !== undefined ? ` of ${this.expected.toLocaleString('en-US')}` : '';
@@ -69151,7 +69153,8 @@ async function runCutoverMode(settings, runtime, result) {
     }
     finally {
         if (appliedByThisRun.length > 0) {
-            result.rollback.push(`Undo this run's ${appliedByThisRun.length} migration${appliedByThisRun.length === 1 ? '' : 's'} on the target: \`npx cutover rollback --target-url '${targetText}' --steps ${appliedByThisRun.length}\`.`);
+            result.rollback.push(`Undo this run's ${appliedByThisRun.length} migration${appliedByThisRun.length === 1 ? '' : 's'} on the target with the command below.`);
+            result.rollbackCommand = `cutover rollback --target-url '${targetText}' --steps ${appliedByThisRun.length}`;
         }
         result.rollback.push(`The copy is all-or-nothing: a failed run leaves the target's tables as they were. To copy again over a finished run, rerun with if-target-not-empty: truncate.`);
     }
@@ -69178,7 +69181,7 @@ function shellQuote(text) {
     return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 function reproduceCommand(settings) {
-    const args = ['npx', 'cutover', settings.mode];
+    const args = ['cutover', settings.mode];
     const flag = (name, value) => {
         if (value !== undefined && value !== '' && value !== INPUT_DEFAULTS[name])
             args.push(`--${name}`, shellQuote(value));
@@ -70687,7 +70690,8 @@ function renderWarnings(result) {
 function renderRollback(result) {
     if (!result.rollback?.length)
         return undefined;
-    return `### ↩️ Rollback\n\n${bulletList(result.rollback)}`;
+    const command = result.rollbackCommand ? `\n\n${codeBlock(result.rollbackCommand, 'sh')}` : '';
+    return `### ↩️ Rollback\n\n${bulletList(result.rollback)}${command}`;
 }
 function renderReproduce(result) {
     if (!result.reproduce)

@@ -52,6 +52,8 @@ export interface RunResult {
   error?: string;
   /** Lines that explain how to undo this run (cutover). */
   rollback?: string[];
+  /** The command that undoes this run's migrations, shown as a code block under `rollback`. */
+  rollbackCommand?: string;
   /** The CLI command that reproduces this run locally, URLs redacted. */
   reproduce?: string;
   durationMs: number;

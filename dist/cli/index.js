@@ -34782,6 +34782,10 @@ function normalizeTime(text) {
 
 class JsonTextError extends Error {
 }
+const STRING_STOP = /["\\\u0000-\u001f]/g;
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?([eE][+-]?\d+)?/y;
+const SIMPLE_ESCAPES = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+const ASCII = /^[\u0000-\u007f]*$/;
 class Parser {
     index = 0;
     text;
@@ -34869,20 +34873,20 @@ class Parser {
         this.index++;
         let out = '';
         for (;;) {
-            const end = this.text.slice(this.index).search(/["\\\u0000-\u001f]/);
-            if (end < 0)
+            STRING_STOP.lastIndex = this.index;
+            if (!STRING_STOP.test(this.text))
                 this.fail('unterminated string');
-            out += this.text.slice(this.index, this.index + end);
-            this.index += end;
-            const ch = this.text[this.index++];
+            const end = STRING_STOP.lastIndex - 1;
+            out += this.text.slice(this.index, end);
+            this.index = end + 1;
+            const ch = this.text[end];
             if (ch === '"')
                 break;
             if (ch !== '\\')
                 this.fail('control character in string');
             const esc = this.text[this.index++];
-            const simple = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-            if (esc in simple)
-                out += simple[esc];
+            if (esc in SIMPLE_ESCAPES)
+                out += SIMPLE_ESCAPES[esc];
             else if (esc === 'u')
                 out += this.unicodeEscape();
             else
@@ -34916,14 +34920,19 @@ class Parser {
         return String.fromCharCode(code);
     }
     number() {
-        const match = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(this.text.slice(this.index));
+        NUMBER.lastIndex = this.index;
+        const match = NUMBER.exec(this.text);
         if (!match)
             this.fail('invalid number');
         this.index += match[0].length;
-        const decimal = parseDecimal(match[0]);
+        const literal = match[0];
+        // Fast path: without an exponent, numeric prints the literal as written (minus a negative zero's sign).
+        if (!match[1])
+            return { number: literal.startsWith('-') && !/[1-9]/.test(literal) ? literal.slice(1) : literal };
+        const decimal = parseDecimal(literal);
         if (!decimal)
             this.fail('number out of range');
-        return { number: formatDecimal(decimal, inputScale(decimal, match[0])) };
+        return { number: formatDecimal(decimal, inputScale(decimal, literal)) };
     }
 }
 /** Throws JsonTextError when `text` is not valid JSON. */
@@ -34946,6 +34955,9 @@ function jsonb_text_quote(text) {
     })}"`;
 }
 function compareKeys(a, b) {
+    // ASCII: byte length is string length and byte order is code-unit order.
+    if (ASCII.test(a) && ASCII.test(b))
+        return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
     const ab = Buffer.from(a, 'utf8');
     const bb = Buffer.from(b, 'utf8');
     return ab.length - bb.length || Buffer.compare(ab, bb);
@@ -37794,7 +37806,8 @@ async function runCutoverMode(settings, runtime, result) {
     }
     finally {
         if (appliedByThisRun.length > 0) {
-            result.rollback.push(`Undo this run's ${appliedByThisRun.length} migration${appliedByThisRun.length === 1 ? '' : 's'} on the target: \`npx cutover rollback --target-url '${targetText}' --steps ${appliedByThisRun.length}\`.`);
+            result.rollback.push(`Undo this run's ${appliedByThisRun.length} migration${appliedByThisRun.length === 1 ? '' : 's'} on the target with the command below.`);
+            result.rollbackCommand = `cutover rollback --target-url '${targetText}' --steps ${appliedByThisRun.length}`;
         }
         result.rollback.push(`The copy is all-or-nothing: a failed run leaves the target's tables as they were. To copy again over a finished run, rerun with if-target-not-empty: truncate.`);
     }
@@ -37821,7 +37834,7 @@ function shellQuote(text) {
     return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 function reproduceCommand(settings) {
-    const args = ['npx', 'cutover', settings.mode];
+    const args = ['cutover', settings.mode];
     const flag = (name, value) => {
         if (value !== undefined && value !== '' && value !== src_settings/* INPUT_DEFAULTS */.WJ[name])
             args.push(`--${name}`, shellQuote(value));
@@ -39503,7 +39516,8 @@ function renderWarnings(result) {
 function renderRollback(result) {
     if (!result.rollback?.length)
         return undefined;
-    return `### ↩️ Rollback\n\n${bulletList(result.rollback)}`;
+    const command = result.rollbackCommand ? `\n\n${(0,report_markdown/* codeBlock */.DV)(result.rollbackCommand, 'sh')}` : '';
+    return `### ↩️ Rollback\n\n${bulletList(result.rollback)}${command}`;
 }
 function renderReproduce(result) {
     if (!result.reproduce)

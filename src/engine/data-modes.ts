@@ -92,9 +92,8 @@ export async function runCutoverMode(settings: Settings, runtime: Runtime, resul
     result.notes.push('Every table matched: row counts and checksums.');
   } finally {
     if (appliedByThisRun.length > 0) {
-      result.rollback.push(
-        `Undo this run's ${appliedByThisRun.length} migration${appliedByThisRun.length === 1 ? '' : 's'} on the target: \`npx cutover rollback --target-url '${targetText}' --steps ${appliedByThisRun.length}\`.`,
-      );
+      result.rollback.push(`Undo this run's ${appliedByThisRun.length} migration${appliedByThisRun.length === 1 ? '' : 's'} on the target with the command below.`);
+      result.rollbackCommand = `cutover rollback --target-url '${targetText}' --steps ${appliedByThisRun.length}`;
     }
     result.rollback.push(
       `The copy is all-or-nothing: a failed run leaves the target's tables as they were. To copy again over a finished run, rerun with if-target-not-empty: truncate.`,

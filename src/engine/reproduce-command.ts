@@ -9,7 +9,7 @@ function shellQuote(text: string): string {
 }
 
 export function reproduceCommand(settings: Settings): string {
-  const args: string[] = ['npx', 'cutover', settings.mode];
+  const args: string[] = ['cutover', settings.mode];
   const flag = (name: string, value: string | undefined) => {
     if (value !== undefined && value !== '' && value !== INPUT_DEFAULTS[name]) args.push(`--${name}`, shellQuote(value));
   };

@@ -74,7 +74,8 @@ function renderWarnings(result: RunResult): string | undefined {
 
 function renderRollback(result: RunResult): string | undefined {
   if (!result.rollback?.length) return undefined;
-  return `### ↩️ Rollback\n\n${bulletList(result.rollback)}`;
+  const command = result.rollbackCommand ? `\n\n${codeBlock(result.rollbackCommand, 'sh')}` : '';
+  return `### ↩️ Rollback\n\n${bulletList(result.rollback)}${command}`;
 }
 
 function renderReproduce(result: RunResult): string | undefined {

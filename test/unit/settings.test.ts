@@ -101,6 +101,6 @@ describe('reproduce command', () => {
       { mode: 'cutover', 'target-url': 'postgresql://app:Sup3rS3cret@db.example.com/shop', 'source-url': 'sqlite:app.db', 'on-error': 'skip' },
       { origin: 'action', env, cwd: '/repo' },
     );
-    expect(reproduceCommand(settings)).toBe("npx cutover cutover --target-url 'postgresql://app:***@db.example.com:5432/shop' --source-url sqlite:/repo/app.db --on-error skip");
+    expect(reproduceCommand(settings)).toBe("cutover cutover --target-url 'postgresql://app:***@db.example.com:5432/shop' --source-url sqlite:/repo/app.db --on-error skip");
   });
 });
