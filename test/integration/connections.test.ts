@@ -118,7 +118,7 @@ describe('openSqlite', () => {
   });
 
   test('a corrupt SQLite file', async () => {
-    const good = fs.readFileSync('../shared/datasets/real/pgloader_type-mismatch.db');
+    const good = fs.readFileSync('test/fixtures/real/pgloader_type-mismatch.db');
     const corrupt = Buffer.from(good);
     corrupt.fill(0xff, 100, corrupt.length); // keep the header, destroy the pages
     fs.writeFileSync(path.join(dir, 'corrupt.db'), corrupt);
