@@ -38,7 +38,7 @@ export interface RowFailure {
   reason: string;
 }
 
-const BATCH_CHARS = 256 * 1024;
+const CHUNK_BYTES = 64 * 1024;
 const TEXT_KINDS = new Set(['text', 'varchar', 'bpchar', 'other', 'json', 'jsonb', 'uuid']);
 
 function printable(value: unknown): unknown {
@@ -82,12 +82,14 @@ export class SqliteRowSource extends Readable {
   rows = 0;
   copied = 0;
   rejected = 0;
+  private buffer = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+  private used = 0;
   private readonly rowIterator: IterableIterator<unknown[]>;
   private readonly step: (row: unknown[]) => string | null;
   private readonly onRows?: (rows: number) => void;
 
   constructor(db: SqliteDatabase, spec: SqliteReadSpec, options: SqliteRowSourceOptions) {
-    super({ highWaterMark: BATCH_CHARS });
+    super({ highWaterMark: CHUNK_BYTES });
     const { sql, keyIndexes, rowidIndex } = sqliteSelectSql(spec);
     this.rowIterator = db.prepare(sql).raw(true).safeIntegers(true).iterate() as IterableIterator<unknown[]>;
     this.step = rowProcessor(db, spec, keyIndexes, rowidIndex, options, this);
@@ -95,21 +97,30 @@ export class SqliteRowSource extends Readable {
   }
 
   override _read(): void {
+    // Lines are written straight into a Buffer (off the V8 heap) rather than concatenated into a big
+    // string: big strings get promoted to the old generation and inflate the heap (and RSS).
     try {
-      let chunk = '';
-      while (chunk.length < BATCH_CHARS) {
+      for (;;) {
         const next = this.rowIterator.next();
         if (next.done) {
-          if (chunk) this.push(chunk);
+          if (this.used > 0) this.push(this.buffer.subarray(0, this.used));
           this.push(null);
           this.onRows?.(this.rows);
           return;
         }
         const line = this.step(next.value);
-        if (line !== null) chunk += line;
+        if (line === null) continue;
+        if (line.length * 3 <= CHUNK_BYTES - this.used) {
+          this.used += this.buffer.write(line, this.used, 'utf8');
+          continue;
+        }
+        // Full (or a huge line): hand over what we have, one push per _read keeps backpressure.
+        const out = this.used > 0 ? this.buffer.subarray(0, this.used) : Buffer.alloc(0);
+        this.buffer = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, line.length * 3));
+        this.used = this.buffer.write(line, 0, 'utf8');
+        this.onRows?.(this.rows);
+        if (out.length > 0) return void this.push(out);
       }
-      this.onRows?.(this.rows);
-      this.push(chunk);
     } catch (error) {
       this.destroy(error as Error);
     }

@@ -33,10 +33,16 @@ async function targetMajor(settings: Settings, runtime: Runtime): Promise<number
   }
 }
 
-async function provision(settings: Settings, runtime: Runtime, major: number | undefined): Promise<ThrowawayDatabase> {
+async function provision(settings: Settings, runtime: Runtime, major: number | undefined, env: NodeJS.ProcessEnv): Promise<ThrowawayDatabase> {
   const choice = settings.dryRun.database;
   if (choice.kind === 'url') return { location: choice.location, provider: 'url', teardown: async () => undefined };
-  const handle = await provisionThrowawayPostgres({ kind: choice.kind, postgresVersion: major ? String(major) : settings.dryRun.postgresVersion, runtime });
+  const handle = await provisionThrowawayPostgres({
+    kind: choice.kind,
+    postgresVersion: major ? String(major) : settings.dryRun.postgresVersion,
+    runtime,
+    // The runner empties RUNNER_TEMP after every job: a second line of defence after teardown and the post step.
+    ...(env.RUNNER_TEMP ? { baseDir: env.RUNNER_TEMP } : {}),
+  });
   runtime.saveState('throwaway', handle.stateFile);
   return handle;
 }
@@ -49,7 +55,7 @@ async function newMigrations(settings: Settings, runtime: Runtime, env: NodeJS.P
 
 export async function runDryRun(settings: Settings, runtime: Runtime, result: RunResult, env: NodeJS.ProcessEnv): Promise<void> {
   const major = await targetMajor(settings, runtime);
-  const throwaway = await runtime.group('Provision a throwaway Postgres', () => provision(settings, runtime, major));
+  const throwaway = await runtime.group('Provision a throwaway Postgres', () => provision(settings, runtime, major, env));
   result.throwaway = { provider: throwaway.provider, ...(throwaway.serverVersion ? { serverVersion: throwaway.serverVersion } : {}) };
   try {
     if (settings.dryRun.schemaFrom === 'target') {

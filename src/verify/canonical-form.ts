@@ -3,7 +3,9 @@
 // (from the exact text the cast rules send to Postgres), so equal data gives equal text:
 //   boolean 't'/'f' · integers decimal · numeric trim_scale(x)::text · float4/float8 IEEE-754 bytes
 //   as hex (float8send) · timestamp 'YYYY-MM-DDTHH:MM:SS.ffffff' (timestamptz in UTC + 'Z') · date
-//   'YYYY-MM-DD' · bytea '\x' + hex · jsonb its text output (keys sorted) · everything else x::text.
+//   'YYYY-MM-DD' · bytea '\x' + hex · jsonb its text output (keys sorted) · text types x::text ·
+//   any other type its output function's text (types that normalise their input, e.g. inet
+//   '10.0.0.1/32' → '10.0.0.1', can differ from the SQLite text and are then reported).
 // A row is its fields joined by U+0002 with NULL as U+0001; its hash is hashtextextended(row, 0).
 import { quoteIdent } from '../db/pg-identifiers.js';
 import { canonicalJsonb } from '../copy/cast-rules.js';

@@ -7,6 +7,11 @@ import { formatDecimal, inputScale, parseDecimal } from '../copy/decimal-text.js
 
 export class JsonTextError extends Error {}
 
+const STRING_STOP = /["\\\u0000-\u001f]/g;
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?([eE][+-]?\d+)?/y;
+const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+const ASCII = /^[\u0000-\u007f]*$/;
+
 type JsonValue = string | { number: string } | boolean | null | JsonValue[] | Map<string, JsonValue>;
 
 class Parser {
@@ -91,16 +96,16 @@ class Parser {
     this.index++;
     let out = '';
     for (;;) {
-      const end = this.text.slice(this.index).search(/["\\\u0000-\u001f]/);
-      if (end < 0) this.fail('unterminated string');
-      out += this.text.slice(this.index, this.index + end);
-      this.index += end;
-      const ch = this.text[this.index++];
+      STRING_STOP.lastIndex = this.index;
+      if (!STRING_STOP.test(this.text)) this.fail('unterminated string');
+      const end = STRING_STOP.lastIndex - 1;
+      out += this.text.slice(this.index, end);
+      this.index = end + 1;
+      const ch = this.text[end];
       if (ch === '"') break;
       if (ch !== '\\') this.fail('control character in string');
       const esc = this.text[this.index++];
-      const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-      if (esc in simple) out += simple[esc];
+      if (esc in SIMPLE_ESCAPES) out += SIMPLE_ESCAPES[esc];
       else if (esc === 'u') out += this.unicodeEscape();
       else this.fail(`invalid escape '\\${esc ?? ''}'`);
     }
@@ -130,12 +135,16 @@ class Parser {
   }
 
   private number(): { number: string } {
-    const match = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(this.text.slice(this.index));
+    NUMBER.lastIndex = this.index;
+    const match = NUMBER.exec(this.text);
     if (!match) this.fail('invalid number');
     this.index += match[0].length;
-    const decimal = parseDecimal(match[0]);
+    const literal = match[0];
+    // Fast path: without an exponent, numeric prints the literal as written (minus a negative zero's sign).
+    if (!match[1]) return { number: literal.startsWith('-') && !/[1-9]/.test(literal) ? literal.slice(1) : literal };
+    const decimal = parseDecimal(literal);
     if (!decimal) this.fail('number out of range');
-    return { number: formatDecimal(decimal, inputScale(decimal, match[0])) };
+    return { number: formatDecimal(decimal, inputScale(decimal, literal)) };
   }
 }
 
@@ -161,6 +170,8 @@ function quote(text: string): string {
 }
 
 function compareKeys(a: string, b: string): number {
+  // ASCII: byte length is string length and byte order is code-unit order.
+  if (ASCII.test(a) && ASCII.test(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
   const ab = Buffer.from(a, 'utf8');
   const bb = Buffer.from(b, 'utf8');
   return ab.length - bb.length || Buffer.compare(ab, bb);
