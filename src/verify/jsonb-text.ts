@@ -153,8 +153,11 @@ export function validateJson(text: string): void {
   new Parser(text).parseDocument();
 }
 
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+
 function quote(text: string): string {
   // escape_json: only ", \, and control characters are escaped.
+  if (!NEEDS_ESCAPE.test(text)) return `"${text}"`;
   return `"${text.replace(/["\\\u0000-\u001f]/g, (ch) => {
     switch (ch) {
       case '"': return '\\"';
