@@ -125,11 +125,15 @@ export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
 
     const hashes = new Map<string, HashSum>();
     const baselines = new Map<string, Totals>();
-    await loadAllOrNothing(groups, { copy, runtime, connectTarget: () => connect(options.target, 'target'), ...(sqlite ? { sqlite } : {}), ...(snapshot ? { snapshot } : {}), rejects, entries, hashes, baselines, expectedRows, ...(options.signal ? { signal: options.signal } : {}) });
+    const sampleSkipped = new Map<string, number>();
+    await loadAllOrNothing(groups, { sampleSkipped, copy, runtime, connectTarget: () => connect(options.target, 'target'), ...(sqlite ? { sqlite } : {}), ...(snapshot ? { snapshot } : {}), rejects, entries, hashes, baselines, expectedRows, ...(options.signal ? { signal: options.signal } : {}) });
     rejects.close();
     if (rejects.count > 0) warnings.push(`${rejects.count} row${rejects.count === 1 ? '' : 's'} could not be converted and ${rejects.count === 1 ? 'was' : 'were'} written to ${rejects.file} instead (on-error: skip).`);
 
-    const verified = await verifyCopiedTables(plan.tables, { copy, runtime, control, connectTarget: () => connect(options.target, 'target'), ...(sqlite ? { sqlite } : {}), ...(snapshot ? { snapshot } : {}), entries, hashes, baselines, warnings });
+    for (const [key, skipped] of sampleSkipped) {
+      warnings.push(`${byKey.get(key)!.display}: ${skipped} sampled row${skipped === 1 ? '' : 's'} left out because ${skipped === 1 ? 'it references' : 'they reference'} rows outside the sample (sample-rows).`);
+    }
+    const verified = await verifyCopiedTables(plan.tables, { sampleSkipped, copy, runtime, control, connectTarget: () => connect(options.target, 'target'), ...(sqlite ? { sqlite } : {}), ...(snapshot ? { snapshot } : {}), entries, hashes, baselines, warnings });
     return { tables: [...entries.values()], warnings, rejectedRows: rejects.count, ...(rejects.count > 0 ? { rejectsFile: rejects.file } : {}), verified };
   } catch (error) {
     const tables = [...entries.values()];

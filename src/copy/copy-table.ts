@@ -15,10 +15,41 @@ export interface TableCopyResult {
   rowsRead: number;
   copied: number;
   rejected: number;
+  /** Sampled rows left out because they reference rows outside the sample. */
+  skipped?: number;
 }
 
-function copyIntoSql(plan: TablePlan): string {
-  return `COPY ${qualifiedName(plan.target.schema, plan.target.name)} (${plan.columns.map((c) => quoteIdent(c.target.name)).join(', ')}) FROM STDIN`;
+function copyIntoSql(plan: TablePlan, into = qualifiedName(plan.target.schema, plan.target.name)): string {
+  return `COPY ${into} (${plan.columns.map((c) => quoteIdent(c.target.name)).join(', ')}) FROM STDIN`;
+}
+
+const STAGE = 'cutover_sample_stage';
+
+/**
+ * Samples (dry runs): the first N rows of a child may reference parent rows outside the parent's
+ * sample. Such rows go through a temporary table and only those whose parents were copied are kept
+ * (self-references only to rows already in the table). Returns the COPY target and a finisher
+ * that moves the kept rows and returns how many were skipped.
+ */
+export async function sampleStage(target: pg.ClientBase, plan: TablePlan): Promise<{ into: string; finish: () => Promise<number> } | undefined> {
+  if (plan.target.foreignKeys.length === 0) return undefined;
+  const table = qualifiedName(plan.target.schema, plan.target.name);
+  await target.query(`DROP TABLE IF EXISTS pg_temp.${STAGE}; CREATE TEMP TABLE ${STAGE} (LIKE ${table})`);
+  const columns = plan.columns.map((c) => quoteIdent(c.target.name)).join(', ');
+  const conditions = plan.target.foreignKeys.map((fk) => {
+    const anyNull = fk.columns.map((c) => `s.${quoteIdent(c)} IS NULL`).join(' OR ');
+    const match = fk.columns.map((c, i) => `p.${quoteIdent(fk.refColumns[i])} = s.${quoteIdent(c)}`).join(' AND ');
+    return `(${anyNull} OR EXISTS (SELECT 1 FROM ${qualifiedName(fk.refSchema, fk.refTable)} p WHERE ${match}))`;
+  });
+  return {
+    into: `pg_temp.${STAGE}`,
+    finish: async () => {
+      const staged = await target.query(`SELECT count(*)::int AS n FROM pg_temp.${STAGE}`);
+      const moved = await target.query(`INSERT INTO ${table} (${columns}) SELECT ${columns} FROM pg_temp.${STAGE} s WHERE ${conditions.join(' AND ')}`);
+      await target.query(`DROP TABLE pg_temp.${STAGE}`);
+      return staged.rows[0].n - (moved.rowCount ?? 0);
+    },
+  };
 }
 
 export async function copySqliteTable(target: pg.ClientBase, db: SqliteDatabase, plan: TablePlan, options: {
@@ -34,9 +65,11 @@ export async function copySqliteTable(target: pg.ClientBase, db: SqliteDatabase,
     for await (const _chunk of source) void _chunk;
     return { rowsRead: source.rows, copied: 0, rejected: source.rejected };
   }
-  const sink = target.query(copyFrom(copyIntoSql(plan)));
+  const stage = options.limit !== undefined ? await sampleStage(target, plan) : undefined;
+  const sink = target.query(copyFrom(copyIntoSql(plan, stage?.into)));
   await pipeline(source, sink, { signal: options.signal });
-  return { rowsRead: source.rows, copied: source.copied, rejected: source.rejected };
+  const skipped = stage ? await stage.finish() : 0;
+  return { rowsRead: source.rows, copied: source.copied - skipped, rejected: source.rejected, ...(stage ? { skipped } : {}) };
 }
 
 /** Counts COPY text lines as they pass (one '\n' per row: embedded newlines are escaped). */
@@ -62,9 +95,11 @@ export async function copyPgTable(target: pg.ClientBase, reader: pg.ClientBase, 
   onRows: (rows: number) => void;
   signal: AbortSignal;
 }): Promise<TableCopyResult> {
+  const stage = options.limit !== undefined ? await sampleStage(target, plan) : undefined;
   const out = reader.query(copyTo(`COPY (${pgSourceSelectSql(plan, options.limit)}) TO STDOUT`));
-  const sink = target.query(copyFrom(copyIntoSql(plan)));
+  const sink = target.query(copyFrom(copyIntoSql(plan, stage?.into)));
   await pipeline(out, lineCounter(options.onRows), sink, { signal: options.signal });
   const rows = Number((sink as unknown as { rowCount: number }).rowCount);
-  return { rowsRead: rows, copied: rows, rejected: 0 };
+  const skipped = stage ? await stage.finish() : 0;
+  return { rowsRead: rows, copied: rows - skipped, rejected: 0, ...(stage ? { skipped } : {}) };
 }

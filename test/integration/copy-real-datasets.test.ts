@@ -34,6 +34,17 @@ describe('real SQLite datasets → Postgres (create-tables)', () => {
     expect(fks.rows[0].n).toBe(11);
   });
 
+  test('chinook sampled (dry runs): the first 5 rows per table, children without sampled parents left out', async () => {
+    const outcome = await copyData(copyOptions(sqliteAt(path.join(REAL, 'chinook.sqlite')), db.location, { createTables: true, sampleRows: 5 }));
+    expect(outcome.verified).toBe(true);
+    expect(outcome.tables.find((t) => t.table === 'public."Artist"')).toMatchObject({ sourceRows: 5, targetRows: 5, checksumMatch: true });
+    const album = outcome.tables.find((t) => t.table === 'public."Album"')!;
+    expect(album.targetRows).toBe(album.copiedRows);
+    expect(outcome.warnings.join('\n')).toMatch(/left out because/);
+    const orphans = await db.query(`SELECT count(*)::int AS n FROM "Album" a WHERE NOT EXISTS (SELECT 1 FROM "Artist" r WHERE r."ArtistId" = a."ArtistId")`);
+    expect(orphans.rows[0].n).toBe(0);
+  });
+
   test('northwind: the table named Order, 13 tables', async () => {
     const outcome = await copyData(copyOptions(sqliteAt(path.join(REAL, 'northwind_small.sqlite')), db.location, { createTables: true }));
     expect(outcome.verified).toBe(true);
