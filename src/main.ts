@@ -12,7 +12,11 @@ export async function run(): Promise<void> {
     const settings = readActionInputs();
     const result = await runMode(settings, runtime, process.env);
     await publishReport(result, settings, runtime, process.env);
-    if (!result.ok) core.setFailed(result.error ?? `cutover ${settings.mode} failed`);
+    if (result.ok) return;
+    // A failed migration was already annotated on its file; a second, file-less copy adds noise.
+    const message = result.error ?? `cutover ${settings.mode} failed`;
+    if (runtime.alreadyReported(message)) process.exitCode = 1;
+    else core.setFailed(message);
   } catch (error) {
     core.setFailed(formatError(error));
   }

@@ -1,7 +1,7 @@
 // The Runtime interface on top of @actions/core. Only main.ts and post.ts use this file; the engine
 // sees nothing but the Runtime interface.
 import * as core from '@actions/core';
-import { onSecret } from './redact.js';
+import { onSecret, redact } from './redact.js';
 import { redacting, type Annotation, type Runtime } from './runtime.js';
 
 function properties(annotation?: Annotation): core.AnnotationProperties | undefined {
@@ -13,15 +13,24 @@ function properties(annotation?: Annotation): core.AnnotationProperties | undefi
   };
 }
 
-export function actionsRuntime(): Runtime {
+export interface ActionsRuntime extends Runtime {
+  /** Whether this exact error was already written as an annotation (so it is not written twice). */
+  alreadyReported(message: string): boolean;
+}
+
+export function actionsRuntime(): ActionsRuntime {
+  const reported = new Set<string>();
   // Mask every form of every password as soon as cutover learns it, also in raw log lines we do not format.
   onSecret((secret) => core.setSecret(secret));
-  return redacting({
+  const runtime = redacting({
     info: (message) => core.info(message),
     debug: (message) => core.debug(message),
     notice: (message, annotation) => core.notice(message, properties(annotation)),
     warning: (message, annotation) => core.warning(message, properties(annotation)),
-    error: (message, annotation) => core.error(message, properties(annotation)),
+    error: (message, annotation) => {
+      reported.add(message);
+      core.error(message, properties(annotation));
+    },
     group: (title, fn) => core.group(title, fn),
     setOutput: (name, value) => core.setOutput(name, value),
     appendSummary: async (markdown) => {
@@ -30,4 +39,5 @@ export function actionsRuntime(): Runtime {
     },
     saveState: (name, value) => core.saveState(name, value),
   });
+  return { ...runtime, alreadyReported: (message) => reported.has(redact(message)) };
 }

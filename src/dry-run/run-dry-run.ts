@@ -40,8 +40,9 @@ async function provision(settings: Settings, runtime: Runtime, major: number | u
     kind: choice.kind,
     postgresVersion: major ? String(major) : settings.dryRun.postgresVersion,
     runtime,
-    // The runner empties RUNNER_TEMP after every job: a second line of defence after teardown and the post step.
-    ...(env.RUNNER_TEMP ? { baseDir: env.RUNNER_TEMP } : {}),
+    // The runner empties RUNNER_TEMP after every job: a second line of defence after teardown and the
+    // post step. As root the server runs as another user, who may not be able to enter RUNNER_TEMP.
+    ...(env.RUNNER_TEMP && process.getuid?.() !== 0 ? { baseDir: env.RUNNER_TEMP } : {}),
   });
   runtime.saveState('throwaway', handle.stateFile);
   return handle;
