@@ -16,6 +16,7 @@ import { pgTotals, type Totals } from '../verify/pg-checksums.js';
 import { HashSum } from '../verify/row-hash.js';
 import type { TablePlan } from './copy-plan.js';
 import { copyPgTable, copySqliteTable } from './copy-table.js';
+import { dropForeignKeysForLoad, restoreForeignKeys } from './fk-bulk-check.js';
 import { conversionError, loadError } from './load-errors.js';
 import type { PgSnapshot } from './pg-snapshot.js';
 import { TableProgress } from './progress-reporter.js';
@@ -104,7 +105,14 @@ async function loadComponent(client: pg.ClientBase, reader: pg.ClientBase | unde
   if (ctx.copy.ifTargetNotEmpty === 'append') {
     for (const table of existing) ctx.baselines.set(table.key, await pgTotals(client, targetCanonical(table), ctx.copy.checksums));
   }
+  // Samples filter child rows by their parents in SQL, which needs no dropped keys; otherwise bulk checks.
+  const held = ctx.copy.sampleRows === undefined ? await dropForeignKeysForLoad(client, existing) : [];
   for (const table of tables) await loadTable(client, reader, table, ctx, signal);
+  try {
+    await restoreForeignKeys(client, held);
+  } catch (error) {
+    throw loadError(tables.map((t) => t.display).join(', '), error);
+  }
   // create-tables: keys after the data (one bulk check each), primary keys before the FKs that need them.
   const constraints = tables.flatMap((t) => t.ddl?.constraints ?? []);
   for (const sql of [...constraints.filter((s) => s.includes('PRIMARY KEY')), ...constraints.filter((s) => !s.includes('PRIMARY KEY'))]) {

@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { copyOptions, makeSqlite } from './copy-helpers.js';
 
-const ROWS = 1_500_000;
+const ROWS = 1_000_000;
 let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase('copy_kill');

@@ -152,7 +152,12 @@ describe('scenarios 3 and 4: Postgres → Postgres as a non-superuser, both dire
   test('render → supabase: identities keep their values, generated columns recomputed, FK cycle deferred, sequences reset', async () => {
     const source = asRole(render.location, roles.render, password);
     const target = asRole(supabase.location, roles.supabase, password);
+    const constraints = `SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2`;
+    const before = (await supabase.query(constraints)).rows;
     const outcome = await copyData(copyOptions(source, target, { jobs: 2 }));
+    // Foreign keys were dropped for the load (bulk-checked) and are back exactly as they were.
+    expect((await supabase.query(constraints)).rows).toEqual(before);
+    await expect(supabase.query(`INSERT INTO "Order Details" (customer_id) VALUES (999)`)).rejects.toThrow(/foreign key/);
     expect(outcome.verified).toBe(true);
     expect(outcome.warnings.join('\n')).toMatch(/cycle between public\.a, public\.b/);
     expect(outcome.tables.find((t) => t.table === 'public."Order Details"')).toMatchObject({ sourceRows: 3, targetRows: 3, checksumMatch: true });
