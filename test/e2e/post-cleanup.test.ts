@@ -1,0 +1,57 @@
+// A dry run killed mid-way (a cancelled job) leaves its throwaway Postgres running; the Action's post
+// step (dist/post/index.js), given the state the main step saved, removes it.
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { NODE24, parseOutputsFile, runDistAction } from '../helpers/run-dist.js';
+import { makeTempDir, writeFiles } from '../helpers/temp-dir.js';
+
+function postgresProcesses(dir: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-f', dir], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+test('SIGKILL of the main step, then the post step removes the server and its directory', async () => {
+  const dir = makeTempDir('cutover-post-');
+  const migrations = path.join(dir, 'migrations');
+  writeFiles(migrations, { '001_slow.up.sql': 'SELECT pg_sleep(60);\n' });
+  const stateFile = path.join(dir, 'state');
+  fs.writeFileSync(stateFile, '');
+  const main = spawn(NODE24, [path.resolve('dist/index.js')], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      RUNNER_TEMP: dir,
+      GITHUB_ACTIONS: 'true',
+      GITHUB_STATE: stateFile,
+      'INPUT_MODE': 'dry-run',
+      'INPUT_DRY-RUN-DATABASE': 'local',
+      'INPUT_MIGRATIONS-DIR': migrations,
+      INPUT_COMMENT: 'false',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  main.stdout.on('data', (d) => (log += d));
+  // Wait until the migration is running on the throwaway server.
+  const deadline = Date.now() + 60_000;
+  while (!/Applying 1 migration/.test(log) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  expect(log).toMatch(/Applying 1 migration/);
+  const state = parseOutputsFile(fs.readFileSync(stateFile, 'utf8'));
+  expect(state.throwaway).toBeTruthy();
+  const clusterDir = path.dirname(state.throwaway);
+  expect(postgresProcesses(clusterDir).length).toBeGreaterThan(0);
+
+  main.kill('SIGKILL');
+  await new Promise((r) => main.on('close', r));
+  expect(fs.existsSync(clusterDir)).toBe(true);
+  expect(postgresProcesses(clusterDir).length).toBeGreaterThan(0);
+
+  const post = await runDistAction({}, { STATE_throwaway: state.throwaway }, 'dist/post/index.js');
+  expect([post.code, post.stderr]).toEqual([0, '']);
+  expect(fs.existsSync(clusterDir)).toBe(false);
+  expect(postgresProcesses(clusterDir)).toEqual([]);
+}, 120_000);
