@@ -14,6 +14,8 @@ export interface ConnectOptions {
   /** First retry delay; doubles each time. */
   backoffMs?: number;
   onRetry?: (message: string) => void;
+  /** Told once connected: where, and whether the connection is encrypted (users should see it). */
+  onConnected?: (message: string) => void;
   applicationName?: string;
 }
 
@@ -116,6 +118,12 @@ async function openOnce(location: PostgresLocation, choice: SslChoice, options: 
   }
 }
 
+function isEncrypted(client: pg.Client): boolean {
+  // node-postgres swaps the socket for a TLSSocket once the server accepts SSL.
+  const stream = (client as unknown as { connection?: { stream?: { encrypted?: boolean } } }).connection?.stream;
+  return stream?.encrypted === true;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function connectPostgres(location: PostgresLocation, options: ConnectOptions): Promise<pg.Client> {
@@ -126,7 +134,9 @@ export async function connectPostgres(location: PostgresLocation, options: Conne
   let diagnosis: Diagnosis | undefined;
   for (let n = 1; n <= attempts; n++) {
     try {
-      return await openOnce(location, choice, options);
+      const client = await openOnce(location, choice, options);
+      options.onConnected?.(`Connected to ${options.input} (${describeEndpoint(location)}) with ${choice.description}; ${isEncrypted(client) ? 'the connection is encrypted (TLS)' : 'the connection is not encrypted'}.`);
+      return client;
     } catch (error) {
       lastError = error;
       diagnosis = diagnoseConnectError(error, location, options.input);

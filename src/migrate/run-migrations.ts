@@ -99,6 +99,7 @@ async function runOnPostgres(target: PostgresLocation, state: RunState): Promise
       attempts: options.connectAttempts,
       connectTimeoutMs: options.connectTimeoutMs,
       onRetry: (message) => options.runtime.info(message),
+      ...(role === options.mode ? { onConnected: (message: string) => options.runtime.info(message) } : {}),
       ...(location.params.application_name ? {} : { applicationName: `cutover ${role}` }),
     });
   let client: pg.Client | undefined;

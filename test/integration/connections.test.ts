@@ -131,3 +131,14 @@ describe('openSqlite', () => {
     expect(fs.existsSync(path.join(dir, 'new.db'))).toBe(true);
   });
 });
+
+describe('connection report', () => {
+  test('says where it connected and whether the connection is encrypted', async () => {
+    const messages: string[] = [];
+    const client = await connectPostgres({ ...admin, sslmode: 'prefer' }, { input, onConnected: (m) => messages.push(m) });
+    await client.end();
+    expect(messages).toEqual([
+      `Connected to ${input} (host ${admin.host}, port ${admin.port}, database "${admin.database}", user "${admin.user}") with sslmode=prefer (encrypted if the server offers it, certificate not verified); the connection is not encrypted.`,
+    ]);
+  });
+});
