@@ -5,7 +5,7 @@
 import { isUtf8 } from 'node:buffer';
 import { formatDecimal, integerDigits, parseDecimal, roundDecimal, wholeNumber, type Decimal } from './decimal-text.js';
 import type { TargetKind, TargetType } from './target-kind.js';
-import { epochToMicros, formatDateOnly, formatTimestamp, normalizeTime, parseDateTime, TemporalError } from './temporal-text.js';
+import { epochToMicros, formatDateOnly, formatTimestamp, normalizeLocalDateTime, normalizeTime, parseDateTime, TemporalError } from './temporal-text.js';
 import { JsonTextError, jsonbText, validateJson } from '../verify/jsonb-text.js';
 
 /** SQLite storage classes as better-sqlite3 hands them over (integers always as BigInt). */
@@ -89,6 +89,8 @@ function temporal(micros: () => bigint, kind: TargetKind): string {
 }
 
 function temporalFromText(value: string, kind: TargetKind): string {
+  const fast = normalizeLocalDateTime(value, kind === 'date');
+  if (fast !== null) return kind === 'timestamptz' ? `${fast}Z` : fast;
   const trimmed = value.trim().toLowerCase();
   if (trimmed === 'infinity' || trimmed === '-infinity') return trimmed;
   // Epoch numbers stored as text ('1700000000') are as common as real ones.

@@ -27,6 +27,30 @@ function fractionMicros(fraction: string | undefined): number {
   return Math.round(Number(padded) / 10);
 }
 
+const LOCAL_DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Fast path for the common case (what SQLite's datetime() writes): no offset and at most six
+ * fraction digits need no epoch arithmetic, only validation and re-assembly. Null = use the slow path.
+ */
+export function normalizeLocalDateTime(text: string, dateOnly: boolean): string | null {
+  const m = LOCAL_DATETIME.exec(text);
+  if (!m) return null;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1] + (leap ? 1 : 0)) return null;
+  const hour = m[4] ?? '00';
+  const minute = m[5] ?? '00';
+  const second = m[6] ?? '00';
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return null;
+  const fraction = (m[7] ?? '').padEnd(6, '0');
+  if (dateOnly) return hour === '00' && minute === '00' && second === '00' && Number(fraction) === 0 ? `${m[1]}-${m[2]}-${m[3]}` : null;
+  return `${m[1]}-${m[2]}-${m[3]}T${hour}:${minute}:${second}.${fraction}`;
+}
+
 /** Parses ISO-like text into epoch microseconds (UTC; a given offset is applied). */
 export function parseDateTime(text: string): { micros: bigint; hasTime: boolean } {
   const m = DATETIME.exec(text);
