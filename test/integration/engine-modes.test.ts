@@ -1,0 +1,100 @@
+// The engine's front door (runMode) driven like the CLI and the Action drive it: real PostgreSQL,
+// real SQLite files, a recording runtime. Covers cutover, verify and dry-run orchestration.
+import fs from 'node:fs';
+import path from 'node:path';
+// @ts-expect-error plain ESM script without types
+import { writeExampleAppDb } from '../../scripts/example-app-db.mjs';
+import { runMode } from '../../src/engine/run-mode.js';
+import { recordingRuntime } from '../../src/runtime.js';
+import { buildSettings, type RawInputs } from '../../src/settings.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+const dir = makeTempDir('cutover-engine-');
+const source = path.join(dir, 'app.db');
+writeExampleAppDb(source, { users: 120, orders: 300, events: 450 });
+const databases: TestDatabase[] = [];
+async function database(prefix: string): Promise<TestDatabase> {
+  const db = await createTestDatabase(prefix);
+  databases.push(db);
+  return db;
+}
+afterAll(async () => {
+  await Promise.all(databases.map((db) => db.drop()));
+});
+
+function settings(raw: RawInputs) {
+  return buildSettings({ 'migrations-dir': 'migrations', ...raw }, { origin: 'cli', env: { RUNNER_TEMP: dir }, cwd: process.cwd() });
+}
+
+test('cutover: migrate, copy, verify, and the way back', async () => {
+  const target = await database('engine_cutover');
+  const runtime = recordingRuntime();
+  const result = await runMode(settings({ mode: 'cutover', 'source-url': `sqlite:${source}`, 'target-url': target.url }), runtime);
+  expect(result.error).toBeUndefined();
+  expect(result).toMatchObject({ ok: true, verified: true });
+  expect(result.migrations.map((m) => m.status)).toEqual(['applied', 'applied', 'applied', 'applied']);
+  expect(result.tables.map((t) => [t.table, t.sourceRows, t.targetRows, t.checksumMatch]).sort()).toEqual([
+    ['public.events', 450, 450, true],
+    ['public.orders', 300, 300, true],
+    ['public.users', 120, 120, true],
+  ]);
+  expect(result.rollback?.join(' ')).toMatch(/was only read/);
+  expect(result.rollbackCommand).toMatch(/^cutover rollback --target-url 'postgresql:\/\/.*:\*\*\*@.*' --steps 4$/);
+  expect(runtime.groups).toEqual(['Migrate the target', 'Copy and verify']);
+  const admins = await target.query<{ n: number }>('SELECT count(*)::int AS n FROM users WHERE is_admin');
+  expect(admins.rows[0].n).toBe(7); // ids 17, 34, … 119 stored as 1 in SQLite
+  // Identity sequences continue after the copied ids.
+  const inserted = await target.query<{ id: string }>(`INSERT INTO users (email) VALUES ('new@example.com') RETURNING id`);
+  expect(Number(inserted.rows[0].id)).toBe(121);
+
+  // A second cutover into the now non-empty target fails before writing anything.
+  const again = await runMode(settings({ mode: 'cutover', 'source-url': `sqlite:${source}`, 'target-url': target.url }), recordingRuntime());
+  expect(again.ok).toBe(false);
+  expect(again.error).toMatch(/not empty|already has rows|if-target-not-empty/i);
+  const users = await target.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+  expect(users.rows[0].n).toBe(121);
+});
+
+test('verify: a changed row in the target fails the run and names the table', async () => {
+  const target = await database('engine_verify');
+  const copy = await runMode(settings({ mode: 'cutover', 'source-url': `sqlite:${source}`, 'target-url': target.url }), recordingRuntime());
+  expect(copy.ok).toBe(true);
+  await target.query(`UPDATE orders SET status = 'cancelled' WHERE id = 42 AND status <> 'cancelled'`);
+  await target.query(`UPDATE orders SET status = 'paid' WHERE id = 42 AND status = 'cancelled'`);
+  const result = await runMode(settings({ mode: 'verify', 'source-url': `sqlite:${source}`, 'target-url': target.url }), recordingRuntime());
+  expect(result.ok).toBe(false);
+  expect(result.verified).toBe(false);
+  expect(result.error).toMatch(/Verification failed: 1 table differs? between source and target: public\.orders/);
+  const orders = result.tables.find((t) => t.table === 'public.orders');
+  expect(orders?.checksumMatch).toBe(false);
+  expect(orders?.differingKeys?.join(' ')).toContain('42');
+});
+
+test('dry-run on a URL database: migrations and the source data, the real target untouched', async () => {
+  const throwaway = await database('engine_dry_url');
+  const realTarget = await database('engine_dry_real');
+  const result = await runMode(
+    settings({ mode: 'dry-run', 'dry-run-database': throwaway.url, 'target-url': realTarget.url, 'source-url': `sqlite:${source}`, 'base-ref': 'HEAD' }),
+    recordingRuntime(),
+  );
+  expect(result.error).toBeUndefined();
+  expect(result.ok).toBe(true);
+  expect(result.throwaway).toEqual({ provider: 'url' });
+  expect(result.target).toBeUndefined();
+  expect(result.verified).toBe(true);
+  expect(result.migrations.every((m) => m.status === 'applied' && m.isNew === false)).toBe(true);
+  expect((await throwaway.query('SELECT count(*)::int AS n FROM events')).rows[0].n).toBe(450);
+  expect((await realTarget.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`)).rows[0].n).toBe(0);
+});
+
+test('dry-run on the local provider with sample-rows, and the throwaway directory is removed', async () => {
+  const runtime = recordingRuntime();
+  const result = await runMode(settings({ mode: 'dry-run', 'dry-run-database': 'local', 'source-url': `sqlite:${source}`, 'sample-rows': '50' }), runtime);
+  expect(result.error).toBeUndefined();
+  expect(result.throwaway?.provider).toBe('local');
+  expect(result.tables.find((t) => t.table === 'public.users')?.targetRows).toBeLessThanOrEqual(50);
+  const stateFile = runtime.state.throwaway;
+  expect(stateFile).toBeTruthy();
+  expect(fs.existsSync(path.dirname(stateFile))).toBe(false);
+}, 60_000);
