@@ -71,7 +71,8 @@ async function main(): Promise<void> {
   const source = parseDatabaseUrl(sourceUrl, { input: 'source' });
   const target = parseDatabaseUrl(targetUrl, { input: 'target' }) as PostgresLocation;
   const runtime = consoleRuntime({ stream: process.stderr });
-  const common = { source, target, connectAttempts: 1, connectTimeoutMs: 10_000, runtime, sourceInput: 'source', targetInput: 'target' };
+  // The action's defaults (connect-attempts 3, connect-timeout 10 s), as a user's run would have them.
+  const common = { source, target, connectAttempts: 3, connectTimeoutMs: 10_000, runtime, sourceInput: 'source', targetInput: 'target' };
   const result: Record<string, unknown> = { jobs, node: process.version };
 
   if (!flag('--verify-only')) {

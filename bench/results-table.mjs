@@ -89,6 +89,7 @@ const COLUMNS = [
   ['tool CPU s', (r) => (r.status === 'ok' ? fmtCpu(r.toolCpuSeconds) : '')],
   ['PG CPU s', (r) => (r.status === 'ok' ? fmtCpu(r.serverCpuSeconds) : '')],
   ['peak RSS MB', (r) => fmtMb(r.peakRssMb)],
+  ['runs s', (r) => (r.runSeconds ? r.runSeconds.map(fmtSec).join(' ') : '')],
   ['status', (r) => (r.status === 'ok' ? 'ok' : `${r.status}: ${r.reason ?? ''}`)],
 ];
 
@@ -120,9 +121,14 @@ function factLines(facts) {
   ];
 }
 
+function columnsFor(records) {
+  return records.some((r) => r.runSeconds) ? COLUMNS : COLUMNS.filter(([name]) => name !== 'runs s');
+}
+
 export function renderText({ records, targets, facts }) {
-  const header = COLUMNS.map(([name]) => name);
-  const rows = records.map((r) => COLUMNS.map(([, get]) => String(get(r))));
+  const columns = columnsFor(records);
+  const header = columns.map(([name]) => name);
+  const rows = records.map((r) => columns.map(([, get]) => String(get(r))));
   return [
     ...factLines(facts),
     '',
@@ -133,8 +139,9 @@ export function renderText({ records, targets, facts }) {
 }
 
 export function renderMarkdown({ records, targets, facts }) {
-  const header = COLUMNS.map(([name]) => name);
-  const rows = records.map((r) => COLUMNS.map(([, get]) => String(get(r))));
+  const columns = columnsFor(records);
+  const header = columns.map(([name]) => name);
+  const rows = records.map((r) => columns.map(([, get]) => String(get(r))));
   return [
     ...factLines(facts).map((l) => `- ${l}`),
     '',
