@@ -33781,7 +33781,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _cli_args_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6736);
-/* harmony import */ var _engine_run_mode_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9886);
+/* harmony import */ var _engine_run_mode_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9843);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
 /* harmony import */ var _migrate_scaffold_migration_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4826);
 /* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6670);
@@ -34074,7 +34074,7 @@ function parsePostgres(raw, afterSlashes, input) {
 
 /***/ }),
 
-/***/ 9886:
+/***/ 9843:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34409,6 +34409,11 @@ async function openOnce(location, choice, options) {
         throw error;
     }
 }
+function isEncrypted(client) {
+    // node-postgres swaps the socket for a TLSSocket once the server accepts SSL.
+    const stream = client.connection?.stream;
+    return stream?.encrypted === true;
+}
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function connectPostgres(location, options) {
     const attempts = Math.max(1, options.attempts ?? 3);
@@ -34418,7 +34423,9 @@ async function connectPostgres(location, options) {
     let diagnosis;
     for (let n = 1; n <= attempts; n++) {
         try {
-            return await openOnce(location, choice, options);
+            const client = await openOnce(location, choice, options);
+            options.onConnected?.(`Connected to ${options.input} (${describeEndpoint(location)}) with ${choice.description}; ${isEncrypted(client) ? 'the connection is encrypted (TLS)' : 'the connection is not encrypted'}.`);
+            return client;
         }
         catch (error) {
             lastError = error;
@@ -34694,6 +34701,32 @@ function fractionMicros(fraction) {
     const padded = (fraction + '000000').slice(0, 7);
     return Math.round(Number(padded) / 10);
 }
+const LOCAL_DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/**
+ * Fast path for the common case (what SQLite's datetime() writes): no offset and at most six
+ * fraction digits need no epoch arithmetic, only validation and re-assembly. Null = use the slow path.
+ */
+function normalizeLocalDateTime(text, dateOnly) {
+    const m = LOCAL_DATETIME.exec(text);
+    if (!m)
+        return null;
+    const year = Number(m[1]);
+    const month = Number(m[2]);
+    const day = Number(m[3]);
+    const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    if (year < 1 || month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1] + (leap ? 1 : 0))
+        return null;
+    const hour = m[4] ?? '00';
+    const minute = m[5] ?? '00';
+    const second = m[6] ?? '00';
+    if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59)
+        return null;
+    const fraction = (m[7] ?? '').padEnd(6, '0');
+    if (dateOnly)
+        return hour === '00' && minute === '00' && second === '00' && Number(fraction) === 0 ? `${m[1]}-${m[2]}-${m[3]}` : null;
+    return `${m[1]}-${m[2]}-${m[3]}T${hour}:${minute}:${second}.${fraction}`;
+}
 /** Parses ISO-like text into epoch microseconds (UTC; a given offset is applied). */
 function parseDateTime(text) {
     const m = DATETIME.exec(text);
@@ -34939,8 +34972,11 @@ class Parser {
 function validateJson(text) {
     new Parser(text).parseDocument();
 }
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
 function jsonb_text_quote(text) {
     // escape_json: only ", \, and control characters are escaped.
+    if (!NEEDS_ESCAPE.test(text))
+        return `"${text}"`;
     return `"${text.replace(/["\\\u0000-\u001f]/g, (ch) => {
         switch (ch) {
             case '"': return '\\"';
@@ -35065,6 +35101,9 @@ function temporal(micros, kind) {
     }
 }
 function temporalFromText(value, kind) {
+    const fast = normalizeLocalDateTime(value, kind === 'date');
+    if (fast !== null)
+        return kind === 'timestamptz' ? `${fast}Z` : fast;
     const trimmed = value.trim().toLowerCase();
     if (trimmed === 'infinity' || trimmed === '-infinity')
         return trimmed;
@@ -35735,7 +35774,7 @@ function escapeCopyField(value) {
 
 
 
-const BATCH_CHARS = 256 * 1024;
+const CHUNK_BYTES = 64 * 1024;
 const TEXT_KINDS = new Set(['text', 'varchar', 'bpchar', 'other', 'json', 'jsonb', 'uuid']);
 function printable(value) {
     if (typeof value === 'bigint')
@@ -35767,34 +35806,46 @@ class SqliteRowSource extends external_node_stream_namespaceObject.Readable {
     rows = 0;
     copied = 0;
     rejected = 0;
+    buffer = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+    used = 0;
     rowIterator;
     step;
     onRows;
     constructor(db, spec, options) {
-        super({ highWaterMark: BATCH_CHARS });
+        super({ highWaterMark: CHUNK_BYTES });
         const { sql, keyIndexes, rowidIndex } = sqliteSelectSql(spec);
         this.rowIterator = db.prepare(sql).raw(true).safeIntegers(true).iterate();
         this.step = rowProcessor(db, spec, keyIndexes, rowidIndex, options, this);
         this.onRows = options.onRows;
     }
     _read() {
+        // Lines are written straight into a Buffer (off the V8 heap) rather than concatenated into a big
+        // string: big strings get promoted to the old generation and inflate the heap (and RSS).
         try {
-            let chunk = '';
-            while (chunk.length < BATCH_CHARS) {
+            for (;;) {
                 const next = this.rowIterator.next();
                 if (next.done) {
-                    if (chunk)
-                        this.push(chunk);
+                    if (this.used > 0)
+                        this.push(this.buffer.subarray(0, this.used));
                     this.push(null);
                     this.onRows?.(this.rows);
                     return;
                 }
                 const line = this.step(next.value);
-                if (line !== null)
-                    chunk += line;
+                if (line === null)
+                    continue;
+                if (line.length * 3 <= CHUNK_BYTES - this.used) {
+                    this.used += this.buffer.write(line, this.used, 'utf8');
+                    continue;
+                }
+                // Full (or a huge line): hand over what we have, one push per _read keeps backpressure.
+                const out = this.used > 0 ? this.buffer.subarray(0, this.used) : Buffer.alloc(0);
+                this.buffer = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, line.length * 3));
+                this.used = this.buffer.write(line, 0, 'utf8');
+                this.onRows?.(this.rows);
+                if (out.length > 0)
+                    return void this.push(out);
             }
-            this.onRows?.(this.rows);
-            this.push(chunk);
         }
         catch (error) {
             this.destroy(error);
@@ -36010,6 +36061,14 @@ async function verifyCopiedTables(tables, ctx) {
                 sourceSpec ? pgTotals(readers[worker], sourceSpec, checksums) : Promise.resolve(undefined),
             ]);
             const target = minus(after, ctx.baselines.get(table.key));
+            // A sample that left rows out for foreign keys: the target holds what was copied, counts only.
+            const skipped = ctx.sampleSkipped.get(table.key);
+            if (skipped !== undefined) {
+                Object.assign(entry, { targetRows: target.rows, checksumMatch: null });
+                if (target.rows !== entry.copiedRows)
+                    ok = false;
+                return;
+            }
             const expected = pgSource ?? { rows: (entry.sourceRows ?? 0) - (entry.rejectedRows ?? 0), ...(checksums ? { checksum: ctx.hashes.get(table.key)?.value() ?? '0' } : {}) };
             if (pgSource)
                 entry.sourceRows = pgSource.rows;
@@ -36122,8 +36181,36 @@ var pg_copy_streams = __nccwpck_require__(6901);
 
 
 
-function copyIntoSql(plan) {
-    return `COPY ${qualifiedName(plan.target.schema, plan.target.name)} (${plan.columns.map((c) => quoteIdent(c.target.name)).join(', ')}) FROM STDIN`;
+function copyIntoSql(plan, into = qualifiedName(plan.target.schema, plan.target.name)) {
+    return `COPY ${into} (${plan.columns.map((c) => quoteIdent(c.target.name)).join(', ')}) FROM STDIN`;
+}
+const STAGE = 'cutover_sample_stage';
+/**
+ * Samples (dry runs): the first N rows of a child may reference parent rows outside the parent's
+ * sample. Such rows go through a temporary table and only those whose parents were copied are kept
+ * (self-references only to rows already in the table). Returns the COPY target and a finisher
+ * that moves the kept rows and returns how many were skipped.
+ */
+async function sampleStage(target, plan) {
+    if (plan.target.foreignKeys.length === 0)
+        return undefined;
+    const table = qualifiedName(plan.target.schema, plan.target.name);
+    await target.query(`DROP TABLE IF EXISTS pg_temp.${STAGE}; CREATE TEMP TABLE ${STAGE} (LIKE ${table})`);
+    const columns = plan.columns.map((c) => quoteIdent(c.target.name)).join(', ');
+    const conditions = plan.target.foreignKeys.map((fk) => {
+        const anyNull = fk.columns.map((c) => `s.${quoteIdent(c)} IS NULL`).join(' OR ');
+        const match = fk.columns.map((c, i) => `p.${quoteIdent(fk.refColumns[i])} = s.${quoteIdent(c)}`).join(' AND ');
+        return `(${anyNull} OR EXISTS (SELECT 1 FROM ${qualifiedName(fk.refSchema, fk.refTable)} p WHERE ${match}))`;
+    });
+    return {
+        into: `pg_temp.${STAGE}`,
+        finish: async () => {
+            const staged = await target.query(`SELECT count(*)::int AS n FROM pg_temp.${STAGE}`);
+            const moved = await target.query(`INSERT INTO ${table} (${columns}) SELECT ${columns} FROM pg_temp.${STAGE} s WHERE ${conditions.join(' AND ')}`);
+            await target.query(`DROP TABLE pg_temp.${STAGE}`);
+            return staged.rows[0].n - (moved.rowCount ?? 0);
+        },
+    };
 }
 async function copySqliteTable(target, db, plan, options) {
     const source = new SqliteRowSource(db, sqliteReadSpec(plan, options.limit), { hash: options.hash, onFailure: options.onFailure, onRows: options.onRows });
@@ -36133,9 +36220,11 @@ async function copySqliteTable(target, db, plan, options) {
             void _chunk;
         return { rowsRead: source.rows, copied: 0, rejected: source.rejected };
     }
-    const sink = target.query((0,pg_copy_streams/* from */.H)(copyIntoSql(plan)));
+    const stage = options.limit !== undefined ? await sampleStage(target, plan) : undefined;
+    const sink = target.query((0,pg_copy_streams/* from */.H)(copyIntoSql(plan, stage?.into)));
     await (0,promises_namespaceObject.pipeline)(source, sink, { signal: options.signal });
-    return { rowsRead: source.rows, copied: source.copied, rejected: source.rejected };
+    const skipped = stage ? await stage.finish() : 0;
+    return { rowsRead: source.rows, copied: source.copied - skipped, rejected: source.rejected, ...(stage ? { skipped } : {}) };
 }
 /** Counts COPY text lines as they pass (one '\n' per row: embedded newlines are escaped). */
 function lineCounter(onRows) {
@@ -36155,11 +36244,36 @@ function pgSourceSelectSql(plan, limit) {
     return `SELECT ${columns} FROM ${qualifiedName(plan.sourceSchema, plan.sourceName)}${order}${limit !== undefined ? ` LIMIT ${limit}` : ''}`;
 }
 async function copyPgTable(target, reader, plan, options) {
+    const stage = options.limit !== undefined ? await sampleStage(target, plan) : undefined;
     const out = reader.query((0,pg_copy_streams.to)(`COPY (${pgSourceSelectSql(plan, options.limit)}) TO STDOUT`));
-    const sink = target.query((0,pg_copy_streams/* from */.H)(copyIntoSql(plan)));
+    const sink = target.query((0,pg_copy_streams/* from */.H)(copyIntoSql(plan, stage?.into)));
     await (0,promises_namespaceObject.pipeline)(out, lineCounter(options.onRows), sink, { signal: options.signal });
     const rows = Number(sink.rowCount);
-    return { rowsRead: rows, copied: rows, rejected: 0 };
+    const skipped = stage ? await stage.finish() : 0;
+    return { rowsRead: rows, copied: rows - skipped, rejected: 0, ...(stage ? { skipped } : {}) };
+}
+
+;// CONCATENATED MODULE: ./src/copy/fk-bulk-check.ts
+
+async function dropForeignKeysForLoad(client, tables) {
+    const held = [];
+    for (const table of tables) {
+        const target = qualifiedName(table.target.schema, table.target.name);
+        const { rows } = await client.query(`SELECT c.conname AS name, pg_get_constraintdef(c.oid) AS definition
+         FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+        WHERE c.contype = 'f' AND c.conrelid = $1::regclass AND pg_has_role(t.relowner, 'USAGE')
+        ORDER BY c.conname`, [target]);
+        for (const row of rows) {
+            await client.query(`ALTER TABLE ${target} DROP CONSTRAINT ${quoteIdent(row.name)}`);
+            held.push({ table: target, name: row.name, definition: row.definition });
+        }
+    }
+    return held;
+}
+async function restoreForeignKeys(client, held) {
+    for (const constraint of held) {
+        await client.query(`ALTER TABLE ${constraint.table} ADD CONSTRAINT ${quoteIdent(constraint.name)} ${constraint.definition}`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/copy/rejects-file.ts
@@ -36263,6 +36377,7 @@ class TableProgress {
 
 
 
+
 async function resetSequences(client, table) {
     const target = qualifiedName(table.target.schema, table.target.name);
     for (const column of table.target.columns) {
@@ -36271,6 +36386,13 @@ async function resetSequences(client, table) {
         const sequence = column.sequence ? quoteLiteral(column.sequence) : `pg_get_serial_sequence(${quoteLiteral(target)}, ${quoteLiteral(column.name)})`;
         await client.query(`SELECT setval(${sequence}, max(${quoteIdent(column.name)})::bigint) FROM ${target} HAVING max(${quoteIdent(column.name)}) IS NOT NULL`);
     }
+}
+/** Samples: rows left out for foreign keys make the sample's checksum incomparable (see verify). */
+function noteSkipped(ctx, table, skipped) {
+    if (!skipped)
+        return;
+    ctx.sampleSkipped.set(table.key, skipped);
+    ctx.hashes.delete(table.key);
 }
 async function loadTable(client, reader, table, ctx, signal) {
     const entry = ctx.entries.get(table.key);
@@ -36294,10 +36416,12 @@ async function loadTable(client, reader, table, ctx, signal) {
                 },
             });
             Object.assign(entry, { sourceRows: result.rowsRead, copiedRows: result.copied, rejectedRows: result.rejected });
+            noteSkipped(ctx, table, result.skipped);
         }
         else {
             const result = await copyPgTable(client, reader, table, { ...(ctx.copy.sampleRows !== undefined ? { limit: ctx.copy.sampleRows } : {}), signal, onRows: (rows) => progress.update(rows) });
             Object.assign(entry, { sourceRows: result.rowsRead, copiedRows: result.copied, rejectedRows: 0 });
+            noteSkipped(ctx, table, result.skipped);
         }
         progress.done(entry.copiedRows ?? 0);
     }
@@ -36326,8 +36450,16 @@ async function loadComponent(client, reader, tables, ctx, signal) {
         for (const table of existing)
             ctx.baselines.set(table.key, await pgTotals(client, targetCanonical(table), ctx.copy.checksums));
     }
+    // Samples filter child rows by their parents in SQL, which needs no dropped keys; otherwise bulk checks.
+    const held = ctx.copy.sampleRows === undefined ? await dropForeignKeysForLoad(client, existing) : [];
     for (const table of tables)
         await loadTable(client, reader, table, ctx, signal);
+    try {
+        await restoreForeignKeys(client, held);
+    }
+    catch (error) {
+        throw loadError(tables.map((t) => t.display).join(', '), error);
+    }
     // create-tables: keys after the data (one bulk check each), primary keys before the FKs that need them.
     const constraints = tables.flatMap((t) => t.ddl?.constraints ?? []);
     for (const sql of [...constraints.filter((s) => s.includes('PRIMARY KEY')), ...constraints.filter((s) => !s.includes('PRIMARY KEY'))]) {
@@ -36533,11 +36665,15 @@ async function copyData(options) {
         runtime.info(`Copying ${plan.tables.length} table${plan.tables.length === 1 ? '' : 's'} in ${groups.length} transaction${groups.length === 1 ? '' : 's'} (jobs: ${copy.jobs}), all committed together at the end.`);
         const hashes = new Map();
         const baselines = new Map();
-        await loadAllOrNothing(groups, { copy, runtime, connectTarget: () => connect(options.target, 'target'), ...(sqlite ? { sqlite } : {}), ...(snapshot ? { snapshot } : {}), rejects, entries, hashes, baselines, expectedRows, ...(options.signal ? { signal: options.signal } : {}) });
+        const sampleSkipped = new Map();
+        await loadAllOrNothing(groups, { sampleSkipped, copy, runtime, connectTarget: () => connect(options.target, 'target'), ...(sqlite ? { sqlite } : {}), ...(snapshot ? { snapshot } : {}), rejects, entries, hashes, baselines, expectedRows, ...(options.signal ? { signal: options.signal } : {}) });
         rejects.close();
         if (rejects.count > 0)
             warnings.push(`${rejects.count} row${rejects.count === 1 ? '' : 's'} could not be converted and ${rejects.count === 1 ? 'was' : 'were'} written to ${rejects.file} instead (on-error: skip).`);
-        const verified = await verifyCopiedTables(plan.tables, { copy, runtime, control, connectTarget: () => connect(options.target, 'target'), ...(sqlite ? { sqlite } : {}), ...(snapshot ? { snapshot } : {}), entries, hashes, baselines, warnings });
+        for (const [key, skipped] of sampleSkipped) {
+            warnings.push(`${byKey.get(key).display}: ${skipped} sampled row${skipped === 1 ? '' : 's'} left out because ${skipped === 1 ? 'it references' : 'they reference'} rows outside the sample (sample-rows).`);
+        }
+        const verified = await verifyCopiedTables(plan.tables, { sampleSkipped, copy, runtime, control, connectTarget: () => connect(options.target, 'target'), ...(sqlite ? { sqlite } : {}), ...(snapshot ? { snapshot } : {}), entries, hashes, baselines, warnings });
         return { tables: [...entries.values()], warnings, rejectedRows: rejects.count, ...(rejects.count > 0 ? { rejectsFile: rejects.file } : {}), verified };
     }
     catch (error) {
@@ -37500,6 +37636,7 @@ async function runOnPostgres(target, state) {
         attempts: options.connectAttempts,
         connectTimeoutMs: options.connectTimeoutMs,
         onRetry: (message) => options.runtime.info(message),
+        ...(role === options.mode ? { onConnected: (message) => options.runtime.info(message) } : {}),
         ...(location.params.application_name ? {} : { applicationName: `cutover ${role}` }),
     });
     let client;
@@ -38868,11 +39005,18 @@ async function targetMajor(settings, runtime) {
         return undefined;
     }
 }
-async function provision(settings, runtime, major) {
+async function provision(settings, runtime, major, env) {
     const choice = settings.dryRun.database;
     if (choice.kind === 'url')
         return { location: choice.location, provider: 'url', teardown: async () => undefined };
-    const handle = await provisionThrowawayPostgres({ kind: choice.kind, postgresVersion: major ? String(major) : settings.dryRun.postgresVersion, runtime });
+    const handle = await provisionThrowawayPostgres({
+        kind: choice.kind,
+        postgresVersion: major ? String(major) : settings.dryRun.postgresVersion,
+        runtime,
+        // The runner empties RUNNER_TEMP after every job: a second line of defence after teardown and the
+        // post step. As root the server runs as another user, who may not be able to enter RUNNER_TEMP.
+        ...(env.RUNNER_TEMP && process.getuid?.() !== 0 ? { baseDir: env.RUNNER_TEMP } : {}),
+    });
     runtime.saveState('throwaway', handle.stateFile);
     return handle;
 }
@@ -38884,7 +39028,7 @@ async function newMigrations(settings, runtime, env) {
 }
 async function runDryRun(settings, runtime, result, env) {
     const major = await targetMajor(settings, runtime);
-    const throwaway = await runtime.group('Provision a throwaway Postgres', () => provision(settings, runtime, major));
+    const throwaway = await runtime.group('Provision a throwaway Postgres', () => provision(settings, runtime, major, env));
     result.throwaway = { provider: throwaway.provider, ...(throwaway.serverVersion ? { serverVersion: throwaway.serverVersion } : {}) };
     try {
         if (settings.dryRun.schemaFrom === 'target') {
