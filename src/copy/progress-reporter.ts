@@ -12,6 +12,8 @@ export class TableProgress {
   private readonly runtime: Runtime;
   private readonly label: string;
   private readonly expected?: number;
+  /** Progress samples, repeated inside the table's log group when it is done. */
+  private readonly samples: string[] = [];
 
   constructor(runtime: Runtime, label: string, expected?: number) {
     this.runtime = runtime;
@@ -26,13 +28,21 @@ export class TableProgress {
     const rate = rows / Math.max(0.001, (now - this.started) / 1000);
     const eta = this.expected && rate > 0 && this.expected > rows ? `, ETA ${Math.ceil((this.expected - rows) / rate)} s` : '';
     const of = this.expected !== undefined ? ` of ${this.expected.toLocaleString('en-US')}` : '';
-    this.runtime.info(`${this.label}: ${rows.toLocaleString('en-US')}${of} rows (${Math.round(rate).toLocaleString('en-US')} rows/s${eta})`);
+    const line = `${this.label}: ${rows.toLocaleString('en-US')}${of} rows (${Math.round(rate).toLocaleString('en-US')} rows/s${eta})`;
+    this.samples.push(`after ${((now - this.started) / 1000).toFixed(0)} s: ${line}`);
+    this.runtime.info(line);
   }
 
   done(rows: number): number {
     const ms = Date.now() - this.started;
     const rate = Math.round(rows / Math.max(0.001, ms / 1000));
-    this.runtime.info(`${this.label}: ${rows.toLocaleString('en-US')} rows copied in ${(ms / 1000).toFixed(1)} s (${rate.toLocaleString('en-US')} rows/s)`);
+    // One collapsible group per table (core.group in the Action), opened when the table is done so
+    // that tables loading in parallel do not interleave inside each other's groups.
+    const title = `${this.label}: ${rows.toLocaleString('en-US')} rows copied in ${(ms / 1000).toFixed(1)} s (${rate.toLocaleString('en-US')} rows/s)`;
+    void this.runtime.group(title, async () => {
+      for (const sample of this.samples) this.runtime.info(sample);
+      this.runtime.info(`${rows.toLocaleString('en-US')} rows in ${ms} ms${this.expected !== undefined ? ` (source had ${this.expected.toLocaleString('en-US')})` : ''}.`);
+    });
     return ms;
   }
 }

@@ -75,9 +75,8 @@ export async function runDryRun(settings: Settings, runtime: Runtime, result: Ru
       if (fresh) for (const entry of result.migrations) entry.isNew = fresh.has(entry.name);
     }
     if (settings.source) {
-      await runtime.group('Copy the source data through the migrations', () =>
-        applyCopyStep(copyOptions(settings, runtime, throwaway.location, { ifTargetNotEmpty: 'fail', createTables: settings.copy.createTables }), result),
-      );
+      runtime.info('Copying the source data through the migrations.');
+      await applyCopyStep(copyOptions(settings, runtime, throwaway.location, { ifTargetNotEmpty: 'fail' }), result);
     }
   } finally {
     await throwaway.teardown().catch((error) => runtime.warning(`Removing the throwaway database failed: ${(error as Error).message}`));

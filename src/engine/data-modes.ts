@@ -88,7 +88,8 @@ export async function runCutoverMode(settings: Settings, runtime: Runtime, resul
     } else {
       result.notes.push(`No migrations directory (${settings.migrationsDir}): target tables are created from the source schema (create-tables).`);
     }
-    await runtime.group('Copy and verify', () => applyCopyStep(copyOptions(settings, runtime, target, { checksums: true }), result));
+    // No enclosing group: the copy opens one group per table, and Actions log groups do not nest.
+    await applyCopyStep(copyOptions(settings, runtime, target, { checksums: true }), result);
     result.notes.push('Every table matched: row counts and checksums.');
   } finally {
     if (appliedByThisRun.length > 0) {
