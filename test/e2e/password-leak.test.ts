@@ -4,9 +4,8 @@
 // consumes (it is how core.setSecret works) — we assert that masking happened.
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { quoteIdent, quoteLiteral } from '../../src/db/pg-identifiers.js';
-import { adminUrl, urlForDatabase } from '../helpers/postgres.js';
+import { urlForDatabase, withAdmin } from '../helpers/postgres.js';
 import { runDistAction, runDistCli } from '../helpers/run-dist.js';
 import { makeTempDir, writeFiles } from '../helpers/temp-dir.js';
 
@@ -26,24 +25,14 @@ function withPassword(password: string, port?: number): string {
   return `postgresql://${ROLE}:${encodeURIComponent(password)}@${url.hostname}:${port ?? url.port}/${DATABASE}`;
 }
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl() });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 beforeAll(async () => {
-  await admin(async (client) => {
+  await withAdmin(async (client) => {
     await client.query(`CREATE ROLE ${quoteIdent(ROLE)} LOGIN PASSWORD ${quoteLiteral(PASSWORD)}`);
     await client.query(`CREATE DATABASE ${quoteIdent(DATABASE)} OWNER ${quoteIdent(ROLE)}`);
   });
 });
 afterAll(async () => {
-  await admin(async (client) => {
+  await withAdmin(async (client) => {
     await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(DATABASE)} WITH (FORCE)`);
     await client.query(`DROP ROLE IF EXISTS ${quoteIdent(ROLE)}`);
   });
