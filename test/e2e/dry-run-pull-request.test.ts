@@ -3,7 +3,6 @@
 // source copied through them, and a local HTTP server standing in for the GitHub REST API.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 // @ts-expect-error plain ESM script without types
 import { writeExampleAppDb } from '../../scripts/example-app-db.mjs';
@@ -32,11 +31,12 @@ afterAll(async () => {
   await api.close();
 });
 
-// Throwaway clusters live in RUNNER_TEMP, or in the system temp dir when running as root.
-const throwawayDirs = (dir: string) => fs.readdirSync(dir).filter((name) => name.startsWith('cutover-pg-')).map((name) => path.join(dir, name));
-const before = new Set(throwawayDirs(os.tmpdir()));
-function leftoverThrowaways(run: DistRun): string[] {
-  return [...throwawayDirs(run.dir), ...throwawayDirs(os.tmpdir()).filter((dir) => !before.has(dir))];
+// The cluster directory this run started (RUNNER_TEMP, or the system temp dir when running as root);
+// other test files start their own clusters at the same time, so look only for this one.
+function throwawayDirOf(run: DistRun): string {
+  const match = /Starting a throwaway PostgreSQL .* in (\S*cutover-pg-\S+)/.exec(run.stdout);
+  if (!match) throw new Error(`no throwaway cluster started:\n${run.stdout}`);
+  return match[1];
 }
 
 function postgresProcessesUnder(dir: string): string[] {
@@ -64,8 +64,8 @@ test('first run creates the sticky comment, the second updates the same one; the
   );
   expect(first.summary).toContain('Dry run');
   expect(first.summary).toMatch(/`001_create_users` \| 🆕 yes/);
-  expect(leftoverThrowaways(first)).toEqual([]);
-  expect(postgresProcessesUnder('cutover-pg-')).toEqual([]);
+  expect(fs.existsSync(throwawayDirOf(first))).toBe(false);
+  expect(postgresProcessesUnder(throwawayDirOf(first))).toEqual([]);
 
   const second = await dryRun({ 'source-url': `sqlite:${source}` });
   expect(second.code).toBe(0);
@@ -90,8 +90,8 @@ test('a failing migration fails the step, annotates the file, comments, and stil
   expect(run.summary).toMatch(/failed/);
   const comment = api.comments.find((c) => c.body.startsWith('<!-- cutover:report:broken -->'));
   expect(comment?.body).toContain('005_broken');
-  expect(leftoverThrowaways(run)).toEqual([]);
-  expect(postgresProcessesUnder('cutover-pg-')).toEqual([]);
+  expect(fs.existsSync(throwawayDirOf(run))).toBe(false);
+  expect(postgresProcessesUnder(throwawayDirOf(run))).toEqual([]);
 }, 120_000);
 
 test('a fork PR gets a notice and the step summary, not a failed job', async () => {
