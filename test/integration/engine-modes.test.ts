@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 // @ts-expect-error plain ESM script without types
 import { writeExampleAppDb } from '../../scripts/example-app-db.mjs';
+import { pgDumpMajor } from '../../src/dry-run/copy-target-schema.js';
 import { runMode } from '../../src/engine/run-mode.js';
 import { recordingRuntime } from '../../src/runtime.js';
 import { buildSettings, type RawInputs } from '../../src/settings.js';
@@ -103,3 +104,33 @@ test('dry-run on the local provider with sample-rows, and the throwaway director
   expect(stateFile).toBeTruthy();
   expect(fs.existsSync(path.dirname(stateFile))).toBe(false);
 }, 60_000);
+
+test('dry-run with schema-from: target applies only what is pending in production', async () => {
+  const production = await database('engine_schema_prod');
+  const throwaway = await database('engine_schema_throwaway');
+  const firstTwo = makeTempDir('cutover-engine-first-two-');
+  for (const file of fs.readdirSync('migrations').filter((f) => /^00[12]_/.test(f))) fs.copyFileSync(path.join('migrations', file), path.join(firstTwo, file));
+  const migrated = await runMode(settings({ mode: 'migrate', 'target-url': production.url, 'migrations-dir': firstTwo }), recordingRuntime());
+  expect(migrated.ok).toBe(true);
+  await production.query(`INSERT INTO users (email) VALUES ('prod@example.com')`);
+
+  const result = await runMode(settings({ mode: 'dry-run', 'schema-from': 'target', 'target-url': production.url, 'dry-run-database': throwaway.url }), recordingRuntime());
+  const serverMajor = Math.floor(Number((await production.query('SHOW server_version_num')).rows[0].server_version_num) / 10000);
+  const dumpMajor = await pgDumpMajor().catch(() => 0);
+  if (dumpMajor < serverMajor) {
+    // e.g. `npm test` on the embedded PostgreSQL 17 with an older (or no) pg_dump on the machine
+    expect(result.error).toMatch(/schema-from: target needs (pg_dump \d+ or newer|pg_dump, which is not installed)/);
+    return;
+  }
+  expect(result.error).toBeUndefined();
+  expect(result.migrations.map((m) => [m.name, m.status])).toEqual([
+    ['001_create_users', 'already-applied'],
+    ['002_create_orders', 'already-applied'],
+    ['003_create_events', 'applied'],
+    ['004_index_events_by_user_time', 'applied'],
+  ]);
+  // Schema only: production rows are not copied, and production itself is unchanged.
+  expect((await throwaway.query('SELECT count(*)::int AS n FROM users')).rows[0].n).toBe(0);
+  expect((await production.query(`SELECT to_regclass('events') AS t`)).rows[0].t).toBeNull();
+  expect((await production.query('SELECT count(*)::int AS n FROM cutover_migrations')).rows[0].n).toBe(2);
+});
