@@ -1,6 +1,7 @@
 // cutover's side of the benchmark, run in a child process so its peak RSS is its own:
-//   node --import ./scripts/register-ts.mjs bench/cutover-copy.ts SOURCE TARGET [--verify] [--verify-only] [--jobs N]
-// Copies with checksums off (the copy alone), then optionally verifies with checksums on, and
+//   node --import ./scripts/register-ts.mjs bench/cutover-copy.ts SOURCE TARGET [--verify] [--verify-only] [--checksums] [--jobs N]
+// Copies with checksums off (the copy alone; --checksums: on, as `cutover` mode runs it, hashing the
+// source inline while streaming), then optionally verifies with checksums on, and
 // prints one line `BENCH_RESULT {json}` on stdout: phase times, peak RSS per phase, per-table rows.
 // Progress from the engine goes to stderr.
 import fs from 'node:fs';
@@ -66,7 +67,7 @@ async function engineModule<T>(relative: string, exportName: string): Promise<T>
 
 async function main(): Promise<void> {
   const [sourceUrl, targetUrl] = process.argv.slice(2).filter((arg, i, all) => !arg.startsWith('--') && !all[i - 1]?.startsWith('--jobs'));
-  if (!sourceUrl || !targetUrl) throw new Error('usage: cutover-copy.ts SOURCE TARGET [--verify] [--verify-only] [--jobs N]');
+  if (!sourceUrl || !targetUrl) throw new Error('usage: cutover-copy.ts SOURCE TARGET [--verify] [--verify-only] [--checksums] [--jobs N]');
   const jobs = Number(option('--jobs', '2'));
   const source = parseDatabaseUrl(sourceUrl, { input: 'source' });
   const target = parseDatabaseUrl(targetUrl, { input: 'target' }) as PostgresLocation;
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
       rejectsFile: path.join(os.tmpdir(), `cutover-bench-rejects-${process.pid}.jsonl`),
       ifTargetNotEmpty: 'fail',
       jobs,
-      checksums: false,
+      checksums: flag('--checksums'),
     };
     const started = performance.now();
     const outcome = await copyData({ ...common, copy });

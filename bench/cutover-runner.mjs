@@ -8,7 +8,7 @@ import { run } from './system-tools.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-function childArgs({ sourceUrl, targetUrl, jobs, phase, profileDir }) {
+function childArgs({ sourceUrl, targetUrl, jobs, phase, checksums, profileDir }) {
   const args = ['--import', './scripts/register-ts.mjs'];
   if (profileDir) {
     fs.mkdirSync(profileDir, { recursive: true });
@@ -16,6 +16,7 @@ function childArgs({ sourceUrl, targetUrl, jobs, phase, profileDir }) {
   }
   args.push('bench/cutover-copy.ts', sourceUrl, targetUrl, '--jobs', String(jobs));
   if (phase === 'verify') args.push('--verify-only');
+  if (checksums) args.push('--checksums');
   return args;
 }
 
@@ -43,12 +44,15 @@ async function runChild(options) {
   return { parsed, log };
 }
 
-/** cutover's copy (checksums off). `seconds` is from the child's start to the end of copyData. */
+/** cutover's copy (checksums off unless `checksums`). `seconds` is from the child's start to the end of copyData. */
 export function cutoverCopyLoad(options) {
   return async () => {
     const { parsed, log, failure } = await runChild({ ...options, phase: 'copy' });
     if (failure) return { ...failure, log };
     const copy = parsed.copy;
+    if (options.checksums && copy.verified !== true) {
+      return { ok: false, log, reason: `copy with checksums did not verify (verified: ${copy.verified})` };
+    }
     return {
       ok: true,
       log,

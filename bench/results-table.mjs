@@ -54,6 +54,19 @@ export function computeTargets(records) {
     const share = verify.seconds / copy.seconds;
     targets.push({ label, goal: `< ${VERIFY_LIMIT * 100}%`, measured: `${(share * 100).toFixed(0)}%`, value: share, status: share < VERIFY_LIMIT ? 'met' : 'missed' });
   }
+  for (const [label, copyId, withId] of [
+    ['SQLite→PG: copy + checksums vs copy alone (extra time)', 'sqlite-cutover', 'sqlite-cutover-checksums'],
+    ['PG→PG: copy + checksums vs copy alone (extra time)', 'pg-cutover', 'pg-cutover-checksums'],
+  ]) {
+    const copy = byId[copyId];
+    const withChecksums = byId[withId];
+    if (!usable(copy) || !usable(withChecksums)) {
+      targets.push({ label, goal: `< ${VERIFY_LIMIT * 100}%`, measured: '', status: 'n/a', note: !usable(copy) ? whyNot(copy, copyId) : whyNot(withChecksums, withId) });
+      continue;
+    }
+    const extra = withChecksums.seconds / copy.seconds - 1;
+    targets.push({ label, goal: `< ${VERIFY_LIMIT * 100}%`, measured: `${(extra * 100).toFixed(0)}%`, value: extra, status: extra < VERIFY_LIMIT ? 'met' : 'missed' });
+  }
   const cutoverRuns = (scale) => records.filter((r) => r.scale === scale && r.tool.startsWith('cutover') && r.peakRssMb !== undefined && r.peakRssMb !== null);
   const small = cutoverRuns('base');
   const smallPeak = small.length ? Math.max(...small.map((r) => r.peakRssMb)) : null;
@@ -61,7 +74,7 @@ export function computeTargets(records) {
     targets.push({ label: 'peak RSS of cutover', goal: `< ${RSS_LIMIT_MB} MB`, measured: '', status: 'n/a', note: 'no cutover process ran to the end' });
   } else {
     const rows = small[0].expectedRows;
-    targets.push({ label: `peak RSS of cutover at ${fmtInt(rows)} rows (max over copy and verify)`, goal: `< ${RSS_LIMIT_MB} MB`, measured: `${fmtMb(smallPeak)} MB`, value: smallPeak, status: smallPeak < RSS_LIMIT_MB ? 'met' : 'missed' });
+    targets.push({ label: `peak RSS of cutover at ${fmtInt(rows)} rows (max over cutover's processes)`, goal: `< ${RSS_LIMIT_MB} MB`, measured: `${fmtMb(smallPeak)} MB`, value: smallPeak, status: smallPeak < RSS_LIMIT_MB ? 'met' : 'missed' });
   }
   const large = cutoverRuns('large');
   if (large.length) {

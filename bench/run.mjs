@@ -186,6 +186,10 @@ async function main() {
         await scenario({ id: `${prefix}-cutover-verify`, kind: 'verify', group, tool: 'cutover verify (checksums)', scale, counts, prepare: same(target), makeLoad: (t) => cutoverVerifyLoad({ ...cutoverOptions, sourceUrl, targetUrl: t }) });
       } else skip(`${prefix}-cutover-verify`, group, 'cutover verify (checksums)', 'skipped', 'the copy did not complete', scale);
       await done(name);
+      if (scale === 'large') return;
+      // As `cutover` mode runs it: checksums on inside copyData (source hashed while streaming).
+      await scenario({ id: `${prefix}-cutover-checksums`, group, tool: 'cutover copy + checksums', prepare: fresh(`${name}_checksums`), makeLoad: (target) => cutoverCopyLoad({ ...cutoverOptions, sourceUrl, targetUrl: target, checksums: true }) });
+      await done(`${name}_checksums`);
     };
     await cutoverPair({ prefix: 'sqlite', group: S, name: 'cutover_sqlite', sourceUrl: sqliteUrl });
 
