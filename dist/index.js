@@ -61982,20 +61982,1205 @@ function extend(target) {
 
 /***/ }),
 
+/***/ 8272:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  c3: () => (/* binding */ CastFailure),
+  NB: () => (/* binding */ canonicalJsonb),
+  p: () => (/* binding */ columnConverter),
+  jg: () => (/* binding */ findCastRule)
+});
+
+// UNUSED EXPORTS: castRules, sourceClassOf
+
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: ./src/copy/decimal-text.ts
+// Exact decimal arithmetic on text, the way Postgres' numeric type does it: no float ever touches a
+// NUMERIC value on its way from SQLite text to the target, so 0.1 stays 0.1 and 12345678901234567890
+// keeps every digit. Used by the numeric/integer cast rules and by the jsonb canonical form.
+const DECIMAL = /^\s*([+-])?(?:(\d+)(?:\.(\d*))?|\.(\d+))(?:[eE]([+-]?\d+))?\s*$/;
+/** Parses '12', '-1.50', '.5', '1e3', ' 7 '; null for anything else (including NaN/Infinity). */
+function parseDecimal(text) {
+    const match = DECIMAL.exec(text);
+    if (!match)
+        return null;
+    const intPart = match[2] ?? '';
+    const fracPart = match[3] ?? match[4] ?? '';
+    const exponent = match[5] ? Number(match[5]) : 0;
+    if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > 100000)
+        return null;
+    const digits = (intPart + fracPart).replace(/^0+/, '');
+    return { negative: match[1] === '-' && digits !== '', digits, scale: fracPart.length - exponent };
+}
+/** Postgres' display scale for a numeric typed as this literal: '1.50' → 2, '1e3' → 0, '1e-2' → 2. */
+function inputScale(decimal, literal) {
+    const match = DECIMAL.exec(literal);
+    const fraction = (match[3] ?? match[4] ?? '').length;
+    const exponent = match[5] ? Number(match[5]) : 0;
+    return Math.max(0, fraction - exponent);
+}
+/** Rounds half away from zero (as numeric does) to `scale` fractional digits. */
+function roundDecimal(decimal, scale) {
+    if (decimal.scale <= scale)
+        return decimal;
+    const drop = decimal.scale - scale;
+    let digits = decimal.digits;
+    if (drop > digits.length)
+        return { negative: false, digits: '', scale };
+    const kept = digits.slice(0, digits.length - drop);
+    const roundUp = digits[digits.length - drop] >= '5';
+    digits = roundUp ? (BigInt(kept || '0') + 1n).toString() : kept;
+    digits = digits.replace(/^0+/, '');
+    return { negative: decimal.negative && digits !== '', digits, scale };
+}
+/** Text with exactly `scale` fractional digits (scale ≥ 0), as numeric_out prints it. */
+function formatDecimal(decimal, scale) {
+    const rounded = roundDecimal(decimal, scale);
+    let digits = rounded.digits || '0';
+    if (rounded.scale < scale)
+        digits += '0'.repeat(scale - rounded.scale);
+    else if (rounded.digits === '')
+        digits = '0'.repeat(scale + 1);
+    if (digits.length <= scale)
+        digits = '0'.repeat(scale - digits.length + 1) + digits;
+    const intPart = digits.slice(0, digits.length - scale).replace(/^0+(?=\d)/, '');
+    const text = scale > 0 ? `${intPart}.${digits.slice(digits.length - scale)}` : intPart;
+    return rounded.negative && /[1-9]/.test(text) ? `-${text}` : text;
+}
+/** The shortest exact text (trailing fractional zeros removed): Postgres' trim_scale(x)::text. */
+function trimmedDecimal(decimal) {
+    let { digits, scale } = decimal;
+    while (scale > 0 && digits.endsWith('0')) {
+        digits = digits.slice(0, -1);
+        scale--;
+    }
+    return formatDecimal({ negative: decimal.negative, digits, scale }, Math.max(0, scale));
+}
+/** Number of digits before the decimal point (0 for |x| < 1). */
+function integerDigits(decimal) {
+    return Math.max(0, decimal.digits.length - decimal.scale);
+}
+/** The value as a BigInt when it is a whole number, else null. */
+function wholeNumber(decimal) {
+    if (decimal.digits === '')
+        return 0n;
+    if (decimal.scale > 0) {
+        const fraction = decimal.digits.slice(Math.max(0, decimal.digits.length - decimal.scale));
+        if (/[1-9]/.test(fraction))
+            return null;
+        const intDigits = decimal.digits.slice(0, Math.max(0, decimal.digits.length - decimal.scale));
+        const value = BigInt(intDigits || '0');
+        return decimal.negative ? -value : value;
+    }
+    if (-decimal.scale > 400)
+        return null;
+    const value = BigInt(decimal.digits + '0'.repeat(-decimal.scale));
+    return decimal.negative ? -value : value;
+}
+
+;// CONCATENATED MODULE: ./src/copy/temporal-text.ts
+// Dates and times as SQLite apps store them (ISO text with 'T' or a space, optional fraction and
+// offset; or unix epoch numbers) normalised to one exact text that Postgres parses unambiguously and
+// that the checksum's canonical form reproduces: 'YYYY-MM-DDTHH:MM:SS.ffffff' (+'Z' for timestamptz).
+class TemporalError extends Error {
+}
+const DATETIME = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?\s*$/i;
+const TIME = /^\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*$/;
+const MICROS_PER_DAY = 86400000000n;
+/** Epoch values at or above this many seconds (year 5138) are taken as milliseconds. */
+const MILLISECOND_EPOCH_THRESHOLD = 1e11;
+function pad(value, width) {
+    return String(value).padStart(width, '0');
+}
+function daysFromCivil(year, month, day) {
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    return Math.floor(date.getTime() / 86_400_000);
+}
+function fractionMicros(fraction) {
+    if (!fraction)
+        return 0;
+    // Postgres keeps microseconds; more digits are rounded (half up) like its input routine.
+    const padded = (fraction + '000000').slice(0, 7);
+    return Math.round(Number(padded) / 10);
+}
+const LOCAL_DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/**
+ * Fast path for the common case (what SQLite's datetime() writes): no offset and at most six
+ * fraction digits need no epoch arithmetic, only validation and re-assembly. Null = use the slow path.
+ */
+function normalizeLocalDateTime(text, dateOnly) {
+    const m = LOCAL_DATETIME.exec(text);
+    if (!m)
+        return null;
+    const year = Number(m[1]);
+    const month = Number(m[2]);
+    const day = Number(m[3]);
+    const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    if (year < 1 || month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1] + (leap ? 1 : 0))
+        return null;
+    const hour = m[4] ?? '00';
+    const minute = m[5] ?? '00';
+    const second = m[6] ?? '00';
+    if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59)
+        return null;
+    const fraction = (m[7] ?? '').padEnd(6, '0');
+    if (dateOnly)
+        return hour === '00' && minute === '00' && second === '00' && Number(fraction) === 0 ? `${m[1]}-${m[2]}-${m[3]}` : null;
+    return `${m[1]}-${m[2]}-${m[3]}T${hour}:${minute}:${second}.${fraction}`;
+}
+/** Parses ISO-like text into epoch microseconds (UTC; a given offset is applied). */
+function parseDateTime(text) {
+    const m = DATETIME.exec(text);
+    if (!m)
+        throw new TemporalError('not a date/time (expected YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][Z|±HH:MM] or a unix epoch number)');
+    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59 || year < 1) {
+        throw new TemporalError('date/time field out of range');
+    }
+    const days = daysFromCivil(year, month, day);
+    if (new Date(days * 86_400_000).getUTCDate() !== day)
+        throw new TemporalError('date/time field out of range (no such day in that month)');
+    let offsetMinutes = 0;
+    const zone = m[8]?.toUpperCase();
+    if (zone && zone !== 'Z' && zone !== 'UTC') {
+        const sign = zone.startsWith('-') ? -1 : 1;
+        const digits = zone.slice(1).replace(':', '');
+        offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0));
+    }
+    const seconds = hour * 3600 + minute * 60 + second - offsetMinutes * 60;
+    const micros = BigInt(days) * MICROS_PER_DAY + BigInt(seconds) * 1000000n + BigInt(fractionMicros(m[7]));
+    return { micros, hasTime: m[4] !== undefined };
+}
+/** Unix epoch seconds (or milliseconds, when implausibly large for seconds) → epoch microseconds. */
+function epochToMicros(value) {
+    if (typeof value === 'bigint') {
+        const abs = value < 0n ? -value : value;
+        return abs >= BigInt(MILLISECOND_EPOCH_THRESHOLD) ? value * 1000n : value * 1000000n;
+    }
+    if (!Number.isFinite(value))
+        throw new TemporalError('not a finite epoch number');
+    const millis = Math.abs(value) >= MILLISECOND_EPOCH_THRESHOLD;
+    return BigInt(Math.round(value * (millis ? 1000 : 1_000_000)));
+}
+function splitMicros(micros) {
+    let days = micros / MICROS_PER_DAY;
+    let dayMicros = micros % MICROS_PER_DAY;
+    if (dayMicros < 0n) {
+        dayMicros += MICROS_PER_DAY;
+        days -= 1n;
+    }
+    return { days: Number(days), dayMicros };
+}
+function formatDate(days) {
+    const date = new Date(days * 86_400_000);
+    const year = date.getUTCFullYear();
+    if (year < 1 || year > 9999)
+        throw new TemporalError(`year ${year} is outside 1..9999`);
+    return `${pad(year, 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`;
+}
+/** 'YYYY-MM-DDTHH:MM:SS.ffffff' (what to_char(x, 'YYYY-MM-DD"T"HH24:MI:SS.US') prints). */
+function formatTimestamp(micros) {
+    const { days, dayMicros } = splitMicros(micros);
+    const seconds = Number(dayMicros / 1000000n);
+    const fraction = Number(dayMicros % 1000000n);
+    return `${formatDate(days)}T${pad(Math.floor(seconds / 3600), 2)}:${pad(Math.floor(seconds / 60) % 60, 2)}:${pad(seconds % 60, 2)}.${pad(fraction, 6)}`;
+}
+/** Date part only; refuses values with a time of day (that would silently drop data). */
+function formatDateOnly(micros) {
+    const { days, dayMicros } = splitMicros(micros);
+    if (dayMicros !== 0n)
+        throw new TemporalError('has a time of day, which a date column would drop');
+    return formatDate(days);
+}
+/** 'HH:MM:SS[.ffffff without trailing zeros]' — what Postgres prints for time. */
+function normalizeTime(text) {
+    const m = TIME.exec(text);
+    if (!m)
+        throw new TemporalError('not a time of day (expected HH:MM[:SS[.ffffff]])');
+    const [hour, minute, second] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+    if (hour > 24 || minute > 59 || second > 59 || (hour === 24 && (minute > 0 || second > 0 || Number(m[4] ?? 0) > 0))) {
+        throw new TemporalError('time field out of range');
+    }
+    const micros = fractionMicros(m[4]);
+    const fraction = micros ? `.${pad(micros, 6).replace(/0+$/, '')}` : '';
+    return `${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}${fraction}`;
+}
+
+;// CONCATENATED MODULE: ./src/verify/jsonb-text.ts
+// JSON text → the exact text Postgres prints for the same value as jsonb (`x::jsonb::text`), so a
+// SQLite JSON column and a Postgres jsonb column checksum equal when the copy was right. jsonb keeps
+// the last of duplicate keys, orders keys by byte length then bytes, prints ", " and ": ", keeps
+// numbers as numeric text ('1.0' stays 1.0, '1e2' becomes 100) and re-escapes strings minimally.
+// The parser is strict RFC 8259 (what Postgres accepts); it throws JsonTextError on invalid input.
+
+class JsonTextError extends Error {
+}
+const STRING_STOP = /["\\\u0000-\u001f]/g;
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?([eE][+-]?\d+)?/y;
+const SIMPLE_ESCAPES = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+const ASCII = /^[\u0000-\u007f]*$/;
+class Parser {
+    index = 0;
+    text;
+    constructor(text) {
+        this.text = text;
+    }
+    parseDocument() {
+        const value = this.value();
+        this.space();
+        if (this.index !== this.text.length)
+            this.fail('unexpected text after the JSON value');
+        return value;
+    }
+    fail(reason) {
+        throw new JsonTextError(`${reason} at offset ${this.index}`);
+    }
+    space() {
+        while (this.index < this.text.length && ' \t\n\r'.includes(this.text[this.index]))
+            this.index++;
+    }
+    value() {
+        this.space();
+        const ch = this.text[this.index];
+        if (ch === '{')
+            return this.object();
+        if (ch === '[')
+            return this.array();
+        if (ch === '"')
+            return this.string();
+        if (ch === '-' || (ch >= '0' && ch <= '9'))
+            return this.number();
+        for (const [word, value] of [['true', true], ['false', false], ['null', null]]) {
+            if (this.text.startsWith(word, this.index)) {
+                this.index += word.length;
+                return value;
+            }
+        }
+        return this.fail(ch === undefined ? 'unexpected end of JSON' : `unexpected character '${ch}'`);
+    }
+    object() {
+        const map = new Map();
+        this.index++;
+        this.space();
+        if (this.text[this.index] === '}') {
+            this.index++;
+            return map;
+        }
+        for (;;) {
+            this.space();
+            if (this.text[this.index] !== '"')
+                this.fail('expected a string key');
+            const key = this.string();
+            this.space();
+            if (this.text[this.index++] !== ':')
+                this.fail("expected ':'");
+            map.delete(key); // last duplicate wins, as in jsonb
+            map.set(key, this.value());
+            this.space();
+            const next = this.text[this.index++];
+            if (next === '}')
+                return map;
+            if (next !== ',')
+                this.fail("expected ',' or '}'");
+        }
+    }
+    array() {
+        const items = [];
+        this.index++;
+        this.space();
+        if (this.text[this.index] === ']') {
+            this.index++;
+            return items;
+        }
+        for (;;) {
+            items.push(this.value());
+            this.space();
+            const next = this.text[this.index++];
+            if (next === ']')
+                return items;
+            if (next !== ',')
+                this.fail("expected ',' or ']'");
+        }
+    }
+    string() {
+        this.index++;
+        let out = '';
+        for (;;) {
+            STRING_STOP.lastIndex = this.index;
+            if (!STRING_STOP.test(this.text))
+                this.fail('unterminated string');
+            const end = STRING_STOP.lastIndex - 1;
+            out += this.text.slice(this.index, end);
+            this.index = end + 1;
+            const ch = this.text[end];
+            if (ch === '"')
+                break;
+            if (ch !== '\\')
+                this.fail('control character in string');
+            const esc = this.text[this.index++];
+            if (esc in SIMPLE_ESCAPES)
+                out += SIMPLE_ESCAPES[esc];
+            else if (esc === 'u')
+                out += this.unicodeEscape();
+            else
+                this.fail(`invalid escape '\\${esc ?? ''}'`);
+        }
+        return out;
+    }
+    hex4() {
+        const hex = this.text.slice(this.index, this.index + 4);
+        if (!/^[0-9a-fA-F]{4}$/.test(hex))
+            this.fail('invalid \\u escape');
+        this.index += 4;
+        return parseInt(hex, 16);
+    }
+    unicodeEscape() {
+        const code = this.hex4();
+        // jsonb cannot store NUL and rejects lone surrogates (Postgres: "unsupported Unicode escape").
+        if (code === 0)
+            this.fail('\\u0000 cannot be stored in jsonb');
+        if (code >= 0xdc00 && code <= 0xdfff)
+            this.fail('lone low surrogate');
+        if (code >= 0xd800 && code <= 0xdbff) {
+            if (this.text.slice(this.index, this.index + 2) !== '\\u')
+                this.fail('lone high surrogate');
+            this.index += 2;
+            const low = this.hex4();
+            if (low < 0xdc00 || low > 0xdfff)
+                this.fail('invalid surrogate pair');
+            return String.fromCharCode(code, low);
+        }
+        return String.fromCharCode(code);
+    }
+    number() {
+        NUMBER.lastIndex = this.index;
+        const match = NUMBER.exec(this.text);
+        if (!match)
+            this.fail('invalid number');
+        this.index += match[0].length;
+        const literal = match[0];
+        // Fast path: without an exponent, numeric prints the literal as written (minus a negative zero's sign).
+        if (!match[1])
+            return { number: literal.startsWith('-') && !/[1-9]/.test(literal) ? literal.slice(1) : literal };
+        const decimal = parseDecimal(literal);
+        if (!decimal)
+            this.fail('number out of range');
+        return { number: formatDecimal(decimal, inputScale(decimal, literal)) };
+    }
+}
+/** Throws JsonTextError when `text` is not valid JSON. */
+function validateJson(text) {
+    new Parser(text).parseDocument();
+}
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+function quote(text) {
+    // escape_json: only ", \, and control characters are escaped.
+    if (!NEEDS_ESCAPE.test(text))
+        return `"${text}"`;
+    return `"${text.replace(/["\\\u0000-\u001f]/g, (ch) => {
+        switch (ch) {
+            case '"': return '\\"';
+            case '\\': return '\\\\';
+            case '\b': return '\\b';
+            case '\f': return '\\f';
+            case '\n': return '\\n';
+            case '\r': return '\\r';
+            case '\t': return '\\t';
+            default: return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+        }
+    })}"`;
+}
+function compareKeys(a, b) {
+    // ASCII: byte length is string length and byte order is code-unit order.
+    if (ASCII.test(a) && ASCII.test(b))
+        return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+    const ab = Buffer.from(a, 'utf8');
+    const bb = Buffer.from(b, 'utf8');
+    return ab.length - bb.length || Buffer.compare(ab, bb);
+}
+function render(value) {
+    if (value === null)
+        return 'null';
+    if (value === true)
+        return 'true';
+    if (value === false)
+        return 'false';
+    if (typeof value === 'string')
+        return quote(value);
+    if (Array.isArray(value))
+        return `[${value.map(render).join(', ')}]`;
+    if (value instanceof Map) {
+        const keys = [...value.keys()].sort(compareKeys);
+        return `{${keys.map((key) => `${quote(key)}: ${render(value.get(key))}`).join(', ')}}`;
+    }
+    return value.number;
+}
+/** `text::jsonb::text` computed in JavaScript. Throws JsonTextError when not valid JSON. */
+function jsonbText(text) {
+    return render(new Parser(text).parseDocument());
+}
+
+;// CONCATENATED MODULE: ./src/copy/cast-rules.ts
+// SQLite value → Postgres input text, as a DATA TABLE: one row per (target kind, SQLite storage
+// class), first match wins, an explicit catch-all at the end. Each converter returns the exact text
+// Postgres will store (normalised, so checksums can predict it) or throws CastFailure, which stops the
+// copy (on-error: fail) or sends the row to the rejects file (on-error: skip).
+
+
+
+
+class CastFailure extends Error {
+}
+const fail = (reason) => {
+    throw new CastFailure(reason);
+};
+const INTEGER_RANGE = {
+    int2: [-32768n, 32767n],
+    int4: [-2147483648n, 2147483647n],
+    int8: [-9223372036854775808n, 9223372036854775807n],
+};
+function checkedInteger(value, type) {
+    const [min, max] = INTEGER_RANGE[type.kind];
+    if (value < min || value > max)
+        fail(`out of range for ${type.sql}`);
+    return value.toString();
+}
+function decimalText(decimal, type) {
+    if (!decimal)
+        return fail('not a number');
+    if (type.scale === undefined)
+        return formatDecimal(decimal, Math.max(0, decimal.scale));
+    const rounded = roundDecimal(decimal, type.scale);
+    if (integerDigits(rounded) > type.precision - type.scale)
+        fail(`numeric field overflow for ${type.sql}`);
+    return formatDecimal(rounded, type.scale);
+}
+/** JS shortest round-trip text; '-0' kept (String(-0) is '0'). */
+function floatText(value, type) {
+    if (type.kind === 'float4' && Number.isFinite(value) && Math.abs(value) > 3.4028234663852886e38)
+        fail(`out of range for real`);
+    if (Object.is(value, -0))
+        return '-0';
+    return String(value);
+}
+const TRUE_WORDS = new Set(['t', 'true', 'y', 'yes', 'on', '1']);
+const FALSE_WORDS = new Set(['f', 'false', 'n', 'no', 'off', '0']);
+const UUID = /^\{?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})\}?$/i;
+const NUMBER_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
+const SPECIAL_FLOATS = { nan: NaN, infinity: Infinity, '+infinity': Infinity, '-infinity': -Infinity, inf: Infinity, '-inf': -Infinity };
+function utf8Text(value) {
+    if (!(0,external_node_buffer_.isUtf8)(value))
+        fail('is not valid UTF-8');
+    return value.toString('utf8');
+}
+function plainText(value, type) {
+    if (value.includes('\0'))
+        fail('contains a NUL character, which Postgres text cannot store');
+    if (type.length !== undefined && value.length > type.length) {
+        const chars = Array.from(value);
+        if (chars.length > type.length) {
+            // Like Postgres: excess trailing spaces are cut, anything else is an error.
+            if (chars.slice(type.length).join('').trim() !== '')
+                fail(`is ${chars.length} characters, longer than ${type.sql}`);
+            return chars.slice(0, type.length).join('');
+        }
+    }
+    return value;
+}
+function temporal(micros, kind) {
+    try {
+        const value = micros();
+        if (kind === 'date')
+            return formatDateOnly(value);
+        return kind === 'timestamptz' ? `${formatTimestamp(value)}Z` : formatTimestamp(value);
+    }
+    catch (error) {
+        if (error instanceof TemporalError)
+            return fail(error.message);
+        throw error;
+    }
+}
+function temporalFromText(value, kind) {
+    const fast = normalizeLocalDateTime(value, kind === 'date');
+    if (fast !== null)
+        return kind === 'timestamptz' ? `${fast}Z` : fast;
+    const trimmed = value.trim().toLowerCase();
+    if (trimmed === 'infinity' || trimmed === '-infinity')
+        return trimmed;
+    // Epoch numbers stored as text ('1700000000') are as common as real ones.
+    if (NUMBER_TEXT.test(value))
+        return temporal(() => epochToMicros(Number(value)), kind);
+    return temporal(() => parseDateTime(value).micros, kind);
+}
+function jsonText(value, kind) {
+    try {
+        if (kind === 'jsonb')
+            rememberJsonb(value);
+        else
+            validateJson(value);
+        return value;
+    }
+    catch (error) {
+        if (error instanceof JsonTextError)
+            return fail(`is not valid JSON${kind === 'jsonb' ? 'B' : ''}: ${error.message}`);
+        throw error;
+    }
+}
+/** jsonb's canonical text is computed while validating; the checksum asks for it right after. */
+const jsonbMemo = { input: '', output: '' };
+function rememberJsonb(value) {
+    if (jsonbMemo.input !== value) {
+        jsonbMemo.output = jsonbText(value);
+        jsonbMemo.input = value;
+    }
+    return jsonbMemo.output;
+}
+const canonicalJsonb = rememberJsonb;
+const castRules = [
+    // Booleans stored as 0/1 (SQLite has no boolean type).
+    { target: 'boolean', source: 'integer', convert: (v) => (v === 0n ? 'f' : v === 1n ? 't' : fail('expected 0 or 1 for a boolean')) },
+    { target: 'boolean', source: 'real', convert: (v) => (v === 0 ? 'f' : v === 1 ? 't' : fail('expected 0 or 1 for a boolean')) },
+    // 't'/'f', 'true'/'false', 'yes'/'no', 'on'/'off', '1'/'0' in any case.
+    { target: 'boolean', source: 'text', convert: (v) => { const w = v.trim().toLowerCase(); return TRUE_WORDS.has(w) ? 't' : FALSE_WORDS.has(w) ? 'f' : fail('is not a boolean (expected 0/1, t/f, true/false, yes/no)'); } },
+    { target: 'int2', source: 'integer', convert: checkedInteger },
+    { target: 'int4', source: 'integer', convert: checkedInteger },
+    { target: 'int8', source: 'integer', convert: checkedInteger },
+    // 1.0 → 1 is exact; 1.5 would lose data, so it is an error (not rounded).
+    ...['int2', 'int4', 'int8'].flatMap((target) => [
+        { target, source: 'real', convert: (v, t) => (Number.isInteger(v) ? checkedInteger(BigInt(v), t) : fail(`is not a whole number (${t.sql})`)) },
+        { target, source: 'text', convert: (v, t) => { const d = parseDecimal(v); const w = d && wholeNumber(d); return w === null || w === undefined ? fail(`is not a whole number (${t.sql})`) : checkedInteger(w, t); } },
+    ]),
+    { target: 'numeric', source: 'integer', convert: (v, t) => decimalText(parseDecimal(v.toString()), t) },
+    // REAL → numeric goes through the shortest text that round-trips (0.1 stays 0.1, not 0.1000000000000000055).
+    { target: 'numeric', source: 'real', convert: (v, t) => (Number.isFinite(v) ? decimalText(parseDecimal(String(v)), t) : t.scale === undefined ? (Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity') : fail(`cannot be stored in ${t.sql}`)) },
+    { target: 'numeric', source: 'text', convert: (v, t) => (/^\s*nan\s*$/i.test(v) && t.scale === undefined ? 'NaN' : decimalText(parseDecimal(v), t)) },
+    ...['float4', 'float8'].flatMap((target) => [
+        { target, source: 'integer', convert: (v, t) => floatText(Number(v), t) },
+        { target, source: 'real', convert: floatText },
+        // Decimal text, or NaN/Infinity spelled as Postgres accepts them; '1e400' is out of range, not Infinity.
+        { target, source: 'text', convert: (v, t) => { const special = SPECIAL_FLOATS[v.trim().toLowerCase()]; if (special !== undefined)
+                return floatText(special, t); if (!NUMBER_TEXT.test(v))
+                return fail('is not a number'); const n = Number(v); return Number.isFinite(n) ? floatText(n, t) : fail(`out of range for ${t.sql}`); } },
+    ]),
+    { target: 'bytea', source: 'blob', convert: (v) => `\\x${v.toString('hex')}` },
+    // Blobs often live in TEXT-typed SQLite columns; their bytes are what the app stored.
+    { target: 'bytea', source: 'text', convert: (v) => `\\x${Buffer.from(v, 'utf8').toString('hex')}` },
+    ...['date', 'timestamp', 'timestamptz'].flatMap((target) => [
+        // Unix epoch seconds; values ≥ 1e11 are milliseconds (1e11 s would be the year 5138).
+        { target, source: 'integer', convert: (v) => temporal(() => epochToMicros(v), target) },
+        { target, source: 'real', convert: (v) => temporal(() => epochToMicros(v), target) },
+        // ISO 8601 with 'T' or a space, optional fraction and offset; an offset is applied (stored as UTC).
+        { target, source: 'text', convert: (v) => temporalFromText(v, target) },
+    ]),
+    { target: 'time', source: 'text', convert: (v) => { try {
+            return normalizeTime(v);
+        }
+        catch (e) {
+            return fail(e.message);
+        } } },
+    // JSON is validated here: Postgres would reject it mid-COPY without naming the row.
+    { target: 'json', source: 'text', convert: (v) => jsonText(v, 'json') },
+    { target: 'jsonb', source: 'text', convert: (v) => jsonText(v, 'jsonb') },
+    { target: 'json', source: 'blob', convert: (v) => jsonText(utf8Text(v), 'json') },
+    { target: 'jsonb', source: 'blob', convert: (v) => jsonText(utf8Text(v), 'jsonb') },
+    { target: 'json', source: 'integer', convert: (v) => v.toString() },
+    { target: 'jsonb', source: 'integer', convert: (v) => v.toString() },
+    // Hyphenated, bare 32-hex or {braced}; stored lower-case hyphenated as Postgres prints it.
+    { target: 'uuid', source: 'text', convert: (v) => { const m = UUID.exec(v.trim()); return m ? m.slice(1).join('-').toLowerCase() : fail('is not a UUID'); } },
+    // 16-byte blobs are how many apps store UUIDs.
+    { target: 'uuid', source: 'blob', convert: (v) => (v.length === 16 ? v.toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-') : fail('is a blob that is not 16 bytes, so not a UUID')) },
+    // Text-like targets: SQLite REAL prints as SQLite would ('1.0', not '1').
+    ...['text', 'varchar', 'bpchar', 'other'].flatMap((target) => [
+        { target, source: 'integer', convert: (v, t) => plainText(v.toString(), t) },
+        { target, source: 'real', convert: (v, t) => plainText(Number.isInteger(v) && Math.abs(v) < 1e15 ? v.toFixed(1) : String(v), t) },
+        { target, source: 'text', convert: plainText },
+        // Text stored as a blob (or bytes that are not UTF-8: pgloader's bad-utf8 test bed).
+        { target, source: 'blob', convert: (v, t) => plainText(utf8Text(v), t) },
+    ]),
+    // Catch-all: no rule for this pair (e.g. a blob into an integer) — refuse rather than guess.
+    { target: '*', source: '*', convert: (_v, t) => fail(`has no conversion to ${t.sql}`) },
+];
+function findCastRule(target, source) {
+    return castRules.find((rule) => (rule.target === target || rule.target === '*') && (rule.source === source || rule.source === '*'));
+}
+function sourceClassOf(value) {
+    switch (typeof value) {
+        case 'bigint': return 'integer';
+        case 'number': return 'real';
+        case 'string': return 'text';
+        default: return 'blob';
+    }
+}
+/** A converter for one target column: picks the rule per storage class once, then only dispatches. */
+function columnConverter(type) {
+    const byClass = {
+        integer: findCastRule(type.kind, 'integer').convert,
+        real: findCastRule(type.kind, 'real').convert,
+        text: findCastRule(type.kind, 'text').convert,
+        blob: findCastRule(type.kind, 'blob').convert,
+    };
+    return (value) => {
+        if (value === null)
+            return null;
+        switch (typeof value) {
+            case 'bigint': return byClass.integer(value, type);
+            case 'number': return byClass.real(value, type);
+            case 'string': return byClass.text(value, type);
+            default: return byClass.blob(value, type);
+        }
+    };
+}
+
+
+/***/ }),
+
+/***/ 1198:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   X9: () => (/* binding */ runSqliteCopyWorker),
+/* harmony export */   iX: () => (/* binding */ isSqliteCopyWorker),
+/* harmony export */   kE: () => (/* binding */ SQLITE_COPY_WORKER)
+/* harmony export */ });
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _db_sqlite_open_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3648);
+/* harmony import */ var _verify_row_hash_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7254);
+/* harmony import */ var _sqlite_row_source_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6202);
+// Runs inside a worker thread: reads one rowid slice of a SQLite table, converts it to COPY text
+// and posts 64 KB chunks to the main thread, which writes them to the target's COPY stream. Reading
+// and converting rows is the CPU-bound part of a SQLite copy; slices in parallel use every core.
+// Flow control: at most WINDOW chunks are unacknowledged, so memory stays flat.
+
+
+
+
+const SQLITE_COPY_WORKER = 'cutover:sqlite-copy';
+const WINDOW = 4;
+function isSqliteCopyWorker() {
+    return node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData?.kind === SQLITE_COPY_WORKER;
+}
+async function runSqliteCopyWorker() {
+    const port = node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort;
+    const data = node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData;
+    let inFlight = 0;
+    let wake;
+    port.on('message', (message) => {
+        if (message === 'ack') {
+            inFlight--;
+            wake?.();
+        }
+    });
+    const post = (message, transfer = []) => port.postMessage(message, transfer);
+    const db = await (0,_db_sqlite_open_js__WEBPACK_IMPORTED_MODULE_1__/* .openSqlite */ .L)({ kind: 'sqlite', path: data.file }, { input: 'source-url', readonly: true });
+    try {
+        const hash = data.checksums ? new _verify_row_hash_js__WEBPACK_IMPORTED_MODULE_2__/* .HashSum */ .is() : null;
+        // A value that cannot convert is skipped here; the main thread decides whether that fails the copy.
+        const source = new _sqlite_row_source_js__WEBPACK_IMPORTED_MODULE_3__/* .SqliteRowSource */ .I(db, data.spec, { hash, onFailure: (failure) => post({ type: 'failure', failure }) });
+        for await (const chunk of source) {
+            while (inFlight >= WINDOW)
+                await new Promise((resolve) => (wake = resolve));
+            const copy = chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + chunk.length);
+            inFlight++;
+            post({ type: 'chunk', data: copy, rows: source.rows }, [copy]);
+        }
+        post({ type: 'done', rows: source.rows, copied: source.copied, rejected: source.rejected, ...(hash ? { hashTotal: hash.value(), hashCount: hash.count } : {}) });
+    }
+    catch (error) {
+        post({ type: 'error', message: error.message, ...(error.stack ? { stack: error.stack } : {}) });
+    }
+    finally {
+        db.close();
+        port.close();
+    }
+}
+
+
+/***/ }),
+
+/***/ 6202:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  I: () => (/* binding */ SqliteRowSource)
+});
+
+// UNUSED EXPORTS: sqliteSelectSql
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+// EXTERNAL MODULE: ./src/db/pg-identifiers.ts
+var pg_identifiers = __nccwpck_require__(3876);
+// EXTERNAL MODULE: ./src/verify/canonical-form.ts
+var canonical_form = __nccwpck_require__(7090);
+// EXTERNAL MODULE: ./src/verify/row-hash.ts
+var row_hash = __nccwpck_require__(7254);
+// EXTERNAL MODULE: ./src/copy/cast-rules.ts + 3 modules
+var cast_rules = __nccwpck_require__(8272);
+;// CONCATENATED MODULE: ./src/copy/copy-text.ts
+// PostgreSQL COPY text format: one line per row, fields separated by tabs, NULL as \N, and
+// backslash, newline, carriage return and tab escaped with a backslash (bytea's '\x…' therefore
+// travels as '\\x…'). See https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.2.
+const SPECIAL = /[\\\n\r\t]/;
+const SPECIAL_ALL = /[\\\n\r\t]/g;
+const ESCAPES = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const COPY_NULL = '\\N';
+function escapeCopyField(value) {
+    if (value === null)
+        return COPY_NULL;
+    return SPECIAL.test(value) ? value.replace(SPECIAL_ALL, (ch) => ESCAPES[ch]) : value;
+}
+
+;// CONCATENATED MODULE: ./src/copy/sqlite-row-source.ts
+// Streams one SQLite table as PostgreSQL COPY text. Rows are pulled from a better-sqlite3 iterator
+// only when the COPY stream asks for more (Readable backpressure), so memory stays flat whatever the
+// table size. Each value goes through its column's cast rule; the row's canonical hash is summed on
+// the way (the SQLite side of the checksum costs no second read).
+
+
+
+
+
+
+
+const CHUNK_BYTES = 64 * 1024;
+const TEXT_KINDS = new Set(['text', 'varchar', 'bpchar', 'other', 'json', 'jsonb', 'uuid']);
+function printable(value) {
+    if (typeof value === 'bigint')
+        return value.toString();
+    if (Buffer.isBuffer(value))
+        return `\\x${value.subarray(0, 64).toString('hex')}`;
+    return value;
+}
+function sqliteSelectSql(spec) {
+    const names = spec.columns.map((c) => c.source);
+    const keyIndexes = spec.keyColumns.map((key) => {
+        const index = names.indexOf(key);
+        if (index >= 0)
+            return index;
+        names.push(key);
+        return names.length - 1;
+    });
+    const select = names.map(pg_identifiers/* quoteIdent */.v4);
+    let rowidIndex = -1;
+    if (spec.hasRowid) {
+        rowidIndex = select.length;
+        select.push('_rowid_');
+    }
+    const order = spec.limit !== undefined ? ` ORDER BY ${spec.keyColumns.length ? spec.keyColumns.map(pg_identifiers/* quoteIdent */.v4).join(', ') : spec.hasRowid ? '_rowid_' : '1'} LIMIT ${spec.limit}` : '';
+    const where = spec.rowidRange ? ` WHERE _rowid_ BETWEEN ${spec.rowidRange[0]} AND ${spec.rowidRange[1]}` : '';
+    return { sql: `SELECT ${select.join(', ')} FROM ${(0,pg_identifiers/* quoteIdent */.v4)(spec.table)}${where}${order}`, keyIndexes, rowidIndex };
+}
+/** Readable of COPY text lines. `rows` counts rows read, `copied` rows sent, `rejected` skipped. */
+class SqliteRowSource extends external_node_stream_.Readable {
+    rows = 0;
+    copied = 0;
+    rejected = 0;
+    buffer = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+    used = 0;
+    rowIterator;
+    step;
+    onRows;
+    constructor(db, spec, options) {
+        super({ highWaterMark: CHUNK_BYTES });
+        const { sql, keyIndexes, rowidIndex } = sqliteSelectSql(spec);
+        this.rowIterator = db.prepare(sql).raw(true).safeIntegers(true).iterate();
+        this.step = rowProcessor(db, spec, keyIndexes, rowidIndex, options, this);
+        this.onRows = options.onRows;
+    }
+    _read() {
+        // Lines are written straight into a Buffer (off the V8 heap) rather than concatenated into a big
+        // string: big strings get promoted to the old generation and inflate the heap (and RSS).
+        try {
+            for (;;) {
+                const next = this.rowIterator.next();
+                if (next.done) {
+                    if (this.used > 0)
+                        this.push(this.buffer.subarray(0, this.used));
+                    this.push(null);
+                    this.onRows?.(this.rows);
+                    return;
+                }
+                const line = this.step(next.value);
+                if (line === null)
+                    continue;
+                if (line.length * 3 <= CHUNK_BYTES - this.used) {
+                    this.used += this.buffer.write(line, this.used, 'utf8');
+                    continue;
+                }
+                // Full (or a huge line): hand over what we have, one push per _read keeps backpressure.
+                const out = this.used > 0 ? this.buffer.subarray(0, this.used) : Buffer.alloc(0);
+                this.buffer = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, line.length * 3));
+                this.used = this.buffer.write(line, 0, 'utf8');
+                this.onRows?.(this.rows);
+                if (out.length > 0)
+                    return void this.push(out);
+            }
+        }
+        catch (error) {
+            this.destroy(error);
+        }
+    }
+    _destroy(error, callback) {
+        this.rowIterator.return?.();
+        callback(error);
+    }
+}
+function rowProcessor(db, spec, keyIndexes, rowidIndex, options, counters) {
+    const converters = spec.columns.map((c) => (0,cast_rules/* columnConverter */.p)(c.type));
+    const canonicals = spec.columns.map((c) => (0,canonical_form/* canonicalizer */.RQ)(c.type));
+    const checkUtf8 = spec.columns.map((c) => TEXT_KINDS.has(c.type.kind));
+    const width = spec.columns.length;
+    const hash = options.onRow ? null : options.hash;
+    const onRow = options.onRow;
+    const copyText = options.copyText !== false;
+    const keyPositions = spec.keyColumns.map((k) => spec.columns.findIndex((c) => c.source === k));
+    const canonicalKeys = keyPositions.length > 0 && keyPositions.every((p) => p >= 0);
+    // better-sqlite3 turns invalid UTF-8 into U+FFFD silently; such values are re-read as bytes.
+    const rawReaders = new Map();
+    const rawReader = (column) => {
+        if (rowidIndex < 0)
+            return undefined;
+        if (!rawReaders.has(column))
+            rawReaders.set(column, db.prepare(`SELECT CAST(${(0,pg_identifiers/* quoteIdent */.v4)(column)} AS BLOB) FROM ${(0,pg_identifiers/* quoteIdent */.v4)(spec.table)} WHERE _rowid_ = ?`).pluck().safeIntegers(true));
+        return rawReaders.get(column);
+    };
+    const keyOf = (row) => {
+        const keyValues = {};
+        if (keyIndexes.length > 0)
+            spec.keyColumns.forEach((name, i) => (keyValues[name] = printable(row[keyIndexes[i]])));
+        else if (rowidIndex >= 0)
+            keyValues.rowid = printable(row[rowidIndex]);
+        else
+            keyValues.row = counters.rows;
+        return { keyValues, key: Object.entries(keyValues).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ') };
+    };
+    return (row) => {
+        counters.rows++;
+        let line = '';
+        let canon = '';
+        for (let i = 0; i < width; i++) {
+            const value = row[i];
+            let text;
+            try {
+                text = converters[i](value);
+                if (checkUtf8[i] && typeof value === 'string' && value.includes('\uFFFD')) {
+                    const bytes = rawReader(spec.columns[i].source)?.get(row[rowidIndex]);
+                    if (bytes && !(0,external_node_buffer_.isUtf8)(bytes))
+                        throw new cast_rules/* CastFailure */.c3('is not valid UTF-8');
+                }
+                if (hash || onRow)
+                    canon += (i ? canonical_form/* FIELD_SEPARATOR */.Zh : '') + (text === null ? canonical_form/* NULL_MARKER */.re : canonicals[i] ? canonicals[i](text) : text);
+            }
+            catch (error) {
+                if (!(error instanceof cast_rules/* CastFailure */.c3))
+                    throw error;
+                counters.rejected++;
+                options.onFailure({ column: spec.columns[i].source, ...keyOf(row), value: printable(value), reason: error.message });
+                return null;
+            }
+            if (copyText)
+                line += i ? `\t${escapeCopyField(text)}` : escapeCopyField(text);
+        }
+        hash?.addText(canon);
+        if (onRow) {
+            const [high, low] = (0,row_hash/* pgHashText */.vK)(canon);
+            let keyCanon = canon;
+            if (canonicalKeys) {
+                const fields = canon.split(canonical_form/* FIELD_SEPARATOR */.Zh);
+                keyCanon = keyPositions.map((p) => fields[p]).join(canonical_form/* FIELD_SEPARATOR */.Zh);
+            }
+            onRow(high, low, keyCanon, () => keyOf(row).key);
+        }
+        counters.copied++;
+        return `${line}\n`;
+    };
+}
+
+
+/***/ }),
+
+/***/ 3876:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   OL: () => (/* binding */ qualifiedName),
+/* harmony export */   ce: () => (/* binding */ quoteLiteral),
+/* harmony export */   v4: () => (/* binding */ quoteIdent)
+/* harmony export */ });
+// Identifier and literal quoting for SQL we build ourselves. Real schemas have tables named
+// `Order`, `Order Details` and `user`: every identifier is quoted, always.
+function quoteIdent(name) {
+    return `"${name.replace(/"/g, '""')}"`;
+}
+/** schema.table, both quoted. */
+function qualifiedName(schema, table) {
+    return `${quoteIdent(schema)}.${quoteIdent(table)}`;
+}
+function quoteLiteral(value) {
+    return `'${value.replace(/'/g, "''")}'`;
+}
+
+
+/***/ }),
+
+/***/ 3648:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  L: () => (/* binding */ openSqlite)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/db/sqlite-driver.ts
+let loaded;
+async function importForPlatform() {
+    switch (`${process.platform}-${process.arch}`) {
+        case 'linux-x64':
+            return isMusl() ? Promise.all(/* import() */[__nccwpck_require__.e(909), __nccwpck_require__.e(162)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4162, 23)) : Promise.all(/* import() */[__nccwpck_require__.e(909), __nccwpck_require__.e(815)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1815, 23));
+        case 'linux-arm64':
+            return isMusl() ? Promise.all(/* import() */[__nccwpck_require__.e(909), __nccwpck_require__.e(411)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7792, 23)) : Promise.all(/* import() */[__nccwpck_require__.e(909), __nccwpck_require__.e(557)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8557, 23));
+        case 'darwin-x64':
+            return Promise.all(/* import() */[__nccwpck_require__.e(909), __nccwpck_require__.e(252)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 252, 23));
+        case 'darwin-arm64':
+            return Promise.all(/* import() */[__nccwpck_require__.e(909), __nccwpck_require__.e(862)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4862, 23));
+        case 'win32-x64':
+            return Promise.all(/* import() */[__nccwpck_require__.e(909), __nccwpck_require__.e(846)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7846, 23));
+        case 'win32-arm64':
+            return Promise.all(/* import() */[__nccwpck_require__.e(909), __nccwpck_require__.e(140)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2140, 23));
+        default:
+            throw new Error(`better-sqlite3 has no prebuilt binary for ${process.platform}-${process.arch}`);
+    }
+}
+function isMusl() {
+    const report = process.report?.getReport();
+    return !report?.header?.glibcVersionRuntime;
+}
+function loadSqlite() {
+    loaded ??= importForPlatform().then((module) => module.default);
+    return loaded;
+}
+
+;// CONCATENATED MODULE: ./src/db/sqlite-open.ts
+// Opens SQLite files with checks that turn SQLite's terse errors into ones that name the file and fix.
+
+
+
+
+const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+async function openSqlite(location, options) {
+    const file = location.path;
+    const stat = external_node_fs_default().statSync(file, { throwIfNoEntry: false });
+    if (!stat) {
+        const dirExists = external_node_fs_default().existsSync(external_node_path_default().dirname(file));
+        if (!options.create || !dirExists) {
+            throw new errors/* SqliteFileError */.tf(`The SQLite file ${file} given as ${options.input} does not exist.`, {
+                fix: dirExists
+                    ? `check the path (relative paths are resolved from ${process.cwd()}), or check out / download the database file in an earlier step.`
+                    : `the directory ${external_node_path_default().dirname(file)} does not exist either: check the path.`,
+            });
+        }
+    }
+    else if (stat.isDirectory()) {
+        throw new errors/* SqliteFileError */.tf(`${options.input} points at ${file}, which is a directory, not a SQLite file.`, {
+            fix: `give the path of the database file inside it, e.g. sqlite:${external_node_path_default().join(file, 'app.db')}.`,
+        });
+    }
+    else if (stat.size > 0) {
+        const header = Buffer.alloc(HEADER.length);
+        const fd = external_node_fs_default().openSync(file, 'r');
+        try {
+            external_node_fs_default().readSync(fd, header, 0, HEADER.length, 0);
+        }
+        finally {
+            external_node_fs_default().closeSync(fd);
+        }
+        if (!header.equals(HEADER)) {
+            throw new errors/* SqliteFileError */.tf(`${file} (${options.input}) is not a SQLite database: its header is not "SQLite format 3".`, {
+                fix: `check that the path points at the database file itself (not a dump, a zip or a Git LFS pointer); a .sql dump must be loaded with sqlite3 first.`,
+            });
+        }
+    }
+    const Database = await loadSqlite();
+    let db;
+    try {
+        db = new Database(file, { readonly: options.readonly, fileMustExist: !options.create });
+        db.pragma('busy_timeout = 10000');
+        // Touch the schema so corruption is reported here, not halfway through a copy.
+        db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    }
+    catch (cause) {
+        throw new errors/* SqliteFileError */.tf(`${file} (${options.input}) cannot be read as a SQLite database: ${cause.message}.`, {
+            cause,
+            fix: `the file may be corrupt or truncated; check it with \`sqlite3 ${file} 'PRAGMA integrity_check'\` or restore it from a backup.`,
+        });
+    }
+    return db;
+}
+
+
+/***/ }),
+
+/***/ 3916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Gz: () => (/* binding */ VerifyError),
+/* harmony export */   Py: () => (/* binding */ MigrationError),
+/* harmony export */   QO: () => (/* binding */ isPgError),
+/* harmony export */   Rc: () => (/* binding */ ConnectionError),
+/* harmony export */   V$: () => (/* binding */ describeCause),
+/* harmony export */   Wk: () => (/* binding */ formatError),
+/* harmony export */   XB: () => (/* binding */ LockTimeoutError),
+/* harmony export */   eJ: () => (/* binding */ MigrationPlanError),
+/* harmony export */   k6: () => (/* binding */ CopyError),
+/* harmony export */   tf: () => (/* binding */ SqliteFileError),
+/* harmony export */   uv: () => (/* binding */ ProvisionError),
+/* harmony export */   xL: () => (/* binding */ ConfigError)
+/* harmony export */ });
+/* unused harmony exports CutoverError, describePgError */
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6670);
+// Error classes for everything cutover reports to users. Each keeps its `cause` and carries a
+// `fix`: the sentence that tells the user what to do. `formatError` turns any of them (or a raw
+// pg/Node error) into the one redacted paragraph that reaches logs, summaries and comments.
+
+class CutoverError extends Error {
+    fix;
+    constructor(message, options = {}) {
+        super(message, options.cause === undefined ? undefined : { cause: options.cause });
+        this.fix = options.fix;
+        this.name = new.target.name;
+    }
+}
+/** A bad input value (action input, CLI flag or environment variable). */
+class ConfigError extends CutoverError {
+}
+/** The database could not be reached or refused us. */
+class ConnectionError extends CutoverError {
+}
+/** A SQLite file that is missing, a directory, or not a database. */
+class SqliteFileError extends CutoverError {
+}
+/** Problems with the set of migration files or the history table, found before running anything. */
+class MigrationPlanError extends CutoverError {
+}
+/** A migration that failed while running (and was rolled back). */
+class MigrationError extends CutoverError {
+    migration;
+    file;
+    line;
+    /** What the run had done when this migration failed (set by runMigrations). */
+    outcome;
+    constructor(message, details) {
+        super(message, details);
+        this.migration = details.migration;
+        this.file = details.file;
+        this.line = details.line;
+        this.outcome = details.outcome;
+    }
+}
+/** The migration lock could not be taken in time. */
+class LockTimeoutError extends CutoverError {
+}
+/** Copying data failed (preflight, conversion or load). */
+class CopyError extends CutoverError {
+}
+/** Verification found differences between source and target. */
+class VerifyError extends CutoverError {
+}
+/** A throwaway database for dry runs could not be provisioned. */
+class ProvisionError extends CutoverError {
+}
+function isPgError(error) {
+    return error instanceof Error && typeof error.code === 'string' && /^[0-9A-Z]{5}$/.test(error.code);
+}
+/** "relation "x" does not exist (SQLSTATE 42P01; detail: …; hint: …)" */
+function describePgError(error) {
+    const parts = [`SQLSTATE ${error.code}`];
+    if (error.detail)
+        parts.push(`detail: ${error.detail}`);
+    if (error.hint)
+        parts.push(`hint: ${error.hint}`);
+    if (error.where)
+        parts.push(`where: ${error.where.split('\n')[0]}`);
+    return `${error.message} (${parts.join('; ')})`;
+}
+/** Message of an arbitrary thrown value, with pg's code/detail/hint when present. */
+function describeCause(error) {
+    if (isPgError(error))
+        return describePgError(error);
+    if (error instanceof Error) {
+        const code = error.code;
+        return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+    }
+    return String(error);
+}
+/** The one paragraph users read: message, the underlying cause when it adds something, the fix. */
+function formatError(error) {
+    let text;
+    if (error instanceof CutoverError) {
+        text = error.message;
+        const cause = error.cause;
+        if (cause !== undefined && !(cause instanceof CutoverError)) {
+            const described = describeCause(cause);
+            if (described && !text.includes(described))
+                text += ` Cause: ${described}.`;
+        }
+        if (error.fix)
+            text += ` Fix: ${error.fix}`;
+    }
+    else {
+        text = describeCause(error);
+    }
+    return (0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(text.replace(/\s*\n\s*/g, ' ').trim());
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3005);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _copy_sqlite_copy_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1198);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4305);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+
+// The bundle is also the code of the copy's worker threads (see src/copy/parallel-sqlite-source.ts).
+if (node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.isMainThread)
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)();
+else if ((0,_copy_sqlite_copy_worker_js__WEBPACK_IMPORTED_MODULE_1__/* .isSqliteCopyWorker */ .iX)())
+    await (0,_copy_sqlite_copy_worker_js__WEBPACK_IMPORTED_MODULE_1__/* .runSqliteCopyWorker */ .X9)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 3005:
+/***/ 4305:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64949,153 +66134,13 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ./src/redact.ts
-// Process-wide registry of secrets. Every password cutover sees is registered here in all the forms
-// it can take (raw, percent-encoded, percent-decoded), and every text that leaves the process goes
-// through `redact`. The Action runtime subscribes so each form is also masked with core.setSecret.
-const MASK = '***';
-const secrets = new Set();
-const listeners = [];
-function formsOf(secret) {
-    const forms = new Set([secret]);
-    forms.add(encodeURIComponent(secret));
-    // Some clients encode only the reserved characters; cover the lower-case hex variant too.
-    forms.add(encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
-    try {
-        forms.add(decodeURIComponent(secret));
-    }
-    catch {
-        // not percent-encoded: nothing more to add
-    }
-    return [...forms].filter((form) => form.length > 0);
-}
-function registerSecret(secret) {
-    if (!secret)
-        return;
-    for (const form of formsOf(secret)) {
-        if (secrets.has(form))
-            continue;
-        secrets.add(form);
-        for (const listener of listeners)
-            listener(form);
-    }
-}
-/** Called for every form of every secret, including those registered before subscribing. */
-function onSecret(listener) {
-    listeners.push(listener);
-    for (const secret of secrets)
-        listener(secret);
-}
-/** Remove every registered secret, and any password in a URL's userinfo, from `text`. */
-function redact(text) {
-    let result = text;
-    // Longest first, so that an encoded form is not half-replaced by a shorter raw form.
-    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-        if (result.includes(secret))
-            result = result.split(secret).join(MASK);
-    }
-    return result.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@\s]+)@/gi, (_m, head) => `${head}${MASK}@`);
-}
-
-;// CONCATENATED MODULE: ./src/errors.ts
-// Error classes for everything cutover reports to users. Each keeps its `cause` and carries a
-// `fix`: the sentence that tells the user what to do. `formatError` turns any of them (or a raw
-// pg/Node error) into the one redacted paragraph that reaches logs, summaries and comments.
-
-class CutoverError extends Error {
-    fix;
-    constructor(message, options = {}) {
-        super(message, options.cause === undefined ? undefined : { cause: options.cause });
-        this.fix = options.fix;
-        this.name = new.target.name;
-    }
-}
-/** A bad input value (action input, CLI flag or environment variable). */
-class ConfigError extends CutoverError {
-}
-/** The database could not be reached or refused us. */
-class ConnectionError extends CutoverError {
-}
-/** A SQLite file that is missing, a directory, or not a database. */
-class SqliteFileError extends CutoverError {
-}
-/** Problems with the set of migration files or the history table, found before running anything. */
-class MigrationPlanError extends CutoverError {
-}
-/** A migration that failed while running (and was rolled back). */
-class MigrationError extends CutoverError {
-    migration;
-    file;
-    line;
-    /** What the run had done when this migration failed (set by runMigrations). */
-    outcome;
-    constructor(message, details) {
-        super(message, details);
-        this.migration = details.migration;
-        this.file = details.file;
-        this.line = details.line;
-        this.outcome = details.outcome;
-    }
-}
-/** The migration lock could not be taken in time. */
-class LockTimeoutError extends CutoverError {
-}
-/** Copying data failed (preflight, conversion or load). */
-class CopyError extends CutoverError {
-}
-/** Verification found differences between source and target. */
-class VerifyError extends CutoverError {
-}
-/** A throwaway database for dry runs could not be provisioned. */
-class ProvisionError extends CutoverError {
-}
-function isPgError(error) {
-    return error instanceof Error && typeof error.code === 'string' && /^[0-9A-Z]{5}$/.test(error.code);
-}
-/** "relation "x" does not exist (SQLSTATE 42P01; detail: …; hint: …)" */
-function describePgError(error) {
-    const parts = [`SQLSTATE ${error.code}`];
-    if (error.detail)
-        parts.push(`detail: ${error.detail}`);
-    if (error.hint)
-        parts.push(`hint: ${error.hint}`);
-    if (error.where)
-        parts.push(`where: ${error.where.split('\n')[0]}`);
-    return `${error.message} (${parts.join('; ')})`;
-}
-/** Message of an arbitrary thrown value, with pg's code/detail/hint when present. */
-function describeCause(error) {
-    if (isPgError(error))
-        return describePgError(error);
-    if (error instanceof Error) {
-        const code = error.code;
-        return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
-    }
-    return String(error);
-}
-/** The one paragraph users read: message, the underlying cause when it adds something, the fix. */
-function formatError(error) {
-    let text;
-    if (error instanceof CutoverError) {
-        text = error.message;
-        const cause = error.cause;
-        if (cause !== undefined && !(cause instanceof CutoverError)) {
-            const described = describeCause(cause);
-            if (described && !text.includes(described))
-                text += ` Cause: ${described}.`;
-        }
-        if (error.fix)
-            text += ` Fix: ${error.fix}`;
-    }
-    else {
-        text = describeCause(error);
-    }
-    return redact(text.replace(/\s*\n\s*/g, ' ').trim());
-}
-
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/redact.ts
+var redact = __nccwpck_require__(6670);
 ;// CONCATENATED MODULE: ./src/db/database-url.ts
 // Parses the database URLs users give (action inputs, CLI flags, DATABASE_URL) into a typed location.
 // We parse by hand rather than with WHATWG `URL`: it silently accepts an unencoded '@' in the password
@@ -65140,7 +66185,7 @@ function decode(part, what, input, raw) {
         return decodeURIComponent(part);
     }
     catch (cause) {
-        throw new ConfigError(`The ${what} in ${input} (${redactRawUrl(raw)}) has an invalid percent-encoding.`, {
+        throw new errors/* ConfigError */.xL(`The ${what} in ${input} (${redactRawUrl(raw)}) has an invalid percent-encoding.`, {
             cause,
             fix: `${ENCODE_HINT}.`,
         });
@@ -65150,7 +66195,7 @@ function parseDatabaseUrl(raw, options) {
     const input = options.input;
     const text = raw.trim();
     if (!text)
-        throw new ConfigError(`${input} is empty.`, { fix: `give ${input} a postgresql:// URL or a sqlite: path.` });
+        throw new errors/* ConfigError */.xL(`${input} is empty.`, { fix: `give ${input} a postgresql:// URL or a sqlite: path.` });
     const cwd = options.cwd ?? process.cwd();
     const schemeMatch = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(text);
     const scheme = schemeMatch?.[1].toLowerCase();
@@ -65159,17 +66204,17 @@ function parseDatabaseUrl(raw, options) {
     if (!scheme || /^[a-zA-Z]:[\\/]/.test(text)) {
         if (SQLITE_EXTENSIONS.test(text))
             return { kind: 'sqlite', path: external_node_path_default().resolve(cwd, text) };
-        throw new ConfigError(`${input} is not a database URL: '${redactRawUrl(text)}'.`, {
+        throw new errors/* ConfigError */.xL(`${input} is not a database URL: '${redactRawUrl(text)}'.`, {
             fix: `use postgresql://user:password@host:5432/dbname, sqlite:path/to/file.db, or a path ending in .db or .sqlite.`,
         });
     }
     if (scheme !== 'postgres' && scheme !== 'postgresql') {
-        throw new ConfigError(`${input} uses the unsupported scheme '${scheme}:' (${redactRawUrl(text)}).`, {
+        throw new errors/* ConfigError */.xL(`${input} uses the unsupported scheme '${scheme}:' (${redactRawUrl(text)}).`, {
             fix: `cutover reads and writes PostgreSQL (postgres:// or postgresql://) and SQLite (sqlite:path); export other databases to one of these first.`,
         });
     }
     if (!text.slice(schemeMatch[0].length).startsWith('//')) {
-        throw new ConfigError(`${input} is malformed: expected '//' after '${scheme}:' in '${redactRawUrl(text)}'.`, {
+        throw new errors/* ConfigError */.xL(`${input} is malformed: expected '//' after '${scheme}:' in '${redactRawUrl(text)}'.`, {
             fix: `write it as postgresql://user:password@host:5432/dbname.`,
         });
     }
@@ -65182,7 +66227,7 @@ function parseSqlite(rest, cwd) {
     if (query >= 0)
         file = file.slice(0, query);
     if (!file)
-        throw new ConfigError(`The sqlite: URL has no file path.`, { fix: `write sqlite:path/to/app.db or sqlite:///absolute/path/app.db.` });
+        throw new errors/* ConfigError */.xL(`The sqlite: URL has no file path.`, { fix: `write sqlite:path/to/app.db or sqlite:///absolute/path/app.db.` });
     return { kind: 'sqlite', path: external_node_path_default().resolve(cwd, decodeURIComponentSafe(file)) };
 }
 function decodeURIComponentSafe(text) {
@@ -65206,19 +66251,19 @@ function parsePostgres(raw, afterSlashes, input) {
         const bad = /[@#/?]/.exec(passwordPart) ?? /[@#/?]/.exec(userPart);
         if (bad) {
             if (passwordPart)
-                registerSecret(passwordPart);
-            throw new ConfigError(`The password in ${input} contains an unencoded '${bad[0]}', so the URL cannot be split into user, password and host reliably (${redactRawUrl(raw)}).`, { fix: `${ENCODE_HINT}.` });
+                (0,redact/* registerSecret */.cl)(passwordPart);
+            throw new errors/* ConfigError */.xL(`The password in ${input} contains an unencoded '${bad[0]}', so the URL cannot be split into user, password and host reliably (${redactRawUrl(raw)}).`, { fix: `${ENCODE_HINT}.` });
         }
     }
     else if (/[#]/.test(afterSlashes.split('?')[0])) {
-        throw new ConfigError(`${input} is malformed: unexpected '#' in '${redactRawUrl(raw)}'.`, { fix: `${ENCODE_HINT}.` });
+        throw new errors/* ConfigError */.xL(`${input} is malformed: unexpected '#' in '${redactRawUrl(raw)}'.`, { fix: `${ENCODE_HINT}.` });
     }
     const colon = userinfo.indexOf(':');
     const user = decode(colon >= 0 ? userinfo.slice(0, colon) : userinfo, 'user name', input, raw);
     const password = colon >= 0 ? decode(userinfo.slice(colon + 1), 'password', input, raw) : undefined;
     if (password !== undefined) {
-        registerSecret(password);
-        registerSecret(userinfo.slice(colon + 1));
+        (0,redact/* registerSecret */.cl)(password);
+        (0,redact/* registerSecret */.cl)(userinfo.slice(colon + 1));
     }
     const queryStart = rest.indexOf('?');
     const query = queryStart >= 0 ? rest.slice(queryStart + 1) : '';
@@ -65239,17 +66284,17 @@ function parsePostgres(raw, afterSlashes, input) {
         portText = portColon >= 0 ? hostPort.slice(portColon + 1) : undefined;
     }
     if (!host) {
-        throw new ConfigError(`${input} has no host name (${redactRawUrl(raw)}).`, { fix: `write it as postgresql://user:password@host:5432/dbname.` });
+        throw new errors/* ConfigError */.xL(`${input} has no host name (${redactRawUrl(raw)}).`, { fix: `write it as postgresql://user:password@host:5432/dbname.` });
     }
     if (/[^a-zA-Z0-9.\-_:%]/.test(host)) {
-        throw new ConfigError(`${input} has an invalid host name '${host}' (${redactRawUrl(raw)}).`, {
+        throw new errors/* ConfigError */.xL(`${input} has an invalid host name '${host}' (${redactRawUrl(raw)}).`, {
             fix: `check the URL; if the password contains special characters, ${ENCODE_HINT}.`,
         });
     }
     let port = 5432;
     if (portText !== undefined && portText !== '') {
         if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
-            throw new ConfigError(`${input} has an invalid port '${portText}' (${redactRawUrl(raw)}).`, {
+            throw new errors/* ConfigError */.xL(`${input} has an invalid port '${portText}' (${redactRawUrl(raw)}).`, {
                 fix: `use a port number between 1 and 65535, e.g. postgresql://user:password@host:5432/dbname.`,
             });
         }
@@ -65261,7 +66306,7 @@ function parsePostgres(raw, afterSlashes, input) {
     for (const [key, value] of new URLSearchParams(query)) {
         if (key === 'sslmode') {
             if (!SSL_MODES.includes(value)) {
-                throw new ConfigError(`${input} has sslmode='${value}', which is not a libpq SSL mode.`, {
+                throw new errors/* ConfigError */.xL(`${input} has sslmode='${value}', which is not a libpq SSL mode.`, {
                     fix: `use one of ${SSL_MODES.join(', ')} (require = encrypted without certificate verification).`,
                 });
             }
@@ -65271,8 +66316,8 @@ function parsePostgres(raw, afterSlashes, input) {
             sslrootcert = value;
         }
         else if (key === 'password') {
-            registerSecret(value);
-            throw new ConfigError(`${input} passes the password as a query parameter.`, {
+            (0,redact/* registerSecret */.cl)(value);
+            throw new errors/* ConfigError */.xL(`${input} passes the password as a query parameter.`, {
                 fix: `put it in the user-info part instead: postgresql://user:ENCODED_PASSWORD@host:5432/dbname.`,
             });
         }
@@ -65298,9 +66343,9 @@ function emptyResult(mode) {
     return { mode, ok: true, migrations: [], tables: [], verified: null, warnings: [], notes: [], durationMs: 0 };
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
 ;// CONCATENATED MODULE: ./src/copy/target-kind.ts
 // How cutover thinks about a target column's type: a small set of kinds that decide both the cast
 // rule used on the way in and the canonical form used by checksums. Everything else is 'other'.
@@ -65323,20 +66368,8 @@ function classifyPgType(typname, formatted) {
     return type;
 }
 
-;// CONCATENATED MODULE: ./src/db/pg-identifiers.ts
-// Identifier and literal quoting for SQL we build ourselves. Real schemas have tables named
-// `Order`, `Order Details` and `user`: every identifier is quoted, always.
-function quoteIdent(name) {
-    return `"${name.replace(/"/g, '""')}"`;
-}
-/** schema.table, both quoted. */
-function qualifiedName(schema, table) {
-    return `${quoteIdent(schema)}.${quoteIdent(table)}`;
-}
-function quoteLiteral(value) {
-    return `'${value.replace(/'/g, "''")}'`;
-}
-
+// EXTERNAL MODULE: ./src/db/pg-identifiers.ts
+var pg_identifiers = __nccwpck_require__(3876);
 ;// CONCATENATED MODULE: ./src/db/pg-introspect.ts
 
 
@@ -65344,7 +66377,7 @@ function pgTableKey(schema, name) {
     return `${schema}.${name}`;
 }
 function pgTableSql(table) {
-    return qualifiedName(table.schema, table.name);
+    return (0,pg_identifiers/* qualifiedName */.OL)(table.schema, table.name);
 }
 const SYSTEM_SCHEMAS = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'`;
 async function listPgTables(client) {
@@ -65448,7 +66481,7 @@ function readRootCert(location) {
         return external_node_fs_default().readFileSync(location.sslrootcert, 'utf8');
     }
     catch (cause) {
-        throw new ConfigError(`sslrootcert '${location.sslrootcert}' cannot be read.`, {
+        throw new errors/* ConfigError */.xL(`sslrootcert '${location.sslrootcert}' cannot be read.`, {
             cause,
             fix: `write the CA certificate (PEM) to a file in the workflow and pass its path as sslrootcert.`,
         });
@@ -65530,7 +66563,7 @@ function diagnoseConnectError(error, location, input) {
     const code = error?.code;
     const message = error instanceof Error ? error.message : String(error);
     const supabaseDirect = supabaseKind(location) === 'direct';
-    if (isPgError(error)) {
+    if ((0,errors/* isPgError */.QO)(error)) {
         if (code === '28P01' || code === '28000') {
             return { kind: 'auth', retryable: false, explanation: 'authentication failed', fix: `check the user name and password in ${input} (the secret it comes from); on Supabase the pooler user is postgres.<project-ref>.` };
         }
@@ -65540,7 +66573,7 @@ function diagnoseConnectError(error, location, input) {
         if (code === '57P03' || code === '53300') {
             return { kind: 'other', retryable: true, explanation: 'the server is starting up or has too many connections', fix: 'wait for the server to be ready, or raise max_connections / use a pooler.' };
         }
-        return { kind: 'other', retryable: false, explanation: describeCause(error), fix: `check ${input} and the server's logs.` };
+        return { kind: 'other', retryable: false, explanation: (0,errors/* describeCause */.V$)(error), fix: `check ${input} and the server's logs.` };
     }
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
         return {
@@ -65573,7 +66606,7 @@ function diagnoseConnectError(error, location, input) {
     if (code === 'ECONNRESET' || /terminated unexpectedly|Connection terminated/i.test(message)) {
         return { kind: 'network', retryable: true, explanation: `the server closed the connection (${message})`, fix: 'check that the port is a PostgreSQL server and whether it requires SSL (sslmode=require).' };
     }
-    return { kind: 'other', retryable: true, explanation: describeCause(error), fix: `check ${input}.` };
+    return { kind: 'other', retryable: true, explanation: (0,errors/* describeCause */.V$)(error), fix: `check ${input}.` };
 }
 function describeEndpoint(location) {
     return `host ${location.host}, port ${location.port}, database "${location.database}", user "${location.user}"`;
@@ -65644,7 +66677,7 @@ async function connectPostgres(location, options) {
         }
     }
     const tries = diagnosis.retryable ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : '';
-    throw new ConnectionError(`Could not connect to ${options.input} (${describeEndpoint(location)}, ${choice.description})${tries}: ${diagnosis.explanation}.`, {
+    throw new errors/* ConnectionError */.Rc(`Could not connect to ${options.input} (${describeEndpoint(location)}, ${choice.description})${tries}: ${diagnosis.explanation}.`, {
         cause: lastError,
         fix: diagnosis.fix,
     });
@@ -65695,96 +66728,12 @@ function countSqliteRows(db, table) {
     return Number(row.n);
 }
 
-;// CONCATENATED MODULE: ./src/db/sqlite-driver.ts
-let loaded;
-async function importForPlatform() {
-    switch (`${process.platform}-${process.arch}`) {
-        case 'linux-x64':
-            return isMusl() ? Promise.all(/* import() */[__nccwpck_require__.e(909), __nccwpck_require__.e(162)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4162, 23)) : Promise.all(/* import() */[__nccwpck_require__.e(909), __nccwpck_require__.e(815)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1815, 23));
-        case 'linux-arm64':
-            return isMusl() ? Promise.all(/* import() */[__nccwpck_require__.e(909), __nccwpck_require__.e(411)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7792, 23)) : Promise.all(/* import() */[__nccwpck_require__.e(909), __nccwpck_require__.e(557)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8557, 23));
-        case 'darwin-x64':
-            return Promise.all(/* import() */[__nccwpck_require__.e(909), __nccwpck_require__.e(252)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 252, 23));
-        case 'darwin-arm64':
-            return Promise.all(/* import() */[__nccwpck_require__.e(909), __nccwpck_require__.e(862)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4862, 23));
-        case 'win32-x64':
-            return Promise.all(/* import() */[__nccwpck_require__.e(909), __nccwpck_require__.e(846)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7846, 23));
-        case 'win32-arm64':
-            return Promise.all(/* import() */[__nccwpck_require__.e(909), __nccwpck_require__.e(140)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2140, 23));
-        default:
-            throw new Error(`better-sqlite3 has no prebuilt binary for ${process.platform}-${process.arch}`);
-    }
-}
-function isMusl() {
-    const report = process.report?.getReport();
-    return !report?.header?.glibcVersionRuntime;
-}
-function loadSqlite() {
-    loaded ??= importForPlatform().then((module) => module.default);
-    return loaded;
-}
-
-;// CONCATENATED MODULE: ./src/db/sqlite-open.ts
-// Opens SQLite files with checks that turn SQLite's terse errors into ones that name the file and fix.
-
-
-
-
-const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
-async function openSqlite(location, options) {
-    const file = location.path;
-    const stat = external_node_fs_default().statSync(file, { throwIfNoEntry: false });
-    if (!stat) {
-        const dirExists = external_node_fs_default().existsSync(external_node_path_default().dirname(file));
-        if (!options.create || !dirExists) {
-            throw new SqliteFileError(`The SQLite file ${file} given as ${options.input} does not exist.`, {
-                fix: dirExists
-                    ? `check the path (relative paths are resolved from ${process.cwd()}), or check out / download the database file in an earlier step.`
-                    : `the directory ${external_node_path_default().dirname(file)} does not exist either: check the path.`,
-            });
-        }
-    }
-    else if (stat.isDirectory()) {
-        throw new SqliteFileError(`${options.input} points at ${file}, which is a directory, not a SQLite file.`, {
-            fix: `give the path of the database file inside it, e.g. sqlite:${external_node_path_default().join(file, 'app.db')}.`,
-        });
-    }
-    else if (stat.size > 0) {
-        const header = Buffer.alloc(HEADER.length);
-        const fd = external_node_fs_default().openSync(file, 'r');
-        try {
-            external_node_fs_default().readSync(fd, header, 0, HEADER.length, 0);
-        }
-        finally {
-            external_node_fs_default().closeSync(fd);
-        }
-        if (!header.equals(HEADER)) {
-            throw new SqliteFileError(`${file} (${options.input}) is not a SQLite database: its header is not "SQLite format 3".`, {
-                fix: `check that the path points at the database file itself (not a dump, a zip or a Git LFS pointer); a .sql dump must be loaded with sqlite3 first.`,
-            });
-        }
-    }
-    const Database = await loadSqlite();
-    let db;
-    try {
-        db = new Database(file, { readonly: options.readonly, fileMustExist: !options.create });
-        db.pragma('busy_timeout = 10000');
-        // Touch the schema so corruption is reported here, not halfway through a copy.
-        db.prepare('SELECT count(*) FROM sqlite_schema').get();
-    }
-    catch (cause) {
-        throw new SqliteFileError(`${file} (${options.input}) cannot be read as a SQLite database: ${cause.message}.`, {
-            cause,
-            fix: `the file may be corrupt or truncated; check it with \`sqlite3 ${file} 'PRAGMA integrity_check'\` or restore it from a backup.`,
-        });
-    }
-    return db;
-}
-
+// EXTERNAL MODULE: ./src/db/sqlite-open.ts + 1 modules
+var sqlite_open = __nccwpck_require__(3648);
 ;// CONCATENATED MODULE: ./src/copy/copy-failed-error.ts
 // A failed copy, with what had been done per table when it failed (for the report).
 
-class CopyFailedError extends CopyError {
+class CopyFailedError extends errors/* CopyError */.k6 {
     tables;
     constructor(message, options) {
         super(message, options);
@@ -65792,648 +66741,8 @@ class CopyFailedError extends CopyError {
     }
 }
 
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
-;// CONCATENATED MODULE: ./src/copy/decimal-text.ts
-// Exact decimal arithmetic on text, the way Postgres' numeric type does it: no float ever touches a
-// NUMERIC value on its way from SQLite text to the target, so 0.1 stays 0.1 and 12345678901234567890
-// keeps every digit. Used by the numeric/integer cast rules and by the jsonb canonical form.
-const DECIMAL = /^\s*([+-])?(?:(\d+)(?:\.(\d*))?|\.(\d+))(?:[eE]([+-]?\d+))?\s*$/;
-/** Parses '12', '-1.50', '.5', '1e3', ' 7 '; null for anything else (including NaN/Infinity). */
-function parseDecimal(text) {
-    const match = DECIMAL.exec(text);
-    if (!match)
-        return null;
-    const intPart = match[2] ?? '';
-    const fracPart = match[3] ?? match[4] ?? '';
-    const exponent = match[5] ? Number(match[5]) : 0;
-    if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > 100000)
-        return null;
-    const digits = (intPart + fracPart).replace(/^0+/, '');
-    return { negative: match[1] === '-' && digits !== '', digits, scale: fracPart.length - exponent };
-}
-/** Postgres' display scale for a numeric typed as this literal: '1.50' → 2, '1e3' → 0, '1e-2' → 2. */
-function inputScale(decimal, literal) {
-    const match = DECIMAL.exec(literal);
-    const fraction = (match[3] ?? match[4] ?? '').length;
-    const exponent = match[5] ? Number(match[5]) : 0;
-    return Math.max(0, fraction - exponent);
-}
-/** Rounds half away from zero (as numeric does) to `scale` fractional digits. */
-function roundDecimal(decimal, scale) {
-    if (decimal.scale <= scale)
-        return decimal;
-    const drop = decimal.scale - scale;
-    let digits = decimal.digits;
-    if (drop > digits.length)
-        return { negative: false, digits: '', scale };
-    const kept = digits.slice(0, digits.length - drop);
-    const roundUp = digits[digits.length - drop] >= '5';
-    digits = roundUp ? (BigInt(kept || '0') + 1n).toString() : kept;
-    digits = digits.replace(/^0+/, '');
-    return { negative: decimal.negative && digits !== '', digits, scale };
-}
-/** Text with exactly `scale` fractional digits (scale ≥ 0), as numeric_out prints it. */
-function formatDecimal(decimal, scale) {
-    const rounded = roundDecimal(decimal, scale);
-    let digits = rounded.digits || '0';
-    if (rounded.scale < scale)
-        digits += '0'.repeat(scale - rounded.scale);
-    else if (rounded.digits === '')
-        digits = '0'.repeat(scale + 1);
-    if (digits.length <= scale)
-        digits = '0'.repeat(scale - digits.length + 1) + digits;
-    const intPart = digits.slice(0, digits.length - scale).replace(/^0+(?=\d)/, '');
-    const text = scale > 0 ? `${intPart}.${digits.slice(digits.length - scale)}` : intPart;
-    return rounded.negative && /[1-9]/.test(text) ? `-${text}` : text;
-}
-/** The shortest exact text (trailing fractional zeros removed): Postgres' trim_scale(x)::text. */
-function trimmedDecimal(decimal) {
-    let { digits, scale } = decimal;
-    while (scale > 0 && digits.endsWith('0')) {
-        digits = digits.slice(0, -1);
-        scale--;
-    }
-    return formatDecimal({ negative: decimal.negative, digits, scale }, Math.max(0, scale));
-}
-/** Number of digits before the decimal point (0 for |x| < 1). */
-function integerDigits(decimal) {
-    return Math.max(0, decimal.digits.length - decimal.scale);
-}
-/** The value as a BigInt when it is a whole number, else null. */
-function wholeNumber(decimal) {
-    if (decimal.digits === '')
-        return 0n;
-    if (decimal.scale > 0) {
-        const fraction = decimal.digits.slice(Math.max(0, decimal.digits.length - decimal.scale));
-        if (/[1-9]/.test(fraction))
-            return null;
-        const intDigits = decimal.digits.slice(0, Math.max(0, decimal.digits.length - decimal.scale));
-        const value = BigInt(intDigits || '0');
-        return decimal.negative ? -value : value;
-    }
-    if (-decimal.scale > 400)
-        return null;
-    const value = BigInt(decimal.digits + '0'.repeat(-decimal.scale));
-    return decimal.negative ? -value : value;
-}
-
-;// CONCATENATED MODULE: ./src/copy/temporal-text.ts
-// Dates and times as SQLite apps store them (ISO text with 'T' or a space, optional fraction and
-// offset; or unix epoch numbers) normalised to one exact text that Postgres parses unambiguously and
-// that the checksum's canonical form reproduces: 'YYYY-MM-DDTHH:MM:SS.ffffff' (+'Z' for timestamptz).
-class TemporalError extends Error {
-}
-const DATETIME = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?\s*$/i;
-const TIME = /^\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*$/;
-const MICROS_PER_DAY = 86400000000n;
-/** Epoch values at or above this many seconds (year 5138) are taken as milliseconds. */
-const MILLISECOND_EPOCH_THRESHOLD = 1e11;
-function pad(value, width) {
-    return String(value).padStart(width, '0');
-}
-function daysFromCivil(year, month, day) {
-    const date = new Date(0);
-    date.setUTCFullYear(year, month - 1, day);
-    return Math.floor(date.getTime() / 86_400_000);
-}
-function fractionMicros(fraction) {
-    if (!fraction)
-        return 0;
-    // Postgres keeps microseconds; more digits are rounded (half up) like its input routine.
-    const padded = (fraction + '000000').slice(0, 7);
-    return Math.round(Number(padded) / 10);
-}
-const LOCAL_DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?$/;
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-/**
- * Fast path for the common case (what SQLite's datetime() writes): no offset and at most six
- * fraction digits need no epoch arithmetic, only validation and re-assembly. Null = use the slow path.
- */
-function normalizeLocalDateTime(text, dateOnly) {
-    const m = LOCAL_DATETIME.exec(text);
-    if (!m)
-        return null;
-    const year = Number(m[1]);
-    const month = Number(m[2]);
-    const day = Number(m[3]);
-    const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-    if (year < 1 || month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1] + (leap ? 1 : 0))
-        return null;
-    const hour = m[4] ?? '00';
-    const minute = m[5] ?? '00';
-    const second = m[6] ?? '00';
-    if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59)
-        return null;
-    const fraction = (m[7] ?? '').padEnd(6, '0');
-    if (dateOnly)
-        return hour === '00' && minute === '00' && second === '00' && Number(fraction) === 0 ? `${m[1]}-${m[2]}-${m[3]}` : null;
-    return `${m[1]}-${m[2]}-${m[3]}T${hour}:${minute}:${second}.${fraction}`;
-}
-/** Parses ISO-like text into epoch microseconds (UTC; a given offset is applied). */
-function parseDateTime(text) {
-    const m = DATETIME.exec(text);
-    if (!m)
-        throw new TemporalError('not a date/time (expected YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][Z|±HH:MM] or a unix epoch number)');
-    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59 || year < 1) {
-        throw new TemporalError('date/time field out of range');
-    }
-    const days = daysFromCivil(year, month, day);
-    if (new Date(days * 86_400_000).getUTCDate() !== day)
-        throw new TemporalError('date/time field out of range (no such day in that month)');
-    let offsetMinutes = 0;
-    const zone = m[8]?.toUpperCase();
-    if (zone && zone !== 'Z' && zone !== 'UTC') {
-        const sign = zone.startsWith('-') ? -1 : 1;
-        const digits = zone.slice(1).replace(':', '');
-        offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0));
-    }
-    const seconds = hour * 3600 + minute * 60 + second - offsetMinutes * 60;
-    const micros = BigInt(days) * MICROS_PER_DAY + BigInt(seconds) * 1000000n + BigInt(fractionMicros(m[7]));
-    return { micros, hasTime: m[4] !== undefined };
-}
-/** Unix epoch seconds (or milliseconds, when implausibly large for seconds) → epoch microseconds. */
-function epochToMicros(value) {
-    if (typeof value === 'bigint') {
-        const abs = value < 0n ? -value : value;
-        return abs >= BigInt(MILLISECOND_EPOCH_THRESHOLD) ? value * 1000n : value * 1000000n;
-    }
-    if (!Number.isFinite(value))
-        throw new TemporalError('not a finite epoch number');
-    const millis = Math.abs(value) >= MILLISECOND_EPOCH_THRESHOLD;
-    return BigInt(Math.round(value * (millis ? 1000 : 1_000_000)));
-}
-function splitMicros(micros) {
-    let days = micros / MICROS_PER_DAY;
-    let dayMicros = micros % MICROS_PER_DAY;
-    if (dayMicros < 0n) {
-        dayMicros += MICROS_PER_DAY;
-        days -= 1n;
-    }
-    return { days: Number(days), dayMicros };
-}
-function formatDate(days) {
-    const date = new Date(days * 86_400_000);
-    const year = date.getUTCFullYear();
-    if (year < 1 || year > 9999)
-        throw new TemporalError(`year ${year} is outside 1..9999`);
-    return `${pad(year, 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`;
-}
-/** 'YYYY-MM-DDTHH:MM:SS.ffffff' (what to_char(x, 'YYYY-MM-DD"T"HH24:MI:SS.US') prints). */
-function formatTimestamp(micros) {
-    const { days, dayMicros } = splitMicros(micros);
-    const seconds = Number(dayMicros / 1000000n);
-    const fraction = Number(dayMicros % 1000000n);
-    return `${formatDate(days)}T${pad(Math.floor(seconds / 3600), 2)}:${pad(Math.floor(seconds / 60) % 60, 2)}:${pad(seconds % 60, 2)}.${pad(fraction, 6)}`;
-}
-/** Date part only; refuses values with a time of day (that would silently drop data). */
-function formatDateOnly(micros) {
-    const { days, dayMicros } = splitMicros(micros);
-    if (dayMicros !== 0n)
-        throw new TemporalError('has a time of day, which a date column would drop');
-    return formatDate(days);
-}
-/** 'HH:MM:SS[.ffffff without trailing zeros]' — what Postgres prints for time. */
-function normalizeTime(text) {
-    const m = TIME.exec(text);
-    if (!m)
-        throw new TemporalError('not a time of day (expected HH:MM[:SS[.ffffff]])');
-    const [hour, minute, second] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
-    if (hour > 24 || minute > 59 || second > 59 || (hour === 24 && (minute > 0 || second > 0 || Number(m[4] ?? 0) > 0))) {
-        throw new TemporalError('time field out of range');
-    }
-    const micros = fractionMicros(m[4]);
-    const fraction = micros ? `.${pad(micros, 6).replace(/0+$/, '')}` : '';
-    return `${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}${fraction}`;
-}
-
-;// CONCATENATED MODULE: ./src/verify/jsonb-text.ts
-// JSON text → the exact text Postgres prints for the same value as jsonb (`x::jsonb::text`), so a
-// SQLite JSON column and a Postgres jsonb column checksum equal when the copy was right. jsonb keeps
-// the last of duplicate keys, orders keys by byte length then bytes, prints ", " and ": ", keeps
-// numbers as numeric text ('1.0' stays 1.0, '1e2' becomes 100) and re-escapes strings minimally.
-// The parser is strict RFC 8259 (what Postgres accepts); it throws JsonTextError on invalid input.
-
-class JsonTextError extends Error {
-}
-const STRING_STOP = /["\\\u0000-\u001f]/g;
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?([eE][+-]?\d+)?/y;
-const SIMPLE_ESCAPES = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-const ASCII = /^[\u0000-\u007f]*$/;
-class Parser {
-    index = 0;
-    text;
-    constructor(text) {
-        this.text = text;
-    }
-    parseDocument() {
-        const value = this.value();
-        this.space();
-        if (this.index !== this.text.length)
-            this.fail('unexpected text after the JSON value');
-        return value;
-    }
-    fail(reason) {
-        throw new JsonTextError(`${reason} at offset ${this.index}`);
-    }
-    space() {
-        while (this.index < this.text.length && ' \t\n\r'.includes(this.text[this.index]))
-            this.index++;
-    }
-    value() {
-        this.space();
-        const ch = this.text[this.index];
-        if (ch === '{')
-            return this.object();
-        if (ch === '[')
-            return this.array();
-        if (ch === '"')
-            return this.string();
-        if (ch === '-' || (ch >= '0' && ch <= '9'))
-            return this.number();
-        for (const [word, value] of [['true', true], ['false', false], ['null', null]]) {
-            if (this.text.startsWith(word, this.index)) {
-                this.index += word.length;
-                return value;
-            }
-        }
-        return this.fail(ch === undefined ? 'unexpected end of JSON' : `unexpected character '${ch}'`);
-    }
-    object() {
-        const map = new Map();
-        this.index++;
-        this.space();
-        if (this.text[this.index] === '}') {
-            this.index++;
-            return map;
-        }
-        for (;;) {
-            this.space();
-            if (this.text[this.index] !== '"')
-                this.fail('expected a string key');
-            const key = this.string();
-            this.space();
-            if (this.text[this.index++] !== ':')
-                this.fail("expected ':'");
-            map.delete(key); // last duplicate wins, as in jsonb
-            map.set(key, this.value());
-            this.space();
-            const next = this.text[this.index++];
-            if (next === '}')
-                return map;
-            if (next !== ',')
-                this.fail("expected ',' or '}'");
-        }
-    }
-    array() {
-        const items = [];
-        this.index++;
-        this.space();
-        if (this.text[this.index] === ']') {
-            this.index++;
-            return items;
-        }
-        for (;;) {
-            items.push(this.value());
-            this.space();
-            const next = this.text[this.index++];
-            if (next === ']')
-                return items;
-            if (next !== ',')
-                this.fail("expected ',' or ']'");
-        }
-    }
-    string() {
-        this.index++;
-        let out = '';
-        for (;;) {
-            STRING_STOP.lastIndex = this.index;
-            if (!STRING_STOP.test(this.text))
-                this.fail('unterminated string');
-            const end = STRING_STOP.lastIndex - 1;
-            out += this.text.slice(this.index, end);
-            this.index = end + 1;
-            const ch = this.text[end];
-            if (ch === '"')
-                break;
-            if (ch !== '\\')
-                this.fail('control character in string');
-            const esc = this.text[this.index++];
-            if (esc in SIMPLE_ESCAPES)
-                out += SIMPLE_ESCAPES[esc];
-            else if (esc === 'u')
-                out += this.unicodeEscape();
-            else
-                this.fail(`invalid escape '\\${esc ?? ''}'`);
-        }
-        return out;
-    }
-    hex4() {
-        const hex = this.text.slice(this.index, this.index + 4);
-        if (!/^[0-9a-fA-F]{4}$/.test(hex))
-            this.fail('invalid \\u escape');
-        this.index += 4;
-        return parseInt(hex, 16);
-    }
-    unicodeEscape() {
-        const code = this.hex4();
-        // jsonb cannot store NUL and rejects lone surrogates (Postgres: "unsupported Unicode escape").
-        if (code === 0)
-            this.fail('\\u0000 cannot be stored in jsonb');
-        if (code >= 0xdc00 && code <= 0xdfff)
-            this.fail('lone low surrogate');
-        if (code >= 0xd800 && code <= 0xdbff) {
-            if (this.text.slice(this.index, this.index + 2) !== '\\u')
-                this.fail('lone high surrogate');
-            this.index += 2;
-            const low = this.hex4();
-            if (low < 0xdc00 || low > 0xdfff)
-                this.fail('invalid surrogate pair');
-            return String.fromCharCode(code, low);
-        }
-        return String.fromCharCode(code);
-    }
-    number() {
-        NUMBER.lastIndex = this.index;
-        const match = NUMBER.exec(this.text);
-        if (!match)
-            this.fail('invalid number');
-        this.index += match[0].length;
-        const literal = match[0];
-        // Fast path: without an exponent, numeric prints the literal as written (minus a negative zero's sign).
-        if (!match[1])
-            return { number: literal.startsWith('-') && !/[1-9]/.test(literal) ? literal.slice(1) : literal };
-        const decimal = parseDecimal(literal);
-        if (!decimal)
-            this.fail('number out of range');
-        return { number: formatDecimal(decimal, inputScale(decimal, literal)) };
-    }
-}
-/** Throws JsonTextError when `text` is not valid JSON. */
-function validateJson(text) {
-    new Parser(text).parseDocument();
-}
-const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
-function jsonb_text_quote(text) {
-    // escape_json: only ", \, and control characters are escaped.
-    if (!NEEDS_ESCAPE.test(text))
-        return `"${text}"`;
-    return `"${text.replace(/["\\\u0000-\u001f]/g, (ch) => {
-        switch (ch) {
-            case '"': return '\\"';
-            case '\\': return '\\\\';
-            case '\b': return '\\b';
-            case '\f': return '\\f';
-            case '\n': return '\\n';
-            case '\r': return '\\r';
-            case '\t': return '\\t';
-            default: return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
-        }
-    })}"`;
-}
-function compareKeys(a, b) {
-    // ASCII: byte length is string length and byte order is code-unit order.
-    if (ASCII.test(a) && ASCII.test(b))
-        return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-    const ab = Buffer.from(a, 'utf8');
-    const bb = Buffer.from(b, 'utf8');
-    return ab.length - bb.length || Buffer.compare(ab, bb);
-}
-function render(value) {
-    if (value === null)
-        return 'null';
-    if (value === true)
-        return 'true';
-    if (value === false)
-        return 'false';
-    if (typeof value === 'string')
-        return jsonb_text_quote(value);
-    if (Array.isArray(value))
-        return `[${value.map(render).join(', ')}]`;
-    if (value instanceof Map) {
-        const keys = [...value.keys()].sort(compareKeys);
-        return `{${keys.map((key) => `${jsonb_text_quote(key)}: ${render(value.get(key))}`).join(', ')}}`;
-    }
-    return value.number;
-}
-/** `text::jsonb::text` computed in JavaScript. Throws JsonTextError when not valid JSON. */
-function jsonbText(text) {
-    return render(new Parser(text).parseDocument());
-}
-
-;// CONCATENATED MODULE: ./src/copy/cast-rules.ts
-// SQLite value → Postgres input text, as a DATA TABLE: one row per (target kind, SQLite storage
-// class), first match wins, an explicit catch-all at the end. Each converter returns the exact text
-// Postgres will store (normalised, so checksums can predict it) or throws CastFailure, which stops the
-// copy (on-error: fail) or sends the row to the rejects file (on-error: skip).
-
-
-
-
-class CastFailure extends Error {
-}
-const fail = (reason) => {
-    throw new CastFailure(reason);
-};
-const INTEGER_RANGE = {
-    int2: [-32768n, 32767n],
-    int4: [-2147483648n, 2147483647n],
-    int8: [-9223372036854775808n, 9223372036854775807n],
-};
-function checkedInteger(value, type) {
-    const [min, max] = INTEGER_RANGE[type.kind];
-    if (value < min || value > max)
-        fail(`out of range for ${type.sql}`);
-    return value.toString();
-}
-function decimalText(decimal, type) {
-    if (!decimal)
-        return fail('not a number');
-    if (type.scale === undefined)
-        return formatDecimal(decimal, Math.max(0, decimal.scale));
-    const rounded = roundDecimal(decimal, type.scale);
-    if (integerDigits(rounded) > type.precision - type.scale)
-        fail(`numeric field overflow for ${type.sql}`);
-    return formatDecimal(rounded, type.scale);
-}
-/** JS shortest round-trip text; '-0' kept (String(-0) is '0'). */
-function floatText(value, type) {
-    if (type.kind === 'float4' && Number.isFinite(value) && Math.abs(value) > 3.4028234663852886e38)
-        fail(`out of range for real`);
-    if (Object.is(value, -0))
-        return '-0';
-    return String(value);
-}
-const TRUE_WORDS = new Set(['t', 'true', 'y', 'yes', 'on', '1']);
-const FALSE_WORDS = new Set(['f', 'false', 'n', 'no', 'off', '0']);
-const UUID = /^\{?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})\}?$/i;
-const NUMBER_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
-const SPECIAL_FLOATS = { nan: NaN, infinity: Infinity, '+infinity': Infinity, '-infinity': -Infinity, inf: Infinity, '-inf': -Infinity };
-function utf8Text(value) {
-    if (!(0,external_node_buffer_.isUtf8)(value))
-        fail('is not valid UTF-8');
-    return value.toString('utf8');
-}
-function plainText(value, type) {
-    if (value.includes('\0'))
-        fail('contains a NUL character, which Postgres text cannot store');
-    if (type.length !== undefined && value.length > type.length) {
-        const chars = Array.from(value);
-        if (chars.length > type.length) {
-            // Like Postgres: excess trailing spaces are cut, anything else is an error.
-            if (chars.slice(type.length).join('').trim() !== '')
-                fail(`is ${chars.length} characters, longer than ${type.sql}`);
-            return chars.slice(0, type.length).join('');
-        }
-    }
-    return value;
-}
-function temporal(micros, kind) {
-    try {
-        const value = micros();
-        if (kind === 'date')
-            return formatDateOnly(value);
-        return kind === 'timestamptz' ? `${formatTimestamp(value)}Z` : formatTimestamp(value);
-    }
-    catch (error) {
-        if (error instanceof TemporalError)
-            return fail(error.message);
-        throw error;
-    }
-}
-function temporalFromText(value, kind) {
-    const fast = normalizeLocalDateTime(value, kind === 'date');
-    if (fast !== null)
-        return kind === 'timestamptz' ? `${fast}Z` : fast;
-    const trimmed = value.trim().toLowerCase();
-    if (trimmed === 'infinity' || trimmed === '-infinity')
-        return trimmed;
-    // Epoch numbers stored as text ('1700000000') are as common as real ones.
-    if (NUMBER_TEXT.test(value))
-        return temporal(() => epochToMicros(Number(value)), kind);
-    return temporal(() => parseDateTime(value).micros, kind);
-}
-function jsonText(value, kind) {
-    try {
-        if (kind === 'jsonb')
-            rememberJsonb(value);
-        else
-            validateJson(value);
-        return value;
-    }
-    catch (error) {
-        if (error instanceof JsonTextError)
-            return fail(`is not valid JSON${kind === 'jsonb' ? 'B' : ''}: ${error.message}`);
-        throw error;
-    }
-}
-/** jsonb's canonical text is computed while validating; the checksum asks for it right after. */
-const jsonbMemo = { input: '', output: '' };
-function rememberJsonb(value) {
-    if (jsonbMemo.input !== value) {
-        jsonbMemo.output = jsonbText(value);
-        jsonbMemo.input = value;
-    }
-    return jsonbMemo.output;
-}
-const canonicalJsonb = rememberJsonb;
-const castRules = [
-    // Booleans stored as 0/1 (SQLite has no boolean type).
-    { target: 'boolean', source: 'integer', convert: (v) => (v === 0n ? 'f' : v === 1n ? 't' : fail('expected 0 or 1 for a boolean')) },
-    { target: 'boolean', source: 'real', convert: (v) => (v === 0 ? 'f' : v === 1 ? 't' : fail('expected 0 or 1 for a boolean')) },
-    // 't'/'f', 'true'/'false', 'yes'/'no', 'on'/'off', '1'/'0' in any case.
-    { target: 'boolean', source: 'text', convert: (v) => { const w = v.trim().toLowerCase(); return TRUE_WORDS.has(w) ? 't' : FALSE_WORDS.has(w) ? 'f' : fail('is not a boolean (expected 0/1, t/f, true/false, yes/no)'); } },
-    { target: 'int2', source: 'integer', convert: checkedInteger },
-    { target: 'int4', source: 'integer', convert: checkedInteger },
-    { target: 'int8', source: 'integer', convert: checkedInteger },
-    // 1.0 → 1 is exact; 1.5 would lose data, so it is an error (not rounded).
-    ...['int2', 'int4', 'int8'].flatMap((target) => [
-        { target, source: 'real', convert: (v, t) => (Number.isInteger(v) ? checkedInteger(BigInt(v), t) : fail(`is not a whole number (${t.sql})`)) },
-        { target, source: 'text', convert: (v, t) => { const d = parseDecimal(v); const w = d && wholeNumber(d); return w === null || w === undefined ? fail(`is not a whole number (${t.sql})`) : checkedInteger(w, t); } },
-    ]),
-    { target: 'numeric', source: 'integer', convert: (v, t) => decimalText(parseDecimal(v.toString()), t) },
-    // REAL → numeric goes through the shortest text that round-trips (0.1 stays 0.1, not 0.1000000000000000055).
-    { target: 'numeric', source: 'real', convert: (v, t) => (Number.isFinite(v) ? decimalText(parseDecimal(String(v)), t) : t.scale === undefined ? (Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity') : fail(`cannot be stored in ${t.sql}`)) },
-    { target: 'numeric', source: 'text', convert: (v, t) => (/^\s*nan\s*$/i.test(v) && t.scale === undefined ? 'NaN' : decimalText(parseDecimal(v), t)) },
-    ...['float4', 'float8'].flatMap((target) => [
-        { target, source: 'integer', convert: (v, t) => floatText(Number(v), t) },
-        { target, source: 'real', convert: floatText },
-        // Decimal text, or NaN/Infinity spelled as Postgres accepts them; '1e400' is out of range, not Infinity.
-        { target, source: 'text', convert: (v, t) => { const special = SPECIAL_FLOATS[v.trim().toLowerCase()]; if (special !== undefined)
-                return floatText(special, t); if (!NUMBER_TEXT.test(v))
-                return fail('is not a number'); const n = Number(v); return Number.isFinite(n) ? floatText(n, t) : fail(`out of range for ${t.sql}`); } },
-    ]),
-    { target: 'bytea', source: 'blob', convert: (v) => `\\x${v.toString('hex')}` },
-    // Blobs often live in TEXT-typed SQLite columns; their bytes are what the app stored.
-    { target: 'bytea', source: 'text', convert: (v) => `\\x${Buffer.from(v, 'utf8').toString('hex')}` },
-    ...['date', 'timestamp', 'timestamptz'].flatMap((target) => [
-        // Unix epoch seconds; values ≥ 1e11 are milliseconds (1e11 s would be the year 5138).
-        { target, source: 'integer', convert: (v) => temporal(() => epochToMicros(v), target) },
-        { target, source: 'real', convert: (v) => temporal(() => epochToMicros(v), target) },
-        // ISO 8601 with 'T' or a space, optional fraction and offset; an offset is applied (stored as UTC).
-        { target, source: 'text', convert: (v) => temporalFromText(v, target) },
-    ]),
-    { target: 'time', source: 'text', convert: (v) => { try {
-            return normalizeTime(v);
-        }
-        catch (e) {
-            return fail(e.message);
-        } } },
-    // JSON is validated here: Postgres would reject it mid-COPY without naming the row.
-    { target: 'json', source: 'text', convert: (v) => jsonText(v, 'json') },
-    { target: 'jsonb', source: 'text', convert: (v) => jsonText(v, 'jsonb') },
-    { target: 'json', source: 'blob', convert: (v) => jsonText(utf8Text(v), 'json') },
-    { target: 'jsonb', source: 'blob', convert: (v) => jsonText(utf8Text(v), 'jsonb') },
-    { target: 'json', source: 'integer', convert: (v) => v.toString() },
-    { target: 'jsonb', source: 'integer', convert: (v) => v.toString() },
-    // Hyphenated, bare 32-hex or {braced}; stored lower-case hyphenated as Postgres prints it.
-    { target: 'uuid', source: 'text', convert: (v) => { const m = UUID.exec(v.trim()); return m ? m.slice(1).join('-').toLowerCase() : fail('is not a UUID'); } },
-    // 16-byte blobs are how many apps store UUIDs.
-    { target: 'uuid', source: 'blob', convert: (v) => (v.length === 16 ? v.toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-') : fail('is a blob that is not 16 bytes, so not a UUID')) },
-    // Text-like targets: SQLite REAL prints as SQLite would ('1.0', not '1').
-    ...['text', 'varchar', 'bpchar', 'other'].flatMap((target) => [
-        { target, source: 'integer', convert: (v, t) => plainText(v.toString(), t) },
-        { target, source: 'real', convert: (v, t) => plainText(Number.isInteger(v) && Math.abs(v) < 1e15 ? v.toFixed(1) : String(v), t) },
-        { target, source: 'text', convert: plainText },
-        // Text stored as a blob (or bytes that are not UTF-8: pgloader's bad-utf8 test bed).
-        { target, source: 'blob', convert: (v, t) => plainText(utf8Text(v), t) },
-    ]),
-    // Catch-all: no rule for this pair (e.g. a blob into an integer) — refuse rather than guess.
-    { target: '*', source: '*', convert: (_v, t) => fail(`has no conversion to ${t.sql}`) },
-];
-function findCastRule(target, source) {
-    return castRules.find((rule) => (rule.target === target || rule.target === '*') && (rule.source === source || rule.source === '*'));
-}
-function sourceClassOf(value) {
-    switch (typeof value) {
-        case 'bigint': return 'integer';
-        case 'number': return 'real';
-        case 'string': return 'text';
-        default: return 'blob';
-    }
-}
-/** A converter for one target column: picks the rule per storage class once, then only dispatches. */
-function columnConverter(type) {
-    const byClass = {
-        integer: findCastRule(type.kind, 'integer').convert,
-        real: findCastRule(type.kind, 'real').convert,
-        text: findCastRule(type.kind, 'text').convert,
-        blob: findCastRule(type.kind, 'blob').convert,
-    };
-    return (value) => {
-        if (value === null)
-            return null;
-        switch (typeof value) {
-            case 'bigint': return byClass.integer(value, type);
-            case 'number': return byClass.real(value, type);
-            case 'string': return byClass.text(value, type);
-            default: return byClass.blob(value, type);
-        }
-    };
-}
-
+// EXTERNAL MODULE: ./src/copy/cast-rules.ts + 3 modules
+var cast_rules = __nccwpck_require__(8272);
 ;// CONCATENATED MODULE: ./src/copy/sqlite-type-mapping.ts
 // SQLite declared type → Postgres column type for create-tables, in the spirit of pgloader's
 // default casts. SQLite types are only hints (any column can hold any value), so the mapping is
@@ -66489,21 +66798,21 @@ function translateDefault(column, mapped) {
         // SQLite accepts "double-quoted" strings as literals when no column has that name.
         const literal = /^'((?:[^']|'')*)'$/.exec(text) ?? /^"((?:[^"]|"")*)"$/.exec(text);
         if (literal)
-            return quoteLiteral(literal[1].replace(/''/g, "'").replace(/""/g, '"'));
+            return (0,pg_identifiers/* quoteLiteral */.ce)(literal[1].replace(/''/g, "'").replace(/""/g, '"'));
         if (numeric)
-            return quoteLiteral(numeric[1]);
+            return (0,pg_identifiers/* quoteLiteral */.ce)(numeric[1]);
     }
     return null;
 }
 function createTableDdl(table, schema, created) {
     const warnings = [];
-    const target = qualifiedName(schema, table.name);
+    const target = (0,pg_identifiers/* qualifiedName */.OL)(schema, table.name);
     const columns = [];
     const lines = [];
     for (const column of table.columns) {
         const identity = table.rowidAlias === column.name;
         const mapped = identity ? { typname: 'int8', sql: 'bigint' } : mapSqliteType(column.declaredType);
-        const parts = [quoteIdent(column.name), mapped.sql];
+        const parts = [(0,pg_identifiers/* quoteIdent */.v4)(column.name), mapped.sql];
         // INTEGER PRIMARY KEY is SQLite's rowid: an identity that still accepts the copied values.
         if (identity)
             parts.push('GENERATED BY DEFAULT AS IDENTITY');
@@ -66531,7 +66840,7 @@ function createTableDdl(table, schema, created) {
         warnings.push(`${table.name}: primary key (${table.primaryKey.join(', ')}) was not created: SQLite holds NULLs in it.`);
     }
     else if (table.primaryKey.length > 0) {
-        constraints.push(`ALTER TABLE ${target} ADD PRIMARY KEY (${table.primaryKey.map(quoteIdent).join(', ')})`);
+        constraints.push(`ALTER TABLE ${target} ADD PRIMARY KEY (${table.primaryKey.map(pg_identifiers/* quoteIdent */.v4).join(', ')})`);
     }
     const foreignKeys = [];
     for (const fk of table.foreignKeys) {
@@ -66543,7 +66852,7 @@ function createTableDdl(table, schema, created) {
             continue;
         }
         const refNames = refColumns.map((c) => parent.columns.find((p) => p.name.toLowerCase() === c.toLowerCase()).name);
-        constraints.push(`ALTER TABLE ${target} ADD FOREIGN KEY (${fk.columns.map(quoteIdent).join(', ')}) REFERENCES ${qualifiedName(schema, parent.name)} (${refNames.map(quoteIdent).join(', ')}) DEFERRABLE INITIALLY IMMEDIATE`);
+        constraints.push(`ALTER TABLE ${target} ADD FOREIGN KEY (${fk.columns.map(pg_identifiers/* quoteIdent */.v4).join(', ')}) REFERENCES ${(0,pg_identifiers/* qualifiedName */.OL)(schema, parent.name)} (${refNames.map(pg_identifiers/* quoteIdent */.v4).join(', ')}) DEFERRABLE INITIALLY IMMEDIATE`);
         foreignKeys.push({ name: `${table.name}_${fk.columns.join('_')}_fkey`, columns: fk.columns, refSchema: schema, refTable: parent.name, refColumns: refNames, deferrable: true });
     }
     return {
@@ -66658,7 +66967,7 @@ function buildCopyPlan(source, targetTables, options) {
             if (target.generated)
                 continue; // computed by Postgres from the other columns
             const declared = column.declaredType !== undefined ? declaredClass(column.declaredType) : null;
-            if (declared && findCastRule(target.type.kind, declared).target === '*') {
+            if (declared && (0,cast_rules/* findCastRule */.jg)(target.type.kind, declared).target === '*') {
                 problems.push(`column ${plan.display}.${target.name}: SQLite declares ${column.declaredType}, which cannot convert to ${target.type.sql}`);
             }
             plan.columns.push({ source: column.name, target, ...(column.pgType && column.pgType !== target.type.sql ? { sourceType: column.pgType } : {}) });
@@ -66715,75 +67024,18 @@ async function findDifferingKeys(source, target, limit = 10) {
     return [...keys.values()].sort((p, q) => p.localeCompare(q, 'en', { numeric: true })).slice(0, limit);
 }
 
-;// CONCATENATED MODULE: ./src/verify/canonical-form.ts
-// The canonical, type-normalised text of a row that checksums hash. It is decided by the TARGET
-// column's type, computed by Postgres in SQL for Postgres tables and by JavaScript for SQLite rows
-// (from the exact text the cast rules send to Postgres), so equal data gives equal text:
-//   boolean 't'/'f' · integers decimal · numeric trim_scale(x)::text · float4/float8 IEEE-754 bytes
-//   as hex (float8send) · timestamp 'YYYY-MM-DDTHH:MM:SS.ffffff' (timestamptz in UTC + 'Z') · date
-//   'YYYY-MM-DD' · bytea '\x' + hex · jsonb its text output (keys sorted) · text types x::text ·
-//   any other type its output function's text (types that normalise their input, e.g. inet
-//   '10.0.0.1/32' → '10.0.0.1', can differ from the SQLite text and are then reported).
-// A row is its fields joined by U+0002 with NULL as U+0001; its hash is hashtextextended(row, 0).
-
-
-const FIELD_SEPARATOR = '\u0002';
-const NULL_MARKER = '\u0001';
-const scratch = Buffer.alloc(8);
-function doubleHex(value) {
-    scratch.writeDoubleBE(value, 0);
-    return scratch.toString('hex');
-}
-/** Converted text (what was sent to Postgres) → canonical text; identity for most kinds. */
-function canonicalizer(type) {
-    switch (type.kind) {
-        case 'numeric': return (text) => (text.includes('.') ? text.replace(/\.?0+$/, '') : text);
-        case 'float8': return (text) => doubleHex(Number(text));
-        case 'float4': return (text) => doubleHex(Math.fround(Number(text)));
-        case 'bpchar': return (text) => text.replace(/ +$/, '');
-        case 'jsonb': return canonicalJsonb;
-        default: return null;
-    }
-}
-/** SQL for the canonical text of `expr` (a column, possibly cast to the target type). */
-function canonicalSql(expr, type) {
-    switch (type.kind) {
-        case 'boolean': return `CASE ${expr} WHEN true THEN 't' WHEN false THEN 'f' END`;
-        case 'numeric': return `trim_scale(${expr})::text`;
-        case 'float8': return `encode(float8send(${expr}), 'hex')`;
-        case 'float4': return `encode(float8send((${expr})::float8), 'hex')`;
-        case 'bytea': return `'\\x' || encode(${expr}, 'hex')`;
-        case 'date': return `CASE WHEN isfinite(${expr}) THEN to_char(${expr}, 'YYYY-MM-DD') ELSE (${expr})::text END`;
-        case 'timestamp': return `CASE WHEN isfinite(${expr}) THEN to_char(${expr}, 'YYYY-MM-DD"T"HH24:MI:SS.US') ELSE (${expr})::text END`;
-        case 'timestamptz': return `CASE WHEN isfinite(${expr}) THEN to_char((${expr}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') ELSE (${expr})::text END`;
-        // The type's output function (what COPY sends), not its text cast: inet::text adds '/32'.
-        case 'other': return `CASE WHEN (${expr}) IS NOT NULL THEN concat(${expr}) END`;
-        default: return `(${expr})::text`;
-    }
-}
-/** SQL text of the whole canonical row. */
-function canonicalRowSql(columns) {
-    const fields = columns.map((c) => {
-        const expr = c.castTo ? `${quoteIdent(c.name)}::${c.castTo}` : quoteIdent(c.name);
-        return `coalesce(${canonicalSql(expr, c.type)}, E'\\x01')`;
-    });
-    return fields.length === 0 ? `''` : `concat_ws(E'\\x02', ${fields.join(', ')}) COLLATE "C"`;
-}
-/** SQL for the row's 64-bit hash. */
-function rowHashSql(columns) {
-    return `hashtextextended(${canonicalRowSql(columns)}, 0)`;
-}
-
+// EXTERNAL MODULE: ./src/verify/canonical-form.ts
+var canonical_form = __nccwpck_require__(7090);
 ;// CONCATENATED MODULE: ./src/verify/pg-checksums.ts
 
 
 const BUCKETS = 1024;
 function fromClause(t, select) {
-    const table = qualifiedName(t.schema, t.name);
+    const table = (0,pg_identifiers/* qualifiedName */.OL)(t.schema, t.name);
     if (!t.limit)
         return table;
-    const order = t.limit.orderBy.length ? ` ORDER BY ${t.limit.orderBy.map(quoteIdent).join(', ')}` : '';
-    return `(SELECT ${select.map(quoteIdent).join(', ')} FROM ${table}${order} LIMIT ${t.limit.rows}) AS sampled`;
+    const order = t.limit.orderBy.length ? ` ORDER BY ${t.limit.orderBy.map(pg_identifiers/* quoteIdent */.v4).join(', ')}` : '';
+    return `(SELECT ${select.map(pg_identifiers/* quoteIdent */.v4).join(', ')} FROM ${table}${order} LIMIT ${t.limit.rows}) AS sampled`;
 }
 async function pgTotals(client, t, checksums) {
     const from = fromClause(t, t.columns.map((c) => c.name));
@@ -66791,15 +67043,15 @@ async function pgTotals(client, t, checksums) {
         const { rows } = await client.query(`SELECT count(*) AS n FROM ${from}`);
         return { rows: Number(rows[0].n) };
     }
-    const hash = t.columns.length ? rowHashSql(t.columns) : '0::bigint';
+    const hash = t.columns.length ? (0,canonical_form/* rowHashSql */.nJ)(t.columns) : '0::bigint';
     const { rows } = await client.query(`SELECT count(*) AS n, coalesce(sum(${hash}), 0)::text AS s FROM ${from}`);
     return { rows: Number(rows[0].n), checksum: rows[0].s };
 }
 function keySql(t) {
-    return t.keyColumns.length ? canonicalRowSql(t.keyColumns) : canonicalRowSql(t.columns);
+    return t.keyColumns.length ? (0,canonical_form/* canonicalRowSql */.t6)(t.keyColumns) : (0,canonical_form/* canonicalRowSql */.t6)(t.columns);
 }
 async function pgBucketTotals(client, t) {
-    const { rows } = await client.query(`SELECT (hashtextextended(${keySql(t)}, 0) & ${BUCKETS - 1})::int AS b, count(*) AS n, sum(${rowHashSql(t.columns)})::text AS s
+    const { rows } = await client.query(`SELECT (hashtextextended(${keySql(t)}, 0) & ${BUCKETS - 1})::int AS b, count(*) AS n, sum(${(0,canonical_form/* rowHashSql */.nJ)(t.columns)})::text AS s
        FROM ${fromClause(t, t.columns.map((c) => c.name))} GROUP BY 1`);
     return new Map(rows.map((r) => [r.b, { rows: Number(r.n), sum: r.s }]));
 }
@@ -66807,9 +67059,9 @@ async function pgBucketTotals(client, t) {
 async function pgRowsInBuckets(client, t, buckets) {
     const keys = t.keyColumns.length ? t.keyColumns : [];
     const display = keys.length
-        ? `concat_ws(', ', ${keys.map((k) => `${quoteLiteralSql(`${k.name}=`)} || coalesce(${quoteIdent(k.name)}::text, 'NULL')`).join(', ')})`
-        : `left(${canonicalRowSql(t.columns)}, 120)`;
-    const { rows } = await client.query(`SELECT ${keySql(t)} AS k, ${display} AS d, ${rowHashSql(t.columns)}::text AS h
+        ? `concat_ws(', ', ${keys.map((k) => `${quoteLiteralSql(`${k.name}=`)} || coalesce(${(0,pg_identifiers/* quoteIdent */.v4)(k.name)}::text, 'NULL')`).join(', ')})`
+        : `left(${(0,canonical_form/* canonicalRowSql */.t6)(t.columns)}, 120)`;
+    const { rows } = await client.query(`SELECT ${keySql(t)} AS k, ${display} AS d, ${(0,canonical_form/* rowHashSql */.nJ)(t.columns)}::text AS h
        FROM ${fromClause(t, t.columns.map((c) => c.name))}
       WHERE (hashtextextended(${keySql(t)}, 0) & ${BUCKETS - 1}) = ANY($1::int[])`, [buckets]);
     const result = new Map();
@@ -66821,321 +67073,16 @@ function quoteLiteralSql(text) {
     return `'${text.replace(/'/g, "''")}'`;
 }
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./src/verify/row-hash.ts
-// A JavaScript replica of PostgreSQL's `hashtextextended(text, 0)` (Bob Jenkins' lookup3, as in
-// src/common/hashfn.c `hash_bytes_extended`, little-endian arms). Row checksums are the sum of this
-// 64-bit hash over each row's canonical text: Postgres computes it in SQL without sending any data,
-// and the SQLite side computes the identical value here, ~10× faster than crypto's md5 per row.
-// Postgres on a big-endian server would hash differently; every supported platform is little-endian.
-const row_hash_scratch = { buffer: Buffer.allocUnsafe(64 * 1024) };
-const rot = (x, k) => (x << k) | (x >>> (32 - k));
-/** [high 32 bits (signed), low 32 bits (unsigned)] of hashtextextended(text, 0). */
-function pgHashText(text) {
-    let buffer = row_hash_scratch.buffer;
-    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
-    if (text.length * 3 > buffer.length)
-        buffer = row_hash_scratch.buffer = Buffer.allocUnsafe(text.length * 3 + 1024);
-    const length = buffer.write(text, 0, 'utf8');
-    return hashBytes(buffer, length);
-}
-function hashBytes(k, keylen) {
-    let a = (0x9e3779b9 + keylen + 3923095) | 0;
-    let b = a;
-    let c = a;
-    let i = 0;
-    let len = keylen;
-    while (len >= 12) {
-        a = (a + (k[i] | (k[i + 1] << 8) | (k[i + 2] << 16) | (k[i + 3] << 24))) | 0;
-        b = (b + (k[i + 4] | (k[i + 5] << 8) | (k[i + 6] << 16) | (k[i + 7] << 24))) | 0;
-        c = (c + (k[i + 8] | (k[i + 9] << 8) | (k[i + 10] << 16) | (k[i + 11] << 24))) | 0;
-        // mix(a, b, c)
-        a = (a - c) | 0;
-        a ^= rot(c, 4);
-        c = (c + b) | 0;
-        b = (b - a) | 0;
-        b ^= rot(a, 6);
-        a = (a + c) | 0;
-        c = (c - b) | 0;
-        c ^= rot(b, 8);
-        b = (b + a) | 0;
-        a = (a - c) | 0;
-        a ^= rot(c, 16);
-        c = (c + b) | 0;
-        b = (b - a) | 0;
-        b ^= rot(a, 19);
-        a = (a + c) | 0;
-        c = (c - b) | 0;
-        c ^= rot(b, 4);
-        b = (b + a) | 0;
-        i += 12;
-        len -= 12;
-    }
-    // The last 11 bytes; the lowest byte of c is reserved for the length (hence c starts at << 8).
-    if (len >= 11)
-        c = (c + (k[i + 10] << 24)) | 0;
-    if (len >= 10)
-        c = (c + (k[i + 9] << 16)) | 0;
-    if (len >= 9)
-        c = (c + (k[i + 8] << 8)) | 0;
-    if (len >= 8)
-        b = (b + (k[i + 7] << 24)) | 0;
-    if (len >= 7)
-        b = (b + (k[i + 6] << 16)) | 0;
-    if (len >= 6)
-        b = (b + (k[i + 5] << 8)) | 0;
-    if (len >= 5)
-        b = (b + k[i + 4]) | 0;
-    if (len >= 4)
-        a = (a + (k[i + 3] << 24)) | 0;
-    if (len >= 3)
-        a = (a + (k[i + 2] << 16)) | 0;
-    if (len >= 2)
-        a = (a + (k[i + 1] << 8)) | 0;
-    if (len >= 1)
-        a = (a + k[i]) | 0;
-    // final(a, b, c)
-    c ^= b;
-    c = (c - rot(b, 14)) | 0;
-    a ^= c;
-    a = (a - rot(c, 11)) | 0;
-    b ^= a;
-    b = (b - rot(a, 25)) | 0;
-    c ^= b;
-    c = (c - rot(b, 16)) | 0;
-    a ^= c;
-    a = (a - rot(c, 4)) | 0;
-    b ^= a;
-    b = (b - rot(a, 14)) | 0;
-    c ^= b;
-    c = (c - rot(b, 24)) | 0;
-    return [b | 0, c >>> 0];
-}
-/** The hash as Postgres prints the int8 (signed decimal). */
-function pgHashTextDecimal(text) {
-    const [high, low] = pgHashText(text);
-    return (BigInt(high) * 4294967296n + BigInt(low)).toString();
-}
-/**
- * Order-independent sum of 64-bit row hashes, exact like Postgres' `sum(int8)` (numeric). High and
- * low halves accumulate in doubles (exact below 2^53) and fold into a BigInt before they could round.
- */
-class HashSum {
-    high = 0;
-    low = 0;
-    pending = 0;
-    total = 0n;
-    count = 0;
-    addText(text) {
-        const [high, low] = pgHashText(text);
-        this.add(high, low);
-    }
-    add(high, low) {
-        this.high += high;
-        this.low += low;
-        this.count++;
-        if (++this.pending === 1 << 20)
-            this.fold();
-    }
-    fold() {
-        this.total += BigInt(this.high) * 4294967296n + BigInt(this.low);
-        this.high = 0;
-        this.low = 0;
-        this.pending = 0;
-    }
-    /** Decimal text, as Postgres prints `sum(hashtextextended(...))`; '0' for no rows. */
-    value() {
-        this.fold();
-        return this.total.toString();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/copy/copy-text.ts
-// PostgreSQL COPY text format: one line per row, fields separated by tabs, NULL as \N, and
-// backslash, newline, carriage return and tab escaped with a backslash (bytea's '\x…' therefore
-// travels as '\\x…'). See https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.2.
-const SPECIAL = /[\\\n\r\t]/;
-const SPECIAL_ALL = /[\\\n\r\t]/g;
-const ESCAPES = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-const COPY_NULL = '\\N';
-function escapeCopyField(value) {
-    if (value === null)
-        return COPY_NULL;
-    return SPECIAL.test(value) ? value.replace(SPECIAL_ALL, (ch) => ESCAPES[ch]) : value;
-}
-
-;// CONCATENATED MODULE: ./src/copy/sqlite-row-source.ts
-// Streams one SQLite table as PostgreSQL COPY text. Rows are pulled from a better-sqlite3 iterator
-// only when the COPY stream asks for more (Readable backpressure), so memory stays flat whatever the
-// table size. Each value goes through its column's cast rule; the row's canonical hash is summed on
-// the way (the SQLite side of the checksum costs no second read).
-
-
-
-
-
-
-
-const CHUNK_BYTES = 64 * 1024;
-const TEXT_KINDS = new Set(['text', 'varchar', 'bpchar', 'other', 'json', 'jsonb', 'uuid']);
-function printable(value) {
-    if (typeof value === 'bigint')
-        return value.toString();
-    if (Buffer.isBuffer(value))
-        return `\\x${value.subarray(0, 64).toString('hex')}`;
-    return value;
-}
-function sqliteSelectSql(spec) {
-    const names = spec.columns.map((c) => c.source);
-    const keyIndexes = spec.keyColumns.map((key) => {
-        const index = names.indexOf(key);
-        if (index >= 0)
-            return index;
-        names.push(key);
-        return names.length - 1;
-    });
-    const select = names.map(quoteIdent);
-    let rowidIndex = -1;
-    if (spec.hasRowid) {
-        rowidIndex = select.length;
-        select.push('_rowid_');
-    }
-    const order = spec.limit !== undefined ? ` ORDER BY ${spec.keyColumns.length ? spec.keyColumns.map(quoteIdent).join(', ') : spec.hasRowid ? '_rowid_' : '1'} LIMIT ${spec.limit}` : '';
-    return { sql: `SELECT ${select.join(', ')} FROM ${quoteIdent(spec.table)}${order}`, keyIndexes, rowidIndex };
-}
-/** Readable of COPY text lines. `rows` counts rows read, `copied` rows sent, `rejected` skipped. */
-class SqliteRowSource extends external_node_stream_.Readable {
-    rows = 0;
-    copied = 0;
-    rejected = 0;
-    buffer = Buffer.allocUnsafeSlow(CHUNK_BYTES);
-    used = 0;
-    rowIterator;
-    step;
-    onRows;
-    constructor(db, spec, options) {
-        super({ highWaterMark: CHUNK_BYTES });
-        const { sql, keyIndexes, rowidIndex } = sqliteSelectSql(spec);
-        this.rowIterator = db.prepare(sql).raw(true).safeIntegers(true).iterate();
-        this.step = rowProcessor(db, spec, keyIndexes, rowidIndex, options, this);
-        this.onRows = options.onRows;
-    }
-    _read() {
-        // Lines are written straight into a Buffer (off the V8 heap) rather than concatenated into a big
-        // string: big strings get promoted to the old generation and inflate the heap (and RSS).
-        try {
-            for (;;) {
-                const next = this.rowIterator.next();
-                if (next.done) {
-                    if (this.used > 0)
-                        this.push(this.buffer.subarray(0, this.used));
-                    this.push(null);
-                    this.onRows?.(this.rows);
-                    return;
-                }
-                const line = this.step(next.value);
-                if (line === null)
-                    continue;
-                if (line.length * 3 <= CHUNK_BYTES - this.used) {
-                    this.used += this.buffer.write(line, this.used, 'utf8');
-                    continue;
-                }
-                // Full (or a huge line): hand over what we have, one push per _read keeps backpressure.
-                const out = this.used > 0 ? this.buffer.subarray(0, this.used) : Buffer.alloc(0);
-                this.buffer = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, line.length * 3));
-                this.used = this.buffer.write(line, 0, 'utf8');
-                this.onRows?.(this.rows);
-                if (out.length > 0)
-                    return void this.push(out);
-            }
-        }
-        catch (error) {
-            this.destroy(error);
-        }
-    }
-    _destroy(error, callback) {
-        this.rowIterator.return?.();
-        callback(error);
-    }
-}
-function rowProcessor(db, spec, keyIndexes, rowidIndex, options, counters) {
-    const converters = spec.columns.map((c) => columnConverter(c.type));
-    const canonicals = spec.columns.map((c) => canonicalizer(c.type));
-    const checkUtf8 = spec.columns.map((c) => TEXT_KINDS.has(c.type.kind));
-    const width = spec.columns.length;
-    const hash = options.onRow ? null : options.hash;
-    const onRow = options.onRow;
-    const copyText = options.copyText !== false;
-    const keyPositions = spec.keyColumns.map((k) => spec.columns.findIndex((c) => c.source === k));
-    const canonicalKeys = keyPositions.length > 0 && keyPositions.every((p) => p >= 0);
-    // better-sqlite3 turns invalid UTF-8 into U+FFFD silently; such values are re-read as bytes.
-    const rawReaders = new Map();
-    const rawReader = (column) => {
-        if (rowidIndex < 0)
-            return undefined;
-        if (!rawReaders.has(column))
-            rawReaders.set(column, db.prepare(`SELECT CAST(${quoteIdent(column)} AS BLOB) FROM ${quoteIdent(spec.table)} WHERE _rowid_ = ?`).pluck().safeIntegers(true));
-        return rawReaders.get(column);
-    };
-    const keyOf = (row) => {
-        const keyValues = {};
-        if (keyIndexes.length > 0)
-            spec.keyColumns.forEach((name, i) => (keyValues[name] = printable(row[keyIndexes[i]])));
-        else if (rowidIndex >= 0)
-            keyValues.rowid = printable(row[rowidIndex]);
-        else
-            keyValues.row = counters.rows;
-        return { keyValues, key: Object.entries(keyValues).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ') };
-    };
-    return (row) => {
-        counters.rows++;
-        let line = '';
-        let canon = '';
-        for (let i = 0; i < width; i++) {
-            const value = row[i];
-            let text;
-            try {
-                text = converters[i](value);
-                if (checkUtf8[i] && typeof value === 'string' && value.includes('\uFFFD')) {
-                    const bytes = rawReader(spec.columns[i].source)?.get(row[rowidIndex]);
-                    if (bytes && !(0,external_node_buffer_.isUtf8)(bytes))
-                        throw new CastFailure('is not valid UTF-8');
-                }
-                if (hash || onRow)
-                    canon += (i ? FIELD_SEPARATOR : '') + (text === null ? NULL_MARKER : canonicals[i] ? canonicals[i](text) : text);
-            }
-            catch (error) {
-                if (!(error instanceof CastFailure))
-                    throw error;
-                counters.rejected++;
-                options.onFailure({ column: spec.columns[i].source, ...keyOf(row), value: printable(value), reason: error.message });
-                return null;
-            }
-            if (copyText)
-                line += i ? `\t${escapeCopyField(text)}` : escapeCopyField(text);
-        }
-        hash?.addText(canon);
-        if (onRow) {
-            const [high, low] = pgHashText(canon);
-            let keyCanon = canon;
-            if (canonicalKeys) {
-                const fields = canon.split(FIELD_SEPARATOR);
-                keyCanon = keyPositions.map((p) => fields[p]).join(FIELD_SEPARATOR);
-            }
-            onRow(high, low, keyCanon, () => keyOf(row).key);
-        }
-        counters.copied++;
-        return `${line}\n`;
-    };
-}
-
+// EXTERNAL MODULE: ./src/copy/sqlite-row-source.ts + 1 modules
+var sqlite_row_source = __nccwpck_require__(6202);
+// EXTERNAL MODULE: ./src/verify/row-hash.ts
+var row_hash = __nccwpck_require__(7254);
 ;// CONCATENATED MODULE: ./src/verify/sqlite-checksums.ts
 
 
 
 async function scan(db, spec, onRow, onFailure) {
-    const source = new SqliteRowSource(db, spec, { hash: null, copyText: false, onRow, onFailure });
+    const source = new sqlite_row_source/* SqliteRowSource */.I(db, spec, { hash: null, copyText: false, onRow, onFailure });
     for await (const _chunk of source)
         void _chunk;
     return source.rows;
@@ -67145,7 +67092,7 @@ async function sqliteTotals(db, spec, checksums) {
         const sql = `SELECT count(*) AS n FROM (SELECT 1 FROM "${spec.table.replace(/"/g, '""')}"${spec.limit !== undefined ? ` LIMIT ${spec.limit}` : ''})`;
         return { rows: Number(db.prepare(sql).get().n), unconvertible: 0 };
     }
-    const sum = new HashSum();
+    const sum = new row_hash/* HashSum */.is();
     let unconvertible = 0;
     const rows = await scan(db, spec, (high, low) => sum.add(high, low), () => unconvertible++);
     return { rows, checksum: sum.value(), unconvertible };
@@ -67153,10 +67100,10 @@ async function sqliteTotals(db, spec, checksums) {
 async function sqliteBucketTotals(db, spec) {
     const sums = new Map();
     await scan(db, spec, (high, low, keyCanon) => {
-        const bucket = pgHashText(keyCanon)[1] & (BUCKETS - 1);
+        const bucket = (0,row_hash/* pgHashText */.vK)(keyCanon)[1] & (BUCKETS - 1);
         let sum = sums.get(bucket);
         if (!sum)
-            sums.set(bucket, (sum = new HashSum()));
+            sums.set(bucket, (sum = new row_hash/* HashSum */.is()));
         sum.add(high, low);
     }, () => undefined);
     return new Map([...sums].map(([bucket, sum]) => [bucket, { rows: sum.count, sum: sum.value() }]));
@@ -67165,7 +67112,7 @@ async function sqliteRowsInBuckets(db, spec, buckets) {
     const wanted = new Set(buckets);
     const result = new Map();
     await scan(db, spec, (high, low, keyCanon, display) => {
-        if (!wanted.has(pgHashText(keyCanon)[1] & (BUCKETS - 1)))
+        if (!wanted.has((0,row_hash/* pgHashText */.vK)(keyCanon)[1] & (BUCKETS - 1)))
             return;
         const hash = (BigInt(high) * 4294967296n + BigInt(low)).toString();
         result.set(`${keyCanon}\u0003${hash}`, { display: display(), hash });
@@ -67371,10 +67318,128 @@ function assignToConnections(items, jobs) {
     return bins.map((b) => b.items).filter((items) => items.length > 0);
 }
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: ./node_modules/pg-copy-streams/index.js
 var pg_copy_streams = __nccwpck_require__(6901);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+// EXTERNAL MODULE: ./src/copy/sqlite-copy-worker.ts
+var sqlite_copy_worker = __nccwpck_require__(1198);
+;// CONCATENATED MODULE: ./src/copy/parallel-sqlite-source.ts
+// The main-thread side of a parallel SQLite read: splits a table into rowid slices, starts one
+// worker per slice (src/copy/sqlite-copy-worker.ts) and merges their COPY text chunks into one
+// Readable for the target's COPY stream. COPY does not care about row order, and the checksum is an
+// order-independent sum, so slices can arrive interleaved. Same counters as SqliteRowSource.
+
+
+
+
+
+/** Below this many rows, starting workers costs more than it saves. */
+const MIN_ROWS_FOR_WORKERS = 50_000;
+/**
+ * Where a worker's code is: the bundle itself when running from dist/ (its entry dispatches on
+ * isMainThread), or the TypeScript source with the loader hook when running from src/ (tests, bench).
+ */
+function workerEntry() {
+    const here = import.meta.url;
+    if (here.endsWith('.ts')) {
+        return { url: new URL('./sqlite-copy-worker-main.ts', here), execArgv: ['--import', new URL('../../scripts/register-ts.mjs', here).href] };
+    }
+    return { url: new URL(here), execArgv: [] };
+}
+/** Slices per table: the `jobs` setting, capped by the cores there are. */
+function workerCount(jobs) {
+    return Math.max(1, Math.min(jobs, external_node_os_default().availableParallelism()));
+}
+/** Rowid slices for `slices` workers, or undefined when the table should be read on one thread. */
+function planSlices(db, spec, slices) {
+    if (slices < 2 || !spec.hasRowid || spec.limit !== undefined || db.memory || !db.name)
+        return undefined;
+    const stats = db.prepare(`SELECT min(_rowid_) AS lo, max(_rowid_) AS hi, count(*) AS n FROM ${(0,pg_identifiers/* quoteIdent */.v4)(spec.table)}`).safeIntegers(true).get();
+    if (stats.lo === null || stats.hi === null || stats.n < BigInt(MIN_ROWS_FOR_WORKERS))
+        return undefined;
+    const span = stats.hi - stats.lo + 1n;
+    const ranges = [];
+    for (let i = 0n; i < BigInt(slices); i++) {
+        const first = stats.lo + (span * i) / BigInt(slices);
+        const last = i === BigInt(slices) - 1n ? stats.hi : stats.lo + (span * (i + 1n)) / BigInt(slices) - 1n;
+        if (first <= last)
+            ranges.push([first, last]);
+    }
+    return ranges;
+}
+class ParallelSqliteSource extends external_node_stream_.Readable {
+    rows = 0;
+    copied = 0;
+    rejected = 0;
+    workers = [];
+    rowsPerWorker;
+    awaitingAck = [];
+    running;
+    options;
+    constructor(file, spec, slices, options) {
+        super({ highWaterMark: 4 * 64 * 1024 });
+        this.options = options;
+        const entry = workerEntry();
+        this.rowsPerWorker = slices.map(() => 0);
+        this.running = slices.length;
+        slices.forEach((range, index) => {
+            const workerData = { kind: sqlite_copy_worker/* SQLITE_COPY_WORKER */.kE, file, spec: { ...spec, rowidRange: range }, checksums: options.hash !== null };
+            const worker = new external_node_worker_threads_.Worker(entry.url, { workerData, execArgv: entry.execArgv });
+            worker.on('message', (message) => this.onMessage(worker, index, message));
+            worker.on('error', (error) => this.destroy(error));
+            this.workers.push(worker);
+        });
+    }
+    onMessage(worker, index, message) {
+        if (this.destroyed)
+            return;
+        try {
+            switch (message.type) {
+                case 'chunk':
+                    this.rowsPerWorker[index] = message.rows;
+                    this.options.onRows?.(this.rowsPerWorker.reduce((a, b) => a + b, 0));
+                    if (this.push(Buffer.from(message.data)))
+                        worker.postMessage('ack');
+                    else
+                        this.awaitingAck.push(worker);
+                    return;
+                case 'failure':
+                    this.options.onFailure(message.failure);
+                    return;
+                case 'done':
+                    this.rows += message.rows;
+                    this.copied += message.copied;
+                    this.rejected += message.rejected;
+                    if (message.hashTotal !== undefined)
+                        this.options.hash?.addTotal(message.hashTotal, message.hashCount ?? 0);
+                    if (--this.running === 0)
+                        this.push(null);
+                    return;
+                case 'error':
+                    throw Object.assign(new Error(message.message), message.stack ? { stack: message.stack } : {});
+            }
+        }
+        catch (error) {
+            this.destroy(error);
+        }
+    }
+    _read() {
+        for (const worker of this.awaitingAck.splice(0))
+            worker.postMessage('ack');
+    }
+    _destroy(error, callback) {
+        Promise.all(this.workers.map((worker) => worker.terminate())).then(() => callback(error), () => callback(error));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/copy/copy-table.ts
 // Moves one table's rows into the target with COPY … FROM STDIN, from SQLite (converted row by row)
 // or from Postgres (COPY … TO STDOUT piped straight through: same text format on both ends).
@@ -67384,8 +67449,9 @@ var pg_copy_streams = __nccwpck_require__(6901);
 
 
 
-function copyIntoSql(plan, into = qualifiedName(plan.target.schema, plan.target.name)) {
-    return `COPY ${into} (${plan.columns.map((c) => quoteIdent(c.target.name)).join(', ')}) FROM STDIN`;
+
+function copyIntoSql(plan, into = (0,pg_identifiers/* qualifiedName */.OL)(plan.target.schema, plan.target.name)) {
+    return `COPY ${into} (${plan.columns.map((c) => (0,pg_identifiers/* quoteIdent */.v4)(c.target.name)).join(', ')}) FROM STDIN`;
 }
 const STAGE = 'cutover_sample_stage';
 /**
@@ -67397,13 +67463,13 @@ const STAGE = 'cutover_sample_stage';
 async function sampleStage(target, plan) {
     if (plan.target.foreignKeys.length === 0)
         return undefined;
-    const table = qualifiedName(plan.target.schema, plan.target.name);
+    const table = (0,pg_identifiers/* qualifiedName */.OL)(plan.target.schema, plan.target.name);
     await target.query(`DROP TABLE IF EXISTS pg_temp.${STAGE}; CREATE TEMP TABLE ${STAGE} (LIKE ${table})`);
-    const columns = plan.columns.map((c) => quoteIdent(c.target.name)).join(', ');
+    const columns = plan.columns.map((c) => (0,pg_identifiers/* quoteIdent */.v4)(c.target.name)).join(', ');
     const conditions = plan.target.foreignKeys.map((fk) => {
-        const anyNull = fk.columns.map((c) => `s.${quoteIdent(c)} IS NULL`).join(' OR ');
-        const match = fk.columns.map((c, i) => `p.${quoteIdent(fk.refColumns[i])} = s.${quoteIdent(c)}`).join(' AND ');
-        return `(${anyNull} OR EXISTS (SELECT 1 FROM ${qualifiedName(fk.refSchema, fk.refTable)} p WHERE ${match}))`;
+        const anyNull = fk.columns.map((c) => `s.${(0,pg_identifiers/* quoteIdent */.v4)(c)} IS NULL`).join(' OR ');
+        const match = fk.columns.map((c, i) => `p.${(0,pg_identifiers/* quoteIdent */.v4)(fk.refColumns[i])} = s.${(0,pg_identifiers/* quoteIdent */.v4)(c)}`).join(' AND ');
+        return `(${anyNull} OR EXISTS (SELECT 1 FROM ${(0,pg_identifiers/* qualifiedName */.OL)(fk.refSchema, fk.refTable)} p WHERE ${match}))`;
     });
     return {
         into: `pg_temp.${STAGE}`,
@@ -67416,7 +67482,13 @@ async function sampleStage(target, plan) {
     };
 }
 async function copySqliteTable(target, db, plan, options) {
-    const source = new SqliteRowSource(db, sqliteReadSpec(plan, options.limit), { hash: options.hash, onFailure: options.onFailure, onRows: options.onRows });
+    const spec = sqliteReadSpec(plan, options.limit);
+    const sourceOptions = { hash: options.hash, onFailure: options.onFailure, onRows: options.onRows };
+    // Big tables are read and converted by several worker threads, one rowid slice each.
+    const slices = planSlices(db, spec, workerCount(options.jobs));
+    if (slices)
+        options.log(`${plan.display}: reading ${slices.length} rowid slices in parallel worker threads.`);
+    const source = slices ? new ParallelSqliteSource(db.name, spec, slices, sourceOptions) : new sqlite_row_source/* SqliteRowSource */.I(db, spec, sourceOptions);
     if (plan.columns.length === 0) {
         // Nothing to write per row (a table of only generated columns); still count the rows.
         for await (const _chunk of source)
@@ -67442,9 +67514,9 @@ function lineCounter(onRows) {
     });
 }
 function pgSourceSelectSql(plan, limit) {
-    const columns = plan.columns.map((c) => quoteIdent(c.source)).join(', ');
-    const order = limit !== undefined && plan.keyColumns.length ? ` ORDER BY ${plan.keyColumns.map((c) => quoteIdent(c.source)).join(', ')}` : '';
-    return `SELECT ${columns} FROM ${qualifiedName(plan.sourceSchema, plan.sourceName)}${order}${limit !== undefined ? ` LIMIT ${limit}` : ''}`;
+    const columns = plan.columns.map((c) => (0,pg_identifiers/* quoteIdent */.v4)(c.source)).join(', ');
+    const order = limit !== undefined && plan.keyColumns.length ? ` ORDER BY ${plan.keyColumns.map((c) => (0,pg_identifiers/* quoteIdent */.v4)(c.source)).join(', ')}` : '';
+    return `SELECT ${columns} FROM ${(0,pg_identifiers/* qualifiedName */.OL)(plan.sourceSchema, plan.sourceName)}${order}${limit !== undefined ? ` LIMIT ${limit}` : ''}`;
 }
 async function copyPgTable(target, reader, plan, options) {
     const stage = options.limit !== undefined ? await sampleStage(target, plan) : undefined;
@@ -67461,13 +67533,13 @@ async function copyPgTable(target, reader, plan, options) {
 async function dropForeignKeysForLoad(client, tables) {
     const held = [];
     for (const table of tables) {
-        const target = qualifiedName(table.target.schema, table.target.name);
+        const target = (0,pg_identifiers/* qualifiedName */.OL)(table.target.schema, table.target.name);
         const { rows } = await client.query(`SELECT c.conname AS name, pg_get_constraintdef(c.oid) AS definition
          FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
         WHERE c.contype = 'f' AND c.conrelid = $1::regclass AND pg_has_role(t.relowner, 'USAGE')
         ORDER BY c.conname`, [target]);
         for (const row of rows) {
-            await client.query(`ALTER TABLE ${target} DROP CONSTRAINT ${quoteIdent(row.name)}`);
+            await client.query(`ALTER TABLE ${target} DROP CONSTRAINT ${(0,pg_identifiers/* quoteIdent */.v4)(row.name)}`);
             held.push({ table: target, name: row.name, definition: row.definition });
         }
     }
@@ -67475,7 +67547,7 @@ async function dropForeignKeysForLoad(client, tables) {
 }
 async function restoreForeignKeys(client, held) {
     for (const constraint of held) {
-        await client.query(`ALTER TABLE ${constraint.table} ADD CONSTRAINT ${quoteIdent(constraint.name)} ${constraint.definition}`);
+        await client.query(`ALTER TABLE ${constraint.table} ADD CONSTRAINT ${(0,pg_identifiers/* quoteIdent */.v4)(constraint.name)} ${constraint.definition}`);
     }
 }
 
@@ -67517,7 +67589,7 @@ class RejectsFile {
 
 
 function conversionError(table, failure, targetType) {
-    return new CopyError(`Cannot copy ${table}: the row with ${failure.key}, column "${failure.column}" (${targetType}): value ${truncateValue(failure.value)} ${failure.reason}. Nothing was written to the target.`, { fix: 'correct that value in the source, or set on-error: skip to copy everything else and write such rows to the rejects file.' });
+    return new errors/* CopyError */.k6(`Cannot copy ${table}: the row with ${failure.key}, column "${failure.column}" (${targetType}): value ${truncateValue(failure.value)} ${failure.reason}. Nothing was written to the target.`, { fix: 'correct that value in the source, or set on-error: skip to copy everything else and write such rows to the rejects file.' });
 }
 const FIXES = {
     '23505': 'the target already holds rows with these keys: use if-target-not-empty: truncate to replace them, or exclude the table.',
@@ -67528,10 +67600,10 @@ const FIXES = {
     '0A000': 'TRUNCATE fails when a table that is not copied references this one: include the referencing table, or use if-target-not-empty: append.',
 };
 function loadError(table, cause) {
-    if (cause instanceof CopyError)
+    if (cause instanceof errors/* CopyError */.k6)
         return cause;
-    const code = isPgError(cause) ? cause.code : undefined;
-    return new CopyError(`Loading ${table} into the target failed: ${describeCause(cause)}. The target was left as it was (the load is rolled back).`, {
+    const code = (0,errors/* isPgError */.QO)(cause) ? cause.code : undefined;
+    return new errors/* CopyError */.k6(`Loading ${table} into the target failed: ${(0,errors/* describeCause */.V$)(cause)}. The target was left as it was (the load is rolled back).`, {
         cause,
         fix: (code && FIXES[code]) ?? 'fix the cause above and run the copy again; a rerun starts from a clean slate.',
     });
@@ -67547,6 +67619,8 @@ class TableProgress {
     runtime;
     label;
     expected;
+    /** Progress samples, repeated inside the table's log group when it is done. */
+    samples = [];
     constructor(runtime, label, expected) {
         this.runtime = runtime;
         this.label = label;
@@ -67560,12 +67634,21 @@ class TableProgress {
         const rate = rows / Math.max(0.001, (now - this.started) / 1000);
         const eta = this.expected && rate > 0 && this.expected > rows ? `, ETA ${Math.ceil((this.expected - rows) / rate)} s` : '';
         const of = this.expected !== undefined ? ` of ${this.expected.toLocaleString('en-US')}` : '';
-        this.runtime.info(`${this.label}: ${rows.toLocaleString('en-US')}${of} rows (${Math.round(rate).toLocaleString('en-US')} rows/s${eta})`);
+        const line = `${this.label}: ${rows.toLocaleString('en-US')}${of} rows (${Math.round(rate).toLocaleString('en-US')} rows/s${eta})`;
+        this.samples.push(`after ${((now - this.started) / 1000).toFixed(0)} s: ${line}`);
+        this.runtime.info(line);
     }
     done(rows) {
         const ms = Date.now() - this.started;
         const rate = Math.round(rows / Math.max(0.001, ms / 1000));
-        this.runtime.info(`${this.label}: ${rows.toLocaleString('en-US')} rows copied in ${(ms / 1000).toFixed(1)} s (${rate.toLocaleString('en-US')} rows/s)`);
+        // One collapsible group per table (core.group in the Action), opened when the table is done so
+        // that tables loading in parallel do not interleave inside each other's groups.
+        const title = `${this.label}: ${rows.toLocaleString('en-US')} rows copied in ${(ms / 1000).toFixed(1)} s (${rate.toLocaleString('en-US')} rows/s)`;
+        void this.runtime.group(title, async () => {
+            for (const sample of this.samples)
+                this.runtime.info(sample);
+            this.runtime.info(`${rows.toLocaleString('en-US')} rows in ${ms} ms${this.expected !== undefined ? ` (source had ${this.expected.toLocaleString('en-US')})` : ''}.`);
+        });
         return ms;
     }
 }
@@ -67582,12 +67665,12 @@ class TableProgress {
 
 
 async function resetSequences(client, table) {
-    const target = qualifiedName(table.target.schema, table.target.name);
+    const target = (0,pg_identifiers/* qualifiedName */.OL)(table.target.schema, table.target.name);
     for (const column of table.target.columns) {
         if (!column.sequence && column.identity === '')
             continue;
-        const sequence = column.sequence ? quoteLiteral(column.sequence) : `pg_get_serial_sequence(${quoteLiteral(target)}, ${quoteLiteral(column.name)})`;
-        await client.query(`SELECT setval(${sequence}, max(${quoteIdent(column.name)})::bigint) FROM ${target} HAVING max(${quoteIdent(column.name)}) IS NOT NULL`);
+        const sequence = column.sequence ? (0,pg_identifiers/* quoteLiteral */.ce)(column.sequence) : `pg_get_serial_sequence(${(0,pg_identifiers/* quoteLiteral */.ce)(target)}, ${(0,pg_identifiers/* quoteLiteral */.ce)(column.name)})`;
+        await client.query(`SELECT setval(${sequence}, max(${(0,pg_identifiers/* quoteIdent */.v4)(column.name)})::bigint) FROM ${target} HAVING max(${(0,pg_identifiers/* quoteIdent */.v4)(column.name)}) IS NOT NULL`);
     }
 }
 /** Samples: rows left out for foreign keys make the sample's checksum incomparable (see verify). */
@@ -67603,11 +67686,13 @@ async function loadTable(client, reader, table, ctx, signal) {
     const started = Date.now();
     try {
         if (ctx.sqlite) {
-            const hash = ctx.copy.checksums ? new HashSum() : null;
+            const hash = ctx.copy.checksums ? new row_hash/* HashSum */.is() : null;
             if (hash)
                 ctx.hashes.set(table.key, hash);
             const result = await copySqliteTable(client, ctx.sqlite, table, {
                 hash,
+                jobs: ctx.copy.jobs,
+                log: (message) => ctx.runtime.info(message),
                 ...(ctx.copy.sampleRows !== undefined ? { limit: ctx.copy.sampleRows } : {}),
                 signal,
                 onRows: (rows) => progress.update(rows),
@@ -67629,7 +67714,7 @@ async function loadTable(client, reader, table, ctx, signal) {
         progress.done(entry.copiedRows ?? 0);
     }
     catch (error) {
-        throw signal.aborted && !(error instanceof CopyError) ? signal.reason : loadError(table.display, error);
+        throw signal.aborted && !(error instanceof errors/* CopyError */.k6) ? signal.reason : loadError(table.display, error);
     }
     finally {
         entry.durationMs = Date.now() - started;
@@ -67643,7 +67728,7 @@ async function loadComponent(client, reader, tables, ctx, signal) {
     if (ctx.copy.ifTargetNotEmpty === 'truncate' && existing.length > 0) {
         // One statement for the whole component: truncating a parent alone fails while a child references it.
         try {
-            await client.query(`TRUNCATE ${existing.map((t) => qualifiedName(t.target.schema, t.target.name)).join(', ')}`);
+            await client.query(`TRUNCATE ${existing.map((t) => (0,pg_identifiers/* qualifiedName */.OL)(t.target.schema, t.target.name)).join(', ')}`);
         }
         catch (error) {
             throw loadError(existing.map((t) => t.display).join(', '), error);
@@ -67679,7 +67764,7 @@ async function loadComponent(client, reader, tables, ctx, signal) {
 /** Runs every group in its own transaction and commits them only when all succeeded. */
 async function loadAllOrNothing(groups, ctx) {
     const controller = new AbortController();
-    const onOuterAbort = () => controller.abort(ctx.signal?.reason ?? new CopyError('The copy was cancelled.'));
+    const onOuterAbort = () => controller.abort(ctx.signal?.reason ?? new errors/* CopyError */.k6('The copy was cancelled.'));
     ctx.signal?.addEventListener('abort', onOuterAbort, { once: true });
     const clients = [];
     try {
@@ -67715,7 +67800,7 @@ async function loadAllOrNothing(groups, ctx) {
                     await rest.query('ROLLBACK').catch(() => undefined);
                 throw index === 0
                     ? loadError('the target (at COMMIT)', error)
-                    : new CopyError(`COMMIT failed on connection ${index + 1} of ${clients.length} after the others committed: some tables were copied and others not.`, {
+                    : new errors/* CopyError */.k6(`COMMIT failed on connection ${index + 1} of ${clients.length} after the others committed: some tables were copied and others not.`, {
                         cause: error,
                         fix: 'rerun the copy with if-target-not-empty: truncate to load every table again.',
                     });
@@ -67752,7 +67837,7 @@ class PgSnapshot {
         }
         catch (cause) {
             await client.end().catch(() => undefined);
-            throw new CopyError('Could not take a consistent snapshot of the source database.', {
+            throw new errors/* CopyError */.k6('Could not take a consistent snapshot of the source database.', {
                 cause,
                 fix: 'connect to the primary (not a hot standby older than Postgres 10) and not through a transaction pooler (port 6543); use a session-mode URL.',
             });
@@ -67800,7 +67885,7 @@ function connector(options) {
 }
 function preflightError(problems) {
     const shown = problems.slice(0, 20).map((p) => `- ${p}`).join('\n');
-    return new CopyError(`Preflight found ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was written to the target:\n${shown}${problems.length > 20 ? `\n- … and ${problems.length - 20} more` : ''}`, {
+    return new errors/* CopyError */.k6(`Preflight found ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was written to the target:\n${shown}${problems.length > 20 ? `\n- … and ${problems.length - 20} more` : ''}`, {
         fix: 'align the target schema with the source (migrations, create-tables) or narrow the tables with include/exclude; for non-empty targets choose if-target-not-empty: truncate or append.',
     });
 }
@@ -67815,11 +67900,11 @@ async function copyData(options) {
     const rejects = new RejectsFile(copy.rejectsFile);
     try {
         if (options.source.kind === 'sqlite') {
-            sqlite = await openSqlite(options.source, { input: options.sourceInput, readonly: true });
+            sqlite = await (0,sqlite_open/* openSqlite */.L)(options.source, { input: options.sourceInput, readonly: true });
         }
         else {
             if (copy.createTables) {
-                throw new CopyError('create-tables creates target tables from a SQLite schema; the source is PostgreSQL.', {
+                throw new errors/* CopyError */.k6('create-tables creates target tables from a SQLite schema; the source is PostgreSQL.', {
                     fix: 'create the target schema with your migrations or `pg_dump --schema-only | psql` first, then copy without create-tables.',
                 });
             }
@@ -67881,7 +67966,7 @@ async function copyData(options) {
     }
     catch (error) {
         const tables = [...entries.values()];
-        if (error instanceof CopyError && !(error instanceof CopyFailedError)) {
+        if (error instanceof errors/* CopyError */.k6 && !(error instanceof CopyFailedError)) {
             throw Object.assign(new CopyFailedError(error.message, { cause: error.cause, ...(error.fix ? { fix: error.fix } : {}), tables }), { stack: error.stack });
         }
         throw error;
@@ -67894,9 +67979,6 @@ async function copyData(options) {
     }
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
 ;// CONCATENATED MODULE: ./src/settings.ts
 // The typed settings object every run is driven by. Both the Action (src/inputs.ts) and the CLI
 // (src/cli-args.ts) collect raw strings keyed by the action.yml input names and hand them to
@@ -67934,14 +68016,14 @@ function inputLabel(origin, name) {
 function pick(raw, name, allowed, origin) {
     const value = (raw[name] || INPUT_DEFAULTS[name] || '').trim().toLowerCase();
     if (!allowed.includes(value)) {
-        throw new ConfigError(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected one of: ${allowed.join(', ')}.` });
+        throw new errors/* ConfigError */.xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected one of: ${allowed.join(', ')}.` });
     }
     return value;
 }
 function integer(raw, name, origin, min, max = Number.MAX_SAFE_INTEGER) {
     const text = (raw[name] || INPUT_DEFAULTS[name] || '').trim();
     if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-        throw new ConfigError(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'up' : max}.` });
+        throw new errors/* ConfigError */.xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'up' : max}.` });
     }
     return Number(text);
 }
@@ -67951,7 +68033,7 @@ function settings_boolean(raw, name, origin) {
         return true;
     if (['false', 'no', '0', 'off'].includes(text))
         return false;
-    throw new ConfigError(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected true or false.` });
+    throw new errors/* ConfigError */.xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected true or false.` });
 }
 function list(raw, name) {
     return (raw[name] ?? '')
@@ -67981,19 +68063,19 @@ function buildSettings(raw, options) {
     const sourceText = raw['source-url']?.trim();
     const source = sourceText ? parseDatabaseUrl(sourceText, { input: inputLabel(origin, 'source-url'), cwd }) : undefined;
     if (!target && mode !== 'dry-run') {
-        throw new ConfigError(`No target database: ${inputLabel(origin, 'target-url')} is empty and DATABASE_URL is not set.`, {
+        throw new errors/* ConfigError */.xL(`No target database: ${inputLabel(origin, 'target-url')} is empty and DATABASE_URL is not set.`, {
             fix: origin === 'action'
                 ? `pass target-url: \${{ secrets.DATABASE_URL }} (a postgresql:// URL or sqlite:path) to the step.`
                 : `pass --target postgresql://user:password@host:5432/db (or sqlite:app.db), or set DATABASE_URL.`,
         });
     }
     if (!source && (mode === 'copy' || mode === 'verify' || mode === 'cutover')) {
-        throw new ConfigError(`Mode '${mode}' needs a source database, but ${inputLabel(origin, 'source-url')} is empty.`, {
+        throw new errors/* ConfigError */.xL(`Mode '${mode}' needs a source database, but ${inputLabel(origin, 'source-url')} is empty.`, {
             fix: `pass the database to copy from as ${inputLabel(origin, 'source-url')} (postgresql:// URL or sqlite:path).`,
         });
     }
     if ((mode === 'copy' || mode === 'cutover') && target?.kind === 'sqlite') {
-        throw new ConfigError(`Mode '${mode}' writes to PostgreSQL only, but the target is a SQLite file (${target.path}).`, {
+        throw new errors/* ConfigError */.xL(`Mode '${mode}' writes to PostgreSQL only, but the target is a SQLite file (${target.path}).`, {
             fix: `point ${inputLabel(origin, 'target-url')} at a PostgreSQL database; SQLite targets support status, migrate, rollback and baseline.`,
         });
     }
@@ -68005,7 +68087,7 @@ function buildSettings(raw, options) {
     else {
         const location = parseDatabaseUrl(dryRunText, { input: inputLabel(origin, 'dry-run-database'), cwd });
         if (location.kind !== 'postgres') {
-            throw new ConfigError(`${inputLabel(origin, 'dry-run-database')} must be auto, docker, local or a postgresql:// URL.`, { fix: `use a PostgreSQL URL, e.g. the workflow's services: postgres container.` });
+            throw new errors/* ConfigError */.xL(`${inputLabel(origin, 'dry-run-database')} must be auto, docker, local or a postgresql:// URL.`, { fix: `use a PostgreSQL URL, e.g. the workflow's services: postgres container.` });
         }
         database = { kind: 'url', location };
     }
@@ -68068,7 +68150,7 @@ function buildSettings(raw, options) {
 
 async function verifyData(options) {
     if (options.target.kind !== 'postgres') {
-        throw new VerifyError(`verify compares against a PostgreSQL target, but ${options.targetInput} is a SQLite file (${options.target.path}).`, {
+        throw new errors/* VerifyError */.Gz(`verify compares against a PostgreSQL target, but ${options.targetInput} is a SQLite file (${options.target.path}).`, {
             fix: 'swap the two URLs if the SQLite file is the source, or point the target at the PostgreSQL database.',
         });
     }
@@ -68081,7 +68163,7 @@ async function verifyData(options) {
     let targetSnapshot;
     try {
         if (options.source.kind === 'sqlite')
-            sqlite = await openSqlite(options.source, { input: options.sourceInput, readonly: true });
+            sqlite = await (0,sqlite_open/* openSqlite */.L)(options.source, { input: options.sourceInput, readonly: true });
         else
             sourceSnapshot = await PgSnapshot.open(options.source, connect);
         targetSnapshot = await PgSnapshot.open(options.target, connect);
@@ -68168,7 +68250,7 @@ function toRow(raw) {
     };
 }
 function postgresHistory(database, schema) {
-    const table = `${quoteIdent(schema)}.${quoteIdent(HISTORY_TABLE)}`;
+    const table = `${(0,pg_identifiers/* quoteIdent */.v4)(schema)}.${(0,pg_identifiers/* quoteIdent */.v4)(HISTORY_TABLE)}`;
     const exists = async () => {
         const [row] = await database.query('SELECT to_regclass($1) AS oid', [table]);
         return row.oid !== null;
@@ -68204,7 +68286,7 @@ function postgresHistory(database, schema) {
     };
 }
 function sqliteHistory(database) {
-    const table = quoteIdent(HISTORY_TABLE);
+    const table = (0,pg_identifiers/* quoteIdent */.v4)(HISTORY_TABLE);
     const exists = async () => (await database.query(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`, [HISTORY_TABLE])).length > 0;
     return {
         qualifiedName: HISTORY_TABLE,
@@ -68367,12 +68449,12 @@ function plural(n, word) {
 function readMigrationFiles(dir, options) {
     const stat = external_node_fs_default().statSync(dir, { throwIfNoEntry: false });
     if (!stat) {
-        throw new MigrationPlanError(`The migrations directory ${dir} does not exist.`, {
+        throw new errors/* MigrationPlanError */.eJ(`The migrations directory ${dir} does not exist.`, {
             fix: `check migrations-dir (relative paths are resolved from the working directory ${process.cwd()}), or create it with \`cutover new <name>\`.`,
         });
     }
     if (!stat.isDirectory()) {
-        throw new MigrationPlanError(`The migrations directory ${dir} is a file, not a directory.`, { fix: 'point migrations-dir at the directory that holds the migration files.' });
+        throw new errors/* MigrationPlanError */.eJ(`The migrations directory ${dir} is a file, not a directory.`, { fix: 'point migrations-dir at the directory that holds the migration files.' });
     }
     const problems = [];
     const sql = new Map();
@@ -68422,12 +68504,12 @@ function readMigrationFiles(dir, options) {
     }
     problems.push(...orderingProblems(migrations));
     if (problems.length > 0) {
-        throw new MigrationPlanError(`The migrations directory ${dir} has ${plural(problems.length, 'problem')}, so nothing was run: ${problems.join('; ')}.`, {
+        throw new errors/* MigrationPlanError */.eJ(`The migrations directory ${dir} has ${plural(problems.length, 'problem')}, so nothing was run: ${problems.join('; ')}.`, {
             fix: 'rename or remove the files listed so that every migration is <id>_<name>.up.sql (+ optional .down.sql) or <id>_<name>.js|.mjs, with one id per migration and ids of the same width (e.g. 001, 002, … 010).',
         });
     }
     if (migrations.length === 0 && options.requireMigrations) {
-        throw new MigrationPlanError(`The migrations directory ${dir} contains no migrations.`, {
+        throw new errors/* MigrationPlanError */.eJ(`The migrations directory ${dir} contains no migrations.`, {
             fix: 'add files named <id>_<name>.up.sql (e.g. 001_create_users.up.sql, created with `cutover new create_users`), or point migrations-dir at the right directory.',
         });
     }
@@ -68541,7 +68623,7 @@ async function acquireMigrationLock(client, options) {
     }
     const current = (await findLockHolder(client)) ?? holder;
     const who = current ? describeHolder(current) : 'another session (it was released just as we gave up)';
-    throw new LockTimeoutError(`Timed out after ${seconds(options.timeoutMs)} waiting for the migration lock on ${options.input}: it is held by ${who}, probably another cutover run migrating the same database.`, {
+    throw new errors/* LockTimeoutError */.XB(`Timed out after ${seconds(options.timeoutMs)} waiting for the migration lock on ${options.input}: it is held by ${who}, probably another cutover run migrating the same database.`, {
         fix: current
             ? `wait for that run to finish and retry, raise lock-timeout, or if that session is stuck end it with SELECT pg_terminate_backend(${current.pid});`
             : 'retry the run, or raise lock-timeout.',
@@ -68555,7 +68637,7 @@ function isSqliteBusy(error) {
     return /^SQLITE_(BUSY|LOCKED)/.test(String(error?.code ?? ''));
 }
 function sqliteBusyError(cause, timeoutMs, input) {
-    return new LockTimeoutError(`Timed out after ${seconds(timeoutMs)} waiting for the write lock on the SQLite database ${input}: another process is writing to it.`, {
+    return new errors/* LockTimeoutError */.XB(`Timed out after ${seconds(timeoutMs)} waiting for the write lock on the SQLite database ${input}: another process is writing to it.`, {
         cause,
         fix: 'stop the other writer (another cutover run, the app, or a DB browser with a transaction open), or raise lock-timeout.',
     });
@@ -68590,7 +68672,7 @@ function describeDrift(drift, dir) {
 }
 function driftError(drift, dir) {
     const count = drift.changed.length + drift.missing.length;
-    return new MigrationPlanError(`${count} applied migration${count === 1 ? '' : 's'} no longer match${count === 1 ? 'es' : ''} the files, so nothing was run: ${describeDrift(drift, dir)}.`, {
+    return new errors/* MigrationPlanError */.eJ(`${count} applied migration${count === 1 ? '' : 's'} no longer match${count === 1 ? 'es' : ''} the files, so nothing was run: ${describeDrift(drift, dir)}.`, {
         fix: 'restore the applied files as they were (e.g. git checkout <commit> -- <file>) and put the change in a new migration; or, if the edit is intentional and harmless, pass allow-changed-migrations: true.',
     });
 }
@@ -68608,7 +68690,7 @@ function resolveTo(to, files, history, dir) {
     if (byId.length === 1)
         return byId[0];
     const known = names.length ? `known migrations: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}` : 'there are no migrations at all';
-    throw new MigrationPlanError(`'to' names the migration '${to}', which is neither in ${dir} nor in the history table (${known}).`, {
+    throw new errors/* MigrationPlanError */.eJ(`'to' names the migration '${to}', which is neither in ${dir} nor in the history table (${known}).`, {
         fix: 'set to to the name of a migration file without its extension (e.g. 002_create_orders) or leave it empty.',
     });
 }
@@ -68890,7 +68972,7 @@ function failure(file, direction, body, error, inTransaction) {
     const aftermath = inTransaction
         ? `Its transaction was rolled back: nothing it did remains${direction === 'up' ? ' and it is not recorded as applied' : ' and it is still recorded as applied'}.`
         : `It ran without a transaction (cutover:no-transaction), so statements before the failing one may have taken effect; it is ${direction === 'up' ? 'not recorded as applied' : 'still recorded as applied'}.`;
-    return new MigrationError(`${verb} ${file.name} failed (${where}): ${describeCause(error)}. ${aftermath}`, {
+    return new errors/* MigrationError */.Py(`${verb} ${file.name} failed (${where}): ${(0,errors/* describeCause */.V$)(error)}. ${aftermath}`, {
         migration: file.name,
         file: displayPath(body.path),
         ...(line ? { line } : {}),
@@ -69019,7 +69101,7 @@ async function runOnPostgres(target, state) {
 }
 async function runOnSqlite(target, state) {
     const { options } = state;
-    const db = await openSqlite(target, {
+    const db = await (0,sqlite_open/* openSqlite */.L)(target, {
         input: options.input,
         readonly: options.mode === 'status',
         create: options.mode === 'migrate' || options.mode === 'baseline',
@@ -69123,8 +69205,8 @@ async function execute(database, state) {
     }
     catch (thrown) {
         const error = thrown instanceof umzug_lib.MigrationError ? (thrown.cause ?? thrown) : thrown;
-        if (error instanceof MigrationError) {
-            runtime.error(formatError(error), { title: `Migration ${error.migration} failed`, ...(error.file ? { file: error.file } : {}), ...(error.line ? { line: error.line } : {}) });
+        if (error instanceof errors/* MigrationError */.Py) {
+            runtime.error((0,errors/* formatError */.Wk)(error), { title: `Migration ${error.migration} failed`, ...(error.file ? { file: error.file } : {}), ...(error.line ? { line: error.line } : {}) });
             error.outcome = await finish(error);
         }
         throw error;
@@ -69146,7 +69228,7 @@ async function assertReversible(names, files, dir) {
     }
     if (problems.length === 0)
         return;
-    throw new MigrationPlanError(`Cannot roll back ${problems.join(', ')}, so nothing was rolled back.`, {
+    throw new errors/* MigrationPlanError */.eJ(`Cannot roll back ${problems.join(', ')}, so nothing was rolled back.`, {
         fix: `add the missing down file${problems.length === 1 ? '' : 's'} next to the up file (same name, .down.sql), or roll back fewer migrations (steps, or to a later migration).`,
     });
 }
@@ -69239,7 +69321,7 @@ function mismatchError(tables) {
         .slice(0, 10)
         .map((t) => `${t.table} (source ${t.sourceRows ?? '?'} rows, target ${t.targetRows ?? '?'} rows${t.checksumMatch === false ? ', checksums differ' : ''}${t.differingKeys?.length ? `, first differing keys ${t.differingKeys.slice(0, 3).join(', ')}` : ''})`)
         .join('; ');
-    return new VerifyError(`Verification failed: ${differing.length} table${differing.length === 1 ? '' : 's'} differ between source and target: ${list}${differing.length > 10 ? '; …' : ''}.`, {
+    return new errors/* VerifyError */.Gz(`Verification failed: ${differing.length} table${differing.length === 1 ? '' : 's'} differ between source and target: ${list}${differing.length > 10 ? '; …' : ''}.`, {
         fix: 'see the tables section of the report; rerun with if-target-not-empty: truncate to copy again, or inspect the differing keys.',
     });
 }
@@ -69297,7 +69379,8 @@ async function runCutoverMode(settings, runtime, result) {
         else {
             result.notes.push(`No migrations directory (${settings.migrationsDir}): target tables are created from the source schema (create-tables).`);
         }
-        await runtime.group('Copy and verify', () => applyCopyStep(copyOptions(settings, runtime, target, { checksums: true }), result));
+        // No enclosing group: the copy opens one group per table, and Actions log groups do not nest.
+        await applyCopyStep(copyOptions(settings, runtime, target, { checksums: true }), result);
         result.notes.push('Every table matched: row counts and checksums.');
     }
     finally {
@@ -69560,7 +69643,7 @@ const RUN_TIMEOUT_MS = 10 * 60_000;
 function dockerImage(postgresVersion) {
     const version = postgresVersion.trim();
     if (!/^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/.test(version)) {
-        throw new ProvisionError(`Invalid postgres-version '${postgresVersion}'.`, { fix: 'use a major version such as 17, an image tag such as 17-alpine, or a full image reference.' });
+        throw new errors/* ProvisionError */.uv(`Invalid postgres-version '${postgresVersion}'.`, { fix: 'use a major version such as 17, an image tag such as 17-alpine, or a full image reference.' });
     }
     return /[:/]/.test(version) ? version : `postgres:${version}`;
 }
@@ -69601,7 +69684,7 @@ async function stopDockerPostgres(state) {
 async function provisionDockerPostgres(options) {
     const image = dockerImage(options.postgresVersion);
     const password = external_node_crypto_default().randomBytes(18).toString('base64url');
-    registerSecret(password);
+    (0,redact/* registerSecret */.cl)(password);
     const { dir, stateFile } = makeThrowawayDir(options.baseDir);
     const containerName = `cutover-dry-run-${external_node_crypto_default().randomBytes(4).toString('hex')}`;
     const state = { version: 1, provider: 'docker', dir, containerName };
@@ -69610,14 +69693,14 @@ async function provisionDockerPostgres(options) {
         options.runtime.info(`Starting a throwaway ${image} container (${containerName})`);
         const run = await runCommand(['docker', ...dockerRunArgs({ image, containerName })], { env: { ...process.env, POSTGRES_PASSWORD: password }, timeoutMs: RUN_TIMEOUT_MS });
         if (run.code !== 0) {
-            throw new ProvisionError(`docker run ${image} failed: ${outputTail(run)}`, { fix: 'check the image tag (postgres-version) and that the runner can pull from Docker Hub, or use dry-run-database: local or a URL.' });
+            throw new errors/* ProvisionError */.uv(`docker run ${image} failed: ${outputTail(run)}`, { fix: 'check the image tag (postgres-version) and that the runner can pull from Docker Hub, or use dry-run-database: local or a URL.' });
         }
         const containerId = run.stdout.trim().split('\n').pop();
         writeState(stateFile, { ...state, containerId });
         const portOutput = await runCommand(['docker', 'port', containerId, '5432/tcp'], { timeoutMs: 30_000 });
         const port = parseDockerPort(portOutput.stdout);
         if (!port)
-            throw new ProvisionError(`Could not find the published port of container ${containerName}: ${outputTail(portOutput)}`);
+            throw new errors/* ProvisionError */.uv(`Could not find the published port of container ${containerName}: ${outputTail(portOutput)}`);
         const location = { kind: 'postgres', host: '127.0.0.1', port, database: 'postgres', user: 'postgres', password, sslmode: 'disable', params: {} };
         // The image's entrypoint first runs a temporary server on the unix socket only; TCP answering
         // means the final server is up.
@@ -69629,7 +69712,7 @@ async function provisionDockerPostgres(options) {
         if (!outcome.ready) {
             const logs = await runCommand(['docker', 'logs', '--tail', '20', containerId], { timeoutMs: 15_000 });
             const what = outcome.reason === 'died' ? 'exited before accepting connections' : `did not accept connections within ${READY_TIMEOUT_MS / 1000} s`;
-            throw new ProvisionError(`The throwaway container ${containerName} ${what}: ${outputTail(logs, 8) || outcome.lastError || ''}`);
+            throw new errors/* ProvisionError */.uv(`The throwaway container ${containerName} ${what}: ${outputTail(logs, 8) || outcome.lastError || ''}`);
         }
         return { location, serverVersion: await serverVersionOf(location), stateFile };
     }
@@ -69741,7 +69824,7 @@ async function serverAccount() {
     const uid = await runCommand(['id', '-u', SERVER_USER], { timeoutMs: 10_000 });
     const gid = await runCommand(['id', '-g', SERVER_USER], { timeoutMs: 10_000 });
     if (uid.code !== 0 || gid.code !== 0) {
-        throw new ProvisionError(`PostgreSQL refuses to run as root, and this machine has no '${SERVER_USER}' user to run it as.`, {
+        throw new errors/* ProvisionError */.uv(`PostgreSQL refuses to run as root, and this machine has no '${SERVER_USER}' user to run it as.`, {
             fix: `create one (useradd --system ${SERVER_USER}), run the job as a non-root user, or set dry-run-database to docker or to a postgresql:// URL (e.g. a services: postgres container).`,
         });
     }
@@ -69834,7 +69917,7 @@ async function initCluster(binaries, state, runtime) {
             break;
         runtime.debug(`initdb with --locale=${locale} failed (${outputTail(result, 2)}); retrying with --locale=C`);
     }
-    throw new ProvisionError(`initdb failed in ${state.dir}: ${outputTail(result)}`, {
+    throw new errors/* ProvisionError */.uv(`initdb failed in ${state.dir}: ${outputTail(result)}`, {
         fix: 'check that the PostgreSQL server package is complete, or set dry-run-database to docker or a postgresql:// URL.',
     });
 }
@@ -69853,7 +69936,7 @@ async function startCluster(binaries, state, stateFile) {
         if (!/could not bind|address already in use|could not create any TCP\/IP sockets/i.test(last))
             break;
     }
-    throw new ProvisionError(`The throwaway PostgreSQL server did not start: ${last}`, {
+    throw new errors/* ProvisionError */.uv(`The throwaway PostgreSQL server did not start: ${last}`, {
         fix: 'see the server log above; or set dry-run-database to docker or a postgresql:// URL.',
     });
 }
@@ -69943,14 +70026,14 @@ async function provisionThrowawayPostgres(options) {
     const { runtime } = options;
     if (options.kind === 'docker') {
         if (!(await dockerAvailable())) {
-            throw new ProvisionError('dry-run-database is docker, but no Docker engine answers (`docker info` failed).', { fix: `start Docker or ${THREE_WAYS}` });
+            throw new errors/* ProvisionError */.uv('dry-run-database is docker, but no Docker engine answers (`docker info` failed).', { fix: `start Docker or ${THREE_WAYS}` });
         }
         return provisionDocker(options);
     }
     if (options.kind === 'local') {
         const local = await provisionLocal(options);
         if (!local)
-            throw new ProvisionError('dry-run-database is local, but no PostgreSQL server binaries (initdb, pg_ctl, postgres) were found.', { fix: THREE_WAYS });
+            throw new errors/* ProvisionError */.uv('dry-run-database is local, but no PostgreSQL server binaries (initdb, pg_ctl, postgres) were found.', { fix: THREE_WAYS });
         return local;
     }
     if (await dockerAvailable()) {
@@ -69967,7 +70050,7 @@ async function provisionThrowawayPostgres(options) {
     const local = await provisionLocal(options);
     if (local)
         return local;
-    throw new ProvisionError('No throwaway PostgreSQL for the dry run: no Docker engine answers and no PostgreSQL server binaries were found.', { fix: THREE_WAYS });
+    throw new errors/* ProvisionError */.uv('No throwaway PostgreSQL for the dry run: no Docker engine answers and no PostgreSQL server binaries were found.', { fix: THREE_WAYS });
 }
 
 ;// CONCATENATED MODULE: ./src/report/github-rest.ts
@@ -70239,7 +70322,7 @@ function commentMarker(commentId) {
 function commentBody(body, commentId, summaryUrl) {
     const marker = commentMarker(commentId);
     const withMarker = body.startsWith(marker) ? body : `${marker}\n${body}`;
-    return truncateMarkdown(redact(withMarker), COMMENT_MAX_LENGTH, truncationNotice({ limit: COMMENT_MAX_LENGTH, summaryUrl }));
+    return truncateMarkdown((0,redact/* redact */.E$)(withMarker), COMMENT_MAX_LENGTH, truncationNotice({ limit: COMMENT_MAX_LENGTH, summaryUrl }));
 }
 const PERMISSION_FIX = 'give the job `permissions: pull-requests: write` (with `contents: read`), or set `comment: false`. ' +
     'Pull requests from forks cannot be commented on with the GITHUB_TOKEN of a pull_request run.';
@@ -70247,7 +70330,7 @@ function explain(error, pullNumber, doing) {
     const prefix = `cutover could not ${doing} on pull request #${pullNumber}`;
     const tail = 'The report is in the step summary.';
     if (!(error instanceof GitHubApiError))
-        return { level: 'warning', reason: 'error', message: `${prefix}: ${redact(String(error?.message ?? error))}. ${tail}` };
+        return { level: 'warning', reason: 'error', message: `${prefix}: ${(0,redact/* redact */.E$)(String(error?.message ?? error))}. ${tail}` };
     if (error.rateLimited)
         return { level: 'warning', reason: 'rate-limited', message: `${prefix}: the GitHub API rate limit is exhausted (${error.message}). ${tail}` };
     if (error.status === 401)
@@ -70351,13 +70434,13 @@ async function copyTargetSchema(target, throwaway, targetMajor, historyTable) {
         dumpMajor = await pgDumpMajor();
     }
     catch (cause) {
-        throw new ProvisionError('schema-from: target needs pg_dump, which is not installed on this runner.', {
+        throw new errors/* ProvisionError */.uv('schema-from: target needs pg_dump, which is not installed on this runner.', {
             cause,
             fix: 'install the PostgreSQL client (apt-get install postgresql-client-<major>) or use schema-from: migrations.',
         });
     }
     if (dumpMajor < targetMajor) {
-        throw new ProvisionError(`schema-from: target needs pg_dump ${targetMajor} or newer, but this runner has pg_dump ${dumpMajor}.`, {
+        throw new errors/* ProvisionError */.uv(`schema-from: target needs pg_dump ${targetMajor} or newer, but this runner has pg_dump ${dumpMajor}.`, {
             fix: `install postgresql-client-${targetMajor} from the PGDG apt repository in an earlier step, or use schema-from: migrations.`,
         });
     }
@@ -70372,7 +70455,7 @@ async function copyTargetSchema(target, throwaway, targetMajor, historyTable) {
         child.on('error', reject);
         child.on('close', (code) => code === 0
             ? resolve()
-            : reject(new ProvisionError(`Loading the target's schema into the throwaway database failed: ${err.trim().split('\n').slice(-3).join(' ')}`, { fix: 'use schema-from: migrations, or make sure the target schema does not depend on extensions the throwaway server lacks.' })));
+            : reject(new errors/* ProvisionError */.uv(`Loading the target's schema into the throwaway database failed: ${err.trim().split('\n').slice(-3).join(' ')}`, { fix: 'use schema-from: migrations, or make sure the target schema does not depend on extensions the throwaway server lacks.' })));
         child.stdin.end(script);
     });
 }
@@ -70529,7 +70612,7 @@ async function runDryRun(settings, runtime, result, env) {
     try {
         if (settings.dryRun.schemaFrom === 'target') {
             if (settings.target?.kind !== 'postgres') {
-                throw new ProvisionError('schema-from: target needs a PostgreSQL target-url to read the schema from.', { fix: 'pass target-url, or use schema-from: migrations.' });
+                throw new errors/* ProvisionError */.uv('schema-from: target needs a PostgreSQL target-url to read the schema from.', { fix: 'pass target-url, or use schema-from: migrations.' });
             }
             await runtime.group("Copy the target's schema (read-only)", () => copyTargetSchema(settings.target, throwaway.location, major ?? 0, 'public.cutover_migrations'));
         }
@@ -70547,7 +70630,8 @@ async function runDryRun(settings, runtime, result, env) {
                     entry.isNew = fresh.has(entry.name);
         }
         if (settings.source) {
-            await runtime.group('Copy the source data through the migrations', () => applyCopyStep(copyOptions(settings, runtime, throwaway.location, { ifTargetNotEmpty: 'fail', createTables: settings.copy.createTables }), result));
+            runtime.info('Copying the source data through the migrations.');
+            await applyCopyStep(copyOptions(settings, runtime, throwaway.location, { ifTargetNotEmpty: 'fail' }), result);
         }
     }
     finally {
@@ -70599,7 +70683,7 @@ async function runMode(settings, runtime, env = process.env) {
     catch (error) {
         result.ok = false;
         absorbPartialOutcome(result, error);
-        result.error = formatError(error);
+        result.error = (0,errors/* formatError */.Wk)(error);
     }
     result.durationMs = Date.now() - started;
     return result;
@@ -70938,7 +71022,7 @@ async function commentOnPullRequest(result, settings, runtime, env, summaryUrl) 
 }
 async function publishReport(result, settings, runtime, env = process.env) {
     const summaryUrl = runUrl(env);
-    const markdown = redact(renderReport(result, summaryUrl ? { summaryUrl } : {}));
+    const markdown = (0,redact/* redact */.E$)(renderReport(result, summaryUrl ? { summaryUrl } : {}));
     try {
         external_node_fs_default().mkdirSync(external_node_path_default().dirname(settings.report.path), { recursive: true });
         external_node_fs_default().writeFileSync(settings.report.path, markdown);
@@ -70972,19 +71056,19 @@ async function publishReport(result, settings, runtime, env = process.env) {
 function cleanAnnotation(annotation) {
     if (!annotation)
         return undefined;
-    return { ...annotation, ...(annotation.title ? { title: redact(annotation.title) } : {}) };
+    return { ...annotation, ...(annotation.title ? { title: (0,redact/* redact */.E$)(annotation.title) } : {}) };
 }
 /** Wraps a runtime so that every text passing through it is redacted. */
 function redacting(inner) {
     return {
-        info: (m) => inner.info(redact(m)),
-        debug: (m) => inner.debug(redact(m)),
-        notice: (m, a) => inner.notice(redact(m), cleanAnnotation(a)),
-        warning: (m, a) => inner.warning(redact(m), cleanAnnotation(a)),
-        error: (m, a) => inner.error(redact(m), cleanAnnotation(a)),
-        group: (title, fn) => inner.group(redact(title), fn),
-        setOutput: (name, value) => inner.setOutput(name, redact(value)),
-        appendSummary: (markdown) => inner.appendSummary(redact(markdown)),
+        info: (m) => inner.info((0,redact/* redact */.E$)(m)),
+        debug: (m) => inner.debug((0,redact/* redact */.E$)(m)),
+        notice: (m, a) => inner.notice((0,redact/* redact */.E$)(m), cleanAnnotation(a)),
+        warning: (m, a) => inner.warning((0,redact/* redact */.E$)(m), cleanAnnotation(a)),
+        error: (m, a) => inner.error((0,redact/* redact */.E$)(m), cleanAnnotation(a)),
+        group: (title, fn) => inner.group((0,redact/* redact */.E$)(title), fn),
+        setOutput: (name, value) => inner.setOutput(name, (0,redact/* redact */.E$)(value)),
+        appendSummary: (markdown) => inner.appendSummary((0,redact/* redact */.E$)(markdown)),
         saveState: (name, value) => inner.saveState(name, value),
     };
 }
@@ -71065,7 +71149,7 @@ function properties(annotation) {
 function actionsRuntime() {
     const reported = new Set();
     // Mask every form of every password as soon as cutover learns it, also in raw log lines we do not format.
-    onSecret((secret) => core_setSecret(secret));
+    (0,redact/* onSecret */.IJ)((secret) => core_setSecret(secret));
     const runtime = redacting({
         info: (message) => info(message),
         debug: (message) => core_debug(message),
@@ -71084,7 +71168,7 @@ function actionsRuntime() {
         },
         saveState: (name, value) => saveState(name, value),
     });
-    return { ...runtime, alreadyReported: (message) => reported.has(redact(message)) };
+    return { ...runtime, alreadyReported: (message) => reported.has((0,redact/* redact */.E$)(message)) };
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -71111,7 +71195,282 @@ async function main_run() {
             setFailed(message);
     }
     catch (error) {
-        setFailed(formatError(error));
+        setFailed((0,errors/* formatError */.Wk)(error));
+    }
+}
+
+
+/***/ }),
+
+/***/ 6670:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   IJ: () => (/* binding */ onSecret),
+/* harmony export */   cl: () => (/* binding */ registerSecret)
+/* harmony export */ });
+// Process-wide registry of secrets. Every password cutover sees is registered here in all the forms
+// it can take (raw, percent-encoded, percent-decoded), and every text that leaves the process goes
+// through `redact`. The Action runtime subscribes so each form is also masked with core.setSecret.
+const MASK = '***';
+const secrets = new Set();
+const listeners = [];
+function formsOf(secret) {
+    const forms = new Set([secret]);
+    forms.add(encodeURIComponent(secret));
+    // Some clients encode only the reserved characters; cover the lower-case hex variant too.
+    forms.add(encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+    try {
+        forms.add(decodeURIComponent(secret));
+    }
+    catch {
+        // not percent-encoded: nothing more to add
+    }
+    return [...forms].filter((form) => form.length > 0);
+}
+function registerSecret(secret) {
+    if (!secret)
+        return;
+    for (const form of formsOf(secret)) {
+        if (secrets.has(form))
+            continue;
+        secrets.add(form);
+        for (const listener of listeners)
+            listener(form);
+    }
+}
+/** Called for every form of every secret, including those registered before subscribing. */
+function onSecret(listener) {
+    listeners.push(listener);
+    for (const secret of secrets)
+        listener(secret);
+}
+/** Remove every registered secret, and any password in a URL's userinfo, from `text`. */
+function redact(text) {
+    let result = text;
+    // Longest first, so that an encoded form is not half-replaced by a shorter raw form.
+    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+        if (result.includes(secret))
+            result = result.split(secret).join(MASK);
+    }
+    return result.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@\s]+)@/gi, (_m, head) => `${head}${MASK}@`);
+}
+
+
+/***/ }),
+
+/***/ 7090:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   RQ: () => (/* binding */ canonicalizer),
+/* harmony export */   Zh: () => (/* binding */ FIELD_SEPARATOR),
+/* harmony export */   nJ: () => (/* binding */ rowHashSql),
+/* harmony export */   re: () => (/* binding */ NULL_MARKER),
+/* harmony export */   t6: () => (/* binding */ canonicalRowSql)
+/* harmony export */ });
+/* unused harmony export canonicalSql */
+/* harmony import */ var _db_pg_identifiers_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3876);
+/* harmony import */ var _copy_cast_rules_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8272);
+// The canonical, type-normalised text of a row that checksums hash. It is decided by the TARGET
+// column's type, computed by Postgres in SQL for Postgres tables and by JavaScript for SQLite rows
+// (from the exact text the cast rules send to Postgres), so equal data gives equal text:
+//   boolean 't'/'f' · integers decimal · numeric trim_scale(x)::text · float4/float8 IEEE-754 bytes
+//   as hex (float8send) · timestamp 'YYYY-MM-DDTHH:MM:SS.ffffff' (timestamptz in UTC + 'Z') · date
+//   'YYYY-MM-DD' · bytea '\x' + hex · jsonb its text output (keys sorted) · text types x::text ·
+//   any other type its output function's text (types that normalise their input, e.g. inet
+//   '10.0.0.1/32' → '10.0.0.1', can differ from the SQLite text and are then reported).
+// A row is its fields joined by U+0002 with NULL as U+0001; its hash is hashtextextended(row, 0).
+
+
+const FIELD_SEPARATOR = '\u0002';
+const NULL_MARKER = '\u0001';
+const scratch = Buffer.alloc(8);
+function doubleHex(value) {
+    scratch.writeDoubleBE(value, 0);
+    return scratch.toString('hex');
+}
+/** Converted text (what was sent to Postgres) → canonical text; identity for most kinds. */
+function canonicalizer(type) {
+    switch (type.kind) {
+        case 'numeric': return (text) => (text.includes('.') ? text.replace(/\.?0+$/, '') : text);
+        case 'float8': return (text) => doubleHex(Number(text));
+        case 'float4': return (text) => doubleHex(Math.fround(Number(text)));
+        case 'bpchar': return (text) => text.replace(/ +$/, '');
+        case 'jsonb': return _copy_cast_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .canonicalJsonb */ .NB;
+        default: return null;
+    }
+}
+/** SQL for the canonical text of `expr` (a column, possibly cast to the target type). */
+function canonicalSql(expr, type) {
+    switch (type.kind) {
+        case 'boolean': return `CASE ${expr} WHEN true THEN 't' WHEN false THEN 'f' END`;
+        case 'numeric': return `trim_scale(${expr})::text`;
+        case 'float8': return `encode(float8send(${expr}), 'hex')`;
+        case 'float4': return `encode(float8send((${expr})::float8), 'hex')`;
+        case 'bytea': return `'\\x' || encode(${expr}, 'hex')`;
+        case 'date': return `CASE WHEN isfinite(${expr}) THEN to_char(${expr}, 'YYYY-MM-DD') ELSE (${expr})::text END`;
+        case 'timestamp': return `CASE WHEN isfinite(${expr}) THEN to_char(${expr}, 'YYYY-MM-DD"T"HH24:MI:SS.US') ELSE (${expr})::text END`;
+        case 'timestamptz': return `CASE WHEN isfinite(${expr}) THEN to_char((${expr}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') ELSE (${expr})::text END`;
+        // The type's output function (what COPY sends), not its text cast: inet::text adds '/32'.
+        case 'other': return `CASE WHEN (${expr}) IS NOT NULL THEN concat(${expr}) END`;
+        default: return `(${expr})::text`;
+    }
+}
+/** SQL text of the whole canonical row. */
+function canonicalRowSql(columns) {
+    const fields = columns.map((c) => {
+        const expr = c.castTo ? `${(0,_db_pg_identifiers_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteIdent */ .v4)(c.name)}::${c.castTo}` : (0,_db_pg_identifiers_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteIdent */ .v4)(c.name);
+        return `coalesce(${canonicalSql(expr, c.type)}, E'\\x01')`;
+    });
+    return fields.length === 0 ? `''` : `concat_ws(E'\\x02', ${fields.join(', ')}) COLLATE "C"`;
+}
+/** SQL for the row's 64-bit hash. */
+function rowHashSql(columns) {
+    return `hashtextextended(${canonicalRowSql(columns)}, 0)`;
+}
+
+
+/***/ }),
+
+/***/ 7254:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   is: () => (/* binding */ HashSum),
+/* harmony export */   vK: () => (/* binding */ pgHashText)
+/* harmony export */ });
+/* unused harmony exports hashBytes, pgHashTextDecimal */
+// A JavaScript replica of PostgreSQL's `hashtextextended(text, 0)` (Bob Jenkins' lookup3, as in
+// src/common/hashfn.c `hash_bytes_extended`, little-endian arms). Row checksums are the sum of this
+// 64-bit hash over each row's canonical text: Postgres computes it in SQL without sending any data,
+// and the SQLite side computes the identical value here, ~10× faster than crypto's md5 per row.
+// Postgres on a big-endian server would hash differently; every supported platform is little-endian.
+const scratch = { buffer: Buffer.allocUnsafe(64 * 1024) };
+const rot = (x, k) => (x << k) | (x >>> (32 - k));
+/** [high 32 bits (signed), low 32 bits (unsigned)] of hashtextextended(text, 0). */
+function pgHashText(text) {
+    let buffer = scratch.buffer;
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+    if (text.length * 3 > buffer.length)
+        buffer = scratch.buffer = Buffer.allocUnsafe(text.length * 3 + 1024);
+    const length = buffer.write(text, 0, 'utf8');
+    return hashBytes(buffer, length);
+}
+function hashBytes(k, keylen) {
+    let a = (0x9e3779b9 + keylen + 3923095) | 0;
+    let b = a;
+    let c = a;
+    let i = 0;
+    let len = keylen;
+    while (len >= 12) {
+        a = (a + (k[i] | (k[i + 1] << 8) | (k[i + 2] << 16) | (k[i + 3] << 24))) | 0;
+        b = (b + (k[i + 4] | (k[i + 5] << 8) | (k[i + 6] << 16) | (k[i + 7] << 24))) | 0;
+        c = (c + (k[i + 8] | (k[i + 9] << 8) | (k[i + 10] << 16) | (k[i + 11] << 24))) | 0;
+        // mix(a, b, c)
+        a = (a - c) | 0;
+        a ^= rot(c, 4);
+        c = (c + b) | 0;
+        b = (b - a) | 0;
+        b ^= rot(a, 6);
+        a = (a + c) | 0;
+        c = (c - b) | 0;
+        c ^= rot(b, 8);
+        b = (b + a) | 0;
+        a = (a - c) | 0;
+        a ^= rot(c, 16);
+        c = (c + b) | 0;
+        b = (b - a) | 0;
+        b ^= rot(a, 19);
+        a = (a + c) | 0;
+        c = (c - b) | 0;
+        c ^= rot(b, 4);
+        b = (b + a) | 0;
+        i += 12;
+        len -= 12;
+    }
+    // The last 11 bytes; the lowest byte of c is reserved for the length (hence c starts at << 8).
+    if (len >= 11)
+        c = (c + (k[i + 10] << 24)) | 0;
+    if (len >= 10)
+        c = (c + (k[i + 9] << 16)) | 0;
+    if (len >= 9)
+        c = (c + (k[i + 8] << 8)) | 0;
+    if (len >= 8)
+        b = (b + (k[i + 7] << 24)) | 0;
+    if (len >= 7)
+        b = (b + (k[i + 6] << 16)) | 0;
+    if (len >= 6)
+        b = (b + (k[i + 5] << 8)) | 0;
+    if (len >= 5)
+        b = (b + k[i + 4]) | 0;
+    if (len >= 4)
+        a = (a + (k[i + 3] << 24)) | 0;
+    if (len >= 3)
+        a = (a + (k[i + 2] << 16)) | 0;
+    if (len >= 2)
+        a = (a + (k[i + 1] << 8)) | 0;
+    if (len >= 1)
+        a = (a + k[i]) | 0;
+    // final(a, b, c)
+    c ^= b;
+    c = (c - rot(b, 14)) | 0;
+    a ^= c;
+    a = (a - rot(c, 11)) | 0;
+    b ^= a;
+    b = (b - rot(a, 25)) | 0;
+    c ^= b;
+    c = (c - rot(b, 16)) | 0;
+    a ^= c;
+    a = (a - rot(c, 4)) | 0;
+    b ^= a;
+    b = (b - rot(a, 14)) | 0;
+    c ^= b;
+    c = (c - rot(b, 24)) | 0;
+    return [b | 0, c >>> 0];
+}
+/** The hash as Postgres prints the int8 (signed decimal). */
+function pgHashTextDecimal(text) {
+    const [high, low] = pgHashText(text);
+    return (BigInt(high) * 4294967296n + BigInt(low)).toString();
+}
+/**
+ * Order-independent sum of 64-bit row hashes, exact like Postgres' `sum(int8)` (numeric). High and
+ * low halves accumulate in doubles (exact below 2^53) and fold into a BigInt before they could round.
+ */
+class HashSum {
+    high = 0;
+    low = 0;
+    pending = 0;
+    total = 0n;
+    count = 0;
+    addText(text) {
+        const [high, low] = pgHashText(text);
+        this.add(high, low);
+    }
+    add(high, low) {
+        this.high += high;
+        this.low += low;
+        this.count++;
+        if (++this.pending === 1 << 20)
+            this.fold();
+    }
+    /** Adds another sum (e.g. from a worker that hashed part of the same table). */
+    addTotal(total, count) {
+        this.total += BigInt(total);
+        this.count += count;
+    }
+    fold() {
+        this.total += BigInt(this.high) * 4294967296n + BigInt(this.low);
+        this.high = 0;
+        this.low = 0;
+        this.pending = 0;
+    }
+    /** Decimal text, as Postgres prints `sum(hashtextextended(...))`; '0' for no rows. */
+    value() {
+        this.fold();
+        return this.total.toString();
     }
 }
 
@@ -71285,6 +71644,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -71303,6 +71669,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 

@@ -2,7 +2,9 @@
 // Logs go to stderr; the Markdown report (or --json result) goes to stdout.
 import fs from 'node:fs';
 import path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { HELP, parseCliArgs, type CliArgs } from './cli-args.js';
+import { isSqliteCopyWorker, runSqliteCopyWorker } from './copy/sqlite-copy-worker.js';
 import { runMode } from './engine/run-mode.js';
 import { formatError } from './errors.js';
 import { scaffoldMigration } from './migrate/scaffold-migration.js';
@@ -64,4 +66,6 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// The bundle is also the code of the copy's worker threads (see src/copy/parallel-sqlite-source.ts).
+if (isMainThread) process.exitCode = await main(process.argv.slice(2));
+else if (isSqliteCopyWorker()) await runSqliteCopyWorker();

@@ -9,6 +9,7 @@ import type { SqliteDatabase } from '../db/sqlite-driver.js';
 import type { HashSum } from '../verify/row-hash.js';
 import type { TablePlan } from './copy-plan.js';
 import { sqliteReadSpec } from './plan-canonical.js';
+import { ParallelSqliteSource, planSlices, workerCount } from './parallel-sqlite-source.js';
 import { SqliteRowSource, type RowFailure } from './sqlite-row-source.js';
 
 export interface TableCopyResult {
@@ -54,12 +55,20 @@ export async function sampleStage(target: pg.ClientBase, plan: TablePlan): Promi
 
 export async function copySqliteTable(target: pg.ClientBase, db: SqliteDatabase, plan: TablePlan, options: {
   hash: HashSum | null;
+  /** Worker threads for big tables (the `jobs` setting; 1 = read on this thread). */
+  jobs: number;
+  log: (message: string) => void;
   limit?: number;
   onFailure: (failure: RowFailure) => void;
   onRows: (rows: number) => void;
   signal: AbortSignal;
 }): Promise<TableCopyResult> {
-  const source = new SqliteRowSource(db, sqliteReadSpec(plan, options.limit), { hash: options.hash, onFailure: options.onFailure, onRows: options.onRows });
+  const spec = sqliteReadSpec(plan, options.limit);
+  const sourceOptions = { hash: options.hash, onFailure: options.onFailure, onRows: options.onRows };
+  // Big tables are read and converted by several worker threads, one rowid slice each.
+  const slices = planSlices(db, spec, workerCount(options.jobs));
+  if (slices) options.log(`${plan.display}: reading ${slices.length} rowid slices in parallel worker threads.`);
+  const source = slices ? new ParallelSqliteSource(db.name, spec, slices, sourceOptions) : new SqliteRowSource(db, spec, sourceOptions);
   if (plan.columns.length === 0) {
     // Nothing to write per row (a table of only generated columns); still count the rows.
     for await (const _chunk of source) void _chunk;

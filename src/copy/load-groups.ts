@@ -67,6 +67,8 @@ async function loadTable(client: pg.ClientBase, reader: pg.ClientBase | undefine
       if (hash) ctx.hashes.set(table.key, hash);
       const result = await copySqliteTable(client, ctx.sqlite, table, {
         hash,
+        jobs: ctx.copy.jobs,
+        log: (message) => ctx.runtime.info(message),
         ...(ctx.copy.sampleRows !== undefined ? { limit: ctx.copy.sampleRows } : {}),
         signal,
         onRows: (rows) => progress.update(rows),

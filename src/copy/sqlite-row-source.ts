@@ -27,6 +27,8 @@ export interface SqliteReadSpec {
   hasRowid: boolean;
   /** Copy at most this many rows (dry runs), in key order. */
   limit?: number;
+  /** Only rows with first ≤ rowid ≤ last (one slice of a table read by several workers). */
+  rowidRange?: [first: bigint, last: bigint];
 }
 
 export interface RowFailure {
@@ -62,7 +64,8 @@ export function sqliteSelectSql(spec: SqliteReadSpec): { sql: string; keyIndexes
     select.push('_rowid_');
   }
   const order = spec.limit !== undefined ? ` ORDER BY ${spec.keyColumns.length ? spec.keyColumns.map(quoteIdent).join(', ') : spec.hasRowid ? '_rowid_' : '1'} LIMIT ${spec.limit}` : '';
-  return { sql: `SELECT ${select.join(', ')} FROM ${quoteIdent(spec.table)}${order}`, keyIndexes, rowidIndex };
+  const where = spec.rowidRange ? ` WHERE _rowid_ BETWEEN ${spec.rowidRange[0]} AND ${spec.rowidRange[1]}` : '';
+  return { sql: `SELECT ${select.join(', ')} FROM ${quoteIdent(spec.table)}${where}${order}`, keyIndexes, rowidIndex };
 }
 
 export interface SqliteRowSourceOptions {

@@ -89,6 +89,12 @@ export class HashSum {
     if (++this.pending === 1 << 20) this.fold();
   }
 
+  /** Adds another sum (e.g. from a worker that hashed part of the same table). */
+  addTotal(total: string, count: number): void {
+    this.total += BigInt(total);
+    this.count += count;
+  }
+
   private fold(): void {
     this.total += BigInt(this.high) * 4294967296n + BigInt(this.low);
     this.high = 0;

@@ -99,3 +99,25 @@ test('four concurrent migrate processes apply each migration exactly once', asyn
     await fresh.drop();
   }
 });
+
+test('copy from dist/ reads a big SQLite table in worker threads (the bundle is its own worker code)', async () => {
+  const target = await createTestDatabase('e2e_workers');
+  try {
+    await target.query('CREATE TABLE big (id bigint PRIMARY KEY, flag boolean, label text)');
+    const dir = makeTempDir('cutover-e2e-workers-');
+    const file = path.join(dir, 'big.db');
+    const { loadSqlite } = await import('../../src/db/sqlite-driver.js');
+    const Database = await loadSqlite();
+    const sqlite = new Database(file);
+    sqlite.exec(`CREATE TABLE big (id INTEGER PRIMARY KEY, flag INTEGER, label TEXT);
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 80000) INSERT INTO big SELECT i, i % 2, 'row ' || i FROM n;`);
+    sqlite.close();
+    const run = await runDistAction({ mode: 'copy', 'source-url': `sqlite:${file}`, 'target-url': target.url, jobs: '2', comment: 'false' });
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(run.stdout).toContain('public.big: reading 2 rowid slices in parallel worker threads.');
+    expect(run.outputs.verified).toBe('true');
+    expect((await target.query('SELECT count(*)::int AS n, count(*) FILTER (WHERE flag)::int AS f FROM big')).rows[0]).toEqual({ n: 80_000, f: 40_000 });
+  } finally {
+    await target.drop();
+  }
+});
