@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parseDatabaseUrl, type PostgresLocation } from '../src/db/database-url.js';
 import { consoleRuntime } from '../src/runtime.js';
 import type { CopySettings } from '../src/settings.js';
+import { ResourceSampler } from './resource-sampler.js';
 
 interface PhaseResult {
   ms: number;
@@ -89,20 +90,24 @@ async function main(): Promise<void> {
       jobs,
       checksums: flag('--checksums'),
     };
+    const sampler = new ResourceSampler();
     const started = performance.now();
     const outcome = await copyData({ ...common, copy });
     const ended = performance.now();
+    const resources = sampler.stop();
     // `sinceStartMs` counts Node's start and module loading too, as a reference tool's wall time would.
-    result.copy = { ms: ended - started, sinceStartMs: ended, peakRssMb: peakRssMb(), tables: outcome.tables, verified: outcome.verified, warnings: outcome.warnings, rejectedRows: outcome.rejectedRows } satisfies PhaseResult & Record<string, unknown>;
+    result.copy = { ms: ended - started, sinceStartMs: ended, peakRssMb: peakRssMb(), tables: outcome.tables, verified: outcome.verified, warnings: outcome.warnings, rejectedRows: outcome.rejectedRows, resources } satisfies PhaseResult & Record<string, unknown>;
     resetPeakRss();
   }
 
   if (flag('--verify') || flag('--verify-only')) {
     type VerifyData = (options: unknown) => Promise<{ tables: unknown[]; verified: boolean; warnings: string[] }>;
     const verifyData = await engineModule<VerifyData>('../src/verify/verify-data.js', 'verifyData');
+    const sampler = new ResourceSampler();
     const started = performance.now();
     const outcome = await verifyData({ ...common, include: [], exclude: [], checksums: true, jobs });
-    result.verify = { ms: performance.now() - started, peakRssMb: peakRssMb(), tables: outcome.tables, verified: outcome.verified, warnings: outcome.warnings } satisfies PhaseResult;
+    const ms = performance.now() - started;
+    result.verify = { ms, peakRssMb: peakRssMb(), tables: outcome.tables, verified: outcome.verified, warnings: outcome.warnings, resources: sampler.stop() } satisfies PhaseResult & Record<string, unknown>;
   }
   result.cpu = process.cpuUsage();
   emit(result);

@@ -13,6 +13,7 @@ export function ensureReferenceTools(log) {
     sqlite3: ensureTool('sqlite3', 'sqlite3', log),
     psql: ensureTool('psql', 'postgresql-client', log),
     pg_dump: ensureTool('pg_dump', 'postgresql-client', log),
+    time: ensureTool('/usr/bin/time', 'time', log),
   };
 }
 

@@ -25,7 +25,7 @@ const { ensureDataset, tableCounts } = await import('./generate-sqlite.mjs');
 const { startPostgres, freshDatabase, dropDatabase, sql } = await import('./postgres-cluster.mjs');
 const { measureLoad } = await import('./measure-load.mjs');
 const { ensureReferenceTools, toolVersions, pgloaderLoad, rawPipeLoad, pgDumpLoad, pgcopydbLoad, WORK_DIRS } = await import('./reference-tools.mjs');
-const { cutoverCopyLoad, cutoverVerifyLoad } = await import('./cutover-runner.mjs');
+const { cutoverCopyLoad, cutoverVerifyLoad, cutoverCliCopyLoad } = await import('./cutover-runner.mjs');
 const { computeTargets, renderText, renderMarkdown } = await import('./results-table.mjs');
 const { summariseProfile, renderProfile } = await import('./profile-summary.mjs');
 
@@ -88,8 +88,11 @@ function machineFacts() {
 function gitCommit() {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: REPO, encoding: 'utf8' }).trim();
-    return dirty ? `${head} + uncommitted changes in src/` : head;
+    const git = (...args) => execFileSync('git', args, { cwd: REPO, encoding: 'utf8' }).trim();
+    const srcDirty = git('status', '--porcelain', '--', 'src') ? ' + uncommitted changes in src/' : '';
+    const distCommit = git('log', '-1', '--format=%h', '--', 'dist/cli');
+    const distDirty = git('status', '--porcelain', '--', 'dist/cli') ? ' + uncommitted rebuild' : '';
+    return `${head}${srcDirty} (dist/cli from ${distCommit || 'no commit'}${distDirty})`;
   } catch {
     return 'unknown';
   }
@@ -114,6 +117,7 @@ async function main() {
   const options = parseArgs(process.argv.slice(2));
   const startedAt = new Date();
   const loadAtStart = os.loadavg().map((n) => n.toFixed(2)).join(' ');
+  const commit = gitCommit();
   const runStarted = performance.now();
   const outDir = path.join(HERE, 'out');
   const logDir = path.join(outDir, 'logs');
@@ -130,6 +134,13 @@ async function main() {
 
   const server = await startPostgres({ pgUrl: options.pg, log });
   log(`postgres ${server.version}: ${server.describe}`);
+  // Ctrl-C must not leave a throwaway cluster running.
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      log(`${signal}: stopping the benchmark's Postgres …`);
+      server.stop().finally(() => process.exit(130));
+    });
+  }
   const records = [];
   const created = [];
   const db = async (name, withSchema) => {
@@ -186,6 +197,10 @@ async function main() {
         await scenario({ id: `${prefix}-cutover-verify`, kind: 'verify', group, tool: 'cutover verify (checksums)', scale, counts, prepare: same(target), makeLoad: (t) => cutoverVerifyLoad({ ...cutoverOptions, sourceUrl, targetUrl: t }) });
       } else skip(`${prefix}-cutover-verify`, group, 'cutover verify (checksums)', 'skipped', 'the copy did not complete', scale);
       await done(name);
+      if (tools.time.ok) {
+        await scenario({ id: `${prefix}-cutover-cli`, group, tool: 'cutover CLI copy (dist/)', scale, counts, prepare: fresh(`${name}_cli`), makeLoad: (target) => cutoverCliCopyLoad({ ...cutoverOptions, sourceUrl, targetUrl: target }) });
+        await done(`${name}_cli`);
+      } else skip(`${prefix}-cutover-cli`, group, 'cutover CLI copy (dist/)', 'unavailable', `not installable: ${tools.time.reason}`, scale);
       if (scale === 'large') return;
       // As `cutover` mode runs it: checksums on inside copyData (source hashed while streaming).
       await scenario({ id: `${prefix}-cutover-checksums`, group, tool: 'cutover copy + checksums', prepare: fresh(`${name}_checksums`), makeLoad: (target) => cutoverCopyLoad({ ...cutoverOptions, sourceUrl, targetUrl: target, checksums: true }) });
@@ -231,7 +246,7 @@ async function main() {
     machine: machineFacts(),
     postgres: `${server.version}; ${server.describe}`,
     tools: Object.values(versions).join('; ') || 'none',
-    run: `${startedAt.toISOString()}, commit ${gitCommit()}, cutover jobs=${options.jobs}, ${options.repeat > 1 ? `median of ${options.repeat} runs, ` : ''}load average at start ${loadAtStart}, whole run ${((performance.now() - runStarted) / 1000).toFixed(0)} s`,
+    run: `${startedAt.toISOString()}, commit ${commit}, cutover jobs=${options.jobs}, ${options.repeat > 1 ? `median of ${options.repeat} runs, ` : ''}load average at start ${loadAtStart}, whole run ${((performance.now() - runStarted) / 1000).toFixed(0)} s`,
   };
   const targets = computeTargets(records);
   const text = renderText({ records, targets, facts });
