@@ -36171,9 +36171,17 @@ function workerEntry() {
     }
     return { url: new URL(here), execArgv: [] };
 }
-/** Slices per table: the `jobs` setting, capped by the cores there are. */
-function workerCount(jobs) {
-    return Math.max(1, Math.min(jobs, external_node_os_default().availableParallelism()));
+/**
+ * Slices per table: the `jobs` setting, capped by the cores left once Postgres' COPY backend has
+ * one. On a 2-core machine that is 1 (no workers): measured there, two workers did not shorten the
+ * copy (the CPU was already shared with Postgres) and raised peak RSS from ~150 to ~250 MB.
+ */
+function workerCount(jobs, cores = external_node_os_default().availableParallelism(), env = process.env) {
+    // CUTOVER_COPY_THREADS overrides the choice (tuning, and tests of the worker path on small machines).
+    const forced = Number(env.CUTOVER_COPY_THREADS);
+    if (Number.isInteger(forced) && forced >= 1)
+        return Math.min(forced, 16);
+    return Math.max(1, Math.min(jobs, cores - 1));
 }
 /** Rowid slices for `slices` workers, or undefined when the table should be read on one thread. */
 function planSlices(db, spec, slices) {

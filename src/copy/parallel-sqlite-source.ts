@@ -26,9 +26,16 @@ function workerEntry(): { url: URL; execArgv: string[] } {
   return { url: new URL(here), execArgv: [] };
 }
 
-/** Slices per table: the `jobs` setting, capped by the cores there are. */
-export function workerCount(jobs: number): number {
-  return Math.max(1, Math.min(jobs, os.availableParallelism()));
+/**
+ * Slices per table: the `jobs` setting, capped by the cores left once Postgres' COPY backend has
+ * one. On a 2-core machine that is 1 (no workers): measured there, two workers did not shorten the
+ * copy (the CPU was already shared with Postgres) and raised peak RSS from ~150 to ~250 MB.
+ */
+export function workerCount(jobs: number, cores = os.availableParallelism(), env: NodeJS.ProcessEnv = process.env): number {
+  // CUTOVER_COPY_THREADS overrides the choice (tuning, and tests of the worker path on small machines).
+  const forced = Number(env.CUTOVER_COPY_THREADS);
+  if (Number.isInteger(forced) && forced >= 1) return Math.min(forced, 16);
+  return Math.max(1, Math.min(jobs, cores - 1));
 }
 
 /** Rowid slices for `slices` workers, or undefined when the table should be read on one thread. */

@@ -112,7 +112,7 @@ test('copy from dist/ reads a big SQLite table in worker threads (the bundle is 
     sqlite.exec(`CREATE TABLE big (id INTEGER PRIMARY KEY, flag INTEGER, label TEXT);
       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 80000) INSERT INTO big SELECT i, i % 2, 'row ' || i FROM n;`);
     sqlite.close();
-    const run = await runDistAction({ mode: 'copy', 'source-url': `sqlite:${file}`, 'target-url': target.url, jobs: '2', comment: 'false' });
+    const run = await runDistAction({ mode: 'copy', 'source-url': `sqlite:${file}`, 'target-url': target.url, jobs: '2', comment: 'false' }, { CUTOVER_COPY_THREADS: '2' });
     expect([run.code, run.stderr]).toEqual([0, '']);
     expect(run.stdout).toContain('public.big: reading 2 rowid slices in parallel worker threads.');
     expect(run.outputs.verified).toBe('true');

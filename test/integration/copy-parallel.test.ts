@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { copyData } from '../../src/copy/copy-data.js';
-import { planSlices } from '../../src/copy/parallel-sqlite-source.js';
+import { planSlices, workerCount } from '../../src/copy/parallel-sqlite-source.js';
 import { loadSqlite } from '../../src/db/sqlite-driver.js';
 import { formatError } from '../../src/errors.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
@@ -25,7 +25,16 @@ async function source(name: string, badValue: string | null) {
   );
 }
 
+test('worker threads per table: jobs, capped by the cores left beside Postgres, or CUTOVER_COPY_THREADS', () => {
+  expect(workerCount(2, 2, {})).toBe(1);
+  expect(workerCount(2, 4, {})).toBe(2);
+  expect(workerCount(8, 4, {})).toBe(3);
+  expect(workerCount(2, 2, { CUTOVER_COPY_THREADS: '3' })).toBe(3);
+});
+
 beforeAll(async () => {
+  // This machine may have 2 cores, where the default is one thread: force the worker path.
+  process.env.CUTOVER_COPY_THREADS = '2';
   db = await createTestDatabase('copy_parallel');
   await db.query('CREATE TABLE items (id bigint PRIMARY KEY, active boolean, qty integer NOT NULL, note text, payload jsonb)');
 });
