@@ -22,6 +22,8 @@ export interface ResourceReport {
   cpuSeconds: Record<string, number>;
   /** The sample with the highest RSS during the phase. */
   memoryAtPeak: MemoryAtPeak | null;
+  /** Highest main-isolate heap in use and committed over all samples (garbage included: V8 may let it pile up). */
+  heapMaxMb: { used: number; committed: number };
 }
 
 function threadKind(name: string, tid: string): string {
@@ -86,6 +88,7 @@ export class ResourceSampler {
   private readonly start = readThreads();
   private readonly last = new Map<string, { kind: string; ticks: number }>();
   private peak: MemoryAtPeak | null = null;
+  private readonly heapMax = { used: 0, committed: 0 };
   private readonly timer: NodeJS.Timeout;
 
   constructor(intervalMs = 100) {
@@ -98,6 +101,8 @@ export class ResourceSampler {
     for (const [tid, thread] of readThreads()) this.last.set(tid, thread);
     const memory = sampleMemory();
     if (!this.peak || memory.rssMb > this.peak.rssMb) this.peak = memory;
+    this.heapMax.used = Math.max(this.heapMax.used, memory.heapUsedMb);
+    this.heapMax.committed = Math.max(this.heapMax.committed, memory.heapTotalMb);
   }
 
   stop(): ResourceReport {
@@ -108,6 +113,6 @@ export class ResourceSampler {
       const ticks = thread.ticks - (this.start.get(tid)?.ticks ?? 0);
       cpuSeconds[thread.kind] = (cpuSeconds[thread.kind] ?? 0) + ticks / TICKS_PER_SECOND;
     }
-    return { cpuSeconds, memoryAtPeak: this.peak };
+    return { cpuSeconds, memoryAtPeak: this.peak, heapMaxMb: { ...this.heapMax } };
   }
 }

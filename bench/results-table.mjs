@@ -128,7 +128,7 @@ function mdTable(header, rows) {
   return [`| ${header.map(mdCell).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(mdCell).join(' | ')} |`)].join('\n');
 }
 
-const BREAKDOWN_HEADER = ['cutover run', 'seconds', 'main CPU s', 'workers CPU s', 'V8 helpers CPU s', 'PG CPU s', 'peak RSS MB', 'anon / file MB', 'main heap MB', 'buffers MB', 'threads'];
+const BREAKDOWN_HEADER = ['cutover run', 'seconds', 'main CPU s', 'workers CPU s', 'V8 helpers CPU s', 'PG CPU s', 'peak RSS MB', 'anon / file MB', 'main heap MB', 'buffers MB', 'threads', 'heap max used / committed MB'];
 
 /** Where each cutover process's time and memory went (from bench/resource-sampler.ts in the child). */
 function breakdownRows(records) {
@@ -149,6 +149,7 @@ function breakdownRows(records) {
         m ? `${fmtMb(m.heapUsedMb)} of ${fmtMb(m.heapTotalMb)}` : '',
         m ? fmtMb(m.arrayBuffersMb) : '',
         m?.threads ? String(m.threads) : '',
+        r.resources.heapMaxMb ? `${fmtMb(r.resources.heapMaxMb.used)} / ${fmtMb(r.resources.heapMaxMb.committed)}` : '',
       ];
     });
 }
