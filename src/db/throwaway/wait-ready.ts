@@ -1,7 +1,7 @@
 // Polls until a freshly started server accepts queries, failing early when its process or container
 // has died, so a crash is reported with its cause instead of after the full timeout.
-import pg from 'pg';
 import type { PostgresLocation } from '../database-url.js';
+import { connectPostgres } from '../postgres-connect.js';
 
 export interface WaitOptions {
   /** Resolves true when ready; false or a rejection means "not yet". */
@@ -39,17 +39,8 @@ export async function waitUntilReady(options: WaitOptions): Promise<WaitOutcome>
 
 /** One connection attempt + `SELECT 1`. */
 export async function probePostgres(location: PostgresLocation, timeoutMs = 3000): Promise<boolean> {
-  const client = new pg.Client({
-    host: location.host,
-    port: location.port,
-    user: location.user,
-    database: location.database,
-    ...(location.password !== undefined ? { password: location.password } : {}),
-    connectionTimeoutMillis: timeoutMs,
-  });
-  client.on('error', () => undefined);
+  const client = await connectPostgres(location, { input: 'the throwaway database', attempts: 1, connectTimeoutMs: timeoutMs });
   try {
-    await client.connect();
     await client.query('SELECT 1');
     return true;
   } finally {
@@ -59,22 +50,15 @@ export async function probePostgres(location: PostgresLocation, timeoutMs = 3000
 
 /** `SHOW server_version`, e.g. "15.14 (Debian 15.14-0+deb12u1)" → "15.14". */
 export async function serverVersionOf(location: PostgresLocation): Promise<string | undefined> {
-  const client = new pg.Client({
-    host: location.host,
-    port: location.port,
-    user: location.user,
-    database: location.database,
-    ...(location.password !== undefined ? { password: location.password } : {}),
-    connectionTimeoutMillis: 5000,
-  });
-  client.on('error', () => undefined);
   try {
-    await client.connect();
-    const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
-    return rows[0]?.server_version.split(' ')[0];
+    const client = await connectPostgres(location, { input: 'the throwaway database', attempts: 1, connectTimeoutMs: 5000 });
+    try {
+      const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
+      return rows[0]?.server_version.split(' ')[0];
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   } catch {
     return undefined;
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }
