@@ -1,71 +1,11 @@
-// The cutover CLI: the same settings and engine as the Action, driven from argv and the terminal.
-// Logs go to stderr; the Markdown report (or --json result) goes to stdout.
-import fs from 'node:fs';
-import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import { HELP, parseCliArgs, type CliArgs } from './cli-args.js';
-import { isSqliteCopyWorker, runSqliteCopyWorker } from './copy/sqlite-copy-worker.js';
-import { runMode } from './engine/run-mode.js';
-import { formatError } from './errors.js';
-import { scaffoldMigration } from './migrate/scaffold-migration.js';
-import { redact } from './redact.js';
-import { renderReport } from './report/render-report.js';
-import { consoleRuntime, redacting } from './runtime.js';
-import { buildSettings, INPUT_DEFAULTS } from './settings.js';
+import { respawnWithHeapFlags } from './heap-flags.js';
 
-const VERSION = '0.1.0';
-
-function fail(message: string, code: number): number {
-  process.stderr.write(`cutover: ${redact(message)}\n`);
-  return code;
+// Entry of the CLI bundle; see src/index.ts for why it dispatches and re-spawns.
+if (!isMainThread) {
+  const { isSqliteCopyWorker, runSqliteCopyWorker } = await import('./copy/sqlite-copy-worker.js');
+  if (isSqliteCopyWorker()) await runSqliteCopyWorker();
+} else {
+  const code = await respawnWithHeapFlags();
+  process.exitCode = code ?? (await (await import('./cli-main.js')).main(process.argv.slice(2)));
 }
-
-async function main(argv: string[]): Promise<number> {
-  let args: CliArgs;
-  try {
-    args = parseCliArgs(argv);
-  } catch (error) {
-    return fail(formatError(error), 2);
-  }
-  if (args.version) {
-    process.stdout.write(`${VERSION}\n`);
-    return 0;
-  }
-  if (args.help || !args.command) {
-    process.stdout.write(HELP);
-    return args.help ? 0 : 2;
-  }
-  if (args.command === 'new') {
-    const name = args.positional[0];
-    if (!name) return fail('`cutover new` needs a name, e.g. `cutover new add_orders_index`.', 2);
-    try {
-      const created = scaffoldMigration(path.resolve(args.raw['migrations-dir'] || INPUT_DEFAULTS['migrations-dir']), name);
-      process.stdout.write(`${created.upFile}\n${created.downFile}\n`);
-      return 0;
-    } catch (error) {
-      return fail(formatError(error), 1);
-    }
-  }
-
-  let settings;
-  try {
-    settings = buildSettings({ ...args.raw, mode: args.command }, { origin: 'cli' });
-  } catch (error) {
-    return fail(formatError(error), 2);
-  }
-  const runtime = redacting(consoleRuntime({ verbose: args.verbose }));
-  const result = await runMode(settings, runtime, process.env);
-  if (args.json) {
-    process.stdout.write(`${redact(JSON.stringify(result, null, 2))}\n`);
-  } else {
-    const markdown = redact(renderReport(result, {}));
-    process.stdout.write(`${markdown}\n`);
-    if (args.raw['report-path']) fs.writeFileSync(settings.report.path, markdown);
-  }
-  if (!result.ok) return fail(result.error ?? `${settings.mode} failed`, 1);
-  return 0;
-}
-
-// The bundle is also the code of the copy's worker threads (see src/copy/parallel-sqlite-source.ts).
-if (isMainThread) process.exitCode = await main(process.argv.slice(2));
-else if (isSqliteCopyWorker()) await runSqliteCopyWorker();

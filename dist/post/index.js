@@ -34982,7 +34982,7 @@ function extend(target) {
 
 /***/ }),
 
-/***/ 7037:
+/***/ 1537:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35055,10 +35055,10 @@ class CutoverError extends Error {
     }
 }
 /** A bad input value (action input, CLI flag or environment variable). */
-class ConfigError extends (/* unused pure expression or super */ null && (CutoverError)) {
+class errors_ConfigError extends (/* unused pure expression or super */ null && (CutoverError)) {
 }
 /** The database could not be reached or refused us. */
-class ConnectionError extends (/* unused pure expression or super */ null && (CutoverError)) {
+class errors_ConnectionError extends (/* unused pure expression or super */ null && (CutoverError)) {
 }
 /** A SQLite file that is missing, a directory, or not a database. */
 class SqliteFileError extends (/* unused pure expression or super */ null && (CutoverError)) {
@@ -35093,7 +35093,7 @@ class VerifyError extends (/* unused pure expression or super */ null && (Cutove
 /** A throwaway database for dry runs could not be provisioned. */
 class errors_ProvisionError extends (/* unused pure expression or super */ null && (CutoverError)) {
 }
-function isPgError(error) {
+function errors_isPgError(error) {
     return error instanceof Error && typeof error.code === 'string' && /^[0-9A-Z]{5}$/.test(error.code);
 }
 /** "relation "x" does not exist (SQLSTATE 42P01; detail: …; hint: …)" */
@@ -35108,8 +35108,8 @@ function describePgError(error) {
     return `${error.message} (${parts.join('; ')})`;
 }
 /** Message of an arbitrary thrown value, with pg's code/detail/hint when present. */
-function describeCause(error) {
-    if (isPgError(error))
+function errors_describeCause(error) {
+    if (errors_isPgError(error))
         return describePgError(error);
     if (error instanceof Error) {
         const code = error.code;
@@ -35124,7 +35124,7 @@ function formatError(error) {
         text = error.message;
         const cause = error.cause;
         if (cause !== undefined && !(cause instanceof CutoverError)) {
-            const described = describeCause(cause);
+            const described = errors_describeCause(cause);
             if (described && !text.includes(described))
                 text += ` Cause: ${described}.`;
         }
@@ -35132,7 +35132,7 @@ function formatError(error) {
             text += ` Fix: ${error.fix}`;
     }
     else {
-        text = describeCause(error);
+        text = errors_describeCause(error);
     }
     return redact(text.replace(/\s*\n\s*/g, ' ').trim());
 }
@@ -35281,9 +35281,198 @@ const defaults = lib.defaults
 // Re-export the default
 /* harmony default export */ const esm = ((/* unused pure expression or super */ null && (pg)));
 
+;// CONCATENATED MODULE: ./src/db/ssl-options.ts
+// libpq's sslmode meanings mapped onto node-postgres' `ssl` option. node-postgres on its own treats
+// `sslmode=require` as full verification; libpq means "encrypted, no certificate check".
+
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1']);
+function readRootCert(location) {
+    if (!location.sslrootcert || location.sslrootcert === 'system')
+        return undefined;
+    try {
+        return fs.readFileSync(location.sslrootcert, 'utf8');
+    }
+    catch (cause) {
+        throw new ConfigError(`sslrootcert '${location.sslrootcert}' cannot be read.`, {
+            cause,
+            fix: `write the CA certificate (PEM) to a file in the workflow and pass its path as sslrootcert.`,
+        });
+    }
+}
+function ssl_options_chooseSsl(location) {
+    // libpq's default is prefer; we keep it, except on loopback where TLS is never configured.
+    const mode = location.sslmode ?? (LOCAL_HOSTS.has(location.host) ? 'disable' : 'prefer');
+    const ca = readRootCert(location);
+    switch (mode) {
+        case 'disable':
+            return { mode, ssl: false, fallbackToPlain: false, description: 'sslmode=disable (not encrypted)' };
+        case 'allow':
+        case 'prefer':
+            return {
+                mode,
+                ssl: { rejectUnauthorized: false },
+                fallbackToPlain: true,
+                description: `sslmode=${mode} (encrypted if the server offers it, certificate not verified)`,
+            };
+        case 'require':
+            // As in libpq: with a root certificate, require behaves like verify-ca.
+            if (ca)
+                return { mode, ssl: { ca, rejectUnauthorized: true, checkServerIdentity: () => undefined }, fallbackToPlain: false, description: 'sslmode=require with sslrootcert (encrypted, CA verified)' };
+            return { mode, ssl: { rejectUnauthorized: false }, fallbackToPlain: false, description: 'sslmode=require (encrypted, certificate not verified)' };
+        case 'verify-ca':
+            return {
+                mode,
+                ssl: { ...(ca ? { ca } : {}), rejectUnauthorized: true, checkServerIdentity: () => undefined },
+                fallbackToPlain: false,
+                description: 'sslmode=verify-ca (encrypted, certificate chain verified, host name not checked)',
+            };
+        case 'verify-full':
+            return {
+                mode,
+                ssl: { ...(ca ? { ca } : {}), rejectUnauthorized: true, servername: location.host },
+                fallbackToPlain: false,
+                description: 'sslmode=verify-full (encrypted, certificate and host name verified)',
+            };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/db/postgres-connect.ts
+// Opens node-postgres clients with retries, a connect timeout, libpq SSL semantics and errors that say
+// host, port, database, user (never the password) and the likely cause.
+
+
+
+
+function diagnoseConnectError(error, location, input) {
+    const code = error?.code;
+    const message = error instanceof Error ? error.message : String(error);
+    const supabaseDirect = supabaseKind(location) === 'direct';
+    if (isPgError(error)) {
+        if (code === '28P01' || code === '28000') {
+            return { kind: 'auth', retryable: false, explanation: 'authentication failed', fix: `check the user name and password in ${input} (the secret it comes from); on Supabase the pooler user is postgres.<project-ref>.` };
+        }
+        if (code === '3D000') {
+            return { kind: 'database-missing', retryable: false, explanation: `database "${location.database}" does not exist`, fix: `create it first (e.g. createdb, or CREATE DATABASE "${location.database}") or fix the database name at the end of ${input}.` };
+        }
+        if (code === '57P03' || code === '53300') {
+            return { kind: 'other', retryable: true, explanation: 'the server is starting up or has too many connections', fix: 'wait for the server to be ready, or raise max_connections / use a pooler.' };
+        }
+        return { kind: 'other', retryable: false, explanation: describeCause(error), fix: `check ${input} and the server's logs.` };
+    }
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+        return {
+            kind: 'dns',
+            retryable: code === 'EAI_AGAIN',
+            explanation: `the host name "${location.host}" could not be resolved (DNS)`,
+            fix: supabaseDirect ? directHostAdvice(location) : `check the host name in ${input}; from a workflow, a services: container is reached as localhost with its mapped port.`,
+        };
+    }
+    if (code === 'ECONNREFUSED') {
+        return { kind: 'refused', retryable: true, explanation: 'the connection was refused (nothing listens on that port, or a firewall rejects it)', fix: `check that the server is running and that ${input} has the right port.` };
+    }
+    if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH' || code === 'EADDRNOTAVAIL') {
+        return { kind: 'network', retryable: true, explanation: 'the network cannot reach that host', fix: supabaseDirect ? directHostAdvice(location) : 'check the host, and that the database accepts connections from this runner (IP allow-list).' };
+    }
+    if (/timeout|timed out/i.test(message) || code === 'ETIMEDOUT') {
+        return { kind: 'timeout', retryable: true, explanation: 'the connection timed out', fix: supabaseDirect ? directHostAdvice(location) : 'check the host and port, and that the database accepts connections from this runner (IP allow-list, security group).' };
+    }
+    if (/ssl|tls|certificate|self.signed|CERT_|ERR_TLS/i.test(`${message} ${code ?? ''}`)) {
+        const noSsl = /does not support SSL/i.test(message);
+        return {
+            kind: 'ssl',
+            retryable: false,
+            explanation: `SSL negotiation failed: ${message}`,
+            fix: noSsl
+                ? `the server does not offer TLS: add ?sslmode=disable (or prefer) to ${input}.`
+                : `use ?sslmode=require to encrypt without verifying the certificate, or pass the server's CA with sslrootcert=/path/ca.pem and sslmode=verify-full.`,
+        };
+    }
+    if (code === 'ECONNRESET' || /terminated unexpectedly|Connection terminated/i.test(message)) {
+        return { kind: 'network', retryable: true, explanation: `the server closed the connection (${message})`, fix: 'check that the port is a PostgreSQL server and whether it requires SSL (sslmode=require).' };
+    }
+    return { kind: 'other', retryable: true, explanation: describeCause(error), fix: `check ${input}.` };
+}
+function describeEndpoint(location) {
+    return `host ${location.host}, port ${location.port}, database "${location.database}", user "${location.user}"`;
+}
+function clientConfig(location, ssl, options) {
+    return {
+        host: location.host,
+        port: location.port,
+        database: location.database,
+        user: location.user,
+        password: location.password ?? process.env.PGPASSWORD,
+        ssl,
+        connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+        keepAlive: true,
+        application_name: options.applicationName ?? location.params.application_name ?? 'cutover',
+        ...(location.params.options ? { options: location.params.options } : {}),
+    };
+}
+async function openOnce(location, choice, options) {
+    const attempt = async (ssl) => {
+        const client = new pg.Client(clientConfig(location, ssl, options));
+        // An idle client whose server goes away emits 'error'; without a listener Node would crash.
+        client.on('error', () => undefined);
+        try {
+            await client.connect();
+            return client;
+        }
+        catch (error) {
+            await client.end().catch(() => undefined);
+            throw error;
+        }
+    };
+    try {
+        return await attempt(choice.ssl);
+    }
+    catch (error) {
+        if (choice.fallbackToPlain && choice.ssl && /does not support SSL/i.test(String(error?.message)))
+            return attempt(false);
+        throw error;
+    }
+}
+function isEncrypted(client) {
+    // node-postgres swaps the socket for a TLSSocket once the server accepts SSL.
+    const stream = client.connection?.stream;
+    return stream?.encrypted === true;
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+async function postgres_connect_connectPostgres(location, options) {
+    const attempts = Math.max(1, options.attempts ?? 3);
+    const backoff = options.backoffMs ?? 500;
+    const choice = chooseSsl(location);
+    let lastError;
+    let diagnosis;
+    for (let n = 1; n <= attempts; n++) {
+        try {
+            const client = await openOnce(location, choice, options);
+            options.onConnected?.(`Connected to ${options.input} (${describeEndpoint(location)}) with ${choice.description}; ${isEncrypted(client) ? 'the connection is encrypted (TLS)' : 'the connection is not encrypted'}.`);
+            return client;
+        }
+        catch (error) {
+            lastError = error;
+            diagnosis = diagnoseConnectError(error, location, options.input);
+            if (!diagnosis.retryable || n === attempts)
+                break;
+            const delay = backoff * 2 ** (n - 1);
+            options.onRetry?.(`Connecting to ${options.input} (${describeEndpoint(location)}) failed: ${diagnosis.explanation}; retrying in ${delay} ms (attempt ${n + 1} of ${attempts}).`);
+            await sleep(delay);
+        }
+    }
+    const tries = diagnosis.retryable ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : '';
+    throw new ConnectionError(`Could not connect to ${options.input} (${describeEndpoint(location)}, ${choice.description})${tries}: ${diagnosis.explanation}.`, {
+        cause: lastError,
+        fix: diagnosis.fix,
+    });
+}
+/** `sslmode=…` description of how a location would be connected, for logs. */
+function sslDescription(location) {
+    return chooseSsl(location).description;
+}
+
 ;// CONCATENATED MODULE: ./src/db/throwaway/wait-ready.ts
-// Polls until a freshly started server accepts queries, failing early when its process or container
-// has died, so a crash is reported with its cause instead of after the full timeout.
 
 async function wait_ready_waitUntilReady(options) {
     const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -35310,17 +35499,8 @@ async function wait_ready_waitUntilReady(options) {
 }
 /** One connection attempt + `SELECT 1`. */
 async function wait_ready_probePostgres(location, timeoutMs = 3000) {
-    const client = new pg.Client({
-        host: location.host,
-        port: location.port,
-        user: location.user,
-        database: location.database,
-        ...(location.password !== undefined ? { password: location.password } : {}),
-        connectionTimeoutMillis: timeoutMs,
-    });
-    client.on('error', () => undefined);
+    const client = await connectPostgres(location, { input: 'the throwaway database', attempts: 1, connectTimeoutMs: timeoutMs });
     try {
-        await client.connect();
         await client.query('SELECT 1');
         return true;
     }
@@ -35330,25 +35510,18 @@ async function wait_ready_probePostgres(location, timeoutMs = 3000) {
 }
 /** `SHOW server_version`, e.g. "15.14 (Debian 15.14-0+deb12u1)" → "15.14". */
 async function wait_ready_serverVersionOf(location) {
-    const client = new pg.Client({
-        host: location.host,
-        port: location.port,
-        user: location.user,
-        database: location.database,
-        ...(location.password !== undefined ? { password: location.password } : {}),
-        connectionTimeoutMillis: 5000,
-    });
-    client.on('error', () => undefined);
     try {
-        await client.connect();
-        const { rows } = await client.query('SHOW server_version');
-        return rows[0]?.server_version.split(' ')[0];
+        const client = await connectPostgres(location, { input: 'the throwaway database', attempts: 1, connectTimeoutMs: 5000 });
+        try {
+            const { rows } = await client.query('SHOW server_version');
+            return rows[0]?.server_version.split(' ')[0];
+        }
+        finally {
+            await client.end().catch(() => undefined);
+        }
     }
     catch {
         return undefined;
-    }
-    finally {
-        await client.end().catch(() => undefined);
     }
 }
 
@@ -35671,7 +35844,7 @@ async function cleanupThrowaway(env = process.env, stateFile) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1804);
-/* harmony import */ var _post_cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7037);
+/* harmony import */ var _post_cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1537);
 // The Action's post step: runs after the job even when the main step failed or was cancelled, and
 // removes a throwaway database the main step could not tear down itself.
 

@@ -23,7 +23,8 @@ function workerEntry(): { url: URL; execArgv: string[] } {
   if (here.endsWith('.ts')) {
     return { url: new URL('./sqlite-copy-worker-main.ts', here), execArgv: ['--import', new URL('../../scripts/register-ts.mjs', here).href] };
   }
-  return { url: new URL(here), execArgv: [] };
+  // In a bundle this module may sit in a chunk next to the entry: start the entry, index.js.
+  return { url: new URL('./index.js', here), execArgv: [] };
 }
 
 /**

@@ -70,6 +70,9 @@ test('the CLI from dist: report on stdout, usage errors exit 2', async () => {
   const ok = await runDistCli(['status', '--target', db.url]);
   expect(ok.code).toBe(0);
   expect(ok.stdout).toContain('status');
+  // The engine runs in a child Node with a small young generation (src/heap-flags.ts).
+  const verbose = await runDistCli(['status', '--target', db.url, '--verbose']);
+  expect(verbose.stderr).toMatch(/^debug: node v24\.\S+ --max-semi-space-size=4$/m);
   const usage = await runDistCli(['migrate', '--targt', db.url]);
   expect(usage.code).toBe(2);
   expect(usage.stderr).toContain('Unknown option --targt. Did you mean --target');

@@ -1,4 +1,4 @@
-// A dry run killed mid-way (a cancelled job) leaves its throwaway Postgres running; the Action's post
+// A dry run killed mid-way (a cancelled job: the runner kills the step's process tree) leaves its throwaway Postgres running; the Action's post
 // step (dist/post/index.js), given the state the main step saved, removes it.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,6 +33,9 @@ test('SIGKILL of the main step, then the post step removes the server and its di
       INPUT_COMMENT: 'false',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so the test can kill the whole tree as the runner does on cancellation
+    // (dist/index.js runs the engine in a child process: see src/heap-flags.ts).
+    detached: true,
   });
   let log = '';
   main.stdout.on('data', (d) => (log += d));
@@ -45,7 +48,7 @@ test('SIGKILL of the main step, then the post step removes the server and its di
   const clusterDir = path.dirname(state.throwaway);
   expect(postgresProcesses(clusterDir).length).toBeGreaterThan(0);
 
-  main.kill('SIGKILL');
+  process.kill(-main.pid!, 'SIGKILL');
   await new Promise((r) => main.on('close', r));
   expect(fs.existsSync(clusterDir)).toBe(true);
   expect(postgresProcesses(clusterDir).length).toBeGreaterThan(0);
