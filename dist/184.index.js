@@ -2050,20 +2050,25 @@ async function verifyData(options) {
             verified = false;
             warnings.push(`Column ${problem}.`);
         }
+        // Every connection is opened before any table is read: hashing a SQLite table runs on this
+        // thread without yielding, and a connection still handshaking meanwhile would time out.
+        const jobs = Math.max(1, Math.min(options.jobs, plan.tables.length));
         const sourceReaders = sourceSnapshot ? [sourceSnapshot.coordinator] : [];
         const targetReaders = [control];
-        await runPool(plan.tables, Math.max(1, options.jobs), async (table, worker) => {
-            while (targetReaders.length <= worker)
-                targetReaders.push(await targetSnapshot.reader());
-            while (sourceSnapshot && sourceReaders.length <= worker)
-                sourceReaders.push(await sourceSnapshot.reader());
+        while (targetReaders.length < jobs)
+            targetReaders.push(await targetSnapshot.reader());
+        while (sourceSnapshot && sourceReaders.length < jobs)
+            sourceReaders.push(await sourceSnapshot.reader());
+        await runPool(plan.tables, jobs, async (table, worker) => {
             const entry = { table: table.display };
             entries.push(entry);
             const targetSpec = targetCanonical(table);
             const tableStarted = Date.now();
+            // The target's query is sent first, so Postgres works while this thread hashes the SQLite side.
+            const targetPending = pgTotals(targetReaders[worker], targetSpec, options.checksums);
             const [sourceTotals, targetTotals] = await Promise.all([
                 sqlite ? sqliteTotals(sqlite, sqliteReadSpec(table), options.checksums) : pgTotals(sourceReaders[worker], pgSourceCanonical(table), options.checksums),
-                pgTotals(targetReaders[worker], targetSpec, options.checksums),
+                targetPending,
             ]);
             Object.assign(entry, { sourceRows: sourceTotals.rows, targetRows: targetTotals.rows, checksumMatch: options.checksums ? sourceTotals.checksum === targetTotals.checksum : null });
             if (options.checksums)
@@ -3308,6 +3313,8 @@ function reproduceCommand(settings) {
         flag('sample-rows', String(settings.copy.sampleRows));
     if (settings.mode === 'dry-run' && settings.dryRun.schemaFrom !== 'migrations')
         flag('schema-from', settings.dryRun.schemaFrom);
+    if (settings.mode === 'dry-run')
+        flag('base-ref', settings.dryRun.baseRef);
     return args.join(' ');
 }
 

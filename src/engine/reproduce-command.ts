@@ -26,5 +26,6 @@ export function reproduceCommand(settings: Settings): string {
   flag('if-target-not-empty', settings.copy.ifTargetNotEmpty);
   if (settings.copy.sampleRows) flag('sample-rows', String(settings.copy.sampleRows));
   if (settings.mode === 'dry-run' && settings.dryRun.schemaFrom !== 'migrations') flag('schema-from', settings.dryRun.schemaFrom);
+  if (settings.mode === 'dry-run') flag('base-ref', settings.dryRun.baseRef);
   return args.join(' ');
 }
