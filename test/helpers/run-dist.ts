@@ -32,7 +32,8 @@ export function parseOutputsFile(text: string): Record<string, string> {
   return outputs;
 }
 
-function spawnNode(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs Node 24 with `args` (no shell: env names with hyphens survive) and collects its output. */
+export function spawnNode(args: string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(NODE24, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

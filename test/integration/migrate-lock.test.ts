@@ -10,9 +10,9 @@ import { LOCK_KEY } from '../../src/migrate/migration-lock.js';
 import { recordingRuntime } from '../../src/runtime.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { fixture, historyNames, rejection, resetSchema, run, tableExists } from './migrate-helpers.js';
+import { spawnNode } from '../helpers/run-dist.js';
 
 const CONCURRENT = ['001_create_runs', '002_insert_once', '003_insert_again'];
-const NODE24 = path.resolve('node_modules/.bin/node');
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -128,19 +128,7 @@ describe('migration lock', () => {
     const holder = await holdLock('test-gate');
     const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
     const children = Array.from({ length: 4 }, () =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-        const child = spawn(NODE24, ['--import', './scripts/register-ts.mjs', 'test/fixtures/run-migrations-child.ts', db.url, fixture('migrations-concurrent')], {
-          env,
-          cwd: process.cwd(),
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (chunk) => (stdout += chunk));
-        child.stderr.on('data', (chunk) => (stderr += chunk));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      }),
+      spawnNode(['--import', './scripts/register-ts.mjs', 'test/fixtures/run-migrations-child.ts', db.url, fixture('migrations-concurrent')], env),
     );
     try {
       await until(async () => (await waiters()) === 4, 45_000);

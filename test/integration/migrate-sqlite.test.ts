@@ -10,10 +10,10 @@ import { migrationChecksum } from '../../src/migrate/migration-files.js';
 import { runMigrations } from '../../src/migrate/run-migrations.js';
 import { makeTempDir, writeFiles } from '../helpers/temp-dir.js';
 import { fixture, migrationOptions, rejection, run } from './migrate-helpers.js';
+import { spawnNode } from '../helpers/run-dist.js';
 
 const NOTES = fixture('migrations-sqlite');
 const ALL = ['001_create_notes', '002_insert_note', '003_index_notes_body'];
-const NODE24 = path.resolve('node_modules/.bin/node');
 
 function newDatabase(): SqliteLocation {
   return { kind: 'sqlite', path: path.join(makeTempDir('cutover-sqlite-'), 'app.db') };
@@ -153,17 +153,7 @@ describe('runMigrations on SQLite', () => {
     const target = newDatabase();
     const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
     const results = await Promise.all(
-      Array.from({ length: 4 }, () =>
-        new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-          const child = spawn(NODE24, ['--import', './scripts/register-ts.mjs', 'test/fixtures/run-migrations-child.ts', `sqlite:${target.path}`, NOTES], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-          let stdout = '';
-          let stderr = '';
-          child.stdout.on('data', (chunk) => (stdout += chunk));
-          child.stderr.on('data', (chunk) => (stderr += chunk));
-          child.on('error', reject);
-          child.on('close', (code) => resolve({ code, stdout, stderr }));
-        }),
-      ),
+      Array.from({ length: 4 }, () => spawnNode(['--import', './scripts/register-ts.mjs', 'test/fixtures/run-migrations-child.ts', `sqlite:${target.path}`, NOTES], env)),
     );
     for (const result of results) expect({ code: result.code, stderr: result.stderr.replace(/.*ExperimentalWarning.*\n?/g, '') }).toEqual({ code: 0, stderr: expect.any(String) });
     const applied = results.flatMap((r) => JSON.parse(r.stdout.trim().split('\n').pop()!).applied as string[]);
