@@ -10,12 +10,15 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* unused harmony export HEAP_FLAGS */
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
 // Runs the entry point again in a child Node with a small young generation. Measured on a 20M-row
 // SQLite copy (bench/): V8's default semi-space let the heap, and peak RSS, grow with the table
 // (301 MB at 20M rows vs 163 MB at 2M) although the live set stays ~10-15 MB; with
 // --max-semi-space-size=4 peak RSS was 199 MB at 20M and the copy took as long. The Action's
 // runtime (`runs.using: node24`) takes no Node flags, hence the child. No old-space cap: that would
 // turn one very large value into an out-of-memory crash.
+
 
 const HEAP_FLAGS = ['--max-semi-space-size=4'];
 const MARKER = 'CUTOVER_HEAP_FLAGS';
@@ -44,7 +47,8 @@ function respawnWithHeapFlags(env = process.env) {
         child.on('exit', (code, signal) => {
             for (const [name, handler] of handlers)
                 process.off(name, handler);
-            resolve(code ?? (signal ? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2) : 1));
+            // Like a shell: a child ended by a signal exits 128 + the signal's number.
+            resolve(code ?? (signal ? 128 + ((node_os__WEBPACK_IMPORTED_MODULE_1___default().constants).signals[signal] ?? 0) : 1));
         });
     });
 }

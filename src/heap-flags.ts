@@ -5,6 +5,7 @@
 // runtime (`runs.using: node24`) takes no Node flags, hence the child. No old-space cap: that would
 // turn one very large value into an out-of-memory crash.
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 
 export const HEAP_FLAGS = ['--max-semi-space-size=4'];
 const MARKER = 'CUTOVER_HEAP_FLAGS';
@@ -32,7 +33,8 @@ export function respawnWithHeapFlags(env: NodeJS.ProcessEnv = process.env): Prom
     child.on('error', () => resolve(undefined)); // could not start a child: run in this process
     child.on('exit', (code, signal) => {
       for (const [name, handler] of handlers) process.off(name, handler);
-      resolve(code ?? (signal ? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2) : 1));
+      // Like a shell: a child ended by a signal exits 128 + the signal's number.
+      resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1));
     });
   });
 }
