@@ -1,23 +1,64 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 5703:
+/***/ 6811:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   g: () => (/* binding */ respawnWithHeapFlags)
-/* harmony export */ });
-/* unused harmony export HEAP_FLAGS */
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  g: () => (/* binding */ respawnWithHeapFlags)
+});
+
+// UNUSED EXPORTS: HEAP_FLAGS
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./src/node-runtime.ts
+// Which Node runs the engine. better-sqlite3 13 (the SQLite driver) needs Node 22 or newer and
+// crashes on older ones, so an older Node (a system Node 20 running `cutover` from a clone) hands
+// over to the Node 24 that `npm ci` installs in the clone (the `node` dev dependency), or stops with
+// a clear error.
+
+
+const MIN_NODE_MAJOR = 22;
+function nodeMajor(version = process.versions.node) {
+    return Number(version.split('.')[0]);
+}
+/** The Node binary to run the engine with, or undefined when there is none new enough. */
+function engineNode(script = process.argv[1] ?? '', current = process.execPath, version = process.versions.node) {
+    if (nodeMajor(version) >= MIN_NODE_MAJOR)
+        return current;
+    // dist/index.js, dist/cli/index.js and bin/cutover.js all sit one or two levels below the clone.
+    for (const up of ['..', '../..']) {
+        const candidate = external_node_path_default().resolve(external_node_path_default().dirname(script), up, 'node_modules/node/bin/node');
+        if (external_node_fs_default().existsSync(candidate))
+            return candidate;
+    }
+    return undefined;
+}
+function unsupportedNodeMessage(version = process.version) {
+    return (`cutover needs Node.js ${MIN_NODE_MAJOR} or newer, but this is ${version}: its SQLite driver (better-sqlite3 13) crashes on older versions. ` +
+        `Fix: install Node.js 24 (the GitHub Actions runtime), or run \`npm ci\` in the clone of cutover, which installs Node 24 under node_modules/.bin.`);
+}
+
+;// CONCATENATED MODULE: ./src/heap-flags.ts
 // Runs the entry point again in a child Node with a small young generation. Measured on a 20M-row
 // SQLite copy (bench/): V8's default semi-space let the heap, and peak RSS, grow with the table
 // (301 MB at 20M rows vs 163 MB at 2M) although the live set stays ~10-15 MB; with
 // --max-semi-space-size=4 peak RSS was 199 MB at 20M and the copy took as long. The Action's
 // runtime (`runs.using: node24`) takes no Node flags, hence the child. No old-space cap: that would
 // turn one very large value into an out-of-memory crash.
+
 
 
 const HEAP_FLAGS = ['--max-semi-space-size=4'];
@@ -27,15 +68,20 @@ function alreadyApplied(env) {
     return env[MARKER] === '1' || given.includes('--max-semi-space-size') || env.CUTOVER_NO_RESPAWN === '1';
 }
 /**
- * Runs this same script as a child with HEAP_FLAGS and resolves with its exit code; resolves
- * undefined when the flags are already in effect (the caller then runs in-process). Signals are
- * passed on, so a cancelled job stops the child too.
+ * Runs this same script as a child with HEAP_FLAGS (on a new enough Node: src/node-runtime.ts) and
+ * resolves with its exit code; resolves undefined when this process already is that child (the
+ * caller then runs in-process). Signals are passed on, so a cancelled job stops the child too.
  */
 function respawnWithHeapFlags(env = process.env) {
-    if (alreadyApplied(env))
+    const node = engineNode();
+    if (!node) {
+        process.stderr.write(`${unsupportedNodeMessage()}\n`);
+        return Promise.resolve(1);
+    }
+    if (alreadyApplied(env) && node === process.execPath)
         return Promise.resolve(undefined);
     return new Promise((resolve) => {
-        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(process.execPath, [...HEAP_FLAGS, ...process.execArgv, ...process.argv.slice(1)], {
+        const child = (0,external_node_child_process_.spawn)(node, [...HEAP_FLAGS, ...process.execArgv, ...process.argv.slice(1)], {
             stdio: 'inherit',
             env: { ...env, [MARKER]: '1' },
         });
@@ -48,7 +94,7 @@ function respawnWithHeapFlags(env = process.env) {
             for (const [name, handler] of handlers)
                 process.off(name, handler);
             // Like a shell: a child ended by a signal exits 128 + the signal's number.
-            resolve(code ?? (signal ? 128 + ((node_os__WEBPACK_IMPORTED_MODULE_1___default().constants).signals[signal] ?? 0) : 1));
+            resolve(code ?? (signal ? 128 + ((external_node_os_default()).constants.signals[signal] ?? 0) : 1));
         });
     });
 }
@@ -62,7 +108,7 @@ function respawnWithHeapFlags(env = process.env) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _heap_flags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5703);
+/* harmony import */ var _heap_flags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6811);
 
 
 // The bundle is also the code of the copy's worker threads (see src/copy/parallel-sqlite-source.ts).

@@ -6,6 +6,7 @@
 // turn one very large value into an out-of-memory crash.
 import { spawn } from 'node:child_process';
 import os from 'node:os';
+import { engineNode, unsupportedNodeMessage } from './node-runtime.js';
 
 export const HEAP_FLAGS = ['--max-semi-space-size=4'];
 const MARKER = 'CUTOVER_HEAP_FLAGS';
@@ -16,14 +17,19 @@ function alreadyApplied(env: NodeJS.ProcessEnv): boolean {
 }
 
 /**
- * Runs this same script as a child with HEAP_FLAGS and resolves with its exit code; resolves
- * undefined when the flags are already in effect (the caller then runs in-process). Signals are
- * passed on, so a cancelled job stops the child too.
+ * Runs this same script as a child with HEAP_FLAGS (on a new enough Node: src/node-runtime.ts) and
+ * resolves with its exit code; resolves undefined when this process already is that child (the
+ * caller then runs in-process). Signals are passed on, so a cancelled job stops the child too.
  */
 export function respawnWithHeapFlags(env: NodeJS.ProcessEnv = process.env): Promise<number | undefined> {
-  if (alreadyApplied(env)) return Promise.resolve(undefined);
+  const node = engineNode();
+  if (!node) {
+    process.stderr.write(`${unsupportedNodeMessage()}\n`);
+    return Promise.resolve(1);
+  }
+  if (alreadyApplied(env) && node === process.execPath) return Promise.resolve(undefined);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...HEAP_FLAGS, ...process.execArgv, ...process.argv.slice(1)], {
+    const child = spawn(node, [...HEAP_FLAGS, ...process.execArgv, ...process.argv.slice(1)], {
       stdio: 'inherit',
       env: { ...env, [MARKER]: '1' },
     });
