@@ -27,12 +27,14 @@ function fractionMicros(fraction: string | undefined): number {
   return Math.round(Number(padded) / 10);
 }
 
-const LOCAL_DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?$/;
+// A UTC designator ('Z', '+00:00') changes nothing, so it takes the fast path too (ISO text from JS apps).
+const LOCAL_DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?(?:Z|\+00(?::?00)?)?$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
- * Fast path for the common case (what SQLite's datetime() writes): no offset and at most six
- * fraction digits need no epoch arithmetic, only validation and re-assembly. Null = use the slow path.
+ * Fast path for the common cases (what SQLite's datetime() and JS's toISOString() write): no offset
+ * other than UTC and at most six fraction digits need no epoch arithmetic, only validation and
+ * re-assembly. Null = use the slow path.
  */
 export function normalizeLocalDateTime(text: string, dateOnly: boolean): string | null {
   const m = LOCAL_DATETIME.exec(text);

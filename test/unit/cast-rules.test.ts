@@ -124,3 +124,23 @@ describe('cast rules', () => {
     expect(castRules.slice(0, -1).every((rule) => rule.target !== '*' && rule.source !== '*')).toBe(true);
   });
 });
+
+describe('the date/time fast path agrees with the full parser', () => {
+  test.each([
+    '2019-03-29T19:47:31.440Z',
+    '2019-03-29 19:47:31',
+    '2024-02-29T23:59:59.999999Z',
+    '2024-01-01T00:00:00+00:00',
+    '2024-01-01T00:00:00+0000',
+    '2024-01-01',
+  ])('%s', async (text) => {
+    const { formatTimestamp, normalizeLocalDateTime, parseDateTime } = await import('../../src/copy/temporal-text.js');
+    expect(normalizeLocalDateTime(text, false)).toBe(formatTimestamp(parseDateTime(text).micros));
+  });
+
+  test('other offsets and impossible dates take the full parser', async () => {
+    const { normalizeLocalDateTime } = await import('../../src/copy/temporal-text.js');
+    expect(normalizeLocalDateTime('2024-01-01T00:00:00+02:00', false)).toBeNull();
+    expect(normalizeLocalDateTime('2023-02-29T00:00:00Z', false)).toBeNull();
+  });
+});
