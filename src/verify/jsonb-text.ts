@@ -193,7 +193,50 @@ function render(value: JsonValue): string {
   return value.number;
 }
 
+// Documents the native JSON.parse can take: no fractions or exponents (JS numbers would lose
+// numeric's text, e.g. 1.0), and no \u0000 or surrogate escapes (jsonb rejects what JSON.parse accepts).
+const NEEDS_EXACT_PARSER = /\d[.eE]|\\u0000|\\u[dD][89a-fA-F]/;
+
+/** Renders JSON.parse's result like render(); undefined when a number is not a safe integer. */
+function renderParsed(value: unknown): string | undefined {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'string':
+      return quote(value);
+    case 'number':
+      return Number.isSafeInteger(value) ? String(value) : undefined;
+  }
+  if (Array.isArray(value)) {
+    const items: string[] = [];
+    for (const item of value) {
+      const text = renderParsed(item);
+      if (text === undefined) return undefined;
+      items.push(text);
+    }
+    return `[${items.join(', ')}]`;
+  }
+  const object = value as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const key of Object.keys(object).sort(compareKeys)) {
+    const text = renderParsed(object[key]);
+    if (text === undefined) return undefined;
+    parts.push(`${quote(key)}: ${text}`);
+  }
+  return `{${parts.join(', ')}}`;
+}
+
 /** `text::jsonb::text` computed in JavaScript. Throws JsonTextError when not valid JSON. */
 export function jsonbText(text: string): string {
+  // Most documents take V8's native parser; the exact parser handles the rest, and every error.
+  if (!NEEDS_EXACT_PARSER.test(text)) {
+    try {
+      const rendered = renderParsed(JSON.parse(text));
+      if (rendered !== undefined) return rendered;
+    } catch {
+      // invalid JSON: the exact parser below reports where
+    }
+  }
   return render(new Parser(text).parseDocument());
 }

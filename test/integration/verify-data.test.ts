@@ -50,6 +50,10 @@ const agreement: Array<[string, string, SqliteValue]> = [
   ['time', 'time without time zone', '07:08:09.5'],
   ['json', 'json', ' {"b":1, "a":2} '],
   ['jsonb', 'jsonb', '{"bb": 1, "a": [1.50, 1e2, -0, "x\\u00e9"], "a": {"z": null, "y": true}}'],
+  // These take the native JSON.parse path (integers only, no \u0000 or surrogate escapes):
+  ['jsonb', 'jsonb', '{"b": {"y": [1, 2, {"k": "v"}], "x": -0}, "a": "line\\nbreak \\"q\\" ✓ \\u00e9", "é": true, "10": 1, "9": 2, "__proto__": 3}'],
+  ['jsonb', 'jsonb', '[1, -2, [], {}, "", null]'],
+  ['jsonb', 'jsonb', '{"big": 12345678901234567890, "ok": 9007199254740991}'],
   ['uuid', 'uuid', 'A0EEBC999C0B4EF8BB6D6BB9BD380A11'],
   ['inet', 'inet', '10.0.0.1'],
 ];
