@@ -182,14 +182,6 @@ export function findCastRule(target: TargetKind, source: SourceClass): CastRule 
   return castRules.find((rule) => (rule.target === target || rule.target === '*') && (rule.source === source || rule.source === '*'))!;
 }
 
-export function sourceClassOf(value: SqliteValue): SourceClass {
-  switch (typeof value) {
-    case 'bigint': return 'integer';
-    case 'number': return 'real';
-    case 'string': return 'text';
-    default: return 'blob';
-  }
-}
 
 /** A converter for one target column: picks the rule per storage class once, then only dispatches. */
 export function columnConverter(type: TargetType): (value: SqliteValue | null) => string | null {

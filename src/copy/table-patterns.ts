@@ -31,7 +31,3 @@ export function isTableSelected(table: NamedTable, include: string[], exclude: s
   return !exclude.some((pattern) => matches(table, pattern));
 }
 
-/** Schemas named by qualified include patterns (e.g. 'app.*' → 'app'); none means the default schema. */
-export function schemasNamedBy(include: string[]): string[] {
-  return include.filter((p) => p.replace(/"/g, '').includes('.')).map((p) => p.replace(/"/g, '').split('.')[0]).filter((s) => !/[*?]/.test(s));
-}

@@ -152,8 +152,3 @@ export async function connectPostgres(location: PostgresLocation, options: Conne
     fix: diagnosis!.fix,
   });
 }
-
-/** `sslmode=…` description of how a location would be connected, for logs. */
-export function sslDescription(location: PostgresLocation): string {
-  return chooseSsl(location).description;
-}

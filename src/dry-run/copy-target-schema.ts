@@ -1,9 +1,9 @@
 // schema-from: target — copy the real target's schema (read-only) and its migration history into the
 // throwaway database with pg_dump | psql, so the dry run applies only what is pending in production.
-import { spawn } from 'node:child_process';
 import { ProvisionError } from '../errors.js';
 import type { PostgresLocation } from '../db/database-url.js';
 import { chooseSsl } from '../db/ssl-options.js';
+import { outputTail, runCommand } from '../db/throwaway/run-command.js';
 
 function libpqEnv(location: PostgresLocation): NodeJS.ProcessEnv {
   // Credentials travel in the environment, never on a command line that `ps` or a log could show.
@@ -21,21 +21,16 @@ function libpqEnv(location: PostgresLocation): NodeJS.ProcessEnv {
   };
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} exited with ${code}: ${err.trim().split('\n').slice(-3).join(' ')}`))));
-  });
+/** Runs a client program; its output, or an error with the last lines it printed. */
+async function run(argv: string[], env: NodeJS.ProcessEnv, input?: string): Promise<string> {
+  const result = await runCommand(argv, { env, ...(input !== undefined ? { input } : {}) });
+  if (result.code !== 0) throw new Error(`${argv[0]} failed: ${outputTail(result, 3)}`);
+  return result.stdout;
 }
 
 /** `pg_dump --version` → major, e.g. 15. */
 export async function pgDumpMajor(): Promise<number> {
-  const text = await run('pg_dump', ['--version'], process.env);
+  const text = await run(['pg_dump', '--version'], process.env);
   const match = /(\d+)(?:\.\d+)?/.exec(text);
   return match ? Number(match[1]) : 0;
 }
@@ -55,20 +50,15 @@ export async function copyTargetSchema(target: PostgresLocation, throwaway: Post
       fix: `install postgresql-client-${targetMajor} from the PGDG apt repository in an earlier step, or use schema-from: migrations.`,
     });
   }
-  const dump = async (args: string[]) => run('pg_dump', ['--no-owner', '--no-privileges', '--quote-all-identifiers', ...args], libpqEnv(target));
+  const dump = (args: string[]) => run(['pg_dump', '--no-owner', '--no-privileges', '--quote-all-identifiers', ...args], libpqEnv(target));
   const schema = await dump(['--schema-only']);
   const history = await dump(['--data-only', `--table=${historyTable}`]).catch(() => '');
-  const script = `${schema}\n${history}`;
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction'], { env: libpqEnv(throwaway), stdio: ['pipe', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new ProvisionError(`Loading the target's schema into the throwaway database failed: ${err.trim().split('\n').slice(-3).join(' ')}`, { fix: 'use schema-from: migrations, or make sure the target schema does not depend on extensions the throwaway server lacks.' })),
-    );
-    child.stdin.end(script);
-  });
+  try {
+    await run(['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction'], libpqEnv(throwaway), `${schema}\n${history}`);
+  } catch (cause) {
+    throw new ProvisionError(`Loading the target's schema into the throwaway database failed.`, {
+      cause,
+      fix: 'use schema-from: migrations, or make sure the target schema does not depend on extensions the throwaway server lacks.',
+    });
+  }
 }

@@ -55,7 +55,10 @@ async function newMigrations(settings: Settings, runtime: Runtime, env: NodeJS.P
 }
 
 export async function runDryRun(settings: Settings, runtime: Runtime, result: RunResult, env: NodeJS.ProcessEnv): Promise<void> {
-  const major = await targetMajor(settings, runtime);
+  // The real target's major version picks the throwaway server's, and gates pg_dump for
+  // schema-from: target; a given URL database needs neither, so the target is not contacted then.
+  const needsTargetVersion = settings.dryRun.database.kind !== 'url' || settings.dryRun.schemaFrom === 'target';
+  const major = needsTargetVersion ? await targetMajor(settings, runtime) : undefined;
   const throwaway = await runtime.group('Provision a throwaway Postgres', () => provision(settings, runtime, major, env));
   result.throwaway = { provider: throwaway.provider, ...(throwaway.serverVersion ? { serverVersion: throwaway.serverVersion } : {}) };
   try {

@@ -3,10 +3,8 @@
 import path from 'node:path';
 import { displayLocation } from '../db/database-url.js';
 import { INPUT_DEFAULTS, type Settings } from '../settings.js';
+import { shellQuote } from '../shell-quote.js';
 
-function shellQuote(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
 
 export function reproduceCommand(settings: Settings): string {
   const args: string[] = ['cutover', settings.mode];

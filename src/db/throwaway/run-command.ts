@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { shellQuote } from '../../shell-quote.js';
 
 export interface CommandResult {
   /** null when the program could not be started or was killed. */
@@ -17,6 +18,8 @@ export interface CommandOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   timeoutMs?: number;
+  /** Written to the program's standard input (closed afterwards; otherwise stdin is /dev/null). */
+  input?: string;
 }
 
 export function runCommand(argv: string[], options: CommandOptions = {}): Promise<CommandResult> {
@@ -30,15 +33,19 @@ export function runCommand(argv: string[], options: CommandOptions = {}): Promis
       clearTimeout(timer);
       resolve(result);
     };
-    const child = spawn(argv[0], argv.slice(1), { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(argv[0], argv.slice(1), { cwd: options.cwd, env: options.env ?? process.env, stdio: [options.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    if (options.input !== undefined) {
+      child.stdin!.on('error', () => undefined); // a program that exits early closes the pipe: its exit code says why
+      child.stdin!.end(options.input);
+    }
     const timer = options.timeoutMs
       ? setTimeout(() => {
           child.kill('SIGKILL');
           finish({ code: null, stdout, stderr, error: `${argv[0]} did not finish within ${Math.round(options.timeoutMs! / 1000)} s` });
         }, options.timeoutMs)
       : undefined;
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.on('error', (error: NodeJS.ErrnoException) => finish({ code: null, stdout, stderr, error: error.code === 'ENOENT' ? `${argv[0]} not found` : error.message }));
     child.on('close', (code) => finish({ code, stdout, stderr }));
   });
@@ -50,9 +57,6 @@ export function outputTail(result: Pick<CommandResult, 'stdout' | 'stderr' | 'er
   return text.split('\n').filter(Boolean).slice(-lines).join(' ');
 }
 
-function shellQuote(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Absolute path of `name` on PATH (plus the sbin directories root usually has), if any. */
 export function findExecutable(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
