@@ -14,7 +14,7 @@ __webpack_require__.d(__webpack_exports__, {
   jg: () => (/* binding */ findCastRule)
 });
 
-// UNUSED EXPORTS: castRules, sourceClassOf
+// UNUSED EXPORTS: castRules
 
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __webpack_require__(4573);
@@ -677,14 +677,6 @@ const castRules = [
 ];
 function findCastRule(target, source) {
     return castRules.find((rule) => (rule.target === target || rule.target === '*') && (rule.source === source || rule.source === '*'));
-}
-function sourceClassOf(value) {
-    switch (typeof value) {
-        case 'bigint': return 'integer';
-        case 'number': return 'real';
-        case 'string': return 'text';
-        default: return 'blob';
-    }
 }
 /** A converter for one target column: picks the rule per storage class once, then only dispatches. */
 function columnConverter(type) {

@@ -123,7 +123,7 @@ else {
     if (code !== undefined)
         process.exitCode = code;
     else
-        await (await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(198), __nccwpck_require__.e(184)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8055))).run();
+        await (await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(198), __nccwpck_require__.e(609)]).then(__nccwpck_require__.bind(__nccwpck_require__, 790))).run();
 }
 
 __webpack_async_result__();

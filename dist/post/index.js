@@ -34982,7 +34982,7 @@ function extend(target) {
 
 /***/ }),
 
-/***/ 1537:
+/***/ 2923:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35145,9 +35145,17 @@ var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ./src/shell-quote.ts
+// Quotes one argument for a POSIX shell, leaving plain words as they are (readable commands in
+// reports, and `su -c` command lines).
+function shellQuote(text) {
+    return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
 ;// CONCATENATED MODULE: ./src/db/throwaway/run-command.ts
 // Runs the external programs the throwaway providers need (initdb, pg_ctl, docker) and captures
 // their output. Never throws for a non-zero exit: callers decide what a failure means.
+
 
 
 
@@ -35163,7 +35171,11 @@ function run_command_runCommand(argv, options = {}) {
             clearTimeout(timer);
             resolve(result);
         };
-        const child = (0,external_node_child_process_namespaceObject.spawn)(argv[0], argv.slice(1), { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = (0,external_node_child_process_namespaceObject.spawn)(argv[0], argv.slice(1), { cwd: options.cwd, env: options.env ?? process.env, stdio: [options.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+        if (options.input !== undefined) {
+            child.stdin.on('error', () => undefined); // a program that exits early closes the pipe: its exit code says why
+            child.stdin.end(options.input);
+        }
         const timer = options.timeoutMs
             ? setTimeout(() => {
                 child.kill('SIGKILL');
@@ -35180,9 +35192,6 @@ function run_command_runCommand(argv, options = {}) {
 function run_command_outputTail(result, lines = 5) {
     const text = [result.error, result.stderr.trim(), result.stdout.trim()].filter(Boolean).join('\n');
     return text.split('\n').filter(Boolean).slice(-lines).join(' ');
-}
-function shellQuote(text) {
-    return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 /** Absolute path of `name` on PATH (plus the sbin directories root usually has), if any. */
 function findExecutable(name, env = process.env) {
@@ -35466,10 +35475,6 @@ async function postgres_connect_connectPostgres(location, options) {
         cause: lastError,
         fix: diagnosis.fix,
     });
-}
-/** `sslmode=…` description of how a location would be connected, for logs. */
-function sslDescription(location) {
-    return chooseSsl(location).description;
 }
 
 ;// CONCATENATED MODULE: ./src/db/throwaway/wait-ready.ts
@@ -35844,7 +35849,7 @@ async function cleanupThrowaway(env = process.env, stateFile) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1804);
-/* harmony import */ var _post_cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1537);
+/* harmony import */ var _post_cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2923);
 // The Action's post step: runs after the job even when the main step failed or was cancelled, and
 // removes a throwaway database the main step could not tear down itself.
 

@@ -1,0 +1,5077 @@
+export const id = 609;
+export const ids = [609];
+export const modules = {
+
+/***/ 790:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  run: () => (/* binding */ main_run)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
+var core = __webpack_require__(6421);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(3916);
+// EXTERNAL MODULE: ./src/redact.ts
+var redact = __webpack_require__(6670);
+;// CONCATENATED MODULE: ./src/db/database-url.ts
+// Parses the database URLs users give (action inputs, CLI flags, DATABASE_URL) into a typed location.
+// We parse by hand rather than with WHATWG `URL`: it silently accepts an unencoded '@' in the password
+// and silently drops everything after an unencoded '#', while libpq and most drivers do not.
+
+
+
+const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
+const SQLITE_EXTENSIONS = /\.(db|sqlite|sqlite3|db3)$/i;
+const ENCODE_HINT = "percent-encode reserved characters in the password ('@' → %40, '#' → %23, '/' → %2F, '?' → %3F, ':' → %3A, '%' → %25), " +
+    "e.g. with `node -p 'encodeURIComponent(process.argv[1])' 'p@ss'`, and store the encoded URL in the secret";
+/** `postgresql://user:***@host:5432/db?sslmode=require` — safe to print. */
+function displayLocation(location) {
+    if (location.kind === 'sqlite')
+        return `sqlite:${location.path}`;
+    const user = location.user ? `${encodeURIComponent(location.user)}${location.password !== undefined ? ':***' : ''}@` : '';
+    const host = location.host.includes(':') ? `[${location.host}]` : location.host;
+    const query = new URLSearchParams();
+    if (location.sslmode)
+        query.set('sslmode', location.sslmode);
+    if (location.sslrootcert)
+        query.set('sslrootcert', location.sslrootcert);
+    for (const [key, value] of Object.entries(location.params))
+        query.set(key, value);
+    const qs = query.toString();
+    return `postgresql://${user}${host}:${location.port}/${encodeURIComponent(location.database)}${qs ? `?${qs}` : ''}`;
+}
+/** Best-effort redaction of a URL we could not parse: hide everything between '://' user ':' and the last '@'. */
+function redactRawUrl(raw) {
+    const scheme = raw.indexOf('://');
+    const at = raw.lastIndexOf('@');
+    if (scheme < 0 || at < scheme)
+        return raw;
+    const userinfo = raw.slice(scheme + 3, at);
+    const colon = userinfo.indexOf(':');
+    if (colon < 0)
+        return raw;
+    return `${raw.slice(0, scheme + 3)}${userinfo.slice(0, colon)}:***${raw.slice(at)}`;
+}
+function decode(part, what, input, raw) {
+    try {
+        return decodeURIComponent(part);
+    }
+    catch (cause) {
+        throw new errors/* ConfigError */.xL(`The ${what} in ${input} (${redactRawUrl(raw)}) has an invalid percent-encoding.`, {
+            cause,
+            fix: `${ENCODE_HINT}.`,
+        });
+    }
+}
+function parseDatabaseUrl(raw, options) {
+    const input = options.input;
+    const text = raw.trim();
+    if (!text)
+        throw new errors/* ConfigError */.xL(`${input} is empty.`, { fix: `give ${input} a postgresql:// URL or a sqlite: path.` });
+    const cwd = options.cwd ?? process.cwd();
+    const schemeMatch = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(text);
+    const scheme = schemeMatch?.[1].toLowerCase();
+    if (scheme === 'sqlite' || scheme === 'file')
+        return parseSqlite(text.slice(schemeMatch[0].length), cwd);
+    if (!scheme || /^[a-zA-Z]:[\\/]/.test(text)) {
+        if (SQLITE_EXTENSIONS.test(text))
+            return { kind: 'sqlite', path: external_node_path_default().resolve(cwd, text) };
+        throw new errors/* ConfigError */.xL(`${input} is not a database URL: '${redactRawUrl(text)}'.`, {
+            fix: `use postgresql://user:password@host:5432/dbname, sqlite:path/to/file.db, or a path ending in .db or .sqlite.`,
+        });
+    }
+    if (scheme !== 'postgres' && scheme !== 'postgresql') {
+        throw new errors/* ConfigError */.xL(`${input} uses the unsupported scheme '${scheme}:' (${redactRawUrl(text)}).`, {
+            fix: `cutover reads and writes PostgreSQL (postgres:// or postgresql://) and SQLite (sqlite:path); export other databases to one of these first.`,
+        });
+    }
+    if (!text.slice(schemeMatch[0].length).startsWith('//')) {
+        throw new errors/* ConfigError */.xL(`${input} is malformed: expected '//' after '${scheme}:' in '${redactRawUrl(text)}'.`, {
+            fix: `write it as postgresql://user:password@host:5432/dbname.`,
+        });
+    }
+    return parsePostgres(text, text.slice(schemeMatch[0].length + 2), input);
+}
+function parseSqlite(rest, cwd) {
+    // sqlite:///abs/path → /abs/path; sqlite://rel/path and sqlite:rel/path → relative to cwd.
+    let file = rest.startsWith('///') ? rest.slice(2) : rest.startsWith('//') ? rest.slice(2) : rest;
+    const query = file.indexOf('?');
+    if (query >= 0)
+        file = file.slice(0, query);
+    if (!file)
+        throw new errors/* ConfigError */.xL(`The sqlite: URL has no file path.`, { fix: `write sqlite:path/to/app.db or sqlite:///absolute/path/app.db.` });
+    return { kind: 'sqlite', path: external_node_path_default().resolve(cwd, decodeURIComponentSafe(file)) };
+}
+function decodeURIComponentSafe(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+function parsePostgres(raw, afterSlashes, input) {
+    const at = afterSlashes.lastIndexOf('@');
+    let userinfo = '';
+    let rest = afterSlashes;
+    if (at >= 0) {
+        userinfo = afterSlashes.slice(0, at);
+        rest = afterSlashes.slice(at + 1);
+        const colon = userinfo.indexOf(':');
+        const passwordPart = colon >= 0 ? userinfo.slice(colon + 1) : '';
+        const userPart = colon >= 0 ? userinfo.slice(0, colon) : userinfo;
+        const bad = /[@#/?]/.exec(passwordPart) ?? /[@#/?]/.exec(userPart);
+        if (bad) {
+            if (passwordPart)
+                (0,redact/* registerSecret */.cl)(passwordPart);
+            throw new errors/* ConfigError */.xL(`The password in ${input} contains an unencoded '${bad[0]}', so the URL cannot be split into user, password and host reliably (${redactRawUrl(raw)}).`, { fix: `${ENCODE_HINT}.` });
+        }
+    }
+    else if (/[#]/.test(afterSlashes.split('?')[0])) {
+        throw new errors/* ConfigError */.xL(`${input} is malformed: unexpected '#' in '${redactRawUrl(raw)}'.`, { fix: `${ENCODE_HINT}.` });
+    }
+    const colon = userinfo.indexOf(':');
+    const user = decode(colon >= 0 ? userinfo.slice(0, colon) : userinfo, 'user name', input, raw);
+    const password = colon >= 0 ? decode(userinfo.slice(colon + 1), 'password', input, raw) : undefined;
+    if (password !== undefined) {
+        (0,redact/* registerSecret */.cl)(password);
+        (0,redact/* registerSecret */.cl)(userinfo.slice(colon + 1));
+    }
+    const queryStart = rest.indexOf('?');
+    const query = queryStart >= 0 ? rest.slice(queryStart + 1) : '';
+    const hostAndPath = queryStart >= 0 ? rest.slice(0, queryStart) : rest;
+    const slash = hostAndPath.indexOf('/');
+    const hostPort = slash >= 0 ? hostAndPath.slice(0, slash) : hostAndPath;
+    const database = decode(slash >= 0 ? hostAndPath.slice(slash + 1) : '', 'database name', input, raw);
+    let host;
+    let portText;
+    const ipv6 = /^\[([^\]]+)\](?::(.*))?$/.exec(hostPort);
+    if (ipv6) {
+        host = ipv6[1];
+        portText = ipv6[2];
+    }
+    else {
+        const portColon = hostPort.lastIndexOf(':');
+        host = portColon >= 0 ? hostPort.slice(0, portColon) : hostPort;
+        portText = portColon >= 0 ? hostPort.slice(portColon + 1) : undefined;
+    }
+    if (!host) {
+        throw new errors/* ConfigError */.xL(`${input} has no host name (${redactRawUrl(raw)}).`, { fix: `write it as postgresql://user:password@host:5432/dbname.` });
+    }
+    if (/[^a-zA-Z0-9.\-_:%]/.test(host)) {
+        throw new errors/* ConfigError */.xL(`${input} has an invalid host name '${host}' (${redactRawUrl(raw)}).`, {
+            fix: `check the URL; if the password contains special characters, ${ENCODE_HINT}.`,
+        });
+    }
+    let port = 5432;
+    if (portText !== undefined && portText !== '') {
+        if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
+            throw new errors/* ConfigError */.xL(`${input} has an invalid port '${portText}' (${redactRawUrl(raw)}).`, {
+                fix: `use a port number between 1 and 65535, e.g. postgresql://user:password@host:5432/dbname.`,
+            });
+        }
+        port = Number(portText);
+    }
+    const params = {};
+    let sslmode;
+    let sslrootcert;
+    for (const [key, value] of new URLSearchParams(query)) {
+        if (key === 'sslmode') {
+            if (!SSL_MODES.includes(value)) {
+                throw new errors/* ConfigError */.xL(`${input} has sslmode='${value}', which is not a libpq SSL mode.`, {
+                    fix: `use one of ${SSL_MODES.join(', ')} (require = encrypted without certificate verification).`,
+                });
+            }
+            sslmode = value;
+        }
+        else if (key === 'sslrootcert') {
+            sslrootcert = value;
+        }
+        else if (key === 'password') {
+            (0,redact/* registerSecret */.cl)(value);
+            throw new errors/* ConfigError */.xL(`${input} passes the password as a query parameter.`, {
+                fix: `put it in the user-info part instead: postgresql://user:ENCODED_PASSWORD@host:5432/dbname.`,
+            });
+        }
+        else {
+            params[key] = value;
+        }
+    }
+    return {
+        kind: 'postgres',
+        host,
+        port,
+        database: database || user || 'postgres',
+        user: user || 'postgres',
+        ...(password !== undefined ? { password } : {}),
+        ...(sslmode ? { sslmode } : {}),
+        ...(sslrootcert ? { sslrootcert } : {}),
+        params,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/run-result.ts
+function emptyResult(mode) {
+    return { mode, ok: true, migrations: [], tables: [], verified: null, warnings: [], notes: [], durationMs: 0 };
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+var external_node_fs_default = /*#__PURE__*/__webpack_require__.n(external_node_fs_);
+;// CONCATENATED MODULE: ./src/copy/target-kind.ts
+// How cutover thinks about a target column's type: a small set of kinds that decide both the cast
+// rule used on the way in and the canonical form used by checksums. Everything else is 'other'.
+const BY_TYPNAME = {
+    bool: 'boolean', int2: 'int2', int4: 'int4', int8: 'int8', numeric: 'numeric', float4: 'float4', float8: 'float8',
+    text: 'text', citext: 'text', name: 'text', varchar: 'varchar', bpchar: 'bpchar', bytea: 'bytea', date: 'date',
+    timestamp: 'timestamp', timestamptz: 'timestamptz', time: 'time', json: 'json', jsonb: 'jsonb', uuid: 'uuid',
+};
+/** From pg_type.typname and the format_type text (which carries the typmod). */
+function classifyPgType(typname, formatted) {
+    const kind = BY_TYPNAME[typname] ?? 'other';
+    const type = { kind, sql: formatted };
+    const args = /\((\d+)(?:,\s*(\d+))?\)/.exec(formatted);
+    if ((kind === 'varchar' || kind === 'bpchar') && args)
+        type.length = Number(args[1]);
+    if (kind === 'numeric' && args) {
+        type.precision = Number(args[1]);
+        type.scale = args[2] ? Number(args[2]) : 0;
+    }
+    return type;
+}
+
+// EXTERNAL MODULE: ./src/db/pg-identifiers.ts
+var pg_identifiers = __webpack_require__(3876);
+;// CONCATENATED MODULE: ./src/db/pg-introspect.ts
+
+
+function pgTableKey(schema, name) {
+    return `${schema}.${name}`;
+}
+function pgTableSql(table) {
+    return (0,pg_identifiers/* qualifiedName */.OL)(table.schema, table.name);
+}
+const SYSTEM_SCHEMAS = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'`;
+async function listPgTables(client) {
+    const tables = await client.query(`SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS name
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${SYSTEM_SCHEMAS}
+      ORDER BY n.nspname, c.relname`);
+    const byOid = new Map();
+    for (const row of tables.rows)
+        byOid.set(row.oid, { schema: row.schema, name: row.name, columns: [], primaryKey: [], foreignKeys: [] });
+    if (byOid.size === 0)
+        return [];
+    const oids = [...byOid.keys()];
+    const columns = await client.query(`SELECT a.attrelid::int AS oid, a.attname AS name, coalesce(bt.typname, t.typname) AS typname,
+            format_type(coalesce(bt.oid, t.oid), CASE WHEN bt.oid IS NULL THEN a.atttypmod ELSE t.typtypmod END) AS formatted,
+            a.attnotnull AS notnull, a.atthasdef AS hasdef, a.attidentity AS identity, a.attgenerated AS generated,
+            coalesce(pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname),
+                     substring(pg_get_expr(d.adbin, d.adrelid) from $re$^nextval\\('(.*)'::regclass\\)$$re$)) AS sequence
+       FROM pg_attribute a
+       JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_type t ON t.oid = a.atttypid
+       LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
+       LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+      WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
+      ORDER BY a.attrelid, a.attnum`, [oids]);
+    for (const row of columns.rows) {
+        byOid.get(row.oid).columns.push({
+            name: row.name,
+            type: classifyPgType(row.typname, row.formatted),
+            notNull: row.notnull,
+            hasDefault: row.hasdef || row.identity !== '',
+            identity: row.identity,
+            generated: row.generated !== '',
+            ...(row.sequence ? { sequence: row.sequence } : {}),
+        });
+    }
+    const constraints = await client.query(`SELECT c.conrelid::int AS oid, c.contype, c.conname AS name, c.condeferrable AS deferrable,
+            (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(c.conkey) WITH ORDINALITY k(attnum, ord)
+               JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum) AS cols,
+            rn.nspname AS refschema, rc.relname AS reftable,
+            (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(c.confkey) WITH ORDINALITY k(attnum, ord)
+               JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum) AS refcols
+       FROM pg_constraint c
+       LEFT JOIN pg_class rc ON rc.oid = c.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+      WHERE c.conrelid = ANY($1::oid[]) AND c.contype IN ('p', 'f')
+      ORDER BY c.conname`, [oids]);
+    for (const row of constraints.rows) {
+        const table = byOid.get(row.oid);
+        if (row.contype === 'p')
+            table.primaryKey = row.cols;
+        else
+            table.foreignKeys.push({ name: row.name, columns: row.cols, refSchema: row.refschema, refTable: row.reftable, refColumns: row.refcols ?? [], deferrable: row.deferrable });
+    }
+    return [...byOid.values()];
+}
+async function pgTableIsEmpty(client, table) {
+    const result = await client.query(`SELECT 1 FROM ${pgTableSql(table)} LIMIT 1`);
+    return result.rowCount === 0;
+}
+
+;// CONCATENATED MODULE: ./src/db/pg-session.ts
+async function prepareCopySession(client) {
+    await client.query(`SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3; SET TimeZone = 'UTC';
+     SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0; SET client_encoding = 'UTF8'`);
+}
+
+// EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
+var esm = __webpack_require__(3849);
+;// CONCATENATED MODULE: ./src/db/ssl-options.ts
+// libpq's sslmode meanings mapped onto node-postgres' `ssl` option. node-postgres on its own treats
+// `sslmode=require` as full verification; libpq means "encrypted, no certificate check".
+
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1']);
+function readRootCert(location) {
+    if (!location.sslrootcert || location.sslrootcert === 'system')
+        return undefined;
+    try {
+        return external_node_fs_default().readFileSync(location.sslrootcert, 'utf8');
+    }
+    catch (cause) {
+        throw new errors/* ConfigError */.xL(`sslrootcert '${location.sslrootcert}' cannot be read.`, {
+            cause,
+            fix: `write the CA certificate (PEM) to a file in the workflow and pass its path as sslrootcert.`,
+        });
+    }
+}
+function chooseSsl(location) {
+    // libpq's default is prefer; we keep it, except on loopback where TLS is never configured.
+    const mode = location.sslmode ?? (LOCAL_HOSTS.has(location.host) ? 'disable' : 'prefer');
+    const ca = readRootCert(location);
+    switch (mode) {
+        case 'disable':
+            return { mode, ssl: false, fallbackToPlain: false, description: 'sslmode=disable (not encrypted)' };
+        case 'allow':
+        case 'prefer':
+            return {
+                mode,
+                ssl: { rejectUnauthorized: false },
+                fallbackToPlain: true,
+                description: `sslmode=${mode} (encrypted if the server offers it, certificate not verified)`,
+            };
+        case 'require':
+            // As in libpq: with a root certificate, require behaves like verify-ca.
+            if (ca)
+                return { mode, ssl: { ca, rejectUnauthorized: true, checkServerIdentity: () => undefined }, fallbackToPlain: false, description: 'sslmode=require with sslrootcert (encrypted, CA verified)' };
+            return { mode, ssl: { rejectUnauthorized: false }, fallbackToPlain: false, description: 'sslmode=require (encrypted, certificate not verified)' };
+        case 'verify-ca':
+            return {
+                mode,
+                ssl: { ...(ca ? { ca } : {}), rejectUnauthorized: true, checkServerIdentity: () => undefined },
+                fallbackToPlain: false,
+                description: 'sslmode=verify-ca (encrypted, certificate chain verified, host name not checked)',
+            };
+        case 'verify-full':
+            return {
+                mode,
+                ssl: { ...(ca ? { ca } : {}), rejectUnauthorized: true, servername: location.host },
+                fallbackToPlain: false,
+                description: 'sslmode=verify-full (encrypted, certificate and host name verified)',
+            };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/db/supabase.ts
+function supabaseKind(location) {
+    const host = location.host.toLowerCase();
+    if (host.endsWith('.pooler.supabase.com'))
+        return location.port === 6543 ? 'transaction-pooler' : 'session-pooler';
+    if (/^db\.[a-z0-9]+\.supabase\.co$/.test(host))
+        return 'direct';
+    return 'none';
+}
+/** A pgbouncer-style transaction pooler on any host: Supabase's 6543, or an explicit pgbouncer=true. */
+function isTransactionPooler(location) {
+    return supabaseKind(location) === 'transaction-pooler' || location.params.pgbouncer === 'true';
+}
+/** The session-mode address on the same Supabase pooler host (port 5432), used for migrations. */
+function sessionPoolerOf(location) {
+    return { ...location, port: 5432 };
+}
+/** The project ref in db.<ref>.supabase.co, if this is a direct Supabase host. */
+function supabaseProjectRef(location) {
+    return /^db\.([a-z0-9]+)\.supabase\.co$/.exec(location.host.toLowerCase())?.[1];
+}
+function directHostAdvice(location) {
+    const ref = supabaseProjectRef(location) ?? '<project-ref>';
+    return (`db.${ref}.supabase.co only has an IPv6 address and GitHub-hosted runners have no IPv6: use the Supabase ` +
+        `session pooler instead, postgresql://postgres.${ref}:PASSWORD@aws-0-<region>.pooler.supabase.com:5432/postgres ` +
+        `(Project Settings → Database → Connection string → Session pooler).`);
+}
+
+;// CONCATENATED MODULE: ./src/db/postgres-connect.ts
+// Opens node-postgres clients with retries, a connect timeout, libpq SSL semantics and errors that say
+// host, port, database, user (never the password) and the likely cause.
+
+
+
+
+function diagnoseConnectError(error, location, input) {
+    const code = error?.code;
+    const message = error instanceof Error ? error.message : String(error);
+    const supabaseDirect = supabaseKind(location) === 'direct';
+    if ((0,errors/* isPgError */.QO)(error)) {
+        if (code === '28P01' || code === '28000') {
+            return { kind: 'auth', retryable: false, explanation: 'authentication failed', fix: `check the user name and password in ${input} (the secret it comes from); on Supabase the pooler user is postgres.<project-ref>.` };
+        }
+        if (code === '3D000') {
+            return { kind: 'database-missing', retryable: false, explanation: `database "${location.database}" does not exist`, fix: `create it first (e.g. createdb, or CREATE DATABASE "${location.database}") or fix the database name at the end of ${input}.` };
+        }
+        if (code === '57P03' || code === '53300') {
+            return { kind: 'other', retryable: true, explanation: 'the server is starting up or has too many connections', fix: 'wait for the server to be ready, or raise max_connections / use a pooler.' };
+        }
+        return { kind: 'other', retryable: false, explanation: (0,errors/* describeCause */.V$)(error), fix: `check ${input} and the server's logs.` };
+    }
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+        return {
+            kind: 'dns',
+            retryable: code === 'EAI_AGAIN',
+            explanation: `the host name "${location.host}" could not be resolved (DNS)`,
+            fix: supabaseDirect ? directHostAdvice(location) : `check the host name in ${input}; from a workflow, a services: container is reached as localhost with its mapped port.`,
+        };
+    }
+    if (code === 'ECONNREFUSED') {
+        return { kind: 'refused', retryable: true, explanation: 'the connection was refused (nothing listens on that port, or a firewall rejects it)', fix: `check that the server is running and that ${input} has the right port.` };
+    }
+    if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH' || code === 'EADDRNOTAVAIL') {
+        return { kind: 'network', retryable: true, explanation: 'the network cannot reach that host', fix: supabaseDirect ? directHostAdvice(location) : 'check the host, and that the database accepts connections from this runner (IP allow-list).' };
+    }
+    if (/timeout|timed out/i.test(message) || code === 'ETIMEDOUT') {
+        return { kind: 'timeout', retryable: true, explanation: 'the connection timed out', fix: supabaseDirect ? directHostAdvice(location) : 'check the host and port, and that the database accepts connections from this runner (IP allow-list, security group).' };
+    }
+    if (/ssl|tls|certificate|self.signed|CERT_|ERR_TLS/i.test(`${message} ${code ?? ''}`)) {
+        const noSsl = /does not support SSL/i.test(message);
+        return {
+            kind: 'ssl',
+            retryable: false,
+            explanation: `SSL negotiation failed: ${message}`,
+            fix: noSsl
+                ? `the server does not offer TLS: add ?sslmode=disable (or prefer) to ${input}.`
+                : `use ?sslmode=require to encrypt without verifying the certificate, or pass the server's CA with sslrootcert=/path/ca.pem and sslmode=verify-full.`,
+        };
+    }
+    if (code === 'ECONNRESET' || /terminated unexpectedly|Connection terminated/i.test(message)) {
+        return { kind: 'network', retryable: true, explanation: `the server closed the connection (${message})`, fix: 'check that the port is a PostgreSQL server and whether it requires SSL (sslmode=require).' };
+    }
+    return { kind: 'other', retryable: true, explanation: (0,errors/* describeCause */.V$)(error), fix: `check ${input}.` };
+}
+function describeEndpoint(location) {
+    return `host ${location.host}, port ${location.port}, database "${location.database}", user "${location.user}"`;
+}
+function clientConfig(location, ssl, options) {
+    return {
+        host: location.host,
+        port: location.port,
+        database: location.database,
+        user: location.user,
+        password: location.password ?? process.env.PGPASSWORD,
+        ssl,
+        connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+        keepAlive: true,
+        application_name: options.applicationName ?? location.params.application_name ?? 'cutover',
+        ...(location.params.options ? { options: location.params.options } : {}),
+    };
+}
+async function openOnce(location, choice, options) {
+    const attempt = async (ssl) => {
+        const client = new esm/* default.Client */.Ay.Client(clientConfig(location, ssl, options));
+        // An idle client whose server goes away emits 'error'; without a listener Node would crash.
+        client.on('error', () => undefined);
+        try {
+            await client.connect();
+            return client;
+        }
+        catch (error) {
+            await client.end().catch(() => undefined);
+            throw error;
+        }
+    };
+    try {
+        return await attempt(choice.ssl);
+    }
+    catch (error) {
+        if (choice.fallbackToPlain && choice.ssl && /does not support SSL/i.test(String(error?.message)))
+            return attempt(false);
+        throw error;
+    }
+}
+function isEncrypted(client) {
+    // node-postgres swaps the socket for a TLSSocket once the server accepts SSL.
+    const stream = client.connection?.stream;
+    return stream?.encrypted === true;
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+async function connectPostgres(location, options) {
+    const attempts = Math.max(1, options.attempts ?? 3);
+    const backoff = options.backoffMs ?? 500;
+    const choice = chooseSsl(location);
+    let lastError;
+    let diagnosis;
+    for (let n = 1; n <= attempts; n++) {
+        try {
+            const client = await openOnce(location, choice, options);
+            options.onConnected?.(`Connected to ${options.input} (${describeEndpoint(location)}) with ${choice.description}; ${isEncrypted(client) ? 'the connection is encrypted (TLS)' : 'the connection is not encrypted'}.`);
+            return client;
+        }
+        catch (error) {
+            lastError = error;
+            diagnosis = diagnoseConnectError(error, location, options.input);
+            if (!diagnosis.retryable || n === attempts)
+                break;
+            const delay = backoff * 2 ** (n - 1);
+            options.onRetry?.(`Connecting to ${options.input} (${describeEndpoint(location)}) failed: ${diagnosis.explanation}; retrying in ${delay} ms (attempt ${n + 1} of ${attempts}).`);
+            await sleep(delay);
+        }
+    }
+    const tries = diagnosis.retryable ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : '';
+    throw new errors/* ConnectionError */.Rc(`Could not connect to ${options.input} (${describeEndpoint(location)}, ${choice.description})${tries}: ${diagnosis.explanation}.`, {
+        cause: lastError,
+        fix: diagnosis.fix,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/db/sqlite-introspect.ts
+/** Tables cutover never copies: SQLite's own bookkeeping. */
+function isSqliteInternalTable(name) {
+    return /^sqlite_/i.test(name);
+}
+function listSqliteTables(db) {
+    const rows = db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY name`).all();
+    const tables = [];
+    for (const row of rows) {
+        if (isSqliteInternalTable(row.name) || /^\s*CREATE\s+VIRTUAL\s/i.test(row.sql ?? ''))
+            continue;
+        const info = db.prepare(`SELECT * FROM pragma_table_xinfo(?)`).all(row.name);
+        // hidden: 1 = virtual-table column, 2/3 = generated column; none of them hold copyable data.
+        const columns = info
+            .filter((c) => c.hidden === 0)
+            .map((c) => ({ name: c.name, declaredType: (c.type ?? '').trim(), notNull: c.notnull === 1, defaultSql: c.dflt_value, pkPosition: c.pk }));
+        const primaryKey = columns.filter((c) => c.pkPosition > 0).sort((a, b) => a.pkPosition - b.pkPosition).map((c) => c.name);
+        const fkRows = db.prepare(`SELECT * FROM pragma_foreign_key_list(?) ORDER BY id, seq`).all(row.name);
+        const foreignKeys = new Map();
+        for (const fk of fkRows) {
+            const entry = foreignKeys.get(fk.id) ?? { columns: [], refTable: fk.table, refColumns: [] };
+            entry.columns.push(fk.from);
+            if (fk.to)
+                entry.refColumns.push(fk.to);
+            foreignKeys.set(fk.id, entry);
+        }
+        const hasRowid = !/\)\s*WITHOUT\s+ROWID\s*;?\s*$/i.test(row.sql ?? '');
+        const pkColumn = primaryKey.length === 1 ? columns.find((c) => c.name === primaryKey[0]) : undefined;
+        const rowidAlias = hasRowid && pkColumn && /^integer$/i.test(pkColumn.declaredType) ? pkColumn.name : undefined;
+        const pkHasNulls = primaryKey.length > 0 && !rowidAlias &&
+            db.prepare(`SELECT 1 FROM ${quote(row.name)} WHERE ${primaryKey.map((c) => `${quote(c)} IS NULL`).join(' OR ')} LIMIT 1`).get() !== undefined;
+        tables.push({ name: row.name, columns, primaryKey, foreignKeys: [...foreignKeys.values()], hasRowid, ...(rowidAlias ? { rowidAlias } : {}), pkHasNulls, sql: row.sql ?? '' });
+    }
+    return tables;
+}
+const quote = (name) => `"${name.replace(/"/g, '""')}"`;
+function countSqliteRows(db, table) {
+    const row = db.prepare(`SELECT count(*) AS n FROM "${table.replace(/"/g, '""')}"`).get();
+    return Number(row.n);
+}
+
+// EXTERNAL MODULE: ./src/db/sqlite-open.ts + 1 modules
+var sqlite_open = __webpack_require__(3648);
+;// CONCATENATED MODULE: ./src/copy/copy-failed-error.ts
+// A failed copy, with what had been done per table when it failed (for the report).
+
+class CopyFailedError extends errors/* CopyError */.k6 {
+    tables;
+    constructor(message, options) {
+        super(message, options);
+        this.tables = options.tables;
+    }
+}
+
+// EXTERNAL MODULE: ./src/copy/cast-rules.ts + 3 modules
+var cast_rules = __webpack_require__(8272);
+;// CONCATENATED MODULE: ./src/copy/sqlite-type-mapping.ts
+// SQLite declared type → Postgres column type for create-tables, in the spirit of pgloader's
+// default casts. SQLite types are only hints (any column can hold any value), so the mapping is
+// generous: every integer is bigint, every character type is text (SQLite never enforced the
+// length, so varchar(n) would reject real data), and anything unknown becomes text.
+const fixed = (typname, sql) => () => ({ typname, sql });
+const sqliteTypeRules = [
+    { test: /^$/, map: fixed('text', 'text'), why: 'no declared type: SQLite "BLOB affinity", values are usually text' },
+    { test: /^(bool|boolean)$/, map: fixed('bool', 'boolean'), why: 'explicit boolean; 0/1 and t/f convert' },
+    // tinyint(1) is MySQL's boolean, but in SQLite it holds whatever the app wrote: keep it numeric.
+    { test: /^(tinyint|smallint|int2|short)\b.*unsigned|^(smallint|int2) unsigned/, map: fixed('int4', 'integer'), why: 'unsigned 16-bit needs 32 bits' },
+    { test: /^(tinyint|smallint|int2|short integer|short)\b/, map: fixed('int2', 'smallint'), why: 'small integers' },
+    // Only real integer type names: a typo like pgloader's "intege" holds text too, so it falls to text.
+    { test: /^(int|integer|bigint|int4|int8|mediumint|unsigned big int)\b/, map: fixed('int8', 'bigint'), why: 'SQLite integers are 64-bit' },
+    { test: /^(numeric|decimal)\s*\(\s*\d+\s*(,\s*\d+\s*)?\)/, map: (d) => { const m = /\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)/.exec(d); return { typname: 'numeric', sql: `numeric(${m[1]},${m[2] ?? 0})` }; }, why: 'keep precision and scale' },
+    { test: /^(numeric|decimal|number|money)/, map: fixed('numeric', 'numeric'), why: 'exact numbers' },
+    { test: /^(real|double|float|double precision)/, map: fixed('float8', 'double precision'), why: 'SQLite REAL is an 8-byte IEEE float' },
+    { test: /^(timestamptz|timestamp with time zone|datetimeoffset)/, map: fixed('timestamptz', 'timestamp with time zone'), why: 'explicit zone' },
+    { test: /^(datetime|timestamp|smalldatetime)/, map: fixed('timestamp', 'timestamp without time zone'), why: 'SQLite datetimes carry no zone' },
+    { test: /^date$/, map: fixed('date', 'date'), why: 'calendar date' },
+    { test: /^time$/, map: fixed('time', 'time without time zone'), why: 'time of day' },
+    { test: /^(blob|bytea|binary|varbinary|image)/, map: fixed('bytea', 'bytea'), why: 'bytes' },
+    { test: /^jsonb?$/, map: fixed('jsonb', 'jsonb'), why: 'validated JSON; jsonb is what apps query' },
+    { test: /^(uuid|uniqueidentifier|guid)$/, map: fixed('uuid', 'uuid'), why: 'validated UUIDs' },
+    { test: /char|clob|text|string/, map: fixed('text', 'text'), why: 'lengths and collations (nocase) are not enforced by SQLite: text' },
+    { test: /.*/, map: fixed('text', 'text'), why: 'catch-all: unknown declared types hold text' },
+];
+function mapSqliteType(declaredType) {
+    const declared = declaredType.toLowerCase().replace(/["'`[\]]/g, '').replace(/\s+/g, ' ').trim();
+    return sqliteTypeRules.find((rule) => rule.test.test(declared)).map(declared);
+}
+
+;// CONCATENATED MODULE: ./src/copy/create-table-ddl.ts
+
+
+
+const NUMERIC_LITERAL = /^\(?\s*'?\s*([+-]?\d+(\.\d+)?)\s*'?\s*\)?$/;
+/** A default that means the same in Postgres, or null (then the column simply has no default). */
+function translateDefault(column, mapped) {
+    const text = column.defaultSql?.trim();
+    if (!text || /^null$/i.test(text))
+        return null;
+    const numeric = NUMERIC_LITERAL.exec(text);
+    if (['int2', 'int4', 'int8', 'numeric', 'float8'].includes(mapped.typname))
+        return numeric ? numeric[1] : null;
+    if (mapped.typname === 'bool')
+        return numeric && /^[01]$/.test(numeric[1]) ? (numeric[1] === '1' ? 'true' : 'false') : null;
+    if (['timestamp', 'timestamptz'].includes(mapped.typname) && /^current_timestamp$/i.test(text))
+        return 'CURRENT_TIMESTAMP';
+    if (['date', 'timestamp', 'timestamptz'].includes(mapped.typname) && /^current_date$/i.test(text))
+        return 'CURRENT_DATE';
+    if (mapped.typname === 'text') {
+        // SQLite accepts "double-quoted" strings as literals when no column has that name.
+        const literal = /^'((?:[^']|'')*)'$/.exec(text) ?? /^"((?:[^"]|"")*)"$/.exec(text);
+        if (literal)
+            return (0,pg_identifiers/* quoteLiteral */.ce)(literal[1].replace(/''/g, "'").replace(/""/g, '"'));
+        if (numeric)
+            return (0,pg_identifiers/* quoteLiteral */.ce)(numeric[1]);
+    }
+    return null;
+}
+function createTableDdl(table, schema, created) {
+    const warnings = [];
+    const target = (0,pg_identifiers/* qualifiedName */.OL)(schema, table.name);
+    const columns = [];
+    const lines = [];
+    for (const column of table.columns) {
+        const identity = table.rowidAlias === column.name;
+        const mapped = identity ? { typname: 'int8', sql: 'bigint' } : mapSqliteType(column.declaredType);
+        const parts = [(0,pg_identifiers/* quoteIdent */.v4)(column.name), mapped.sql];
+        // INTEGER PRIMARY KEY is SQLite's rowid: an identity that still accepts the copied values.
+        if (identity)
+            parts.push('GENERATED BY DEFAULT AS IDENTITY');
+        const notNull = column.notNull || (column.pkPosition > 0 && !table.pkHasNulls);
+        if (notNull)
+            parts.push('NOT NULL');
+        const defaultSql = identity ? null : translateDefault(column, mapped);
+        if (defaultSql)
+            parts.push(`DEFAULT ${defaultSql}`);
+        else if (!identity && column.defaultSql && !/^null$/i.test(column.defaultSql.trim())) {
+            warnings.push(`${table.name}.${column.name}: default ${column.defaultSql} has no Postgres equivalent and was not created.`);
+        }
+        lines.push(parts.join(' '));
+        columns.push({
+            name: column.name,
+            type: classifyPgType(mapped.typname, mapped.sql),
+            notNull,
+            hasDefault: identity || defaultSql !== null,
+            identity: identity ? 'd' : '',
+            generated: false,
+        });
+    }
+    const constraints = [];
+    if (table.pkHasNulls) {
+        warnings.push(`${table.name}: primary key (${table.primaryKey.join(', ')}) was not created: SQLite holds NULLs in it.`);
+    }
+    else if (table.primaryKey.length > 0) {
+        constraints.push(`ALTER TABLE ${target} ADD PRIMARY KEY (${table.primaryKey.map(pg_identifiers/* quoteIdent */.v4).join(', ')})`);
+    }
+    const foreignKeys = [];
+    for (const fk of table.foreignKeys) {
+        const parent = created.get(fk.refTable.toLowerCase());
+        const refColumns = fk.refColumns.length > 0 ? fk.refColumns : parent?.primaryKey ?? [];
+        const sameSet = (a, b) => a.length === b.length && a.every((c) => b.some((d) => d.toLowerCase() === c.toLowerCase()));
+        if (!parent || !sameSet(refColumns, parent.primaryKey)) {
+            warnings.push(`${table.name}: foreign key (${fk.columns.join(', ')}) → ${fk.refTable} was not created (${parent ? 'it does not reference the primary key' : 'that table is not being created'}).`);
+            continue;
+        }
+        const refNames = refColumns.map((c) => parent.columns.find((p) => p.name.toLowerCase() === c.toLowerCase()).name);
+        constraints.push(`ALTER TABLE ${target} ADD FOREIGN KEY (${fk.columns.map(pg_identifiers/* quoteIdent */.v4).join(', ')}) REFERENCES ${(0,pg_identifiers/* qualifiedName */.OL)(schema, parent.name)} (${refNames.map(pg_identifiers/* quoteIdent */.v4).join(', ')}) DEFERRABLE INITIALLY IMMEDIATE`);
+        foreignKeys.push({ name: `${table.name}_${fk.columns.join('_')}_fkey`, columns: fk.columns, refSchema: schema, refTable: parent.name, refColumns: refNames, deferrable: true });
+    }
+    return {
+        create: `CREATE TABLE ${target} (\n  ${lines.join(',\n  ')}\n)`,
+        constraints,
+        table: { schema, name: table.name, columns, primaryKey: table.pkHasNulls ? [] : [...table.primaryKey], foreignKeys },
+        warnings,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/copy/table-patterns.ts
+// include/exclude inputs: comma-separated glob patterns with * and ?, matched case-insensitively
+// against a table's name, or against schema.name when the pattern itself contains a dot.
+/** Tables no copy or verify ever touches: cutover's own history and SQLite's bookkeeping. */
+function isAlwaysExcluded(table) {
+    return table.name === 'cutover_migrations' || /^sqlite_/i.test(table.name);
+}
+function globToRegExp(pattern) {
+    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    return new RegExp(`^${body}$`, 'i');
+}
+function matches(table, pattern) {
+    const unquoted = pattern.replace(/"/g, '');
+    const dot = unquoted.indexOf('.');
+    if (dot >= 0 && table.schema !== undefined) {
+        return globToRegExp(unquoted.slice(0, dot)).test(table.schema) && globToRegExp(unquoted.slice(dot + 1)).test(table.name);
+    }
+    return globToRegExp(dot >= 0 ? unquoted.slice(dot + 1) : unquoted).test(table.name);
+}
+function isTableSelected(table, include, exclude) {
+    if (isAlwaysExcluded(table))
+        return false;
+    if (include.length > 0 && !include.some((pattern) => matches(table, pattern)))
+        return false;
+    return !exclude.some((pattern) => matches(table, pattern));
+}
+
+;// CONCATENATED MODULE: ./src/copy/copy-plan.ts
+
+
+
+
+
+// Keywords that cannot stand unquoted as a table name (so the display name stays valid SQL).
+const KEYWORDS = new Set(('all analyse analyze and any array as asc asymmetric authorization between bigint binary bit boolean both case cast char character check coalesce collate collation column concurrently constraint create cross current_catalog current_date current_role current_schema current_time current_timestamp current_user dec decimal default deferrable desc distinct do double else end except exists extract false fetch float for foreign freeze from full grant greatest group grouping having ilike in initially inner inout int integer intersect interval into is isnull join lateral leading least left like limit localtime localtimestamp national natural nchar none normalize not notnull null nullif numeric offset on only or order out outer overlaps overlay placing position precision primary real references returning right row select session_user setof similar smallint some substring symmetric table tablesample then time timestamp to trailing treat trim true union unique user using values varchar variadic verbose when where window with xmlattributes xmlconcat xmlelement xmlexists xmlforest xmlnamespaces xmlparse xmlpi xmlroot xmlserialize xmltable').split(' '));
+function displayName(schema, name) {
+    const show = (part) => (/^[a-z_][a-z0-9_$]*$/.test(part) && !KEYWORDS.has(part) ? part : `"${part.replace(/"/g, '""')}"`);
+    return `${show(schema)}.${show(name)}`;
+}
+function findByName(items, name) {
+    return items.find((i) => i.name === name) ?? items.find((i) => i.name.toLowerCase() === name.toLowerCase());
+}
+/** Declared SQLite storage class that is certain enough to check against the target type. */
+function declaredClass(declaredType) {
+    const typname = mapSqliteType(declaredType).typname;
+    if (typname === 'int2' || typname === 'int8')
+        return 'integer';
+    if (typname === 'float8')
+        return 'real';
+    if (typname === 'bytea')
+        return 'blob';
+    return null;
+}
+function sourceViews(source, targetSchema) {
+    if (source.kind === 'sqlite') {
+        return source.tables.map((t) => ({ schema: targetSchema, name: t.name, columns: t.columns.map((c) => ({ name: c.name, declaredType: c.declaredType })), sqlite: t }));
+    }
+    return source.tables.map((t) => ({ schema: t.schema, name: t.name, columns: t.columns.filter((c) => !c.generated).map((c) => ({ name: c.name, pgType: c.type.sql })) }));
+}
+function buildCopyPlan(source, targetTables, options) {
+    const problems = [];
+    const warnings = [];
+    const qualifiedPatterns = options.include.some((p) => p.includes('.'));
+    const views = sourceViews(source, options.targetSchema).filter((t) => isTableSelected(t, options.include, options.exclude) && (qualifiedPatterns || t.schema === options.targetSchema || source.kind === 'sqlite'));
+    const creating = new Map();
+    const missingTables = [];
+    const plans = [];
+    for (const view of views) {
+        const schema = view.schema ?? options.targetSchema;
+        let target = findByName(targetTables.filter((t) => t.schema === schema), view.name);
+        if (!target && options.createTables && view.sqlite) {
+            creating.set(view.sqlite.name.toLowerCase(), view.sqlite);
+        }
+        else if (!target) {
+            missingTables.push({ display: displayName(schema, view.name), sourceName: view.name, ...(view.schema ? { sourceSchema: view.schema } : {}) });
+            problems.push(`table ${displayName(schema, view.name)} does not exist in the target${source.kind === 'sqlite' ? ' (use create-tables to create it from the SQLite schema, or run the migrations first)' : ''}`);
+            continue;
+        }
+        plans.push({ key: target ? pgTableKey(target.schema, target.name) : pgTableKey(schema, view.name), display: displayName(schema, target?.name ?? view.name), sourceName: view.name, ...(source.kind === 'postgres' ? { sourceSchema: view.schema } : {}), target: target, columns: [], keyColumns: [], ...(view.sqlite ? { sqlite: view.sqlite } : {}) });
+    }
+    for (const plan of plans) {
+        if (plan.target)
+            continue;
+        plan.ddl = createTableDdl(plan.sqlite, options.targetSchema, creating);
+        plan.target = plan.ddl.table;
+        warnings.push(...plan.ddl.warnings);
+    }
+    for (const plan of plans) {
+        const view = views.find((v) => v.name === plan.sourceName && (plan.sourceSchema === undefined || v.schema === plan.sourceSchema));
+        const used = new Set();
+        for (const column of view.columns) {
+            const target = findByName(plan.target.columns, column.name);
+            if (!target) {
+                problems.push(`column ${plan.display}.${column.name} exists in the source but not in the target table`);
+                continue;
+            }
+            used.add(target);
+            if (target.generated)
+                continue; // computed by Postgres from the other columns
+            const declared = column.declaredType !== undefined ? declaredClass(column.declaredType) : null;
+            if (declared && (0,cast_rules/* findCastRule */.jg)(target.type.kind, declared).target === '*') {
+                problems.push(`column ${plan.display}.${target.name}: SQLite declares ${column.declaredType}, which cannot convert to ${target.type.sql}`);
+            }
+            plan.columns.push({ source: column.name, target, ...(column.pgType && column.pgType !== target.type.sql ? { sourceType: column.pgType } : {}) });
+        }
+        for (const column of plan.target.columns) {
+            if (!used.has(column) && column.notNull && !column.hasDefault && !column.generated) {
+                problems.push(`column ${plan.display}.${column.name} is NOT NULL without a default, and the source has no such column`);
+            }
+        }
+        plan.keyColumns = plan.target.primaryKey.map((name) => plan.columns.find((c) => c.target.name === name)).filter((c) => c !== undefined);
+        if (plan.keyColumns.length !== plan.target.primaryKey.length)
+            plan.keyColumns = [];
+    }
+    const keys = new Set(plans.map((p) => p.key));
+    const edges = [];
+    for (const plan of plans) {
+        for (const fk of plan.target.foreignKeys) {
+            const parent = pgTableKey(fk.refSchema, fk.refTable);
+            if (keys.has(parent))
+                edges.push({ child: plan.key, parent, deferrable: fk.deferrable });
+        }
+    }
+    return { tables: plans, edges, problems, warnings, missingTables };
+}
+
+;// CONCATENATED MODULE: ./src/verify/differing-keys.ts
+// Narrowing a checksum mismatch down to keys: both sides sum their row hashes per bucket of the
+// primary-key hash (1,024 buckets, one pass each), then only the buckets that differ are listed row
+// by row (key, row hash) and compared. Hash buckets rather than key ranges, because SQLite and
+// Postgres sort text differently; the cost is two passes instead of log(n).
+/** Buckets examined row by row at most (each holds ~1/1024 of the table). */
+const MAX_BUCKETS = 16;
+async function findDifferingKeys(source, target, limit = 10) {
+    const [a, b] = await Promise.all([source.buckets(), target.buckets()]);
+    const differing = [];
+    for (const bucket of new Set([...a.keys(), ...b.keys()])) {
+        const x = a.get(bucket);
+        const y = b.get(bucket);
+        if (x?.rows !== y?.rows || x?.sum !== y?.sum)
+            differing.push(bucket);
+    }
+    if (differing.length === 0)
+        return [];
+    const chosen = differing.sort((p, q) => p - q).slice(0, MAX_BUCKETS);
+    const [rowsA, rowsB] = await Promise.all([source.rowsInBuckets(chosen), target.rowsInBuckets(chosen)]);
+    const keys = new Map();
+    const keyOf = (entry) => entry.slice(0, entry.lastIndexOf('\u0003'));
+    for (const [entry, row] of rowsA)
+        if (!rowsB.has(entry))
+            keys.set(keyOf(entry), row.display);
+    for (const [entry, row] of rowsB)
+        if (!rowsA.has(entry) && !keys.has(keyOf(entry)))
+            keys.set(keyOf(entry), row.display);
+    return [...keys.values()].sort((p, q) => p.localeCompare(q, 'en', { numeric: true })).slice(0, limit);
+}
+
+// EXTERNAL MODULE: ./src/verify/canonical-form.ts
+var canonical_form = __webpack_require__(7090);
+;// CONCATENATED MODULE: ./src/verify/pg-checksums.ts
+
+
+const BUCKETS = 1024;
+function fromClause(t, select) {
+    const table = (0,pg_identifiers/* qualifiedName */.OL)(t.schema, t.name);
+    if (!t.limit)
+        return table;
+    const order = t.limit.orderBy.length ? ` ORDER BY ${t.limit.orderBy.map(pg_identifiers/* quoteIdent */.v4).join(', ')}` : '';
+    return `(SELECT ${select.map(pg_identifiers/* quoteIdent */.v4).join(', ')} FROM ${table}${order} LIMIT ${t.limit.rows}) AS sampled`;
+}
+async function pgTotals(client, t, checksums) {
+    const from = fromClause(t, t.columns.map((c) => c.name));
+    if (!checksums) {
+        const { rows } = await client.query(`SELECT count(*) AS n FROM ${from}`);
+        return { rows: Number(rows[0].n) };
+    }
+    const hash = t.columns.length ? (0,canonical_form/* rowHashSql */.nJ)(t.columns) : '0::bigint';
+    const { rows } = await client.query(`SELECT count(*) AS n, coalesce(sum(${hash}), 0)::text AS s FROM ${from}`);
+    return { rows: Number(rows[0].n), checksum: rows[0].s };
+}
+function keySql(t) {
+    return t.keyColumns.length ? (0,canonical_form/* canonicalRowSql */.t6)(t.keyColumns) : (0,canonical_form/* canonicalRowSql */.t6)(t.columns);
+}
+async function pgBucketTotals(client, t) {
+    const { rows } = await client.query(`SELECT (hashtextextended(${keySql(t)}, 0) & ${BUCKETS - 1})::int AS b, count(*) AS n, sum(${(0,canonical_form/* rowHashSql */.nJ)(t.columns)})::text AS s
+       FROM ${fromClause(t, t.columns.map((c) => c.name))} GROUP BY 1`);
+    return new Map(rows.map((r) => [r.b, { rows: Number(r.n), sum: r.s }]));
+}
+/** keyCanon → { display, hash } for the rows in the given buckets. */
+async function pgRowsInBuckets(client, t, buckets) {
+    const keys = t.keyColumns.length ? t.keyColumns : [];
+    const display = keys.length
+        ? `concat_ws(', ', ${keys.map((k) => `${quoteLiteralSql(`${k.name}=`)} || coalesce(${(0,pg_identifiers/* quoteIdent */.v4)(k.name)}::text, 'NULL')`).join(', ')})`
+        : `left(${(0,canonical_form/* canonicalRowSql */.t6)(t.columns)}, 120)`;
+    const { rows } = await client.query(`SELECT ${keySql(t)} AS k, ${display} AS d, ${(0,canonical_form/* rowHashSql */.nJ)(t.columns)}::text AS h
+       FROM ${fromClause(t, t.columns.map((c) => c.name))}
+      WHERE (hashtextextended(${keySql(t)}, 0) & ${BUCKETS - 1}) = ANY($1::int[])`, [buckets]);
+    const result = new Map();
+    for (const row of rows)
+        result.set(`${row.k}\u0003${row.h}`, { display: row.d, hash: row.h });
+    return result;
+}
+function quoteLiteralSql(text) {
+    return `'${text.replace(/'/g, "''")}'`;
+}
+
+// EXTERNAL MODULE: ./src/copy/sqlite-row-source.ts + 1 modules
+var sqlite_row_source = __webpack_require__(6202);
+// EXTERNAL MODULE: ./src/verify/row-hash.ts
+var row_hash = __webpack_require__(7254);
+;// CONCATENATED MODULE: ./src/verify/sqlite-checksums.ts
+
+
+
+async function scan(db, spec, onRow, onFailure) {
+    const source = new sqlite_row_source/* SqliteRowSource */.I(db, spec, { hash: null, copyText: false, onRow, onFailure });
+    for await (const _chunk of source)
+        void _chunk;
+    return source.rows;
+}
+async function sqliteTotals(db, spec, checksums) {
+    if (!checksums) {
+        const sql = `SELECT count(*) AS n FROM (SELECT 1 FROM "${spec.table.replace(/"/g, '""')}"${spec.limit !== undefined ? ` LIMIT ${spec.limit}` : ''})`;
+        return { rows: Number(db.prepare(sql).get().n), unconvertible: 0 };
+    }
+    const sum = new row_hash/* HashSum */.is();
+    let unconvertible = 0;
+    const rows = await scan(db, spec, (high, low) => sum.add(high, low), () => unconvertible++);
+    return { rows, checksum: sum.value(), unconvertible };
+}
+async function sqliteBucketTotals(db, spec) {
+    const sums = new Map();
+    await scan(db, spec, (high, low, keyCanon) => {
+        const bucket = (0,row_hash/* pgHashText */.vK)(keyCanon)[1] & (BUCKETS - 1);
+        let sum = sums.get(bucket);
+        if (!sum)
+            sums.set(bucket, (sum = new row_hash/* HashSum */.is()));
+        sum.add(high, low);
+    }, () => undefined);
+    return new Map([...sums].map(([bucket, sum]) => [bucket, { rows: sum.count, sum: sum.value() }]));
+}
+async function sqliteRowsInBuckets(db, spec, buckets) {
+    const wanted = new Set(buckets);
+    const result = new Map();
+    await scan(db, spec, (high, low, keyCanon, display) => {
+        if (!wanted.has((0,row_hash/* pgHashText */.vK)(keyCanon)[1] & (BUCKETS - 1)))
+            return;
+        const hash = (BigInt(high) * 4294967296n + BigInt(low)).toString();
+        result.set(`${keyCanon}\u0003${hash}`, { display: display(), hash });
+    }, () => undefined);
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/copy/plan-canonical.ts
+function targetCanonical(table) {
+    const columns = table.columns.map((c) => ({ name: c.target.name, type: c.target.type }));
+    return { schema: table.target.schema, name: table.target.name, columns, keyColumns: table.keyColumns.map((k) => ({ name: k.target.name, type: k.target.type })) };
+}
+function pgSourceCanonical(table, sampleRows) {
+    const columns = table.columns.map((c) => ({ name: c.source, type: c.target.type, ...(c.sourceType ? { castTo: c.target.type.sql } : {}) }));
+    const keyColumns = table.keyColumns.map((k) => ({ name: k.source, type: k.target.type, ...(k.sourceType ? { castTo: k.target.type.sql } : {}) }));
+    return {
+        schema: table.sourceSchema,
+        name: table.sourceName,
+        columns,
+        keyColumns,
+        ...(sampleRows !== undefined ? { limit: { orderBy: table.keyColumns.map((k) => k.source), rows: sampleRows } } : {}),
+    };
+}
+/** How a SQLite table is read, for the copy and for its verification alike. */
+function sqliteReadSpec(table, limit) {
+    return {
+        table: table.sourceName,
+        columns: table.columns.map((c) => ({ source: c.source, type: c.target.type })),
+        keyColumns: table.keyColumns.length ? table.keyColumns.map((c) => c.source) : table.sqlite?.primaryKey ?? [],
+        hasRowid: table.sqlite?.hasRowid ?? true,
+        ...(limit !== undefined ? { limit } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/verify/run-pool.ts
+// Runs `work` over items with at most `size` in flight; each call gets a stable worker index so it
+// can reuse that worker's connection. Stops at the first error (the others finish their item).
+async function runPool(items, size, work) {
+    let next = 0;
+    let failure;
+    const worker = async (index) => {
+        while (failure === undefined && next < items.length) {
+            const item = items[next++];
+            try {
+                await work(item, index);
+            }
+            catch (error) {
+                failure ??= error;
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(size, items.length) }, (_, i) => worker(i)));
+    if (failure !== undefined)
+        throw failure;
+}
+
+;// CONCATENATED MODULE: ./src/copy/verify-copied-tables.ts
+
+
+
+
+
+
+function pgSide(client, target) {
+    return { buckets: () => pgBucketTotals(client, target), rowsInBuckets: (b) => pgRowsInBuckets(client, target, b) };
+}
+function sqliteSide(db, table, limit) {
+    const spec = sqliteReadSpec(table, limit);
+    return { buckets: () => sqliteBucketTotals(db, spec), rowsInBuckets: (b) => sqliteRowsInBuckets(db, spec, b) };
+}
+function minus(after, before) {
+    if (!before)
+        return after;
+    return { rows: after.rows - before.rows, ...(after.checksum !== undefined ? { checksum: (BigInt(after.checksum) - BigInt(before.checksum ?? '0')).toString() } : {}) };
+}
+async function verifyCopiedTables(tables, ctx) {
+    const checksums = ctx.copy.checksums;
+    const started = Date.now();
+    const targets = [ctx.control];
+    const readers = ctx.snapshot ? [ctx.snapshot.coordinator] : [];
+    let ok = true;
+    try {
+        await runPool(tables, Math.max(1, ctx.copy.jobs), async (table, worker) => {
+            while (targets.length <= worker) {
+                const client = await ctx.connectTarget();
+                await prepareCopySession(client);
+                targets.push(client);
+            }
+            while (ctx.snapshot && readers.length <= worker)
+                readers.push(await ctx.snapshot.reader());
+            const entry = ctx.entries.get(table.key);
+            const targetSpec = targetCanonical(table);
+            const sourceSpec = ctx.snapshot ? pgSourceCanonical(table, ctx.copy.sampleRows) : undefined;
+            const [after, pgSource] = await Promise.all([
+                pgTotals(targets[worker], targetSpec, checksums),
+                sourceSpec ? pgTotals(readers[worker], sourceSpec, checksums) : Promise.resolve(undefined),
+            ]);
+            const target = minus(after, ctx.baselines.get(table.key));
+            // A sample that left rows out for foreign keys: the target holds what was copied, counts only.
+            const skipped = ctx.sampleSkipped.get(table.key);
+            if (skipped !== undefined) {
+                Object.assign(entry, { targetRows: target.rows, checksumMatch: null });
+                if (target.rows !== entry.copiedRows)
+                    ok = false;
+                return;
+            }
+            const expected = pgSource ?? { rows: (entry.sourceRows ?? 0) - (entry.rejectedRows ?? 0), ...(checksums ? { checksum: ctx.hashes.get(table.key)?.value() ?? '0' } : {}) };
+            if (pgSource)
+                entry.sourceRows = pgSource.rows;
+            entry.targetRows = target.rows;
+            entry.checksumMatch = checksums ? expected.checksum === target.checksum : null;
+            if (checksums)
+                Object.assign(entry, { sourceChecksum: expected.checksum, targetChecksum: target.checksum });
+            const match = expected.rows === target.rows && entry.checksumMatch !== false;
+            if (match)
+                return;
+            ok = false;
+            if (checksums && !ctx.baselines.has(table.key)) {
+                const source = ctx.sqlite ? sqliteSide(ctx.sqlite, table, ctx.copy.sampleRows) : pgSide(readers[worker], sourceSpec);
+                entry.differingKeys = await findDifferingKeys(source, pgSide(targets[worker], targetSpec));
+            }
+        });
+    }
+    finally {
+        for (const client of targets.slice(1))
+            await client.end().catch(() => undefined);
+    }
+    const differing = tables.filter((t) => !(ctx.entries.get(t.key).targetRows === undefined));
+    ctx.runtime.info(`Verified ${differing.length} table${differing.length === 1 ? '' : 's'} (${checksums ? 'row counts and checksums' : 'row counts'}) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${ok ? 'source and target match' : 'DIFFERENCES FOUND'}.`);
+    return ok;
+}
+
+;// CONCATENATED MODULE: ./src/copy/fk-order.ts
+// Load order from foreign keys: tables connected by FKs (in either direction) form a component that
+// must load in ONE transaction (a child's rows are checked against its parent's uncommitted rows);
+// inside it, parents come before children. Self-references need no order (COPY checks FKs at the end
+// of the statement). A cycle is reported; it is loadable only when one FK on it is DEFERRABLE.
+class ForeignKeyCycleError extends Error {
+    tables;
+    constructor(tables) {
+        super(`foreign keys form a cycle between ${tables.join(', ')}`);
+        this.tables = tables;
+    }
+}
+function components(tables, edges) {
+    const parent = new Map(tables.map((t) => [t, t]));
+    const find = (t) => {
+        while (parent.get(t) !== t)
+            t = parent.get(t);
+        return t;
+    };
+    for (const edge of edges)
+        parent.set(find(edge.child), find(edge.parent));
+    const groups = new Map();
+    for (const table of tables)
+        groups.set(find(table), [...(groups.get(find(table)) ?? []), table]);
+    return [...groups.values()];
+}
+/** Kahn's algorithm, ties broken by name so the order is stable; returns the leftover (cyclic) tables. */
+function topological(tables, edges) {
+    const pending = new Map(tables.map((t) => [t, new Set()]));
+    for (const edge of edges)
+        if (edge.child !== edge.parent)
+            pending.get(edge.child).add(edge.parent);
+    const order = [];
+    for (;;) {
+        const ready = [...pending.entries()].filter(([, parents]) => parents.size === 0).map(([t]) => t).sort();
+        if (ready.length === 0)
+            break;
+        for (const table of ready) {
+            order.push(table);
+            pending.delete(table);
+            for (const parents of pending.values())
+                parents.delete(table);
+        }
+    }
+    return { order, leftover: [...pending.keys()].sort() };
+}
+/** Components with their load order; throws ForeignKeyCycleError when a cycle has no deferrable FK. */
+function planLoadOrder(tables, allEdges) {
+    const selected = new Set(tables);
+    const edges = allEdges.filter((e) => selected.has(e.child) && selected.has(e.parent));
+    return components(tables, edges).map((group) => {
+        const inGroup = edges.filter((e) => group.includes(e.child));
+        const first = topological(group, inGroup);
+        if (first.leftover.length === 0)
+            return { tables: first.order, cycle: [] };
+        // Deferred constraints are checked at commit: ignore deferrable edges and try again.
+        const second = topological(group, inGroup.filter((e) => !e.deferrable));
+        if (second.leftover.length > 0)
+            throw new ForeignKeyCycleError(second.leftover);
+        return { tables: second.order, cycle: first.leftover };
+    });
+}
+/** Spreads components over at most `jobs` connections, biggest first onto the least loaded. */
+function assignToConnections(items, jobs) {
+    const bins = Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, () => ({ load: 0, items: [] }));
+    for (const item of [...items].sort((a, b) => b.weight - a.weight)) {
+        const bin = bins.reduce((least, b) => (b.load < least.load ? b : least));
+        bin.items.push(item);
+        bin.load += item.weight;
+    }
+    return bins.map((b) => b.items).filter((items) => items.length > 0);
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(7075);
+// EXTERNAL MODULE: external "node:stream/promises"
+var promises_ = __webpack_require__(6466);
+// EXTERNAL MODULE: ./node_modules/pg-copy-streams/index.js
+var pg_copy_streams = __webpack_require__(6901);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __webpack_require__(5919);
+// EXTERNAL MODULE: ./src/copy/sqlite-copy-worker.ts
+var sqlite_copy_worker = __webpack_require__(1198);
+;// CONCATENATED MODULE: ./src/copy/parallel-sqlite-source.ts
+// The main-thread side of a parallel SQLite read: splits a table into rowid slices, starts one
+// worker per slice (src/copy/sqlite-copy-worker.ts) and merges their COPY text chunks into one
+// Readable for the target's COPY stream. COPY does not care about row order, and the checksum is an
+// order-independent sum, so slices can arrive interleaved. Same counters as SqliteRowSource.
+
+
+
+
+
+/** Below this many rows, starting workers costs more than it saves. */
+const MIN_ROWS_FOR_WORKERS = 50_000;
+/**
+ * Where a worker's code is: the bundle itself when running from dist/ (its entry dispatches on
+ * isMainThread), or the TypeScript source with the loader hook when running from src/ (tests, bench).
+ */
+function workerEntry() {
+    const here = import.meta.url;
+    if (here.endsWith('.ts')) {
+        return { url: new URL('./sqlite-copy-worker-main.ts', here), execArgv: ['--import', new URL('../../scripts/register-ts.mjs', here).href] };
+    }
+    // In a bundle this module may sit in a chunk next to the entry: start the entry, index.js.
+    return { url: new URL('./index.js', here), execArgv: [] };
+}
+/**
+ * Slices per table: the `jobs` setting, capped by the cores left once Postgres' COPY backend has
+ * one. On a 2-core machine that is 1 (no workers): measured there, two workers did not shorten the
+ * copy (the CPU was already shared with Postgres) and raised peak RSS from ~150 to ~250 MB.
+ */
+function workerCount(jobs, cores = external_node_os_default().availableParallelism(), env = process.env) {
+    // CUTOVER_COPY_THREADS overrides the choice (tuning, and tests of the worker path on small machines).
+    const forced = Number(env.CUTOVER_COPY_THREADS);
+    if (Number.isInteger(forced) && forced >= 1)
+        return Math.min(forced, 16);
+    return Math.max(1, Math.min(jobs, cores - 1));
+}
+/** Rowid slices for `slices` workers, or undefined when the table should be read on one thread. */
+function planSlices(db, spec, slices) {
+    if (slices < 2 || !spec.hasRowid || spec.limit !== undefined || db.memory || !db.name)
+        return undefined;
+    const stats = db.prepare(`SELECT min(_rowid_) AS lo, max(_rowid_) AS hi, count(*) AS n FROM ${(0,pg_identifiers/* quoteIdent */.v4)(spec.table)}`).safeIntegers(true).get();
+    if (stats.lo === null || stats.hi === null || stats.n < BigInt(MIN_ROWS_FOR_WORKERS))
+        return undefined;
+    const span = stats.hi - stats.lo + 1n;
+    const ranges = [];
+    for (let i = 0n; i < BigInt(slices); i++) {
+        const first = stats.lo + (span * i) / BigInt(slices);
+        const last = i === BigInt(slices) - 1n ? stats.hi : stats.lo + (span * (i + 1n)) / BigInt(slices) - 1n;
+        if (first <= last)
+            ranges.push([first, last]);
+    }
+    return ranges;
+}
+class ParallelSqliteSource extends external_node_stream_.Readable {
+    rows = 0;
+    copied = 0;
+    rejected = 0;
+    workers = [];
+    rowsPerWorker;
+    awaitingAck = [];
+    running;
+    options;
+    constructor(file, spec, slices, options) {
+        super({ highWaterMark: 4 * 64 * 1024 });
+        this.options = options;
+        const entry = workerEntry();
+        this.rowsPerWorker = slices.map(() => 0);
+        this.running = slices.length;
+        slices.forEach((range, index) => {
+            const workerData = { kind: sqlite_copy_worker/* SQLITE_COPY_WORKER */.k, file, spec: { ...spec, rowidRange: range }, checksums: options.hash !== null };
+            const worker = new external_node_worker_threads_.Worker(entry.url, { workerData, execArgv: entry.execArgv });
+            worker.on('message', (message) => this.onMessage(worker, index, message));
+            worker.on('error', (error) => this.destroy(error));
+            this.workers.push(worker);
+        });
+    }
+    onMessage(worker, index, message) {
+        if (this.destroyed)
+            return;
+        try {
+            switch (message.type) {
+                case 'chunk':
+                    this.rowsPerWorker[index] = message.rows;
+                    this.options.onRows?.(this.rowsPerWorker.reduce((a, b) => a + b, 0));
+                    if (this.push(Buffer.from(message.data)))
+                        worker.postMessage('ack');
+                    else
+                        this.awaitingAck.push(worker);
+                    return;
+                case 'failure':
+                    this.options.onFailure(message.failure);
+                    return;
+                case 'done':
+                    this.rows += message.rows;
+                    this.copied += message.copied;
+                    this.rejected += message.rejected;
+                    if (message.hashTotal !== undefined)
+                        this.options.hash?.addTotal(message.hashTotal, message.hashCount ?? 0);
+                    if (--this.running === 0)
+                        this.push(null);
+                    return;
+                case 'error':
+                    throw Object.assign(new Error(message.message), message.stack ? { stack: message.stack } : {});
+            }
+        }
+        catch (error) {
+            this.destroy(error);
+        }
+    }
+    _read() {
+        for (const worker of this.awaitingAck.splice(0))
+            worker.postMessage('ack');
+    }
+    _destroy(error, callback) {
+        Promise.all(this.workers.map((worker) => worker.terminate())).then(() => callback(error), () => callback(error));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/copy/copy-table.ts
+// Moves one table's rows into the target with COPY … FROM STDIN, from SQLite (converted row by row)
+// or from Postgres (COPY … TO STDOUT piped straight through: same text format on both ends).
+
+
+
+
+
+
+
+function copyIntoSql(plan, into = (0,pg_identifiers/* qualifiedName */.OL)(plan.target.schema, plan.target.name)) {
+    return `COPY ${into} (${plan.columns.map((c) => (0,pg_identifiers/* quoteIdent */.v4)(c.target.name)).join(', ')}) FROM STDIN`;
+}
+const STAGE = 'cutover_sample_stage';
+/**
+ * Samples (dry runs): the first N rows of a child may reference parent rows outside the parent's
+ * sample. Such rows go through a temporary table and only those whose parents were copied are kept
+ * (self-references only to rows already in the table). Returns the COPY target and a finisher
+ * that moves the kept rows and returns how many were skipped.
+ */
+async function sampleStage(target, plan) {
+    if (plan.target.foreignKeys.length === 0)
+        return undefined;
+    const table = (0,pg_identifiers/* qualifiedName */.OL)(plan.target.schema, plan.target.name);
+    await target.query(`DROP TABLE IF EXISTS pg_temp.${STAGE}; CREATE TEMP TABLE ${STAGE} (LIKE ${table})`);
+    const columns = plan.columns.map((c) => (0,pg_identifiers/* quoteIdent */.v4)(c.target.name)).join(', ');
+    const conditions = plan.target.foreignKeys.map((fk) => {
+        const anyNull = fk.columns.map((c) => `s.${(0,pg_identifiers/* quoteIdent */.v4)(c)} IS NULL`).join(' OR ');
+        const match = fk.columns.map((c, i) => `p.${(0,pg_identifiers/* quoteIdent */.v4)(fk.refColumns[i])} = s.${(0,pg_identifiers/* quoteIdent */.v4)(c)}`).join(' AND ');
+        return `(${anyNull} OR EXISTS (SELECT 1 FROM ${(0,pg_identifiers/* qualifiedName */.OL)(fk.refSchema, fk.refTable)} p WHERE ${match}))`;
+    });
+    return {
+        into: `pg_temp.${STAGE}`,
+        finish: async () => {
+            const staged = await target.query(`SELECT count(*)::int AS n FROM pg_temp.${STAGE}`);
+            const moved = await target.query(`INSERT INTO ${table} (${columns}) SELECT ${columns} FROM pg_temp.${STAGE} s WHERE ${conditions.join(' AND ')}`);
+            await target.query(`DROP TABLE pg_temp.${STAGE}`);
+            return staged.rows[0].n - (moved.rowCount ?? 0);
+        },
+    };
+}
+async function copySqliteTable(target, db, plan, options) {
+    const spec = sqliteReadSpec(plan, options.limit);
+    const sourceOptions = { hash: options.hash, onFailure: options.onFailure, onRows: options.onRows };
+    // Big tables are read and converted by several worker threads, one rowid slice each.
+    const slices = planSlices(db, spec, workerCount(options.jobs));
+    if (slices)
+        options.log(`${plan.display}: reading ${slices.length} rowid slices in parallel worker threads.`);
+    const source = slices ? new ParallelSqliteSource(db.name, spec, slices, sourceOptions) : new sqlite_row_source/* SqliteRowSource */.I(db, spec, sourceOptions);
+    if (plan.columns.length === 0) {
+        // Nothing to write per row (a table of only generated columns); still count the rows.
+        for await (const _chunk of source)
+            void _chunk;
+        return { rowsRead: source.rows, copied: 0, rejected: source.rejected };
+    }
+    const stage = options.limit !== undefined ? await sampleStage(target, plan) : undefined;
+    const sink = target.query((0,pg_copy_streams/* from */.H)(copyIntoSql(plan, stage?.into)));
+    await (0,promises_.pipeline)(source, sink, { signal: options.signal });
+    const skipped = stage ? await stage.finish() : 0;
+    return { rowsRead: source.rows, copied: source.copied - skipped, rejected: source.rejected, ...(stage ? { skipped } : {}) };
+}
+/** Counts COPY text lines as they pass (one '\n' per row: embedded newlines are escaped). */
+function lineCounter(onRows) {
+    let rows = 0;
+    return new external_node_stream_.Transform({
+        transform(chunk, _encoding, callback) {
+            for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1))
+                rows++;
+            onRows(rows);
+            callback(null, chunk);
+        },
+    });
+}
+function pgSourceSelectSql(plan, limit) {
+    const columns = plan.columns.map((c) => (0,pg_identifiers/* quoteIdent */.v4)(c.source)).join(', ');
+    const order = limit !== undefined && plan.keyColumns.length ? ` ORDER BY ${plan.keyColumns.map((c) => (0,pg_identifiers/* quoteIdent */.v4)(c.source)).join(', ')}` : '';
+    return `SELECT ${columns} FROM ${(0,pg_identifiers/* qualifiedName */.OL)(plan.sourceSchema, plan.sourceName)}${order}${limit !== undefined ? ` LIMIT ${limit}` : ''}`;
+}
+async function copyPgTable(target, reader, plan, options) {
+    const stage = options.limit !== undefined ? await sampleStage(target, plan) : undefined;
+    const out = reader.query((0,pg_copy_streams.to)(`COPY (${pgSourceSelectSql(plan, options.limit)}) TO STDOUT`));
+    const sink = target.query((0,pg_copy_streams/* from */.H)(copyIntoSql(plan, stage?.into)));
+    await (0,promises_.pipeline)(out, lineCounter(options.onRows), sink, { signal: options.signal });
+    const rows = Number(sink.rowCount);
+    const skipped = stage ? await stage.finish() : 0;
+    return { rowsRead: rows, copied: rows - skipped, rejected: 0, ...(stage ? { skipped } : {}) };
+}
+
+;// CONCATENATED MODULE: ./src/copy/fk-bulk-check.ts
+
+async function dropForeignKeysForLoad(client, tables) {
+    const held = [];
+    for (const table of tables) {
+        const target = (0,pg_identifiers/* qualifiedName */.OL)(table.target.schema, table.target.name);
+        const { rows } = await client.query(`SELECT c.conname AS name, pg_get_constraintdef(c.oid) AS definition
+         FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+        WHERE c.contype = 'f' AND c.conrelid = $1::regclass AND pg_has_role(t.relowner, 'USAGE')
+        ORDER BY c.conname`, [target]);
+        for (const row of rows) {
+            await client.query(`ALTER TABLE ${target} DROP CONSTRAINT ${(0,pg_identifiers/* quoteIdent */.v4)(row.name)}`);
+            held.push({ table: target, name: row.name, definition: row.definition });
+        }
+    }
+    return held;
+}
+async function restoreForeignKeys(client, held) {
+    for (const constraint of held) {
+        await client.query(`ALTER TABLE ${constraint.table} ADD CONSTRAINT ${(0,pg_identifiers/* quoteIdent */.v4)(constraint.name)} ${constraint.definition}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/copy/rejects-file.ts
+// on-error: skip — every row that cannot convert becomes one JSON line (table, key, column, reason,
+// a truncated value; never the whole row) in the rejects file, created on the first reject.
+
+
+const MAX_VALUE_CHARS = 80;
+function truncateValue(value) {
+    const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+    return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}… (${text.length} chars)` : text;
+}
+class RejectsFile {
+    file;
+    count = 0;
+    fd;
+    constructor(file) {
+        this.file = file;
+    }
+    write(record) {
+        if (this.fd === undefined) {
+            external_node_fs_default().mkdirSync(external_node_path_default().dirname(this.file), { recursive: true });
+            this.fd = external_node_fs_default().openSync(this.file, 'w');
+        }
+        external_node_fs_default().writeSync(this.fd, `${JSON.stringify({ ...record, value: truncateValue(record.value) })}\n`);
+        this.count++;
+    }
+    close() {
+        if (this.fd !== undefined)
+            external_node_fs_default().closeSync(this.fd);
+        this.fd = undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/copy/load-errors.ts
+// Turns what can go wrong while loading one table into a CopyError that names the table and says
+// what to do; pg's code/detail/hint travel along through `cause` (describePgError).
+
+
+function conversionError(table, failure, targetType) {
+    return new errors/* CopyError */.k6(`Cannot copy ${table}: the row with ${failure.key}, column "${failure.column}" (${targetType}): value ${truncateValue(failure.value)} ${failure.reason}. Nothing was written to the target.`, { fix: 'correct that value in the source, or set on-error: skip to copy everything else and write such rows to the rejects file.' });
+}
+const FIXES = {
+    '23505': 'the target already holds rows with these keys: use if-target-not-empty: truncate to replace them, or exclude the table.',
+    '23503': 'the source has rows whose parent row does not exist (SQLite does not enforce foreign keys by default): fix or delete those rows in the source, or exclude the table.',
+    '23502': 'the source has NULLs in a column that is NOT NULL in the target: fill them in the source or relax the target column.',
+    '42501': 'grant the target user INSERT (and TRUNCATE for if-target-not-empty: truncate) on the table, and USAGE/UPDATE on its sequences.',
+    '22001': 'a value is longer than the target column allows: widen the column in a migration.',
+    '0A000': 'TRUNCATE fails when a table that is not copied references this one: include the referencing table, or use if-target-not-empty: append.',
+};
+function loadError(table, cause) {
+    if (cause instanceof errors/* CopyError */.k6)
+        return cause;
+    const code = (0,errors/* isPgError */.QO)(cause) ? cause.code : undefined;
+    return new errors/* CopyError */.k6(`Loading ${table} into the target failed: ${(0,errors/* describeCause */.V$)(cause)}. The target was left as it was (the load is rolled back).`, {
+        cause,
+        fix: (code && FIXES[code]) ?? 'fix the cause above and run the copy again; a rerun starts from a clean slate.',
+    });
+}
+
+;// CONCATENATED MODULE: ./src/copy/progress-reporter.ts
+/** First line after a second (rows are flowing), then every five seconds. */
+const FIRST_MS = 1000;
+const INTERVAL_MS = 5000;
+class TableProgress {
+    started = Date.now();
+    nextLog = Date.now() + FIRST_MS;
+    runtime;
+    label;
+    expected;
+    /** Progress samples, repeated inside the table's log group when it is done. */
+    samples = [];
+    constructor(runtime, label, expected) {
+        this.runtime = runtime;
+        this.label = label;
+        this.expected = expected;
+    }
+    update(rows) {
+        const now = Date.now();
+        if (now < this.nextLog)
+            return;
+        this.nextLog = now + INTERVAL_MS;
+        const rate = rows / Math.max(0.001, (now - this.started) / 1000);
+        const eta = this.expected && rate > 0 && this.expected > rows ? `, ETA ${Math.ceil((this.expected - rows) / rate)} s` : '';
+        const of = this.expected !== undefined ? ` of ${this.expected.toLocaleString('en-US')}` : '';
+        const line = `${this.label}: ${rows.toLocaleString('en-US')}${of} rows (${Math.round(rate).toLocaleString('en-US')} rows/s${eta})`;
+        this.samples.push(`after ${((now - this.started) / 1000).toFixed(0)} s: ${line}`);
+        this.runtime.info(line);
+    }
+    done(rows) {
+        const ms = Date.now() - this.started;
+        const rate = Math.round(rows / Math.max(0.001, ms / 1000));
+        // One collapsible group per table (core.group in the Action), opened when the table is done so
+        // that tables loading in parallel do not interleave inside each other's groups.
+        const title = `${this.label}: ${rows.toLocaleString('en-US')} rows copied in ${(ms / 1000).toFixed(1)} s (${rate.toLocaleString('en-US')} rows/s)`;
+        void this.runtime.group(title, async () => {
+            for (const sample of this.samples)
+                this.runtime.info(sample);
+            this.runtime.info(`${rows.toLocaleString('en-US')} rows in ${ms} ms${this.expected !== undefined ? ` (source had ${this.expected.toLocaleString('en-US')})` : ''}.`);
+        });
+        return ms;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/copy/load-groups.ts
+
+
+
+
+
+
+
+
+
+
+async function resetSequences(client, table) {
+    const target = (0,pg_identifiers/* qualifiedName */.OL)(table.target.schema, table.target.name);
+    for (const column of table.target.columns) {
+        if (!column.sequence && column.identity === '')
+            continue;
+        const sequence = column.sequence ? (0,pg_identifiers/* quoteLiteral */.ce)(column.sequence) : `pg_get_serial_sequence(${(0,pg_identifiers/* quoteLiteral */.ce)(target)}, ${(0,pg_identifiers/* quoteLiteral */.ce)(column.name)})`;
+        await client.query(`SELECT setval(${sequence}, max(${(0,pg_identifiers/* quoteIdent */.v4)(column.name)})::bigint) FROM ${target} HAVING max(${(0,pg_identifiers/* quoteIdent */.v4)(column.name)}) IS NOT NULL`);
+    }
+}
+/** Samples: rows left out for foreign keys make the sample's checksum incomparable (see verify). */
+function noteSkipped(ctx, table, skipped) {
+    if (!skipped)
+        return;
+    ctx.sampleSkipped.set(table.key, skipped);
+    ctx.hashes.delete(table.key);
+}
+async function loadTable(client, reader, table, ctx, signal) {
+    const entry = ctx.entries.get(table.key);
+    const progress = new TableProgress(ctx.runtime, table.display, ctx.expectedRows.get(table.key));
+    const started = Date.now();
+    try {
+        if (ctx.sqlite) {
+            const hash = ctx.copy.checksums ? new row_hash/* HashSum */.is() : null;
+            if (hash)
+                ctx.hashes.set(table.key, hash);
+            const result = await copySqliteTable(client, ctx.sqlite, table, {
+                hash,
+                jobs: ctx.copy.jobs,
+                log: (message) => ctx.runtime.info(message),
+                ...(ctx.copy.sampleRows !== undefined ? { limit: ctx.copy.sampleRows } : {}),
+                signal,
+                onRows: (rows) => progress.update(rows),
+                onFailure: (failure) => {
+                    const type = table.columns.find((c) => c.source === failure.column)?.target.type.sql ?? '?';
+                    if (ctx.copy.onError === 'fail')
+                        throw conversionError(table.display, failure, type);
+                    ctx.rejects.write({ table: table.display, key: failure.keyValues, column: failure.column, reason: failure.reason, value: failure.value });
+                },
+            });
+            Object.assign(entry, { sourceRows: result.rowsRead, copiedRows: result.copied, rejectedRows: result.rejected });
+            noteSkipped(ctx, table, result.skipped);
+        }
+        else {
+            const result = await copyPgTable(client, reader, table, { ...(ctx.copy.sampleRows !== undefined ? { limit: ctx.copy.sampleRows } : {}), signal, onRows: (rows) => progress.update(rows) });
+            Object.assign(entry, { sourceRows: result.rowsRead, copiedRows: result.copied, rejectedRows: 0 });
+            noteSkipped(ctx, table, result.skipped);
+        }
+        progress.done(entry.copiedRows ?? 0);
+    }
+    catch (error) {
+        throw signal.aborted && !(error instanceof errors/* CopyError */.k6) ? signal.reason : loadError(table.display, error);
+    }
+    finally {
+        entry.durationMs = Date.now() - started;
+    }
+}
+async function loadComponent(client, reader, tables, ctx, signal) {
+    for (const table of tables)
+        if (table.ddl)
+            await client.query(table.ddl.create);
+    const existing = tables.filter((t) => !t.ddl);
+    if (ctx.copy.ifTargetNotEmpty === 'truncate' && existing.length > 0) {
+        // One statement for the whole component: truncating a parent alone fails while a child references it.
+        try {
+            await client.query(`TRUNCATE ${existing.map((t) => (0,pg_identifiers/* qualifiedName */.OL)(t.target.schema, t.target.name)).join(', ')}`);
+        }
+        catch (error) {
+            throw loadError(existing.map((t) => t.display).join(', '), error);
+        }
+    }
+    if (ctx.copy.ifTargetNotEmpty === 'append') {
+        for (const table of existing)
+            ctx.baselines.set(table.key, await pgTotals(client, targetCanonical(table), ctx.copy.checksums));
+    }
+    // Samples filter child rows by their parents in SQL, which needs no dropped keys; otherwise bulk checks.
+    const held = ctx.copy.sampleRows === undefined ? await dropForeignKeysForLoad(client, existing) : [];
+    for (const table of tables)
+        await loadTable(client, reader, table, ctx, signal);
+    try {
+        await restoreForeignKeys(client, held);
+    }
+    catch (error) {
+        throw loadError(tables.map((t) => t.display).join(', '), error);
+    }
+    // create-tables: keys after the data (one bulk check each), primary keys before the FKs that need them.
+    const constraints = tables.flatMap((t) => t.ddl?.constraints ?? []);
+    for (const sql of [...constraints.filter((s) => s.includes('PRIMARY KEY')), ...constraints.filter((s) => !s.includes('PRIMARY KEY'))]) {
+        try {
+            await client.query(sql);
+        }
+        catch (error) {
+            throw loadError(tables.map((t) => t.display).join(', '), error);
+        }
+    }
+    for (const table of tables)
+        await resetSequences(client, table);
+}
+/** Runs every group in its own transaction and commits them only when all succeeded. */
+async function loadAllOrNothing(groups, ctx) {
+    const controller = new AbortController();
+    const onOuterAbort = () => controller.abort(ctx.signal?.reason ?? new errors/* CopyError */.k6('The copy was cancelled.'));
+    ctx.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    const clients = [];
+    try {
+        const results = await Promise.allSettled(groups.map(async (components) => {
+            try {
+                const client = await ctx.connectTarget();
+                clients.push(client);
+                await prepareCopySession(client);
+                const reader = ctx.snapshot ? await ctx.snapshot.reader() : undefined;
+                await client.query('BEGIN');
+                // Deferrable FKs (the only way to load a cycle) are checked at COMMIT.
+                await client.query('SET CONSTRAINTS ALL DEFERRED');
+                for (const tables of components)
+                    await loadComponent(client, reader, tables, ctx, controller.signal);
+            }
+            catch (error) {
+                if (!controller.signal.aborted)
+                    controller.abort(error);
+                throw error;
+            }
+        }));
+        if (results.some((r) => r.status === 'rejected')) {
+            for (const client of clients)
+                await client.query('ROLLBACK').catch(() => undefined);
+            throw controller.signal.reason;
+        }
+        for (const [index, client] of clients.entries()) {
+            try {
+                await client.query('COMMIT');
+            }
+            catch (error) {
+                for (const rest of clients.slice(index + 1))
+                    await rest.query('ROLLBACK').catch(() => undefined);
+                throw index === 0
+                    ? loadError('the target (at COMMIT)', error)
+                    : new errors/* CopyError */.k6(`COMMIT failed on connection ${index + 1} of ${clients.length} after the others committed: some tables were copied and others not.`, {
+                        cause: error,
+                        fix: 'rerun the copy with if-target-not-empty: truncate to load every table again.',
+                    });
+            }
+        }
+    }
+    finally {
+        ctx.signal?.removeEventListener('abort', onOuterAbort);
+        for (const client of clients)
+            await client.end().catch(() => undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/copy/pg-snapshot.ts
+
+
+class PgSnapshot {
+    coordinator;
+    id;
+    readers = [];
+    connect;
+    constructor(coordinator, id, connect) {
+        this.coordinator = coordinator;
+        this.id = id;
+        this.connect = connect;
+    }
+    static async open(location, connect) {
+        const client = await connect(location, 'snapshot');
+        try {
+            await prepareCopySession(client);
+            await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+            const { rows } = await client.query('SELECT pg_export_snapshot() AS id');
+            return new PgSnapshot(client, rows[0].id, () => connect(location, 'reader'));
+        }
+        catch (cause) {
+            await client.end().catch(() => undefined);
+            throw new errors/* CopyError */.k6('Could not take a consistent snapshot of the source database.', {
+                cause,
+                fix: 'connect to the primary (not a hot standby older than Postgres 10) and not through a transaction pooler (port 6543); use a session-mode URL.',
+            });
+        }
+    }
+    /** A connection that sees exactly the snapshot (in a read-only transaction). */
+    async reader() {
+        const client = await this.connect();
+        this.readers.push(client);
+        await prepareCopySession(client);
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        await client.query(`SET TRANSACTION SNAPSHOT '${this.id.replace(/'/g, "''")}'`);
+        return client;
+    }
+    async close() {
+        for (const client of [...this.readers, this.coordinator]) {
+            await client.query('ROLLBACK').catch(() => undefined);
+            await client.end().catch(() => undefined);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/copy/copy-data.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+function connector(options) {
+    return (location, purpose) => connectPostgres(location, {
+        input: location === options.target ? options.targetInput : options.sourceInput,
+        attempts: options.connectAttempts,
+        connectTimeoutMs: options.connectTimeoutMs,
+        onRetry: (message) => options.runtime.warning(message),
+        applicationName: `cutover ${purpose}`,
+    });
+}
+function preflightError(problems) {
+    const shown = problems.slice(0, 20).map((p) => `- ${p}`).join('\n');
+    return new errors/* CopyError */.k6(`Preflight found ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was written to the target:\n${shown}${problems.length > 20 ? `\n- … and ${problems.length - 20} more` : ''}`, {
+        fix: 'align the target schema with the source (migrations, create-tables) or narrow the tables with include/exclude; for non-empty targets choose if-target-not-empty: truncate or append.',
+    });
+}
+async function copyData(options) {
+    const { runtime, copy } = options;
+    const connect = connector(options);
+    const warnings = [];
+    let sqlite;
+    let snapshot;
+    let control;
+    const entries = new Map();
+    const rejects = new RejectsFile(copy.rejectsFile);
+    try {
+        if (options.source.kind === 'sqlite') {
+            sqlite = await (0,sqlite_open/* openSqlite */.L)(options.source, { input: options.sourceInput, readonly: true });
+        }
+        else {
+            if (copy.createTables) {
+                throw new errors/* CopyError */.k6('create-tables creates target tables from a SQLite schema; the source is PostgreSQL.', {
+                    fix: 'create the target schema with your migrations or `pg_dump --schema-only | psql` first, then copy without create-tables.',
+                });
+            }
+            snapshot = await PgSnapshot.open(options.source, connect);
+        }
+        control = await connect(options.target, 'target');
+        await prepareCopySession(control);
+        const targetSchema = (await control.query('SELECT current_schema() AS s')).rows[0].s ?? 'public';
+        const source = sqlite ? { kind: 'sqlite', tables: listSqliteTables(sqlite) } : { kind: 'postgres', tables: await listPgTables(snapshot.coordinator) };
+        const plan = buildCopyPlan(source, await listPgTables(control), { include: copy.include, exclude: copy.exclude, createTables: copy.createTables, targetSchema });
+        warnings.push(...plan.warnings);
+        if (copy.ifTargetNotEmpty === 'fail') {
+            for (const table of plan.tables) {
+                if (!table.ddl && !(await pgTableIsEmpty(control, table.target)))
+                    plan.problems.push(`target table ${table.display} is not empty (if-target-not-empty: fail)`);
+            }
+        }
+        let components = [];
+        try {
+            const order = planLoadOrder(plan.tables.map((t) => t.key), plan.edges);
+            for (const component of order.filter((c) => c.cycle.length > 0)) {
+                warnings.push(`Foreign keys form a cycle between ${component.cycle.join(', ')}; loaded with deferred constraints (checked at commit).`);
+            }
+            components = order.map((c) => c.tables);
+        }
+        catch (error) {
+            if (!(error instanceof ForeignKeyCycleError))
+                throw error;
+            plan.problems.push(`foreign keys form a cycle between ${error.tables.join(', ')} and none of them is DEFERRABLE, so no load order satisfies them (make one of those constraints DEFERRABLE INITIALLY IMMEDIATE in a migration, or exclude a table)`);
+        }
+        if (plan.problems.length > 0)
+            throw preflightError(plan.problems);
+        if (plan.tables.length === 0)
+            warnings.push('No tables matched: nothing was copied (check include/exclude).');
+        const byKey = new Map(plan.tables.map((t) => [t.key, t]));
+        const expectedRows = new Map();
+        for (const table of plan.tables) {
+            entries.set(table.key, { table: table.display });
+            if (sqlite) {
+                const count = countSqliteRows(sqlite, table.sourceName);
+                expectedRows.set(table.key, copy.sampleRows !== undefined ? Math.min(count, copy.sampleRows) : count);
+            }
+        }
+        const weighted = components.map((keys) => ({ tables: keys.map((k) => byKey.get(k)), weight: keys.reduce((sum, k) => sum + (expectedRows.get(k) ?? 1), 0) }));
+        const groups = assignToConnections(weighted, copy.jobs).map((group) => group.map((c) => c.tables));
+        runtime.info(`Copying ${plan.tables.length} table${plan.tables.length === 1 ? '' : 's'} in ${groups.length} transaction${groups.length === 1 ? '' : 's'} (jobs: ${copy.jobs}), all committed together at the end.`);
+        const hashes = new Map();
+        const baselines = new Map();
+        const sampleSkipped = new Map();
+        await loadAllOrNothing(groups, { sampleSkipped, copy, runtime, connectTarget: () => connect(options.target, 'target'), ...(sqlite ? { sqlite } : {}), ...(snapshot ? { snapshot } : {}), rejects, entries, hashes, baselines, expectedRows, ...(options.signal ? { signal: options.signal } : {}) });
+        rejects.close();
+        if (rejects.count > 0)
+            warnings.push(`${rejects.count} row${rejects.count === 1 ? '' : 's'} could not be converted and ${rejects.count === 1 ? 'was' : 'were'} written to ${rejects.file} instead (on-error: skip).`);
+        for (const [key, skipped] of sampleSkipped) {
+            warnings.push(`${byKey.get(key).display}: ${skipped} sampled row${skipped === 1 ? '' : 's'} left out because ${skipped === 1 ? 'it references' : 'they reference'} rows outside the sample (sample-rows).`);
+        }
+        const verified = await verifyCopiedTables(plan.tables, { sampleSkipped, copy, runtime, control, connectTarget: () => connect(options.target, 'target'), ...(sqlite ? { sqlite } : {}), ...(snapshot ? { snapshot } : {}), entries, hashes, baselines, warnings });
+        return { tables: [...entries.values()], warnings, rejectedRows: rejects.count, ...(rejects.count > 0 ? { rejectsFile: rejects.file } : {}), verified };
+    }
+    catch (error) {
+        const tables = [...entries.values()];
+        if (error instanceof errors/* CopyError */.k6 && !(error instanceof CopyFailedError)) {
+            throw Object.assign(new CopyFailedError(error.message, { cause: error.cause, ...(error.fix ? { fix: error.fix } : {}), tables }), { stack: error.stack });
+        }
+        throw error;
+    }
+    finally {
+        rejects.close();
+        await control?.end().catch(() => undefined);
+        await snapshot?.close();
+        sqlite?.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/settings.ts
+// The typed settings object every run is driven by. Both the Action (src/inputs.ts) and the CLI
+// (src/cli-args.ts) collect raw strings keyed by the action.yml input names and hand them to
+// `buildSettings`, so validation and defaults live in exactly one place.
+
+
+
+
+const MODES = ['status', 'migrate', 'rollback', 'baseline', 'copy', 'verify', 'cutover', 'dry-run'];
+const INPUT_DEFAULTS = {
+    mode: 'migrate',
+    'migrations-dir': 'migrations',
+    steps: '1',
+    'allow-changed-migrations': 'false',
+    'lock-timeout': '300',
+    'connect-attempts': '3',
+    'connect-timeout': '10',
+    include: '',
+    exclude: '',
+    'create-tables': 'false',
+    'on-error': 'fail',
+    'if-target-not-empty': 'fail',
+    jobs: '2',
+    checksums: 'true',
+    'sample-rows': '',
+    'dry-run-database': 'auto',
+    'postgres-version': '17',
+    'schema-from': 'migrations',
+    comment: 'true',
+    'comment-id': '',
+};
+function inputLabel(origin, name) {
+    return origin === 'action' ? `input '${name}'` : `--${name}`;
+}
+function pick(raw, name, allowed, origin) {
+    const value = (raw[name] || INPUT_DEFAULTS[name] || '').trim().toLowerCase();
+    if (!allowed.includes(value)) {
+        throw new errors/* ConfigError */.xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected one of: ${allowed.join(', ')}.` });
+    }
+    return value;
+}
+function integer(raw, name, origin, min, max = Number.MAX_SAFE_INTEGER) {
+    const text = (raw[name] || INPUT_DEFAULTS[name] || '').trim();
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+        throw new errors/* ConfigError */.xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'up' : max}.` });
+    }
+    return Number(text);
+}
+function settings_boolean(raw, name, origin) {
+    const text = (raw[name] || INPUT_DEFAULTS[name] || '').trim().toLowerCase();
+    if (['true', 'yes', '1', 'on'].includes(text))
+        return true;
+    if (['false', 'no', '0', 'off'].includes(text))
+        return false;
+    throw new errors/* ConfigError */.xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected true or false.` });
+}
+function list(raw, name) {
+    return (raw[name] ?? '')
+        .split(/[,\n]/)
+        .map((item) => item.trim())
+        .filter(Boolean);
+}
+function appliedByFromEnv(env) {
+    if (env.GITHUB_ACTIONS === 'true') {
+        const run = env.GITHUB_RUN_ID ? ` run ${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : '';
+        return `${env.GITHUB_ACTOR ?? 'github-actions'}${run}`;
+    }
+    try {
+        return `${external_node_os_default().userInfo().username}@${external_node_os_default().hostname()}`;
+    }
+    catch {
+        return 'unknown';
+    }
+}
+function buildSettings(raw, options) {
+    const { origin } = options;
+    const env = options.env ?? process.env;
+    const cwd = options.cwd ?? process.cwd();
+    const mode = pick(raw, 'mode', MODES, origin);
+    const targetText = raw['target-url']?.trim() || env.DATABASE_URL?.trim();
+    const target = targetText ? parseDatabaseUrl(targetText, { input: raw['target-url']?.trim() ? inputLabel(origin, 'target-url') : 'DATABASE_URL', cwd }) : undefined;
+    const sourceText = raw['source-url']?.trim();
+    const source = sourceText ? parseDatabaseUrl(sourceText, { input: inputLabel(origin, 'source-url'), cwd }) : undefined;
+    if (!target && mode !== 'dry-run') {
+        throw new errors/* ConfigError */.xL(`No target database: ${inputLabel(origin, 'target-url')} is empty and DATABASE_URL is not set.`, {
+            fix: origin === 'action'
+                ? `pass target-url: \${{ secrets.DATABASE_URL }} (a postgresql:// URL or sqlite:path) to the step.`
+                : `pass --target postgresql://user:password@host:5432/db (or sqlite:app.db), or set DATABASE_URL.`,
+        });
+    }
+    if (!source && (mode === 'copy' || mode === 'verify' || mode === 'cutover')) {
+        throw new errors/* ConfigError */.xL(`Mode '${mode}' needs a source database, but ${inputLabel(origin, 'source-url')} is empty.`, {
+            fix: `pass the database to copy from as ${inputLabel(origin, 'source-url')} (postgresql:// URL or sqlite:path).`,
+        });
+    }
+    if ((mode === 'copy' || mode === 'cutover') && target?.kind === 'sqlite') {
+        throw new errors/* ConfigError */.xL(`Mode '${mode}' writes to PostgreSQL only, but the target is a SQLite file (${target.path}).`, {
+            fix: `point ${inputLabel(origin, 'target-url')} at a PostgreSQL database; SQLite targets support status, migrate, rollback and baseline.`,
+        });
+    }
+    const dryRunText = (raw['dry-run-database'] || INPUT_DEFAULTS['dry-run-database']).trim();
+    let database;
+    if (['auto', 'docker', 'local'].includes(dryRunText.toLowerCase())) {
+        database = { kind: dryRunText.toLowerCase() };
+    }
+    else {
+        const location = parseDatabaseUrl(dryRunText, { input: inputLabel(origin, 'dry-run-database'), cwd });
+        if (location.kind !== 'postgres') {
+            throw new errors/* ConfigError */.xL(`${inputLabel(origin, 'dry-run-database')} must be auto, docker, local or a postgresql:// URL.`, { fix: `use a PostgreSQL URL, e.g. the workflow's services: postgres container.` });
+        }
+        database = { kind: 'url', location };
+    }
+    const sampleText = raw['sample-rows']?.trim();
+    const workingDirectory = cwd;
+    const tempDir = env.RUNNER_TEMP || external_node_os_default().tmpdir();
+    return {
+        mode,
+        origin,
+        ...(target ? { target } : {}),
+        ...(source ? { source } : {}),
+        migrationsDir: external_node_path_default().resolve(cwd, raw['migrations-dir']?.trim() || INPUT_DEFAULTS['migrations-dir']),
+        ...(raw.to?.trim() ? { to: raw.to.trim() } : {}),
+        steps: integer(raw, 'steps', origin, 1),
+        allowChangedMigrations: settings_boolean(raw, 'allow-changed-migrations', origin),
+        lockTimeoutMs: integer(raw, 'lock-timeout', origin, 0, 86_400) * 1000,
+        connectAttempts: integer(raw, 'connect-attempts', origin, 1, 20),
+        connectTimeoutMs: integer(raw, 'connect-timeout', origin, 1, 600) * 1000,
+        copy: {
+            include: list(raw, 'include'),
+            exclude: list(raw, 'exclude'),
+            createTables: settings_boolean(raw, 'create-tables', origin),
+            onError: pick(raw, 'on-error', ['fail', 'skip'], origin),
+            rejectsFile: external_node_path_default().resolve(cwd, raw['rejects-file']?.trim() || external_node_path_default().join(tempDir, 'cutover-rejects.jsonl')),
+            ifTargetNotEmpty: pick(raw, 'if-target-not-empty', ['fail', 'truncate', 'append'], origin),
+            jobs: integer(raw, 'jobs', origin, 1, 32),
+            checksums: settings_boolean(raw, 'checksums', origin),
+            ...(sampleText ? { sampleRows: integer(raw, 'sample-rows', origin, 1) } : {}),
+        },
+        dryRun: {
+            database,
+            postgresVersion: (raw['postgres-version'] || INPUT_DEFAULTS['postgres-version']).trim(),
+            schemaFrom: pick(raw, 'schema-from', ['migrations', 'target'], origin),
+            ...(raw['base-ref']?.trim() ? { baseRef: raw['base-ref'].trim() } : {}),
+        },
+        report: {
+            comment: settings_boolean(raw, 'comment', origin),
+            commentId: (raw['comment-id'] ?? '').trim(),
+            ...(raw['github-token']?.trim() ? { githubToken: raw['github-token'].trim() } : {}),
+            path: external_node_path_default().resolve(cwd, raw['report-path']?.trim() || external_node_path_default().join(tempDir, 'cutover-report.md')),
+        },
+        appliedBy: appliedByFromEnv(env),
+        workingDirectory,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/verify/verify-data.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+async function verifyData(options) {
+    if (options.target.kind !== 'postgres') {
+        throw new errors/* VerifyError */.Gz(`verify compares against a PostgreSQL target, but ${options.targetInput} is a SQLite file (${options.target.path}).`, {
+            fix: 'swap the two URLs if the SQLite file is the source, or point the target at the PostgreSQL database.',
+        });
+    }
+    const { runtime } = options;
+    const connect = connector(options);
+    const warnings = [];
+    const started = Date.now();
+    let sqlite;
+    let sourceSnapshot;
+    let targetSnapshot;
+    try {
+        if (options.source.kind === 'sqlite')
+            sqlite = await (0,sqlite_open/* openSqlite */.L)(options.source, { input: options.sourceInput, readonly: true });
+        else
+            sourceSnapshot = await PgSnapshot.open(options.source, connect);
+        targetSnapshot = await PgSnapshot.open(options.target, connect);
+        const control = targetSnapshot.coordinator;
+        const targetSchema = (await control.query('SELECT current_schema() AS s')).rows[0].s ?? 'public';
+        const source = sqlite ? { kind: 'sqlite', tables: listSqliteTables(sqlite) } : { kind: 'postgres', tables: await listPgTables(sourceSnapshot.coordinator) };
+        const plan = buildCopyPlan(source, await listPgTables(control), { include: options.include, exclude: options.exclude, createTables: false, targetSchema });
+        let verified = true;
+        const entries = [];
+        for (const missing of plan.missingTables) {
+            verified = false;
+            entries.push({ table: missing.display, checksumMatch: options.checksums ? false : null });
+            warnings.push(`Table ${missing.display} exists in the source but not in the target.`);
+        }
+        for (const problem of plan.problems.filter((p) => /exists in the source but not in the target table|cannot convert/.test(p))) {
+            verified = false;
+            warnings.push(`Column ${problem}.`);
+        }
+        // Every connection is opened before any table is read: hashing a SQLite table runs on this
+        // thread without yielding, and a connection still handshaking meanwhile would time out.
+        const jobs = Math.max(1, Math.min(options.jobs, plan.tables.length));
+        const sourceReaders = sourceSnapshot ? [sourceSnapshot.coordinator] : [];
+        const targetReaders = [control];
+        while (targetReaders.length < jobs)
+            targetReaders.push(await targetSnapshot.reader());
+        while (sourceSnapshot && sourceReaders.length < jobs)
+            sourceReaders.push(await sourceSnapshot.reader());
+        await runPool(plan.tables, jobs, async (table, worker) => {
+            const entry = { table: table.display };
+            entries.push(entry);
+            const targetSpec = targetCanonical(table);
+            const tableStarted = Date.now();
+            // The target's query is sent first, so Postgres works while this thread hashes the SQLite side.
+            const targetPending = pgTotals(targetReaders[worker], targetSpec, options.checksums);
+            const [sourceTotals, targetTotals] = await Promise.all([
+                sqlite ? sqliteTotals(sqlite, sqliteReadSpec(table), options.checksums) : pgTotals(sourceReaders[worker], pgSourceCanonical(table), options.checksums),
+                targetPending,
+            ]);
+            Object.assign(entry, { sourceRows: sourceTotals.rows, targetRows: targetTotals.rows, checksumMatch: options.checksums ? sourceTotals.checksum === targetTotals.checksum : null });
+            if (options.checksums)
+                Object.assign(entry, { sourceChecksum: sourceTotals.checksum, targetChecksum: targetTotals.checksum });
+            const unconvertible = sourceTotals.unconvertible ?? 0;
+            if (unconvertible > 0) {
+                warnings.push(`${table.display}: ${unconvertible} source row${unconvertible === 1 ? '' : 's'} cannot convert to the target's column types.`);
+            }
+            if (entry.sourceRows !== entry.targetRows || entry.checksumMatch === false) {
+                verified = false;
+                if (options.checksums) {
+                    const sourceSide = sqlite ? sqliteSide(sqlite, table) : pgSide(sourceReaders[worker], pgSourceCanonical(table));
+                    entry.differingKeys = await findDifferingKeys(sourceSide, pgSide(targetReaders[worker], targetSpec));
+                }
+            }
+            entry.durationMs = Date.now() - tableStarted;
+            runtime.info(`${table.display}: source ${entry.sourceRows} rows, target ${entry.targetRows} rows${options.checksums ? `, checksums ${entry.checksumMatch ? 'match' : 'DIFFER'}` : ''}${entry.differingKeys?.length ? ` (first differing keys: ${entry.differingKeys.slice(0, 5).join('; ')})` : ''}`);
+        });
+        entries.sort((a, b) => a.table.localeCompare(b.table));
+        runtime.info(`Verified ${entries.length} table${entries.length === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${verified ? 'source and target match' : 'DIFFERENCES FOUND'}.`);
+        return { tables: entries, verified, warnings };
+    }
+    finally {
+        await sourceSnapshot?.close();
+        await targetSnapshot?.close();
+        sqlite?.close();
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/umzug/lib/index.js
+var lib = __webpack_require__(1252);
+;// CONCATENATED MODULE: ./src/migrate/history-table.ts
+// The history table `cutover_migrations` (same shape on PostgreSQL and SQLite): one row per applied
+// migration with its checksum, when, how long and by whom. On PostgreSQL it lives in the schema that
+// was current when the run started, so a migration that changes search_path cannot misplace it.
+
+const HISTORY_TABLE = 'cutover_migrations';
+async function historyTable(database) {
+    if (database.dialect === 'sqlite')
+        return sqliteHistory(database);
+    const [{ schema }] = await database.query('SELECT current_schema() AS schema');
+    return postgresHistory(database, schema ?? 'public');
+}
+function toRow(raw) {
+    const appliedAt = raw.applied_at instanceof Date ? raw.applied_at.toISOString() : String(raw.applied_at);
+    return {
+        name: String(raw.name),
+        checksum: String(raw.checksum),
+        appliedAt,
+        durationMs: raw.duration_ms === null || raw.duration_ms === undefined ? null : Number(raw.duration_ms),
+        appliedBy: raw.applied_by === null || raw.applied_by === undefined ? null : String(raw.applied_by),
+    };
+}
+function postgresHistory(database, schema) {
+    const table = `${(0,pg_identifiers/* quoteIdent */.v4)(schema)}.${(0,pg_identifiers/* quoteIdent */.v4)(HISTORY_TABLE)}`;
+    const exists = async () => {
+        const [row] = await database.query('SELECT to_regclass($1) AS oid', [table]);
+        return row.oid !== null;
+    };
+    return {
+        qualifiedName: `${schema}.${HISTORY_TABLE}`,
+        exists,
+        async ensure() {
+            if (await exists())
+                return;
+            await database.execScript(`CREATE TABLE IF NOT EXISTS ${table} (
+  name text PRIMARY KEY,
+  checksum text NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now(),
+  duration_ms integer,
+  applied_by text
+)`);
+        },
+        async read() {
+            if (!(await exists()))
+                return [];
+            return (await database.query(`SELECT name, checksum, applied_at, duration_ms, applied_by FROM ${table} ORDER BY name`)).map(toRow);
+        },
+        async has(name) {
+            return (await database.query(`SELECT 1 FROM ${table} WHERE name = $1`, [name])).length > 0;
+        },
+        async insert(row) {
+            await database.query(`INSERT INTO ${table} (name, checksum, applied_at, duration_ms, applied_by) VALUES ($1, $2, now(), $3, $4)`, [row.name, row.checksum, row.durationMs, row.appliedBy]);
+        },
+        async remove(name) {
+            await database.query(`DELETE FROM ${table} WHERE name = $1`, [name]);
+        },
+    };
+}
+function sqliteHistory(database) {
+    const table = (0,pg_identifiers/* quoteIdent */.v4)(HISTORY_TABLE);
+    const exists = async () => (await database.query(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`, [HISTORY_TABLE])).length > 0;
+    return {
+        qualifiedName: HISTORY_TABLE,
+        exists,
+        async ensure() {
+            // Checked first: CREATE TABLE IF NOT EXISTS would wait for the write lock even when it exists.
+            if (await exists())
+                return;
+            await database.execScript(`CREATE TABLE IF NOT EXISTS ${table} (
+  name TEXT PRIMARY KEY NOT NULL,
+  checksum TEXT NOT NULL,
+  applied_at TEXT NOT NULL,
+  duration_ms INTEGER,
+  applied_by TEXT
+)`);
+        },
+        async read() {
+            if (!(await exists()))
+                return [];
+            return (await database.query(`SELECT name, checksum, applied_at, duration_ms, applied_by FROM ${table} ORDER BY name`)).map(toRow);
+        },
+        async has(name) {
+            return (await database.query(`SELECT 1 FROM ${table} WHERE name = ?`, [name])).length > 0;
+        },
+        async insert(row) {
+            await database.query(`INSERT INTO ${table} (name, checksum, applied_at, duration_ms, applied_by) VALUES (?, ?, ?, ?, ?)`, [row.name, row.checksum, new Date().toISOString(), row.durationMs, row.appliedBy]);
+        },
+        async remove(name) {
+            await database.query(`DELETE FROM ${table} WHERE name = ?`, [name]);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/migrate/migration-database.ts
+function postgresDatabase(client) {
+    return {
+        dialect: 'postgres',
+        raw: client,
+        async execScript(sql) {
+            await client.query(sql);
+        },
+        async query(sql, params) {
+            const result = await client.query(sql, params);
+            // A multi-statement script returns one result per statement: hand back the last one's rows.
+            const last = Array.isArray(result) ? result[result.length - 1] : result;
+            return (last?.rows ?? []);
+        },
+        async begin() {
+            await client.query('BEGIN');
+        },
+        async commit() {
+            await client.query('COMMIT');
+        },
+        async rollback() {
+            await client.query('ROLLBACK').catch(() => undefined);
+        },
+    };
+}
+function sqliteQuery(db, sql, params = []) {
+    let statement;
+    try {
+        statement = db.prepare(sql);
+    }
+    catch (error) {
+        // prepare() takes exactly one statement; a parameterless script goes through exec().
+        if (params.length === 0 && /more than one statement/i.test(error.message)) {
+            db.exec(sql);
+            return [];
+        }
+        throw error;
+    }
+    if (statement.reader)
+        return statement.all(...params);
+    statement.run(...params);
+    return [];
+}
+function sqliteDatabase(db) {
+    return {
+        dialect: 'sqlite',
+        raw: db,
+        async execScript(sql) {
+            db.exec(sql);
+        },
+        async query(sql, params) {
+            return sqliteQuery(db, sql, params);
+        },
+        async begin() {
+            db.exec('BEGIN IMMEDIATE');
+        },
+        async commit() {
+            db.exec('COMMIT');
+        },
+        async rollback() {
+            if (db.inTransaction) {
+                try {
+                    db.exec('ROLLBACK');
+                }
+                catch {
+                    // SQLite may already have rolled back after the error
+                }
+            }
+        },
+    };
+}
+/** The `sql(text, params?)` helper JS migrations receive: returns the rows (empty for non-queries). */
+function sqlHelper(database) {
+    // Without parameters, node-postgres uses the simple protocol and SQLite falls back to exec(), so a
+    // multi-statement script works in both.
+    return (text, params) => database.query(text, params ?? []);
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+var external_node_crypto_default = /*#__PURE__*/__webpack_require__.n(external_node_crypto_);
+;// CONCATENATED MODULE: ./src/migrate/migration-files.ts
+// Reads a migrations directory into an ordered list and rejects, before anything runs, every layout
+// that would make the order or the identity of a migration ambiguous: duplicate ids or names, ids of
+// different widths whose text order differs from their numeric order, stray down files, and files
+// that look like migrations but match no pattern (usually a typo such as `001_x.sql` without `.up`).
+
+
+
+
+const SQL_FILE = /^(\d+)_([A-Za-z0-9][A-Za-z0-9_-]*)\.(up|down)\.sql$/;
+const JS_FILE = /^(\d+)_([A-Za-z0-9][A-Za-z0-9_-]*)\.(js|mjs)$/;
+/** Names that look like a migration attempt: an id prefix, or a code/SQL extension. */
+const LOOKS_LIKE_MIGRATION = /^\d+[_\-.\s]|\.(sql|js|mjs|cjs|ts|mts|cts)$/i;
+const NO_TRANSACTION_MARKER = 'cutover:no-transaction';
+const SQL_MARKER = /^[ \t]*--[ \t]*cutover:no-transaction[ \t]*\r?$/m;
+const JS_MARKER = /^[ \t]*(?:\/\/|--)[ \t]*cutover:no-transaction\b/m;
+/** True when the file opts out of the per-migration transaction with the marker comment. */
+function hasNoTransactionMarker(text, kind = 'sql') {
+    return (kind === 'sql' ? SQL_MARKER : JS_MARKER).test(text);
+}
+function migrationChecksum(upText, downText) {
+    const hash = external_node_crypto_default().createHash('sha256');
+    // Normalise line endings so a Windows checkout (core.autocrlf) does not look like an edit.
+    hash.update(upText.replace(/\r\n/g, '\n'));
+    if (downText !== undefined)
+        hash.update(downText.replace(/\r\n/g, '\n'));
+    return hash.digest('hex');
+}
+function typoAdvice(file) {
+    if (/^\d+_[^.]+\.sql$/i.test(file))
+        return `rename it to ${file.replace(/\.sql$/i, '.up.sql')} (and its undo to ${file.replace(/\.sql$/i, '.down.sql')})`;
+    if (/\.(ts|mts|cts)$/i.test(file))
+        return 'TypeScript migrations are not loaded: compile it to .js or .mjs (or write it in SQL)';
+    if (/\.cjs$/i.test(file))
+        return 'rename it to .js or .mjs and export async functions up and down';
+    if (/^\d+[-.\s]/.test(file))
+        return `separate the id from the name with an underscore, e.g. ${file.replace(/^(\d+)[-.\s]+/, '$1_')}`;
+    if (/\.sql$/i.test(file) && !/^\d/.test(file))
+        return 'start the name with a sortable id, e.g. 001_create_users.up.sql';
+    return 'rename it to <id>_<name>.up.sql / .down.sql or <id>_<name>.js, or move it out of the migrations directory';
+}
+function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+/** Lists, validates and orders the migrations in `dir` (absolute). Reads every file to checksum it. */
+function readMigrationFiles(dir, options) {
+    const stat = external_node_fs_default().statSync(dir, { throwIfNoEntry: false });
+    if (!stat) {
+        throw new errors/* MigrationPlanError */.eJ(`The migrations directory ${dir} does not exist.`, {
+            fix: `check migrations-dir (relative paths are resolved from the working directory ${process.cwd()}), or create it with \`cutover new <name>\`.`,
+        });
+    }
+    if (!stat.isDirectory()) {
+        throw new errors/* MigrationPlanError */.eJ(`The migrations directory ${dir} is a file, not a directory.`, { fix: 'point migrations-dir at the directory that holds the migration files.' });
+    }
+    const problems = [];
+    const sql = new Map();
+    const js = new Map();
+    for (const entry of external_node_fs_default().readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+        if (!entry.isFile() || entry.name.startsWith('.'))
+            continue;
+        const file = entry.name;
+        const sqlMatch = SQL_FILE.exec(file);
+        const jsMatch = JS_FILE.exec(file);
+        if (sqlMatch) {
+            const name = `${sqlMatch[1]}_${sqlMatch[2]}`;
+            const slot = sql.get(name) ?? { id: sqlMatch[1] };
+            slot[sqlMatch[3]] = external_node_path_default().join(dir, file);
+            sql.set(name, slot);
+        }
+        else if (jsMatch) {
+            const name = `${jsMatch[1]}_${jsMatch[2]}`;
+            const other = js.get(name);
+            if (other)
+                problems.push(`${external_node_path_default().basename(other.file)} and ${file} are both migration ${name}`);
+            else
+                js.set(name, { id: jsMatch[1], file: external_node_path_default().join(dir, file) });
+        }
+        else if (LOOKS_LIKE_MIGRATION.test(file)) {
+            problems.push(`${file} matches no migration pattern: ${typoAdvice(file)}`);
+        }
+    }
+    const migrations = [];
+    for (const [name, slot] of sql) {
+        if (!slot.up) {
+            problems.push(`${name}.down.sql has no ${name}.up.sql: add the up file or delete the down file`);
+            continue;
+        }
+        if (js.has(name)) {
+            problems.push(`${name} exists both as SQL (${name}.up.sql) and as a module (${external_node_path_default().basename(js.get(name).file)})`);
+            continue;
+        }
+        const up = external_node_fs_default().readFileSync(slot.up, 'utf8');
+        const down = slot.down ? external_node_fs_default().readFileSync(slot.down, 'utf8') : undefined;
+        migrations.push({ name, id: slot.id, kind: 'sql', upPath: slot.up, ...(slot.down ? { downPath: slot.down } : {}), checksum: migrationChecksum(up, down) });
+    }
+    for (const [name, module] of js) {
+        if (sql.has(name))
+            continue; // reported above
+        migrations.push({ name, id: module.id, kind: 'js', upPath: module.file, checksum: migrationChecksum(external_node_fs_default().readFileSync(module.file, 'utf8')) });
+    }
+    problems.push(...orderingProblems(migrations));
+    if (problems.length > 0) {
+        throw new errors/* MigrationPlanError */.eJ(`The migrations directory ${dir} has ${plural(problems.length, 'problem')}, so nothing was run: ${problems.join('; ')}.`, {
+            fix: 'rename or remove the files listed so that every migration is <id>_<name>.up.sql (+ optional .down.sql) or <id>_<name>.js|.mjs, with one id per migration and ids of the same width (e.g. 001, 002, … 010).',
+        });
+    }
+    if (migrations.length === 0 && options.requireMigrations) {
+        throw new errors/* MigrationPlanError */.eJ(`The migrations directory ${dir} contains no migrations.`, {
+            fix: 'add files named <id>_<name>.up.sql (e.g. 001_create_users.up.sql, created with `cutover new create_users`), or point migrations-dir at the right directory.',
+        });
+    }
+    return migrations.sort(compareMigrationIds);
+}
+function compareMigrationIds(a, b) {
+    const diff = BigInt(a.id) - BigInt(b.id);
+    if (diff !== 0n)
+        return diff < 0n ? -1 : 1;
+    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+/** Order of two history/file names by their id (names without an id sort last, by text). */
+function compareMigrationNames(a, b) {
+    const ia = /^(\d+)_/.exec(a)?.[1];
+    const ib = /^(\d+)_/.exec(b)?.[1];
+    if (ia && ib)
+        return compareMigrationIds({ id: ia, name: a }, { id: ib, name: b });
+    if (ia || ib)
+        return ia ? -1 : 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+/**
+ * Duplicate ids (also `1_a` next to `01_b`), and ids whose text order differs from their numeric
+ * order (`1_a`, `10_b`, `2_c`): tools, editors and `ls` disagree on what runs first.
+ */
+function orderingProblems(migrations) {
+    const problems = [];
+    const byValue = new Map();
+    for (const migration of migrations) {
+        const value = BigInt(migration.id);
+        byValue.set(value, [...(byValue.get(value) ?? []), migration]);
+    }
+    for (const group of byValue.values()) {
+        if (group.length > 1)
+            problems.push(`id ${group[0].id} is used by more than one migration (${group.map((m) => m.name).join(', ')}): give each migration its own id`);
+    }
+    if (byValue.size !== migrations.length)
+        return problems;
+    // Any pair whose numeric and text order disagree makes the whole order ambiguous.
+    const numeric = [...migrations].sort(compareMigrationIds);
+    for (let i = 0; i < numeric.length; i++) {
+        const later = numeric.slice(i + 1).find((m) => m.id < numeric[i].id);
+        if (!later)
+            continue;
+        const width = Math.max(...migrations.map((m) => m.id.length));
+        problems.push(`the ids have different widths and sort ambiguously: ${numeric[i].name} comes before ${later.name} by number but after it as text; ` +
+            `zero-pad every id to the same width (e.g. ${numeric[i].id.padStart(width, '0')}_…, ${later.id.padStart(width, '0')}_…)`);
+        break;
+    }
+    return problems;
+}
+
+;// CONCATENATED MODULE: ./src/migrate/migration-lock.ts
+
+/** Two-int advisory key: 'cutv' and 1 (= migrations). pg_locks shows it as classid/objid, objsubid 2. */
+const LOCK_KEY = [0x63757476, 1];
+async function findLockHolder(client) {
+    const { rows } = await client.query(`SELECT l.pid, a.application_name, a.usename, a.client_addr::text AS client_addr, a.backend_start, a.state
+       FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted
+        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        AND l.classid = $1::int4::oid AND l.objid = $2::int4::oid AND l.objsubid = 2
+        AND l.pid <> pg_backend_pid()
+      LIMIT 1`, [LOCK_KEY[0], LOCK_KEY[1]]);
+    const row = rows[0];
+    if (!row)
+        return undefined;
+    return {
+        pid: Number(row.pid),
+        applicationName: row.application_name ?? null,
+        user: row.usename ?? null,
+        clientAddr: row.client_addr ?? null,
+        backendStart: row.backend_start instanceof Date ? row.backend_start.toISOString() : row.backend_start ?? null,
+        state: row.state ?? null,
+    };
+}
+function describeHolder(holder) {
+    const parts = [`application_name '${holder.applicationName ?? ''}'`];
+    if (holder.user)
+        parts.push(`user ${holder.user}`);
+    if (holder.clientAddr)
+        parts.push(`from ${holder.clientAddr}`);
+    if (holder.backendStart)
+        parts.push(`connected since ${holder.backendStart}`);
+    if (holder.state)
+        parts.push(`state ${holder.state}`);
+    return `backend pid ${holder.pid} (${parts.join(', ')})`;
+}
+function seconds(ms) {
+    return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+/** Takes the lock on `client` (a connection used for nothing else) or throws LockTimeoutError. */
+async function acquireMigrationLock(client, options) {
+    const { rows } = await client.query('SELECT pg_try_advisory_lock($1, $2) AS locked', [LOCK_KEY[0], LOCK_KEY[1]]);
+    if (rows[0].locked)
+        return;
+    const holder = await findLockHolder(client);
+    if (options.timeoutMs > 0) {
+        options.runtime.info(`Waiting up to ${seconds(options.timeoutMs)} for the migration lock on ${options.input}, held by ${holder ? describeHolder(holder) : 'another session'}.`);
+        try {
+            await client.query(`SET lock_timeout = ${Math.max(1, Math.floor(options.timeoutMs))}`);
+            await client.query('SELECT pg_advisory_lock($1, $2)', [LOCK_KEY[0], LOCK_KEY[1]]);
+            await client.query('RESET lock_timeout');
+            return;
+        }
+        catch (error) {
+            if (error.code !== '55P03')
+                throw error;
+            await client.query('RESET lock_timeout').catch(() => undefined);
+        }
+    }
+    const current = (await findLockHolder(client)) ?? holder;
+    const who = current ? describeHolder(current) : 'another session (it was released just as we gave up)';
+    throw new errors/* LockTimeoutError */.XB(`Timed out after ${seconds(options.timeoutMs)} waiting for the migration lock on ${options.input}: it is held by ${who}, probably another cutover run migrating the same database.`, {
+        fix: current
+            ? `wait for that run to finish and retry, raise lock-timeout, or if that session is stuck end it with SELECT pg_terminate_backend(${current.pid});`
+            : 'retry the run, or raise lock-timeout.',
+    });
+}
+async function releaseMigrationLock(client) {
+    await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_KEY[0], LOCK_KEY[1]]);
+}
+/** True for SQLite's "database is locked" errors (another connection holds the write lock). */
+function isSqliteBusy(error) {
+    return /^SQLITE_(BUSY|LOCKED)/.test(String(error?.code ?? ''));
+}
+function sqliteBusyError(cause, timeoutMs, input) {
+    return new errors/* LockTimeoutError */.XB(`Timed out after ${seconds(timeoutMs)} waiting for the write lock on the SQLite database ${input}: another process is writing to it.`, {
+        cause,
+        fix: 'stop the other writer (another cutover run, the app, or a DB browser with a transaction open), or raise lock-timeout.',
+    });
+}
+
+;// CONCATENATED MODULE: ./src/migrate/migration-plan.ts
+// Pure decisions made after the lock is taken and the history is read, before anything changes:
+// which applied migrations drifted from their files, what `to` refers to, and which migrations a
+// mode touches. Also turns files + history into the ordered entries every report is built from.
+
+
+function findDrift(files, history) {
+    const byName = new Map(files.map((f) => [f.name, f]));
+    const drift = { changed: [], missing: [] };
+    for (const row of history) {
+        const file = byName.get(row.name);
+        if (!file)
+            drift.missing.push(row);
+        else if (file.checksum !== row.checksum)
+            drift.changed.push({ file, row });
+    }
+    return drift;
+}
+function describeDrift(drift, dir) {
+    const parts = [];
+    if (drift.changed.length) {
+        parts.push(`edited after being applied: ${drift.changed.map(({ file, row }) => `${file.name} (recorded sha256 ${row.checksum.slice(0, 12)}…, file now ${file.checksum.slice(0, 12)}…)`).join(', ')}`);
+    }
+    if (drift.missing.length)
+        parts.push(`applied but no longer in ${dir}: ${drift.missing.map((r) => r.name).join(', ')}`);
+    return parts.join('; ');
+}
+function driftError(drift, dir) {
+    const count = drift.changed.length + drift.missing.length;
+    return new errors/* MigrationPlanError */.eJ(`${count} applied migration${count === 1 ? '' : 's'} no longer match${count === 1 ? 'es' : ''} the files, so nothing was run: ${describeDrift(drift, dir)}.`, {
+        fix: 'restore the applied files as they were (e.g. git checkout <commit> -- <file>) and put the change in a new migration; or, if the edit is intentional and harmless, pass allow-changed-migrations: true.',
+    });
+}
+/** All names (files and history) in run order. */
+function orderedNames(files, history) {
+    return [...new Set([...files.map((f) => f.name), ...history.map((r) => r.name)])].sort(compareMigrationNames);
+}
+/** Resolves `to` (a full name such as 002_create_orders, or just its id 002) to a migration name. */
+function resolveTo(to, files, history, dir) {
+    const wanted = to.trim().replace(/\.(up|down)\.sql$|\.m?js$/, '');
+    const names = orderedNames(files, history);
+    if (names.includes(wanted))
+        return wanted;
+    const byId = names.filter((name) => /^(\d+)_/.exec(name)?.[1] === wanted);
+    if (byId.length === 1)
+        return byId[0];
+    const known = names.length ? `known migrations: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}` : 'there are no migrations at all';
+    throw new errors/* MigrationPlanError */.eJ(`'to' names the migration '${to}', which is neither in ${dir} nor in the history table (${known}).`, {
+        fix: 'set to to the name of a migration file without its extension (e.g. 002_create_orders) or leave it empty.',
+    });
+}
+/** Pending files up to and including `to` (migrate, baseline). */
+function selectPending(files, history, to) {
+    const applied = new Set(history.map((r) => r.name));
+    const pending = files.filter((f) => !applied.has(f.name));
+    if (to === undefined)
+        return pending;
+    return pending.filter((f) => compareMigrationNames(f.name, to) <= 0);
+}
+/** Pending files that sort before an applied one (e.g. merged from an older branch). */
+function outOfOrder(selected, history) {
+    const lastApplied = history.map((r) => r.name).sort(compareMigrationNames).at(-1);
+    return lastApplied ? selected.filter((f) => compareMigrationNames(f.name, lastApplied) < 0) : [];
+}
+/**
+ * Applied migrations to roll back, newest first: those after `to` (exclusive) when given, else the
+ * last `steps` in migration order (the order they run in, not the time they were applied).
+ */
+function selectRollback(history, options) {
+    const applied = history.map((r) => r.name).sort(compareMigrationNames);
+    const chosen = options.to !== undefined ? applied.filter((name) => compareMigrationNames(name, options.to) > 0) : applied.slice(Math.max(0, applied.length - options.steps));
+    return chosen.reverse();
+}
+/**
+ * One entry per migration, in run order. In status mode an applied migration is `applied`; in the
+ * other modes `applied` means "applied by this run" and earlier ones are `already-applied`.
+ */
+function buildEntries(files, history, options) {
+    const fileByName = new Map(files.map((f) => [f.name, f]));
+    const rowByName = new Map(history.map((r) => [r.name, r]));
+    return orderedNames(files, history).map((name) => {
+        const file = fileByName.get(name);
+        const row = rowByName.get(name);
+        let status;
+        if (options.failed?.name === name)
+            status = 'failed';
+        else if (options.touched.has(name))
+            status = options.touched.get(name);
+        else if (!row)
+            status = 'pending';
+        else if (!file)
+            status = 'missing-file';
+        else if (file.checksum !== row.checksum)
+            status = 'changed';
+        else
+            status = options.mode === 'status' ? 'applied' : 'already-applied';
+        const entry = { name, status, checksum: file?.checksum ?? row.checksum };
+        if (row) {
+            entry.appliedAt = row.appliedAt;
+            if (row.appliedBy !== null)
+                entry.appliedBy = row.appliedBy;
+            if (row.durationMs !== null)
+                entry.durationMs = row.durationMs;
+        }
+        if (options.failed?.name === name) {
+            const { message, file: failedFile, line } = options.failed;
+            entry.error = { message, ...(failedFile ? { file: failedFile } : {}), ...(line ? { line } : {}) };
+        }
+        return entry;
+    });
+}
+
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __webpack_require__(3136);
+;// CONCATENATED MODULE: ./src/migrate/error-position.ts
+// Maps PostgreSQL's error `position` (1-based, counted in characters of the query text we sent) to the
+// 1-based line of the migration file, so annotations point at the offending line.
+/** Line (1-based) of the character at `position` (1-based, code points) in `text`. */
+function lineAtPosition(text, position) {
+    if (!Number.isFinite(position) || position < 1)
+        return 1;
+    let line = 1;
+    let seen = 0;
+    for (const char of text) {
+        seen += 1;
+        if (seen >= position)
+            break;
+        if (char === '\n')
+            line += 1;
+    }
+    return line;
+}
+/** Line (1-based) of the UTF-16 index `index` in `text`. */
+function lineAtIndex(text, index) {
+    let line = 1;
+    for (let i = 0; i < Math.min(index, text.length); i++)
+        if (text.charCodeAt(i) === 10)
+            line += 1;
+    return line;
+}
+/**
+ * The line in the file for a pg error raised by `statementText`, which starts at line `startLine` of
+ * the file; undefined when the error carries no position.
+ */
+function errorLine(error, statementText, startLine = 1) {
+    const position = Number(error?.position);
+    if (!position)
+        return undefined;
+    return startLine + lineAtPosition(statementText, position) - 1;
+}
+/** For errors thrown by a JS migration: the line of `fileUrl` in the stack trace, if any. */
+function stackLine(error, fileUrl) {
+    const stack = error?.stack;
+    if (!stack)
+        return undefined;
+    const at = stack.indexOf(`${fileUrl}:`);
+    if (at < 0)
+        return undefined;
+    const match = /^:(\d+)/.exec(stack.slice(at + fileUrl.length));
+    return match ? Number(match[1]) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/migrate/sql-statements.ts
+// Splits a PostgreSQL script into statements. Only needed for files marked no-transaction: a
+// multi-statement query string runs as one implicit transaction block, which CREATE INDEX
+// CONCURRENTLY refuses, so those files are sent one statement at a time. Understands quotes,
+// E'' escapes, dollar quoting and (nested) comments; semicolons inside them do not split.
+const DOLLAR_TAG = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/;
+function splitSqlStatements(script) {
+    const statements = [];
+    let start = 0;
+    let i = 0;
+    const push = (end) => {
+        const text = script.slice(start, end);
+        if (hasCode(text))
+            statements.push({ text, index: start });
+    };
+    while (i < script.length) {
+        const ch = script[i];
+        const next = script[i + 1];
+        if (ch === '-' && next === '-') {
+            const eol = script.indexOf('\n', i);
+            i = eol < 0 ? script.length : eol + 1;
+        }
+        else if (ch === '/' && next === '*') {
+            let depth = 1;
+            i += 2;
+            while (i < script.length && depth > 0) {
+                if (script[i] === '/' && script[i + 1] === '*')
+                    (depth += 1), (i += 2);
+                else if (script[i] === '*' && script[i + 1] === '/')
+                    (depth -= 1), (i += 2);
+                else
+                    i += 1;
+            }
+        }
+        else if (ch === "'" || ch === '"') {
+            const escapes = ch === "'" && i > 0 && /[eE]/.test(script[i - 1]) && !/[A-Za-z0-9_]/.test(script[i - 2] ?? ' ');
+            i += 1;
+            while (i < script.length) {
+                if (escapes && script[i] === '\\')
+                    i += 2;
+                else if (script[i] === ch && script[i + 1] === ch)
+                    i += 2;
+                else if (script[i] === ch)
+                    break;
+                else
+                    i += 1;
+            }
+            i += 1;
+        }
+        else if (ch === '$' && !/[A-Za-z0-9_]/.test(script[i - 1] ?? ' ')) {
+            const tag = DOLLAR_TAG.exec(script.slice(i))?.[0];
+            if (tag) {
+                const close = script.indexOf(tag, i + tag.length);
+                i = close < 0 ? script.length : close + tag.length;
+            }
+            else {
+                i += 1;
+            }
+        }
+        else if (ch === ';') {
+            push(i + 1);
+            start = i + 1;
+            i += 1;
+        }
+        else {
+            i += 1;
+        }
+    }
+    push(script.length);
+    return statements;
+}
+/** True when `text` has something besides whitespace, comments and semicolons. */
+function hasCode(text) {
+    const stripped = text
+        .replace(/--[^\n]*/g, '')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/[;\s]/g, '');
+    return stripped.length > 0;
+}
+
+;// CONCATENATED MODULE: ./src/migrate/sql-migration.ts
+// Runs one migration in one direction. By default the migration and its history-row change share a
+// transaction (BEGIN; migration; INSERT/DELETE history; COMMIT), so a failure leaves neither behind.
+// Inside that transaction the history is checked again: on SQLite, where there is no run-wide lock,
+// a concurrent process that applied the migration first makes this one a no-op instead of a rerun.
+// Files marked `-- cutover:no-transaction` run statement by statement without a transaction.
+
+
+
+
+
+
+
+
+const modules = new Map();
+/** Imports a JS migration module once per run. */
+function loadJsMigration(file) {
+    const key = `${file.upPath}#${file.checksum}`;
+    let loaded = modules.get(key);
+    if (!loaded) {
+        // The checksum in the query string makes an edited file load fresh rather than from the cache.
+        const specifier = `${(0,external_node_url_.pathToFileURL)(file.upPath).href}?checksum=${file.checksum.slice(0, 12)}`;
+        // webpackIgnore: ncc (webpack) would otherwise turn import(<expression>) into an empty context
+        // that throws "Cannot find module"; with it, the bundle keeps Node's own import().
+        loaded = import(/* webpackIgnore: true */ specifier).then((module) => {
+            const source = typeof module.up === 'function' ? module : (module.default ?? {});
+            if (typeof source.up !== 'function')
+                throw new Error(`${external_node_path_default().basename(file.upPath)} does not export an async function up`);
+            return source;
+        });
+        modules.set(key, loaded);
+    }
+    return loaded;
+}
+/** Where the file is, for messages and annotations: relative to the workspace when inside it. */
+function displayPath(file) {
+    const base = process.env.GITHUB_WORKSPACE || process.cwd();
+    const relative = external_node_path_default().relative(base, file);
+    return relative && !relative.startsWith('..') && !external_node_path_default().isAbsolute(relative) ? relative.split((external_node_path_default()).sep).join('/') : file;
+}
+async function bodyOf(file, direction, database) {
+    if (file.kind === 'js') {
+        const module = await loadJsMigration(file);
+        const fn = module[direction];
+        if (typeof fn !== 'function')
+            throw new Error(`${external_node_path_default().basename(file.upPath)} does not export a ${direction} function`);
+        const source = external_node_fs_default().readFileSync(file.upPath, 'utf8');
+        const url = (0,external_node_url_.pathToFileURL)(file.upPath).href;
+        const context = { sql: sqlHelper(database), client: database.raw, dialect: database.dialect, name: file.name };
+        context.context = context;
+        return {
+            noTransaction: module.transaction === false || hasNoTransactionMarker(source, 'js'),
+            path: file.upPath,
+            run: async () => void (await fn(context)),
+            lineOf: (error) => stackLine(error, url),
+        };
+    }
+    const sqlPath = direction === 'up' ? file.upPath : file.downPath;
+    if (!sqlPath)
+        throw new Error(`${file.name} has no down file`);
+    const script = external_node_fs_default().readFileSync(sqlPath, 'utf8');
+    const noTransaction = hasNoTransactionMarker(script);
+    let failedStatement = { text: script, startLine: 1 };
+    return {
+        noTransaction,
+        path: sqlPath,
+        async run(db) {
+            if (!noTransaction || db.dialect === 'sqlite') {
+                await db.execScript(script);
+                return;
+            }
+            // A multi-statement string is one implicit transaction block: send statements one by one.
+            for (const statement of splitSqlStatements(script)) {
+                failedStatement = { text: statement.text, startLine: lineAtIndex(script, statement.index) };
+                await db.execScript(statement.text);
+            }
+        },
+        lineOf: (error) => errorLine(error, failedStatement.text, failedStatement.startLine),
+    };
+}
+function failure(file, direction, body, error, inTransaction) {
+    const line = body.lineOf(error);
+    const where = `${displayPath(body.path)}${line ? `, line ${line}` : ''}`;
+    const verb = direction === 'up' ? 'Migration' : 'Rolling back migration';
+    const aftermath = inTransaction
+        ? `Its transaction was rolled back: nothing it did remains${direction === 'up' ? ' and it is not recorded as applied' : ' and it is still recorded as applied'}.`
+        : `It ran without a transaction (cutover:no-transaction), so statements before the failing one may have taken effect; it is ${direction === 'up' ? 'not recorded as applied' : 'still recorded as applied'}.`;
+    return new errors/* MigrationError */.Py(`${verb} ${file.name} failed (${where}): ${(0,errors/* describeCause */.V$)(error)}. ${aftermath}`, {
+        migration: file.name,
+        file: displayPath(body.path),
+        ...(line ? { line } : {}),
+        cause: error,
+        fix: inTransaction
+            ? `fix ${displayPath(body.path)} and run again; migrations completed before it stay ${direction === 'up' ? 'applied' : 'rolled back'}.`
+            : `check what the statements before the failing one did (make them idempotent, e.g. IF NOT EXISTS), fix ${displayPath(body.path)} and run again.`,
+    });
+}
+/** Applies (`up`) or reverts (`down`) `file`, together with its history row. */
+async function runMigrationStep(file, direction, context) {
+    const { database, history } = context;
+    const body = await bodyOf(file, direction, database);
+    const alreadyDone = async () => (direction === 'up' ? history.has(file.name) : !(await history.has(file.name)));
+    const record = async (durationMs) => {
+        if (direction === 'up')
+            await history.insert({ name: file.name, checksum: file.checksum, durationMs, appliedBy: context.appliedBy });
+        else
+            await history.remove(file.name);
+    };
+    if (body.noTransaction) {
+        if (await alreadyDone())
+            return { skipped: true, durationMs: 0 };
+        const started = Date.now();
+        try {
+            await body.run(database);
+        }
+        catch (error) {
+            throw failure(file, direction, body, error, false);
+        }
+        const durationMs = Date.now() - started;
+        await record(durationMs);
+        return { skipped: false, durationMs };
+    }
+    await database.begin();
+    let committed = false;
+    try {
+        if (await alreadyDone())
+            return { skipped: true, durationMs: 0 };
+        const started = Date.now();
+        try {
+            await body.run(database);
+        }
+        catch (error) {
+            throw failure(file, direction, body, error, true);
+        }
+        const durationMs = Date.now() - started;
+        await record(durationMs);
+        await database.commit();
+        committed = true;
+        return { skipped: false, durationMs };
+    }
+    finally {
+        if (!committed)
+            await database.rollback();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/migrate/run-migrations.ts
+// The migration runner: status / migrate / rollback / baseline on PostgreSQL and SQLite, on top of
+// Umzug (ordering, up/down bookkeeping) with what Umzug lacks: a run-wide lock, one transaction per
+// migration including its history row, and checksums of applied files.
+//
+// Order of a run: read and validate the files (nothing connected yet) → connect → take the lock
+// (PostgreSQL) → read the history → refuse drifted files → decide what to run → run → re-read the
+// history to report. Nothing changes before the last two steps.
+
+
+
+
+
+
+
+
+
+
+
+async function runMigrations(options) {
+    const files = readMigrationFiles(options.migrationsDir, { requireMigrations: options.mode !== 'status' });
+    const warnings = [];
+    const state = {
+        options,
+        files,
+        warnings,
+        warn(message) {
+            warnings.push(message);
+            options.runtime.warning(message);
+        },
+    };
+    return options.target.kind === 'postgres' ? runOnPostgres(options.target, state) : runOnSqlite(options.target, state);
+}
+async function runOnPostgres(target, state) {
+    const { options } = state;
+    let location = target;
+    if (isTransactionPooler(target)) {
+        location = sessionPoolerOf(target);
+        const what = supabaseKind(target) === 'transaction-pooler' ? `the Supabase transaction pooler (port ${target.port})` : 'a transaction-mode pooler (pgbouncer=true)';
+        state.warn(`${options.input} points at ${what}, which cannot hold the session advisory lock migrations need: migrations run through the session pooler on port ${location.port} of ${location.host} instead.`);
+    }
+    const connect = (role) => connectPostgres(location, {
+        input: options.input,
+        attempts: options.connectAttempts,
+        connectTimeoutMs: options.connectTimeoutMs,
+        onRetry: (message) => options.runtime.info(message),
+        ...(role === options.mode ? { onConnected: (message) => options.runtime.info(message) } : {}),
+        ...(location.params.application_name ? {} : { applicationName: `cutover ${role}` }),
+    });
+    let client;
+    let lockClient;
+    try {
+        client = await connect(options.mode);
+        // status only reads: it neither waits for nor blocks a running migration.
+        if (options.mode !== 'status') {
+            lockClient = await connect('migration lock');
+            await acquireMigrationLock(lockClient, { timeoutMs: options.lockTimeoutMs, runtime: options.runtime, input: options.input });
+        }
+        return await execute(postgresDatabase(client), state);
+    }
+    finally {
+        await client?.end().catch(() => undefined);
+        if (lockClient) {
+            await releaseMigrationLock(lockClient).catch(() => undefined);
+            await lockClient.end().catch(() => undefined);
+        }
+    }
+}
+async function runOnSqlite(target, state) {
+    const { options } = state;
+    const db = await (0,sqlite_open/* openSqlite */.L)(target, {
+        input: options.input,
+        readonly: options.mode === 'status',
+        create: options.mode === 'migrate' || options.mode === 'baseline',
+    });
+    try {
+        // No server-side lock on SQLite: each migration takes the file's write lock (BEGIN IMMEDIATE),
+        // waiting up to lock-timeout for another writer.
+        db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.lockTimeoutMs))}`);
+        return await execute(sqliteDatabase(db), state);
+    }
+    catch (error) {
+        if (isSqliteBusy(error))
+            throw sqliteBusyError(error, options.lockTimeoutMs, options.input);
+        throw error;
+    }
+    finally {
+        db.close();
+    }
+}
+async function execute(database, state) {
+    const { options, files } = state;
+    const { mode, runtime } = options;
+    const history = await historyTable(database);
+    if (mode === 'migrate' || mode === 'baseline')
+        await history.ensure();
+    const rows = await history.read();
+    const drift = findDrift(files, rows);
+    if (drift.changed.length + drift.missing.length > 0) {
+        if (mode === 'status')
+            state.warn(`Applied migrations differ from their files: ${describeDrift(drift, options.migrationsDir)}.`);
+        else if (!options.allowChangedMigrations)
+            throw driftError(drift, options.migrationsDir);
+        else
+            state.warn(`Continuing because allow-changed-migrations is set, although ${describeDrift(drift, options.migrationsDir)}.`);
+    }
+    const to = mode !== 'status' && options.to?.trim() ? resolveTo(options.to, files, rows, options.migrationsDir) : undefined;
+    const touched = new Map();
+    const done = [];
+    const finish = async (failed) => {
+        const after = await history.read().catch(() => rows);
+        const applied = new Set(after.map((r) => r.name));
+        const entries = buildEntries(files, after, {
+            mode,
+            touched,
+            ...(failed ? { failed: { name: failed.migration, message: failed.message, ...(failed.file ? { file: failed.file } : {}), ...(failed.line ? { line: failed.line } : {}) } } : {}),
+        });
+        return { entries, applied: done, pending: files.filter((f) => !applied.has(f.name)).map((f) => f.name), warnings: state.warnings };
+    };
+    if (mode === 'status') {
+        const pending = files.filter((f) => !rows.some((r) => r.name === f.name)).length;
+        runtime.info(`${rows.length} migration${rows.length === 1 ? '' : 's'} applied, ${pending} pending (${history.qualifiedName} on ${options.input}).`);
+        return finish();
+    }
+    if (mode === 'baseline') {
+        await baseline(selectPending(files, rows, to), database, history, state, touched, done);
+        return finish();
+    }
+    const context = { database, history, appliedBy: options.appliedBy, runtime };
+    const umzug = new lib.Umzug({
+        migrations: files.map((file) => ({
+            name: file.name,
+            path: file.upPath,
+            up: async () => record(file, await runMigrationStep(file, 'up', context), 'applied'),
+            down: async () => record(file, await runMigrationStep(file, 'down', context), 'rolled-back'),
+        })),
+        // Rows are written inside each migration's own transaction, so Umzug's log calls do nothing.
+        storage: { executed: async () => (await history.read()).map((r) => r.name), logMigration: async () => undefined, unlogMigration: async () => undefined },
+        logger: undefined,
+        context: {},
+    });
+    const record = (file, result, status) => {
+        if (result.skipped) {
+            runtime.info(`${file.name} was already ${status === 'applied' ? 'applied' : 'rolled back'} by a concurrent run; skipped.`);
+            return;
+        }
+        touched.set(file.name, status);
+        done.push(file.name);
+        runtime.info(`${status === 'applied' ? 'Applied' : 'Rolled back'} ${file.name} (${result.durationMs} ms).`);
+    };
+    try {
+        if (mode === 'migrate') {
+            const selected = selectPending(files, rows, to);
+            const early = outOfOrder(selected, rows);
+            if (early.length)
+                state.warn(`Applying out of order (they sort before migrations already applied): ${early.map((f) => f.name).join(', ')}.`);
+            if (selected.length === 0)
+                runtime.info(`No pending migrations${to ? ` up to ${to}` : ''}: ${options.input} is up to date.`);
+            else
+                runtime.info(`Applying ${selected.length} migration${selected.length === 1 ? '' : 's'}: ${selected.map((f) => f.name).join(', ')}.`);
+            await umzug.up({ migrations: selected.map((f) => f.name), rerun: 'SKIP' });
+        }
+        else {
+            const names = selectRollback(rows, { ...(to !== undefined ? { to } : {}), steps: options.steps });
+            await assertReversible(names, files, options.migrationsDir);
+            if (names.length === 0)
+                runtime.info(`Nothing to roll back${to ? ` after ${to}` : ''}.`);
+            else
+                runtime.info(`Rolling back ${names.length} migration${names.length === 1 ? '' : 's'}: ${names.join(', ')}.`);
+            await umzug.down({ migrations: names, rerun: 'SKIP' });
+        }
+    }
+    catch (thrown) {
+        const error = thrown instanceof lib.MigrationError ? (thrown.cause ?? thrown) : thrown;
+        if (error instanceof errors/* MigrationError */.Py) {
+            runtime.error((0,errors/* formatError */.Wk)(error), { title: `Migration ${error.migration} failed`, ...(error.file ? { file: error.file } : {}), ...(error.line ? { line: error.line } : {}) });
+            error.outcome = await finish(error);
+        }
+        throw error;
+    }
+    return finish();
+}
+/** Every migration to roll back needs a down: check them all before reverting any. */
+async function assertReversible(names, files, dir) {
+    const byName = new Map(files.map((f) => [f.name, f]));
+    const problems = [];
+    for (const name of names) {
+        const file = byName.get(name);
+        if (!file)
+            problems.push(`${name} (its file is no longer in ${dir})`);
+        else if (file.kind === 'sql' && !file.downPath)
+            problems.push(`${name} (there is no ${name}.down.sql)`);
+        else if (file.kind === 'js' && typeof (await loadJsMigration(file)).down !== 'function')
+            problems.push(`${name} (its module exports no down function)`);
+    }
+    if (problems.length === 0)
+        return;
+    throw new errors/* MigrationPlanError */.eJ(`Cannot roll back ${problems.join(', ')}, so nothing was rolled back.`, {
+        fix: `add the missing down file${problems.length === 1 ? '' : 's'} next to the up file (same name, .down.sql), or roll back fewer migrations (steps, or to a later migration).`,
+    });
+}
+/** Records `selected` as applied without running them, in one transaction. */
+async function baseline(selected, database, history, state, touched, done) {
+    const { runtime, appliedBy, input } = state.options;
+    if (selected.length === 0) {
+        runtime.info(`Nothing to baseline: every migration${state.options.to ? ` up to ${state.options.to}` : ''} is already recorded on ${input}.`);
+        return;
+    }
+    await database.begin();
+    try {
+        for (const file of selected) {
+            if (await history.has(file.name))
+                continue;
+            await history.insert({ name: file.name, checksum: file.checksum, durationMs: null, appliedBy: `${appliedBy} (baseline)` });
+            touched.set(file.name, 'baselined');
+            done.push(file.name);
+        }
+        await database.commit();
+    }
+    catch (error) {
+        await database.rollback();
+        touched.clear();
+        done.length = 0;
+        throw error;
+    }
+    runtime.info(`Recorded ${done.length} migration${done.length === 1 ? '' : 's'} as applied without running them: ${done.join(', ')}.`);
+}
+
+;// CONCATENATED MODULE: ./src/engine/migration-mode.ts
+
+
+function migrationOptions(settings, runtime, mode, target, input) {
+    return {
+        mode,
+        target,
+        migrationsDir: settings.migrationsDir,
+        ...(settings.to !== undefined ? { to: settings.to } : {}),
+        steps: settings.steps,
+        allowChangedMigrations: settings.allowChangedMigrations,
+        lockTimeoutMs: settings.lockTimeoutMs,
+        connectAttempts: settings.connectAttempts,
+        connectTimeoutMs: settings.connectTimeoutMs,
+        appliedBy: settings.appliedBy,
+        runtime,
+        input: input ?? inputLabel(settings.origin, 'target-url'),
+    };
+}
+/** Runs the migration step and records its entries and warnings on the result. */
+async function applyMigrationStep(options, result) {
+    const outcome = await runMigrations(options);
+    result.migrations = outcome.entries;
+    result.warnings.push(...outcome.warnings);
+    return outcome;
+}
+async function runMigrationMode(settings, runtime, result) {
+    const mode = settings.mode;
+    const outcome = await applyMigrationStep(migrationOptions(settings, runtime, mode, settings.target), result);
+    const verb = { status: 'pending', migrate: 'applied', rollback: 'rolled back', baseline: 'baselined' }[mode];
+    const names = mode === 'status' ? outcome.pending : outcome.applied;
+    result.notes.push(`${names.length} migration${names.length === 1 ? '' : 's'} ${verb}.`);
+}
+
+;// CONCATENATED MODULE: ./src/engine/data-modes.ts
+// copy / verify / cutover. The source is only ever read; the copy is all-or-nothing (see
+// src/copy/copy-data.ts), so a failure leaves the target's data as it was.
+
+
+
+
+
+
+
+function copyOptions(settings, runtime, target, overrides = {}) {
+    return {
+        source: settings.source,
+        target,
+        copy: { ...settings.copy, ...overrides },
+        connectAttempts: settings.connectAttempts,
+        connectTimeoutMs: settings.connectTimeoutMs,
+        runtime,
+        sourceInput: inputLabel(settings.origin, 'source-url'),
+        targetInput: inputLabel(settings.origin, 'target-url'),
+    };
+}
+function mismatchError(tables) {
+    const differing = tables.filter((t) => t.sourceRows !== t.targetRows || t.checksumMatch === false);
+    const list = differing
+        .slice(0, 10)
+        .map((t) => `${t.table} (source ${t.sourceRows ?? '?'} rows, target ${t.targetRows ?? '?'} rows${t.checksumMatch === false ? ', checksums differ' : ''}${t.differingKeys?.length ? `, first differing keys ${t.differingKeys.slice(0, 3).join(', ')}` : ''})`)
+        .join('; ');
+    return new errors/* VerifyError */.Gz(`Verification failed: ${differing.length} table${differing.length === 1 ? '' : 's'} differ between source and target: ${list}${differing.length > 10 ? '; …' : ''}.`, {
+        fix: 'see the tables section of the report; rerun with if-target-not-empty: truncate to copy again, or inspect the differing keys.',
+    });
+}
+/** Copies (and verifies) into `target`; returns whether verification passed. */
+async function applyCopyStep(options, result) {
+    const outcome = await copyData(options);
+    result.tables = outcome.tables;
+    result.warnings.push(...outcome.warnings);
+    result.verified = outcome.verified;
+    if (outcome.rejectedRows > 0) {
+        result.warnings.push(`${outcome.rejectedRows} row${outcome.rejectedRows === 1 ? ' was' : 's were'} rejected (on-error: skip) and written to ${outcome.rejectsFile ?? options.copy.rejectsFile}.`);
+    }
+    if (outcome.verified === false)
+        throw mismatchError(outcome.tables);
+}
+async function runCopyMode(settings, runtime, result) {
+    await applyCopyStep(copyOptions(settings, runtime, settings.target), result);
+}
+async function runVerifyMode(settings, runtime, result) {
+    const outcome = await verifyData({
+        source: settings.source,
+        target: settings.target,
+        include: settings.copy.include,
+        exclude: settings.copy.exclude,
+        checksums: settings.copy.checksums,
+        jobs: settings.copy.jobs,
+        connectAttempts: settings.connectAttempts,
+        connectTimeoutMs: settings.connectTimeoutMs,
+        runtime,
+        sourceInput: inputLabel(settings.origin, 'source-url'),
+        targetInput: inputLabel(settings.origin, 'target-url'),
+    });
+    result.tables = outcome.tables;
+    result.verified = outcome.verified;
+    result.warnings.push(...outcome.warnings);
+    if (!outcome.verified)
+        throw mismatchError(outcome.tables);
+}
+/** migrate → copy → verify (checksums always on), then say how to go back. */
+async function runCutoverMode(settings, runtime, result) {
+    const target = settings.target;
+    const targetText = displayLocation(target);
+    const sourceText = displayLocation(settings.source);
+    let appliedByThisRun = [];
+    result.rollback = [
+        `The source (${sourceText}) was only read: until the application is switched over it remains the system of record.`,
+        `After switching, roll back by pointing the application's database URL back at the source; writes made to the target since the switch are not copied back.`,
+    ];
+    try {
+        const migrationsPresent = external_node_fs_default().existsSync(settings.migrationsDir);
+        if (migrationsPresent || !settings.copy.createTables) {
+            const outcome = await runtime.group('Migrate the target', () => applyMigrationStep(migrationOptions(settings, runtime, 'migrate', target), result));
+            appliedByThisRun = outcome.applied;
+        }
+        else {
+            result.notes.push(`No migrations directory (${settings.migrationsDir}): target tables are created from the source schema (create-tables).`);
+        }
+        // No enclosing group: the copy opens one group per table, and Actions log groups do not nest.
+        await applyCopyStep(copyOptions(settings, runtime, target, { checksums: true }), result);
+        result.notes.push('Every table matched: row counts and checksums.');
+    }
+    finally {
+        if (appliedByThisRun.length > 0) {
+            result.rollback.push(`Undo this run's ${appliedByThisRun.length} migration${appliedByThisRun.length === 1 ? '' : 's'} on the target with the command below.`);
+            result.rollbackCommand = `cutover rollback --target-url '${targetText}' --steps ${appliedByThisRun.length}`;
+        }
+        result.rollback.push(`The copy is all-or-nothing: a failed run leaves the target's tables as they were. To copy again over a finished run, rerun with if-target-not-empty: truncate.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/partial-outcome.ts
+function absorbPartialOutcome(result, error) {
+    const carrier = error;
+    if (carrier?.outcome?.entries && result.migrations.length === 0)
+        result.migrations = carrier.outcome.entries;
+    if (carrier?.outcome?.warnings)
+        result.warnings.push(...carrier.outcome.warnings.filter((w) => !result.warnings.includes(w)));
+    if (Array.isArray(carrier?.tables) && result.tables.length === 0)
+        result.tables = carrier.tables;
+}
+
+;// CONCATENATED MODULE: ./src/shell-quote.ts
+// Quotes one argument for a POSIX shell, leaving plain words as they are (readable commands in
+// reports, and `su -c` command lines).
+function shellQuote(text) {
+    return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+;// CONCATENATED MODULE: ./src/engine/reproduce-command.ts
+// The CLI command that reproduces a run locally, printed at the end of every report. URLs are shown
+// redacted: the reader substitutes their own credentials.
+
+
+
+
+function reproduceCommand(settings) {
+    const args = ['cutover', settings.mode];
+    const flag = (name, value) => {
+        if (value !== undefined && value !== '' && value !== INPUT_DEFAULTS[name])
+            args.push(`--${name}`, shellQuote(value));
+    };
+    if (settings.target)
+        flag('target-url', displayLocation(settings.target));
+    else if (settings.mode === 'dry-run')
+        flag('dry-run-database', 'local');
+    if (settings.source)
+        flag('source-url', displayLocation(settings.source));
+    flag('migrations-dir', external_node_path_default().relative(settings.workingDirectory, settings.migrationsDir) || '.');
+    flag('to', settings.to);
+    if (settings.mode === 'rollback')
+        flag('steps', String(settings.steps));
+    if (settings.copy.include.length)
+        flag('include', settings.copy.include.join(','));
+    if (settings.copy.exclude.length)
+        flag('exclude', settings.copy.exclude.join(','));
+    if (settings.copy.createTables)
+        flag('create-tables', 'true');
+    flag('on-error', settings.copy.onError);
+    flag('if-target-not-empty', settings.copy.ifTargetNotEmpty);
+    if (settings.copy.sampleRows)
+        flag('sample-rows', String(settings.copy.sampleRows));
+    if (settings.mode === 'dry-run' && settings.dryRun.schemaFrom !== 'migrations')
+        flag('schema-from', settings.dryRun.schemaFrom);
+    if (settings.mode === 'dry-run')
+        flag('base-ref', settings.dryRun.baseRef);
+    return args.join(' ');
+}
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
+;// CONCATENATED MODULE: ./src/db/throwaway/run-command.ts
+// Runs the external programs the throwaway providers need (initdb, pg_ctl, docker) and captures
+// their output. Never throws for a non-zero exit: callers decide what a failure means.
+
+
+
+
+function runCommand(argv, options = {}) {
+    return new Promise((resolve) => {
+        let stdout = '';
+        let stderr = '';
+        let settled = false;
+        const finish = (result) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            resolve(result);
+        };
+        const child = (0,external_node_child_process_.spawn)(argv[0], argv.slice(1), { cwd: options.cwd, env: options.env ?? process.env, stdio: [options.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+        if (options.input !== undefined) {
+            child.stdin.on('error', () => undefined); // a program that exits early closes the pipe: its exit code says why
+            child.stdin.end(options.input);
+        }
+        const timer = options.timeoutMs
+            ? setTimeout(() => {
+                child.kill('SIGKILL');
+                finish({ code: null, stdout, stderr, error: `${argv[0]} did not finish within ${Math.round(options.timeoutMs / 1000)} s` });
+            }, options.timeoutMs)
+            : undefined;
+        child.stdout.on('data', (chunk) => (stdout += chunk.toString('utf8')));
+        child.stderr.on('data', (chunk) => (stderr += chunk.toString('utf8')));
+        child.on('error', (error) => finish({ code: null, stdout, stderr, error: error.code === 'ENOENT' ? `${argv[0]} not found` : error.message }));
+        child.on('close', (code) => finish({ code, stdout, stderr }));
+    });
+}
+/** The last lines of a command's output, for error messages. */
+function outputTail(result, lines = 5) {
+    const text = [result.error, result.stderr.trim(), result.stdout.trim()].filter(Boolean).join('\n');
+    return text.split('\n').filter(Boolean).slice(-lines).join(' ');
+}
+/** Absolute path of `name` on PATH (plus the sbin directories root usually has), if any. */
+function findExecutable(name, env = process.env) {
+    const dirs = [...(env.PATH ?? '').split((external_node_path_default()).delimiter), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
+    for (const dir of dirs) {
+        if (!dir)
+            continue;
+        const candidate = external_node_path_default().join(dir, name);
+        try {
+            external_node_fs_default().accessSync(candidate, (external_node_fs_default()).constants.X_OK);
+            return candidate;
+        }
+        catch {
+            // not here
+        }
+    }
+    return undefined;
+}
+/**
+ * argv that runs `argv` as `user` (Postgres refuses to run as root): `runuser -u user --` where
+ * util-linux has it, else `su user -s /bin/sh -c '…'`. Unchanged when `user` is undefined.
+ */
+function asUser(argv, user, runuserPath = findExecutable('runuser') ?? null) {
+    if (!user)
+        return argv;
+    if (runuserPath)
+        return [runuserPath, '-u', user, '--', ...argv];
+    return ['su', user, '-s', '/bin/sh', '-c', argv.map(shellQuote).join(' ')];
+}
+
+;// CONCATENATED MODULE: ./src/db/throwaway/state-file.ts
+// What a throwaway database leaves behind, written to a JSON state file as soon as it exists, so the
+// Action's post step (a separate process, run even after a crash or cancellation) can remove it.
+
+
+
+const THROWAWAY_DIR_PREFIX = 'cutover-pg-';
+const STATE_FILE_NAME = 'cutover-throwaway.json';
+function makeThrowawayDir(baseDir = external_node_os_default().tmpdir()) {
+    const dir = external_node_fs_default().mkdtempSync(external_node_path_default().join(baseDir, THROWAWAY_DIR_PREFIX));
+    return { dir, stateFile: external_node_path_default().join(dir, STATE_FILE_NAME) };
+}
+function writeState(stateFile, state) {
+    const temp = `${stateFile}.tmp`;
+    external_node_fs_default().writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+    external_node_fs_default().renameSync(temp, stateFile);
+}
+/** The state, or undefined when the file is gone (already cleaned up) or is not ours. */
+function readState(stateFile) {
+    let parsed;
+    try {
+        parsed = JSON.parse(external_node_fs_default().readFileSync(stateFile, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    if (parsed?.version !== 1 || (parsed.provider !== 'local' && parsed.provider !== 'docker') || typeof parsed.dir !== 'string')
+        return undefined;
+    return parsed;
+}
+/**
+ * rm -rf of a throwaway directory, refusing anything that is not one of ours: the path comes from
+ * a file on disk, and a corrupted or hand-edited state file must not make us delete something else.
+ */
+function removeThrowawayDir(dir) {
+    const resolved = external_node_path_default().resolve(dir);
+    if (!external_node_path_default().basename(resolved).startsWith(THROWAWAY_DIR_PREFIX) || resolved === external_node_path_default().parse(resolved).root) {
+        throw new Error(`refusing to remove ${resolved}: not a cutover throwaway directory`);
+    }
+    external_node_fs_default().rmSync(resolved, { recursive: true, force: true });
+}
+
+;// CONCATENATED MODULE: ./src/db/throwaway/wait-ready.ts
+
+async function waitUntilReady(options) {
+    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const now = options.now ?? Date.now;
+    const deadline = now() + options.timeoutMs;
+    const interval = options.intervalMs ?? 250;
+    let attempts = 0;
+    let lastError;
+    for (;;) {
+        attempts += 1;
+        try {
+            if (await options.probe())
+                return { ready: true, attempts };
+        }
+        catch (error) {
+            lastError = error instanceof Error ? error.message : String(error);
+        }
+        if (options.alive && !(await options.alive().catch(() => true)))
+            return { ready: false, attempts, reason: 'died', ...(lastError ? { lastError } : {}) };
+        if (now() >= deadline)
+            return { ready: false, attempts, reason: 'timeout', ...(lastError ? { lastError } : {}) };
+        await sleep(Math.min(interval * Math.min(attempts, 4), 1000));
+    }
+}
+/** One connection attempt + `SELECT 1`. */
+async function probePostgres(location, timeoutMs = 3000) {
+    const client = await connectPostgres(location, { input: 'the throwaway database', attempts: 1, connectTimeoutMs: timeoutMs });
+    try {
+        await client.query('SELECT 1');
+        return true;
+    }
+    finally {
+        await client.end().catch(() => undefined);
+    }
+}
+/** `SHOW server_version`, e.g. "15.14 (Debian 15.14-0+deb12u1)" → "15.14". */
+async function serverVersionOf(location) {
+    try {
+        const client = await connectPostgres(location, { input: 'the throwaway database', attempts: 1, connectTimeoutMs: 5000 });
+        try {
+            const { rows } = await client.query('SHOW server_version');
+            return rows[0]?.server_version.split(' ')[0];
+        }
+        finally {
+            await client.end().catch(() => undefined);
+        }
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/db/throwaway/docker-postgres.ts
+// The `docker` throwaway provider: the official postgres image on a random 127.0.0.1 port.
+// NOTE: this machine has no Docker engine, so provisionDockerPostgres has never been run here; the
+// argv building, port parsing and readiness logic are unit-tested (test/unit/throwaway-docker.test.ts).
+
+
+
+
+
+
+const READY_TIMEOUT_MS = 90_000;
+/** `docker run` may pull the image first. */
+const RUN_TIMEOUT_MS = 10 * 60_000;
+/** postgres-version → image: "17" → postgres:17; a full reference (with ':' or '/') is used as is. */
+function dockerImage(postgresVersion) {
+    const version = postgresVersion.trim();
+    if (!/^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/.test(version)) {
+        throw new errors/* ProvisionError */.uv(`Invalid postgres-version '${postgresVersion}'.`, { fix: 'use a major version such as 17, an image tag such as 17-alpine, or a full image reference.' });
+    }
+    return /[:/]/.test(version) ? version : `postgres:${version}`;
+}
+/**
+ * argv after `docker`. The password is passed as `-e POSTGRES_PASSWORD` without a value, so Docker
+ * reads it from our environment and it never appears in a process list.
+ */
+function dockerRunArgs(options) {
+    return [
+        'run', '-d', '--rm',
+        '--name', options.containerName,
+        '--label', 'cutover.throwaway=true',
+        '-e', 'POSTGRES_PASSWORD',
+        '-p', '127.0.0.1::5432',
+        options.image,
+        // Durability off: the database lives for minutes.
+        '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
+    ];
+}
+/** Output of `docker port <id> 5432/tcp` ("127.0.0.1:49153", maybe one line per address) → 49153. */
+function parseDockerPort(output) {
+    for (const line of output.split('\n')) {
+        const match = /:(\d+)\s*$/.exec(line.trim());
+        if (match)
+            return Number(match[1]);
+    }
+    return undefined;
+}
+/** `docker info` answers: an engine is reachable (not just the CLI installed). */
+async function dockerAvailable() {
+    const result = await runCommand(['docker', 'info', '--format', '{{.ServerVersion}}'], { timeoutMs: 15_000 });
+    return result.code === 0 && result.stdout.trim() !== '';
+}
+async function stopDockerPostgres(state) {
+    // --rm on run: removing the container also removes its anonymous data volume.
+    await runCommand(['docker', 'rm', '-f', '-v', state.containerId ?? state.containerName], { timeoutMs: 60_000 });
+}
+async function provisionDockerPostgres(options) {
+    const image = dockerImage(options.postgresVersion);
+    const password = external_node_crypto_default().randomBytes(18).toString('base64url');
+    (0,redact/* registerSecret */.cl)(password);
+    const { dir, stateFile } = makeThrowawayDir(options.baseDir);
+    const containerName = `cutover-dry-run-${external_node_crypto_default().randomBytes(4).toString('hex')}`;
+    const state = { version: 1, provider: 'docker', dir, containerName };
+    writeState(stateFile, state);
+    try {
+        options.runtime.info(`Starting a throwaway ${image} container (${containerName})`);
+        const run = await runCommand(['docker', ...dockerRunArgs({ image, containerName })], { env: { ...process.env, POSTGRES_PASSWORD: password }, timeoutMs: RUN_TIMEOUT_MS });
+        if (run.code !== 0) {
+            throw new errors/* ProvisionError */.uv(`docker run ${image} failed: ${outputTail(run)}`, { fix: 'check the image tag (postgres-version) and that the runner can pull from Docker Hub, or use dry-run-database: local or a URL.' });
+        }
+        const containerId = run.stdout.trim().split('\n').pop();
+        writeState(stateFile, { ...state, containerId });
+        const portOutput = await runCommand(['docker', 'port', containerId, '5432/tcp'], { timeoutMs: 30_000 });
+        const port = parseDockerPort(portOutput.stdout);
+        if (!port)
+            throw new errors/* ProvisionError */.uv(`Could not find the published port of container ${containerName}: ${outputTail(portOutput)}`);
+        const location = { kind: 'postgres', host: '127.0.0.1', port, database: 'postgres', user: 'postgres', password, sslmode: 'disable', params: {} };
+        // The image's entrypoint first runs a temporary server on the unix socket only; TCP answering
+        // means the final server is up.
+        const outcome = await waitUntilReady({
+            probe: () => probePostgres(location),
+            alive: async () => (await runCommand(['docker', 'inspect', '-f', '{{.State.Running}}', containerId], { timeoutMs: 15_000 })).stdout.trim() === 'true',
+            timeoutMs: READY_TIMEOUT_MS,
+        });
+        if (!outcome.ready) {
+            const logs = await runCommand(['docker', 'logs', '--tail', '20', containerId], { timeoutMs: 15_000 });
+            const what = outcome.reason === 'died' ? 'exited before accepting connections' : `did not accept connections within ${READY_TIMEOUT_MS / 1000} s`;
+            throw new errors/* ProvisionError */.uv(`The throwaway container ${containerName} ${what}: ${outputTail(logs, 8) || outcome.lastError || ''}`);
+        }
+        return { location, serverVersion: await serverVersionOf(location), stateFile };
+    }
+    catch (error) {
+        await stopDockerPostgres(state).catch(() => undefined);
+        removeThrowawayDir(dir);
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/db/throwaway/local-binaries.ts
+// Finds PostgreSQL server binaries (initdb, pg_ctl, postgres) on this machine: the directory
+// `pg_config --bindir` names, Debian/Ubuntu's /usr/lib/postgresql/<major>/bin (GitHub's Ubuntu
+// runners ship one), and wherever initdb is on PATH. Only directories that hold all three count.
+
+
+
+const REQUIRED = ['initdb', 'pg_ctl', 'postgres'];
+function hasServerBinaries(dir) {
+    return REQUIRED.every((name) => external_node_fs_default().existsSync(external_node_path_default().join(dir, name)));
+}
+/** "postgres (PostgreSQL) 15.14 (Debian 15.14-0+deb12u1)" → { major: 15, version: '15.14' } */
+function parsePostgresVersion(output) {
+    const match = /\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?/.exec(output);
+    if (!match)
+        return undefined;
+    return { major: Number(match[1]), version: match[2] !== undefined ? `${match[1]}.${match[2]}` : match[1] };
+}
+async function candidateDirs(env, debianRoot) {
+    const dirs = [];
+    const pgConfig = await runCommand(['pg_config', '--bindir'], { timeoutMs: 10_000 });
+    if (pgConfig.code === 0 && pgConfig.stdout.trim())
+        dirs.push(pgConfig.stdout.trim());
+    try {
+        const majors = external_node_fs_default().readdirSync(debianRoot)
+            .filter((name) => /^\d+(\.\d+)?$/.test(name))
+            .sort((a, b) => Number(b) - Number(a));
+        for (const major of majors)
+            dirs.push(external_node_path_default().join(debianRoot, major, 'bin'));
+    }
+    catch {
+        // not Debian/Ubuntu
+    }
+    for (const dir of (env.PATH ?? '').split((external_node_path_default()).delimiter))
+        if (dir && external_node_fs_default().existsSync(external_node_path_default().join(dir, 'initdb')))
+            dirs.push(dir);
+    return [...new Set(dirs.map((dir) => external_node_path_default().resolve(dir)))];
+}
+/**
+ * All usable server installations, highest major first; with `preferredMajor`, an installation of
+ * that major comes first.
+ */
+async function findPostgresBinaries(options = {}) {
+    const found = [];
+    for (const bindir of await candidateDirs(options.env ?? process.env, options.debianRoot ?? '/usr/lib/postgresql')) {
+        if (!hasServerBinaries(bindir))
+            continue;
+        const result = await runCommand([external_node_path_default().join(bindir, 'postgres'), '--version'], { timeoutMs: 10_000 });
+        const parsed = result.code === 0 ? parsePostgresVersion(result.stdout) : undefined;
+        if (parsed)
+            found.push({ bindir, ...parsed });
+    }
+    return found.sort((a, b) => {
+        if (options.preferredMajor !== undefined && (a.major === options.preferredMajor) !== (b.major === options.preferredMajor)) {
+            return a.major === options.preferredMajor ? -1 : 1;
+        }
+        return b.major - a.major;
+    });
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __webpack_require__(7030);
+var external_node_net_default = /*#__PURE__*/__webpack_require__.n(external_node_net_);
+;// CONCATENATED MODULE: ./src/db/throwaway/free-port.ts
+// A TCP port on 127.0.0.1 that nothing listens on right now (the OS picks it). Another process may
+// take it before the server binds; callers retry on "address in use".
+
+function freePort() {
+    return new Promise((resolve, reject) => {
+        const server = external_node_net_default().createServer();
+        server.unref();
+        server.on('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+            const address = server.address();
+            const port = typeof address === 'object' && address ? address.port : 0;
+            server.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/db/throwaway/local-postgres.ts
+// The `local` throwaway provider: a private PostgreSQL cluster from the machine's own server
+// binaries, in a temp directory, on a free port of 127.0.0.1, with its socket inside that directory
+// (/var/run/postgresql may not exist or not be writable). Postgres refuses to run as root, so as root
+// we run initdb/pg_ctl as the `postgres` user. Durability is switched off: the cluster lives minutes.
+
+
+
+
+
+
+
+const SERVER_USER = 'postgres';
+const START_ATTEMPTS = 3;
+/** As root: the uid/gid of the `postgres` user, who will own the cluster. Otherwise: ourselves. */
+async function serverAccount() {
+    if (process.getuid?.() !== 0)
+        return {};
+    const uid = await runCommand(['id', '-u', SERVER_USER], { timeoutMs: 10_000 });
+    const gid = await runCommand(['id', '-g', SERVER_USER], { timeoutMs: 10_000 });
+    if (uid.code !== 0 || gid.code !== 0) {
+        throw new errors/* ProvisionError */.uv(`PostgreSQL refuses to run as root, and this machine has no '${SERVER_USER}' user to run it as.`, {
+            fix: `create one (useradd --system ${SERVER_USER}), run the job as a non-root user, or set dry-run-database to docker or to a postgresql:// URL (e.g. a services: postgres container).`,
+        });
+    }
+    return { user: SERVER_USER, uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+/** The `-o` string pg_ctl hands to postgres through /bin/sh, hence the quoting of the socket dir. */
+function serverOptions(port, socketDir) {
+    const quoted = `'${socketDir.replace(/'/g, `'\\''`)}'`;
+    return [`-p ${port}`, `-k ${quoted}`, '-c listen_addresses=127.0.0.1', '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'].join(' ');
+}
+function initdbArgs(bindir, dataDir, locale) {
+    return [external_node_path_default().join(bindir, 'initdb'), '-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', `--locale=${locale}`, '--no-sync'];
+}
+function logTail(logFile, lines = 5) {
+    try {
+        return external_node_fs_default().readFileSync(logFile, 'utf8').trim().split('\n').slice(-lines).join(' ');
+    }
+    catch {
+        return '';
+    }
+}
+function readPostmasterPid(dataDir) {
+    try {
+        const pid = Number(external_node_fs_default().readFileSync(external_node_path_default().join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+        return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Running (a zombie is not: it has exited and only waits for a parent that may never reap it). */
+function isAlive(pid) {
+    try {
+        process.kill(pid, 0);
+    }
+    catch (error) {
+        if (error.code !== 'EPERM')
+            return false;
+    }
+    try {
+        return !/^\d+ \(.*\) Z/s.test(external_node_fs_default().readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    }
+    catch {
+        return true; // no /proc (macOS): kill(0) is all we know
+    }
+}
+/** True when `pid` is still the postmaster of `dataDir` (pids get reused; never kill a stranger). */
+async function isOurPostmaster(pid, dataDir) {
+    if (!isAlive(pid))
+        return false;
+    let command = '';
+    try {
+        command = external_node_fs_default().readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    }
+    catch {
+        command = (await runCommand(['ps', '-o', 'command=', '-p', String(pid)], { timeoutMs: 10_000 })).stdout;
+    }
+    return command.includes(dataDir);
+}
+async function waitGone(pid, timeoutMs) {
+    const deadline = Date.now() + timeoutMs;
+    while (isAlive(pid)) {
+        if (Date.now() > deadline)
+            return false;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return true;
+}
+/** Stops the cluster (immediate shutdown: nothing in it is worth a checkpoint). Leaves the directory. */
+async function stopLocalPostgres(state) {
+    const pid = state.pid ?? readPostmasterPid(state.dataDir);
+    if (external_node_fs_default().existsSync(external_node_path_default().join(state.dataDir, 'postmaster.pid'))) {
+        const argv = asUser([external_node_path_default().join(state.bindir, 'pg_ctl'), '-D', state.dataDir, '-m', 'immediate', '-w', '-t', '30', 'stop'], state.runAs);
+        await runCommand(argv, { cwd: state.dir, timeoutMs: 45_000 });
+    }
+    if (pid && (await isOurPostmaster(pid, state.dataDir))) {
+        process.kill(pid, 'SIGKILL');
+        await waitGone(pid, 5000);
+    }
+}
+async function initCluster(binaries, state, runtime) {
+    let result;
+    // C.UTF-8 is what we want (UTF-8, byte order); older or non-glibc systems may lack it, C always exists.
+    for (const locale of ['C.UTF-8', 'C']) {
+        result = await runCommand(asUser(initdbArgs(binaries.bindir, state.dataDir, locale), state.runAs), { cwd: state.dir, timeoutMs: 120_000 });
+        if (result.code === 0)
+            return;
+        external_node_fs_default().rmSync(state.dataDir, { recursive: true, force: true });
+        if (!/locale/i.test(`${result.stderr}${result.stdout}`))
+            break;
+        runtime.debug(`initdb with --locale=${locale} failed (${outputTail(result, 2)}); retrying with --locale=C`);
+    }
+    throw new errors/* ProvisionError */.uv(`initdb failed in ${state.dir}: ${outputTail(result)}`, {
+        fix: 'check that the PostgreSQL server package is complete, or set dry-run-database to docker or a postgresql:// URL.',
+    });
+}
+async function startCluster(binaries, state, stateFile) {
+    const logFile = external_node_path_default().join(state.dir, 'postgres.log');
+    let last = '';
+    for (let attempt = 1; attempt <= START_ATTEMPTS; attempt += 1) {
+        const port = await freePort();
+        writeState(stateFile, { ...state, port });
+        const argv = [external_node_path_default().join(binaries.bindir, 'pg_ctl'), '-D', state.dataDir, '-l', logFile, '-w', '-t', '60', '-o', serverOptions(port, state.dir), 'start'];
+        const result = await runCommand(asUser(argv, state.runAs), { cwd: state.dir, timeoutMs: 90_000 });
+        if (result.code === 0)
+            return port;
+        last = logTail(logFile) || outputTail(result);
+        // Another process took the port between freePort() and the bind: try another one.
+        if (!/could not bind|address already in use|could not create any TCP\/IP sockets/i.test(last))
+            break;
+    }
+    throw new errors/* ProvisionError */.uv(`The throwaway PostgreSQL server did not start: ${last}`, {
+        fix: 'see the server log above; or set dry-run-database to docker or a postgresql:// URL.',
+    });
+}
+async function provisionLocalPostgres(options) {
+    const { binaries, runtime } = options;
+    const account = await serverAccount();
+    const { dir, stateFile } = makeThrowawayDir(options.baseDir);
+    const state = { version: 1, provider: 'local', dir, dataDir: external_node_path_default().join(dir, 'data'), bindir: binaries.bindir, ...(account.user ? { runAs: account.user } : {}) };
+    writeState(stateFile, state);
+    try {
+        if (account.uid !== undefined && account.gid !== undefined)
+            external_node_fs_default().chownSync(dir, account.uid, account.gid);
+        runtime.info(`Starting a throwaway PostgreSQL ${binaries.version} from ${binaries.bindir}${account.user ? ` as user ${account.user}` : ''} in ${dir}`);
+        await initCluster(binaries, state, runtime);
+        const port = await startCluster(binaries, state, stateFile);
+        const pid = readPostmasterPid(state.dataDir);
+        writeState(stateFile, { ...state, port, ...(pid ? { pid } : {}) });
+        const location = { kind: 'postgres', host: '127.0.0.1', port, database: 'postgres', user: 'postgres', sslmode: 'disable', params: {} };
+        const serverVersion = (await serverVersionOf(location)) ?? binaries.version;
+        return { location, serverVersion, stateFile };
+    }
+    catch (error) {
+        await stopLocalPostgres(state).catch(() => undefined);
+        removeThrowawayDir(dir);
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/db/throwaway/teardown.ts
+// Removes whatever a state file says a throwaway database left behind: stops the server or
+// container, then deletes its temp directory (which holds the state file itself). Idempotent: a
+// missing state file means the database is already gone.
+
+
+
+/** True when something was torn down, false when there was nothing left. */
+async function teardownFromStateFile(stateFile) {
+    const state = readState(stateFile);
+    if (!state)
+        return false;
+    if (state.provider === 'local')
+        await stopLocalPostgres(state);
+    else
+        await stopDockerPostgres(state);
+    removeThrowawayDir(state.dir);
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/db/throwaway/provision-throwaway.ts
+// Chooses and starts the throwaway PostgreSQL a dry run writes to (input dry-run-database):
+// `docker` (official image), `local` (this machine's server binaries) or `auto` (docker when an
+// engine answers, else local binaries, else an error listing every way to provide one).
+// A URL given as dry-run-database never comes here: the caller uses it as is.
+
+
+
+
+
+
+const THREE_WAYS = 'give the dry run a PostgreSQL in one of three ways: (1) dry-run-database: a postgresql:// URL, e.g. of a `services: postgres` container in the job; ' +
+    '(2) a Docker engine (dry-run-database: docker); (3) PostgreSQL server binaries on the runner (dry-run-database: local; GitHub-hosted Ubuntu runners have them, elsewhere `apt-get install postgresql`).';
+function handle(server, provider) {
+    return {
+        location: server.location,
+        provider,
+        ...(server.serverVersion ? { serverVersion: server.serverVersion } : {}),
+        stateFile: server.stateFile,
+        teardown: async () => {
+            await teardownFromStateFile(server.stateFile);
+        },
+    };
+}
+async function provisionLocal(options) {
+    const wanted = Number.parseInt(options.postgresVersion, 10);
+    const [binaries] = await findPostgresBinaries(Number.isNaN(wanted) ? {} : { preferredMajor: wanted });
+    if (!binaries)
+        return undefined;
+    if (!Number.isNaN(wanted) && binaries.major !== wanted) {
+        options.runtime.info(`PostgreSQL ${wanted} server binaries are not installed here; the dry run uses the local PostgreSQL ${binaries.version} instead.`);
+    }
+    return handle(await provisionLocalPostgres({ binaries, runtime: options.runtime, ...(options.baseDir ? { baseDir: options.baseDir } : {}) }), 'local');
+}
+async function provisionDocker(options) {
+    return handle(await provisionDockerPostgres({ postgresVersion: options.postgresVersion, runtime: options.runtime, ...(options.baseDir ? { baseDir: options.baseDir } : {}) }), 'docker');
+}
+async function provisionThrowawayPostgres(options) {
+    const { runtime } = options;
+    if (options.kind === 'docker') {
+        if (!(await dockerAvailable())) {
+            throw new errors/* ProvisionError */.uv('dry-run-database is docker, but no Docker engine answers (`docker info` failed).', { fix: `start Docker or ${THREE_WAYS}` });
+        }
+        return provisionDocker(options);
+    }
+    if (options.kind === 'local') {
+        const local = await provisionLocal(options);
+        if (!local)
+            throw new errors/* ProvisionError */.uv('dry-run-database is local, but no PostgreSQL server binaries (initdb, pg_ctl, postgres) were found.', { fix: THREE_WAYS });
+        return local;
+    }
+    if (await dockerAvailable()) {
+        try {
+            return await provisionDocker(options);
+        }
+        catch (error) {
+            runtime.warning(`The Docker throwaway database failed (${error.message}); trying local PostgreSQL binaries.`);
+        }
+    }
+    else {
+        runtime.info('No Docker engine answers; looking for local PostgreSQL server binaries.');
+    }
+    const local = await provisionLocal(options);
+    if (local)
+        return local;
+    throw new errors/* ProvisionError */.uv('No throwaway PostgreSQL for the dry run: no Docker engine answers and no PostgreSQL server binaries were found.', { fix: THREE_WAYS });
+}
+
+;// CONCATENATED MODULE: ./src/report/github-rest.ts
+// The few GitHub REST calls cutover makes, with plain fetch against GITHUB_API_URL (so GitHub
+// Enterprise Server and the tests' local stand-in work the same way as api.github.com).
+class GitHubApiError extends Error {
+    status;
+    /** x-ratelimit-remaining was 0: a 403/429 that waiting would fix, not a permissions problem. */
+    rateLimited;
+    constructor(message, status, rateLimited = false) {
+        super(message);
+        this.name = 'GitHubApiError';
+        this.status = status;
+        this.rateLimited = rateLimited;
+    }
+}
+const TIMEOUT_MS = 30_000;
+/** `<https://api.github.com/…?page=2>; rel="next", <…>; rel="last"` → the next URL. */
+function nextLink(header) {
+    if (!header)
+        return undefined;
+    for (const part of header.split(',')) {
+        const match = /<([^>]+)>\s*;\s*rel="?([^";]+)"?/.exec(part.trim());
+        if (match && match[2].split(/\s+/).includes('next'))
+            return match[1];
+    }
+    return undefined;
+}
+function gitHubClient(options) {
+    const base = options.apiUrl.replace(/\/+$/, '');
+    const doFetch = options.fetch ?? fetch;
+    return {
+        async request(method, pathOrUrl, body) {
+            const url = /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${base}${pathOrUrl}`;
+            let response;
+            try {
+                response = await doFetch(url, {
+                    method,
+                    headers: {
+                        accept: 'application/vnd.github+json',
+                        authorization: `Bearer ${options.token}`,
+                        'x-github-api-version': '2022-11-28',
+                        'user-agent': 'cutover',
+                        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+                    },
+                    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+                    signal: AbortSignal.timeout(TIMEOUT_MS),
+                });
+            }
+            catch (error) {
+                const cause = error instanceof Error ? (error.cause?.message ?? error.message) : String(error);
+                throw new GitHubApiError(`${method} ${url} failed: ${cause}`, 0);
+            }
+            if (!response.ok) {
+                let message = response.statusText;
+                try {
+                    const payload = (await response.json());
+                    if (payload?.message)
+                        message = payload.message;
+                }
+                catch {
+                    // not JSON: keep the status text
+                }
+                const rateLimited = (response.status === 403 || response.status === 429) && response.headers.get('x-ratelimit-remaining') === '0';
+                throw new GitHubApiError(`HTTP ${response.status}: ${message}`, response.status, rateLimited);
+            }
+            const data = (response.status === 204 ? undefined : await response.json());
+            const next = nextLink(response.headers.get('link'));
+            return { data, ...(next ? { next } : {}) };
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+// Small, pure Markdown building blocks for the report. Everything user-controlled (migration names,
+// table names, error messages) passes through `cell` or `code` before it reaches a table, so a `|`,
+// a newline or a backtick in a name cannot break the layout GitHub renders.
+/** Plain text for a GFM table cell: Markdown and HTML neutralised, newlines as <br>. */
+function cell(text) {
+    return text
+        .replace(/\r\n?/g, '\n')
+        .replace(/[\\`*_[\]|~]/g, (ch) => `\\${ch}`)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\n+/g, '<br>')
+        .trim();
+}
+/** An inline code span that survives backticks in the text and `|` inside a table cell. */
+function code(text) {
+    const flat = text.replace(/\s*[\r\n]+\s*/g, ' ');
+    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longestRun + 1);
+    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+    // GFM splits table rows on `|` before parsing code spans; `\|` is the documented escape there.
+    return `${fence}${pad}${flat.replace(/\|/g, '\\|')}${pad}${fence}`;
+}
+/** A fenced code block whose fence is longer than any backtick run in the content. */
+function codeBlock(text, language = '') {
+    const longestRun = Math.max(0, ...(text.match(/`{3,}/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(Math.max(3, longestRun + 1));
+    return `${fence}${language}\n${text.replace(/\n+$/, '')}\n${fence}`;
+}
+const SEPARATORS = { left: ':---', right: '---:', center: ':---:' };
+/** A GFM table. Renderers must already have escaped the cell contents. */
+function table(columns, rows) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [
+        line(columns.map((column) => column.header)),
+        line(columns.map((column) => SEPARATORS[column.align ?? 'left'])),
+        ...rows.map((row) => line(columns.map((column) => column.render(row) || ' '))),
+    ].join('\n');
+}
+/** 1234567 → "1,234,567" (independent of the machine's locale, so golden files are stable). */
+function count(value) {
+    if (value === undefined || value === null || Number.isNaN(value))
+        return '—';
+    const [whole, fraction] = String(value).split('.');
+    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    return fraction ? `${grouped}.${fraction}` : grouped;
+}
+/** 12 → "12 ms", 4200 → "4.2 s", 125000 → "2 min 5 s". */
+function duration(ms) {
+    if (ms === undefined || ms === null || Number.isNaN(ms))
+        return '—';
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.round((ms % 60_000) / 1000);
+    return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
+}
+/** Shortens text to `max` characters with an ellipsis. */
+function clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}
+function markdown_plural(n, one, many = `${one}s`) {
+    return `${count(n)} ${n === 1 ? one : many}`;
+}
+/** A collapsible block; the blank lines let GitHub render Markdown inside it. */
+function details(summary, body, open = false) {
+    return `<details${open ? ' open' : ''}><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+
+;// CONCATENATED MODULE: ./src/report/truncate.ts
+// Fits a Markdown report under a length limit: GitHub rejects issue comments over 65,536 characters
+// ("Body is too long"), and step summaries over 1 MiB. We cut at a line boundary, close any code
+// fence or <details> block left open, and end with a pointer to where the full report is.
+
+const COMMENT_MAX_LENGTH = 65_536;
+/** GitHub's step summary limit is 1 MiB per step; leave room for multi-byte characters. */
+const SUMMARY_MAX_LENGTH = 400_000;
+/** `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}` when all are known. */
+function runUrl(env) {
+    if (!env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID)
+        return undefined;
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1' ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : '';
+    return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`;
+}
+/** The closing line of a truncated comment: where to read the rest. */
+function truncationNotice(options) {
+    const where = options.fullReport ?? (options.summaryUrl ? `the [step summary of this run](${options.summaryUrl})` : `the step summary of this workflow run`);
+    return `> ✂️ **This report was cut to fit the ${count(options.limit)}-character limit.** The full report is in ${where}.`;
+}
+function openBlocks(text) {
+    const state = { details: 0 };
+    for (const line of text.split('\n')) {
+        const fence = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+        if (state.fence) {
+            if (fence && fence[0] === state.fence[0] && fence.length >= state.fence.length && line.trim() === fence)
+                state.fence = undefined;
+            continue;
+        }
+        if (fence) {
+            state.fence = fence;
+            continue;
+        }
+        state.details += (line.match(/<details[\s>]/gi) ?? []).length;
+        state.details -= (line.match(/<\/details>/gi) ?? []).length;
+        if (state.details < 0)
+            state.details = 0;
+    }
+    return state;
+}
+function closers(state) {
+    const parts = [];
+    if (state.fence)
+        parts.push(state.fence);
+    for (let i = 0; i < state.details; i += 1)
+        parts.push('</details>');
+    return parts.length ? `\n${parts.join('\n\n')}` : '';
+}
+/**
+ * Returns `markdown` unchanged when it fits in `maxLength` characters (UTF-16 code units, which is
+ * never fewer than the characters GitHub counts); otherwise a prefix cut at a line boundary, with
+ * open blocks closed and `notice` appended, that fits.
+ */
+function truncateMarkdown(markdown, maxLength, notice) {
+    if (markdown.length <= maxLength)
+        return markdown;
+    const tail = `\n\n---\n\n${notice}\n`;
+    let budget = maxLength - tail.length;
+    for (let attempt = 0; attempt < 8 && budget > 0; attempt += 1) {
+        let cut = markdown.lastIndexOf('\n', budget);
+        if (cut <= 0)
+            cut = budget; // one enormous line: cut inside it
+        const kept = markdown.slice(0, cut).replace(/\s+$/, '');
+        const result = `${kept}${closers(openBlocks(kept))}${tail}`;
+        if (result.length <= maxLength)
+            return result;
+        budget -= result.length - maxLength + 16;
+    }
+    return notice.slice(0, maxLength);
+}
+
+;// CONCATENATED MODULE: ./src/report/pull-request-event.ts
+// Reads the pull request a workflow run belongs to from the event payload GitHub writes to
+// GITHUB_EVENT_PATH (pull_request and pull_request_target events carry the same `pull_request` object).
+
+/** The pull request of the event at `eventPath`, or undefined for other events or an unreadable file. */
+function pullRequestFromEvent(eventPath) {
+    if (!eventPath)
+        return undefined;
+    let payload;
+    try {
+        payload = JSON.parse(external_node_fs_default().readFileSync(eventPath, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    const pr = payload?.pull_request;
+    const number = pr?.number ?? payload.number;
+    if (!pr || typeof number !== 'number' || !pr.base?.sha || !pr.head?.sha)
+        return undefined;
+    const baseRepo = pr.base.repo?.full_name ?? payload.repository?.full_name;
+    const headRepo = pr.head.repo?.full_name;
+    return {
+        number,
+        baseSha: pr.base.sha,
+        headSha: pr.head.sha,
+        isFork: !headRepo || !baseRepo || headRepo.toLowerCase() !== baseRepo.toLowerCase(),
+        ...(baseRepo ? { repository: baseRepo } : {}),
+    };
+}
+/** Events whose runs belong to a pull request and may get a sticky comment. */
+function isPullRequestEvent(eventName) {
+    return eventName === 'pull_request' || eventName === 'pull_request_target';
+}
+
+;// CONCATENATED MODULE: ./src/report/pull-request-comment.ts
+// The sticky pull-request comment: one comment per PR (per comment-id), found again by a hidden
+// marker and edited in place on every run, so the PR shows the latest report instead of a growing
+// pile. Commenting is a courtesy: every failure (fork, missing permission, API down) becomes a
+// notice or warning and `skipped`; the report is always in the step summary anyway.
+
+
+
+
+/** Pages of 100 comments; a PR with more than 10,000 comments gets a new sticky comment. */
+const MAX_PAGES = 100;
+/** `<!-- cutover:report:<id> -->`; the id is reduced to characters that cannot end the HTML comment. */
+function commentMarker(commentId) {
+    const id = commentId.trim().replace(/[^A-Za-z0-9_.:/@+-]+/g, '-').replace(/-{2,}/g, '-') || 'default';
+    return `<!-- cutover:report:${id} -->`;
+}
+/** The body as sent: marker on the first line, secrets redacted, under GitHub's length limit. */
+function commentBody(body, commentId, summaryUrl) {
+    const marker = commentMarker(commentId);
+    const withMarker = body.startsWith(marker) ? body : `${marker}\n${body}`;
+    return truncateMarkdown((0,redact/* redact */.E$)(withMarker), COMMENT_MAX_LENGTH, truncationNotice({ limit: COMMENT_MAX_LENGTH, summaryUrl }));
+}
+const PERMISSION_FIX = 'give the job `permissions: pull-requests: write` (with `contents: read`), or set `comment: false`. ' +
+    'Pull requests from forks cannot be commented on with the GITHUB_TOKEN of a pull_request run.';
+function explain(error, pullNumber, doing) {
+    const prefix = `cutover could not ${doing} on pull request #${pullNumber}`;
+    const tail = 'The report is in the step summary.';
+    if (!(error instanceof GitHubApiError))
+        return { level: 'warning', reason: 'error', message: `${prefix}: ${(0,redact/* redact */.E$)(String(error?.message ?? error))}. ${tail}` };
+    if (error.rateLimited)
+        return { level: 'warning', reason: 'rate-limited', message: `${prefix}: the GitHub API rate limit is exhausted (${error.message}). ${tail}` };
+    if (error.status === 401)
+        return { level: 'warning', reason: 'unauthorized', message: `${prefix} (${error.message}): the github-token is invalid or expired. ${tail} Fix: pass github-token: \${{ github.token }} (the default).` };
+    if (error.status === 403 || error.status === 404) {
+        return { level: 'warning', reason: 'forbidden', message: `${prefix} (${error.message}): the token may not write to pull requests. ${tail} Fix: ${PERMISSION_FIX}` };
+    }
+    return { level: 'warning', reason: 'error', message: `${prefix} (${error.message}). ${tail}` };
+}
+async function findComment(client, repository, pullNumber, marker) {
+    let next = `/repos/${repository}/issues/${pullNumber}/comments?per_page=100`;
+    for (let page = 0; next && page < MAX_PAGES; page += 1) {
+        const response = await client.request('GET', next);
+        const found = response.data.find((comment) => comment.body?.trimStart().startsWith(marker));
+        if (found)
+            return found;
+        next = response.next;
+    }
+    return undefined;
+}
+async function upsertPullRequestComment(options) {
+    const { runtime, pullNumber } = options;
+    if (options.isFork) {
+        runtime.notice(`Pull request #${pullNumber} comes from a fork: GitHub gives pull_request runs from forks a read-only token, so cutover does not comment. The report is in the step summary of this run.`);
+        return { action: 'skipped', reason: 'fork' };
+    }
+    if (!/^[^/\s]+\/[^/\s]+$/.test(options.repository)) {
+        runtime.warning(`cutover could not comment: '${options.repository}' is not an owner/name repository (GITHUB_REPOSITORY). The report is in the step summary.`);
+        return { action: 'skipped', reason: 'no-repository' };
+    }
+    const client = gitHubClient({ token: options.token, apiUrl: options.apiUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    const marker = commentMarker(options.commentId);
+    const body = commentBody(options.body, options.commentId, options.summaryUrl);
+    let existing;
+    try {
+        existing = await findComment(client, options.repository, pullNumber, marker);
+    }
+    catch (error) {
+        const { message, reason } = explain(error, pullNumber, 'read the comments');
+        runtime.warning(message);
+        return { action: 'skipped', reason };
+    }
+    try {
+        if (existing) {
+            const { data } = await client.request('PATCH', `/repos/${options.repository}/issues/comments/${existing.id}`, { body });
+            runtime.info(`Updated the cutover comment on pull request #${pullNumber}: ${data?.html_url ?? existing.html_url ?? existing.id}`);
+            return { action: 'updated', ...((data?.html_url ?? existing.html_url) ? { url: data?.html_url ?? existing.html_url } : {}) };
+        }
+        const { data } = await client.request('POST', `/repos/${options.repository}/issues/${pullNumber}/comments`, { body });
+        runtime.info(`Commented on pull request #${pullNumber}: ${data?.html_url ?? data?.id}`);
+        return { action: 'created', ...(data?.html_url ? { url: data.html_url } : {}) };
+    }
+    catch (error) {
+        const { message, level, reason } = explain(error, pullNumber, existing ? 'update its comment' : 'comment');
+        runtime[level](message);
+        return { action: 'skipped', reason };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/copy-target-schema.ts
+// schema-from: target — copy the real target's schema (read-only) and its migration history into the
+// throwaway database with pg_dump | psql, so the dry run applies only what is pending in production.
+
+
+
+function libpqEnv(location) {
+    // Credentials travel in the environment, never on a command line that `ps` or a log could show.
+    const ssl = chooseSsl(location);
+    return {
+        ...process.env,
+        PGHOST: location.host,
+        PGPORT: String(location.port),
+        PGDATABASE: location.database,
+        PGUSER: location.user,
+        ...(location.password !== undefined ? { PGPASSWORD: location.password } : {}),
+        PGSSLMODE: ssl.mode,
+        ...(location.sslrootcert ? { PGSSLROOTCERT: location.sslrootcert } : {}),
+        PGAPPNAME: 'cutover',
+    };
+}
+/** Runs a client program; its output, or an error with the last lines it printed. */
+async function run(argv, env, input) {
+    const result = await runCommand(argv, { env, ...(input !== undefined ? { input } : {}) });
+    if (result.code !== 0)
+        throw new Error(`${argv[0]} failed: ${outputTail(result, 3)}`);
+    return result.stdout;
+}
+/** `pg_dump --version` → major, e.g. 15. */
+async function pgDumpMajor() {
+    const text = await run(['pg_dump', '--version'], process.env);
+    const match = /(\d+)(?:\.\d+)?/.exec(text);
+    return match ? Number(match[1]) : 0;
+}
+async function copyTargetSchema(target, throwaway, targetMajor, historyTable) {
+    let dumpMajor;
+    try {
+        dumpMajor = await pgDumpMajor();
+    }
+    catch (cause) {
+        throw new errors/* ProvisionError */.uv('schema-from: target needs pg_dump, which is not installed on this runner.', {
+            cause,
+            fix: 'install the PostgreSQL client (apt-get install postgresql-client-<major>) or use schema-from: migrations.',
+        });
+    }
+    if (dumpMajor < targetMajor) {
+        throw new errors/* ProvisionError */.uv(`schema-from: target needs pg_dump ${targetMajor} or newer, but this runner has pg_dump ${dumpMajor}.`, {
+            fix: `install postgresql-client-${targetMajor} from the PGDG apt repository in an earlier step, or use schema-from: migrations.`,
+        });
+    }
+    const dump = (args) => run(['pg_dump', '--no-owner', '--no-privileges', '--quote-all-identifiers', ...args], libpqEnv(target));
+    const schema = await dump(['--schema-only']);
+    const history = await dump(['--data-only', `--table=${historyTable}`]).catch(() => '');
+    try {
+        await run(['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction'], libpqEnv(throwaway), `${schema}\n${history}`);
+    }
+    catch (cause) {
+        throw new errors/* ProvisionError */.uv(`Loading the target's schema into the throwaway database failed.`, {
+            cause,
+            fix: 'use schema-from: migrations, or make sure the target schema does not depend on extensions the throwaway server lacks.',
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/new-migrations.ts
+// Which migrations a pull request adds: those whose files are not on the PR's base commit. These
+// are the ones that will run on deploy, so the report marks them. Uses git: the base commit must be
+// in the checkout; actions/checkout fetches a single commit by default, so we try one shallow fetch
+// of it and otherwise say how to fix the checkout.
+
+
+
+const FETCH_FIX = 'use actions/checkout with `fetch-depth: 0` (or fetch the base branch) so the base commit is available.';
+/** The migration name of a file in the migrations directory: `<id>_<name>` (see migrate/migration-files.ts). */
+function migrationNameOf(file) {
+    const match = /^(\d+_[A-Za-z0-9][A-Za-z0-9_-]*)\.(?:up\.sql|down\.sql|js|mjs)$/.exec(file);
+    return match?.[1];
+}
+function git(args, cwd, timeoutMs = 60_000) {
+    return new Promise((resolve) => {
+        (0,external_node_child_process_.execFile)('git', args, { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }, (error, stdout, stderr) => {
+            resolve({ ok: !error, stdout: String(stdout), stderr: String(stderr) });
+        });
+    });
+}
+async function resolveCommit(ref, root) {
+    const result = await git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], root);
+    return result.ok ? result.stdout.trim() : undefined;
+}
+/** The base commit, fetched once (shallow) from origin when the checkout does not have it. */
+async function ensureCommit(ref, root, log) {
+    const local = await resolveCommit(ref, root);
+    if (local)
+        return local;
+    log?.debug(`Base commit ${ref} is not in the checkout; fetching it from origin.`);
+    const fetched = await git(['fetch', '--no-tags', '--no-recurse-submodules', '--depth=1', 'origin', ref], root, 120_000);
+    if (!fetched.ok) {
+        log?.debug(`git fetch origin ${ref} failed: ${fetched.stderr.trim().split('\n').pop() ?? ''}`);
+        return undefined;
+    }
+    return (await resolveCommit(ref, root)) ?? (await resolveCommit('FETCH_HEAD', root));
+}
+function namesIn(files) {
+    const names = new Set();
+    for (const file of files) {
+        const name = migrationNameOf(file);
+        if (name)
+            names.add(name);
+    }
+    return names;
+}
+/**
+ * Names of the migrations in `migrationsDir` (working tree) that have no file at `baseRef`;
+ * undefined (with a warning) when that cannot be determined.
+ */
+async function migrationsNewSince(baseRef, migrationsDir, cwd, log) {
+    const top = await git(['rev-parse', '--show-toplevel'], cwd);
+    if (!top.ok) {
+        const why = top.stderr.trim().split('\n').pop() ?? '';
+        log?.warning(`${cwd} is not a git checkout (${why || 'git rev-parse failed'}), so cutover cannot tell which migrations are new in this pull request. Fix: ${FETCH_FIX}`);
+        return undefined;
+    }
+    const root = external_node_fs_default().realpathSync(top.stdout.trim());
+    if (!external_node_fs_default().existsSync(migrationsDir))
+        return new Set();
+    const relative = external_node_path_default().relative(root, external_node_fs_default().realpathSync(migrationsDir)).split((external_node_path_default()).sep).join('/');
+    if (relative.startsWith('..') || external_node_path_default().isAbsolute(relative)) {
+        log?.warning(`The migrations directory ${migrationsDir} is outside the git checkout ${root}; migrations are not marked as new.`);
+        return undefined;
+    }
+    const commit = await ensureCommit(baseRef, root, log);
+    if (!commit) {
+        log?.warning(`The pull request's base commit ${baseRef} is not in this checkout (a shallow clone?) and could not be fetched, so cutover cannot tell which migrations are new in this pull request. Fix: ${FETCH_FIX}`);
+        return undefined;
+    }
+    // Paths are given and printed relative to the repository root because git runs there.
+    const listed = await git(['ls-tree', '-r', '-z', '--name-only', commit, '--', relative ? `${relative}/` : '.'], root);
+    if (!listed.ok) {
+        log?.warning(`git ls-tree ${commit} failed (${listed.stderr.trim()}); migrations are not marked as new.`);
+        return undefined;
+    }
+    const atBase = listed.stdout
+        .split('\0')
+        .filter(Boolean)
+        .filter((file) => external_node_path_default().posix.dirname(file) === (relative || '.'))
+        .map((file) => external_node_path_default().posix.basename(file));
+    const now = external_node_fs_default().readdirSync(migrationsDir, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name);
+    const baseNames = namesIn(atBase);
+    const fresh = new Set([...namesIn(now)].filter((name) => !baseNames.has(name)));
+    log?.info(`${fresh.size} migration${fresh.size === 1 ? ' is' : 's are'} new since ${commit.slice(0, 7)}${fresh.size ? `: ${[...fresh].join(', ')}` : ''}.`);
+    return fresh;
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/server-version.ts
+
+async function serverMajorVersion(location, input, connectTimeoutMs) {
+    const client = await connectPostgres(location, { input, attempts: 1, connectTimeoutMs });
+    try {
+        const { rows } = await client.query(`SELECT current_setting('server_version_num') AS v`);
+        return Math.floor(Number(rows[0].v) / 10000);
+    }
+    finally {
+        await client.end();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/run-dry-run.ts
+
+
+
+
+
+
+
+
+
+
+async function targetMajor(settings, runtime) {
+    if (settings.target?.kind !== 'postgres')
+        return undefined;
+    try {
+        return await serverMajorVersion(settings.target, inputLabel(settings.origin, 'target-url'), Math.min(settings.connectTimeoutMs, 5000));
+    }
+    catch (error) {
+        runtime.info(`The target could not be asked for its server version (${error.message}); using postgres-version ${settings.dryRun.postgresVersion}.`);
+        return undefined;
+    }
+}
+async function provision(settings, runtime, major, env) {
+    const choice = settings.dryRun.database;
+    if (choice.kind === 'url')
+        return { location: choice.location, provider: 'url', teardown: async () => undefined };
+    const handle = await provisionThrowawayPostgres({
+        kind: choice.kind,
+        postgresVersion: major ? String(major) : settings.dryRun.postgresVersion,
+        runtime,
+        // The runner empties RUNNER_TEMP after every job: a second line of defence after teardown and the
+        // post step. As root the server runs as another user, who may not be able to enter RUNNER_TEMP.
+        ...(env.RUNNER_TEMP && process.getuid?.() !== 0 ? { baseDir: env.RUNNER_TEMP } : {}),
+    });
+    runtime.saveState('throwaway', handle.stateFile);
+    return handle;
+}
+async function newMigrations(settings, runtime, env) {
+    const baseRef = settings.dryRun.baseRef ?? (env.GITHUB_EVENT_PATH ? pullRequestFromEvent(env.GITHUB_EVENT_PATH)?.baseSha : undefined);
+    if (!baseRef)
+        return undefined;
+    return migrationsNewSince(baseRef, settings.migrationsDir, settings.workingDirectory, runtime);
+}
+async function runDryRun(settings, runtime, result, env) {
+    // The real target's major version picks the throwaway server's, and gates pg_dump for
+    // schema-from: target; a given URL database needs neither, so the target is not contacted then.
+    const needsTargetVersion = settings.dryRun.database.kind !== 'url' || settings.dryRun.schemaFrom === 'target';
+    const major = needsTargetVersion ? await targetMajor(settings, runtime) : undefined;
+    const throwaway = await runtime.group('Provision a throwaway Postgres', () => provision(settings, runtime, major, env));
+    result.throwaway = { provider: throwaway.provider, ...(throwaway.serverVersion ? { serverVersion: throwaway.serverVersion } : {}) };
+    try {
+        if (settings.dryRun.schemaFrom === 'target') {
+            if (settings.target?.kind !== 'postgres') {
+                throw new errors/* ProvisionError */.uv('schema-from: target needs a PostgreSQL target-url to read the schema from.', { fix: 'pass target-url, or use schema-from: migrations.' });
+            }
+            await runtime.group("Copy the target's schema (read-only)", () => copyTargetSchema(settings.target, throwaway.location, major ?? 0, 'public.cutover_migrations'));
+        }
+        const fresh = await newMigrations(settings, runtime, env);
+        try {
+            await runtime.group('Apply migrations', () => applyMigrationStep(migrationOptions(settings, runtime, 'migrate', throwaway.location, 'the throwaway database'), result));
+        }
+        catch (error) {
+            absorbPartialOutcome(result, error);
+            throw error;
+        }
+        finally {
+            if (fresh)
+                for (const entry of result.migrations)
+                    entry.isNew = fresh.has(entry.name);
+        }
+        if (settings.source) {
+            runtime.info('Copying the source data through the migrations.');
+            await applyCopyStep(copyOptions(settings, runtime, throwaway.location, { ifTargetNotEmpty: 'fail' }), result);
+        }
+    }
+    finally {
+        await throwaway.teardown().catch((error) => runtime.warning(`Removing the throwaway database failed: ${error.message}`));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/run-mode.ts
+// Dispatches a run by mode and turns whatever happens into a RunResult. This is the engine's front
+// door, shared by the Action (main.ts), the CLI (cli.ts) and the tests; it never throws.
+
+
+
+
+
+
+
+
+async function runMode(settings, runtime, env = process.env) {
+    const started = Date.now();
+    const result = emptyResult(settings.mode);
+    if (settings.target && settings.mode !== 'dry-run')
+        result.target = displayLocation(settings.target);
+    if (settings.source)
+        result.source = displayLocation(settings.source);
+    result.reproduce = reproduceCommand(settings);
+    try {
+        switch (settings.mode) {
+            case 'status':
+            case 'migrate':
+            case 'rollback':
+            case 'baseline':
+                await runMigrationMode(settings, runtime, result);
+                break;
+            case 'copy':
+                await runCopyMode(settings, runtime, result);
+                break;
+            case 'verify':
+                await runVerifyMode(settings, runtime, result);
+                break;
+            case 'cutover':
+                await runCutoverMode(settings, runtime, result);
+                break;
+            case 'dry-run':
+                await runDryRun(settings, runtime, result, env);
+                break;
+        }
+    }
+    catch (error) {
+        result.ok = false;
+        absorbPartialOutcome(result, error);
+        result.error = (0,errors/* formatError */.Wk)(error);
+    }
+    result.durationMs = Date.now() - started;
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/input-names.ts
+// The Action's inputs, shared by src/inputs.ts and the CLI's flags.
+/** Every input in action.yml (a unit test keeps this list and action.yml in step). */
+const INPUT_NAMES = [
+    'mode',
+    'target-url',
+    'source-url',
+    'migrations-dir',
+    'to',
+    'steps',
+    'allow-changed-migrations',
+    'lock-timeout',
+    'connect-attempts',
+    'connect-timeout',
+    'include',
+    'exclude',
+    'create-tables',
+    'on-error',
+    'rejects-file',
+    'if-target-not-empty',
+    'jobs',
+    'checksums',
+    'sample-rows',
+    'dry-run-database',
+    'postgres-version',
+    'schema-from',
+    'base-ref',
+    'comment',
+    'comment-id',
+    'github-token',
+    'report-path',
+];
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+// The only place that reads Action inputs. Every input declared in action.yml is read here and handed,
+// as raw text, to buildSettings (src/settings.ts), which validates it — the CLI shares that code.
+
+
+
+function readActionInputs() {
+    const raw = {};
+    for (const name of INPUT_NAMES)
+        raw[name] = core/* getInput */.V4(name);
+    // Mask secrets that arrive as inputs even before they are parsed.
+    for (const name of ['github-token', 'target-url', 'source-url', 'dry-run-database']) {
+        const value = raw[name];
+        if (value && (name === 'github-token' || value.includes('://')))
+            core/* setSecret */.Pq(value);
+    }
+    return buildSettings(raw, { origin: 'action' });
+}
+
+;// CONCATENATED MODULE: ./src/report/render-migrations.ts
+
+const STATUS_LABELS = {
+    applied: '✅ applied',
+    pending: '⏳ pending',
+    'already-applied': '☑️ already applied',
+    failed: '❌ failed',
+    'rolled-back': '↩️ rolled back',
+    baselined: '📌 baselined',
+    changed: '⚠️ changed since applied',
+    'missing-file': '⚠️ file missing',
+};
+/** Already-applied migrations beyond this many rows go into a collapsed table. */
+const FOLD_THRESHOLD = 15;
+const ERROR_CELL_MAX = 300;
+function errorLocation(error) {
+    if (!error.file)
+        return undefined;
+    return error.line ? `${error.file}:${error.line}` : error.file;
+}
+function errorCell(entry) {
+    if (!entry.error)
+        return '';
+    const where = errorLocation(entry.error);
+    const message = cell(clip(entry.error.message, ERROR_CELL_MAX));
+    return where ? `${code(where)}<br>${message}` : message;
+}
+function columns(entries) {
+    const result = [{ header: 'Migration', render: (m) => code(m.name) }];
+    if (entries.some((m) => m.isNew !== undefined)) {
+        result.push({ header: 'New in this PR', align: 'center', render: (m) => (m.isNew ? '🆕 yes' : m.isNew === false ? 'no' : '—') });
+    }
+    result.push({ header: 'Status', render: (m) => STATUS_LABELS[m.status] ?? cell(m.status) });
+    result.push({ header: 'Duration', align: 'right', render: (m) => (m.durationMs === undefined ? '—' : duration(m.durationMs)) });
+    if (entries.some((m) => m.error))
+        result.push({ header: 'Error', render: errorCell });
+    return result;
+}
+/** "3 applied · 1 pending · 2 new in this PR" */
+function migrationCounts(migrations) {
+    const order = ['applied', 'failed', 'pending', 'rolled-back', 'baselined', 'changed', 'missing-file', 'already-applied'];
+    const parts = order
+        .map((status) => ({ status, n: migrations.filter((m) => m.status === status).length }))
+        .filter(({ n }) => n > 0)
+        .map(({ status, n }) => `${count(n)} ${STATUS_LABELS[status].replace(/^\S+\s/, '')}`);
+    const fresh = migrations.filter((m) => m.isNew).length;
+    if (migrations.some((m) => m.isNew !== undefined))
+        parts.push(`${count(fresh)} new in this PR`);
+    return parts.join(' · ');
+}
+function renderMigrations(result) {
+    const { migrations } = result;
+    const showsMigrations = ['status', 'migrate', 'rollback', 'baseline', 'dry-run', 'cutover'].includes(result.mode);
+    if (migrations.length === 0) {
+        return showsMigrations ? '### Migrations\n\n_No migrations found._' : undefined;
+    }
+    const cols = columns(migrations);
+    const parts = ['### Migrations', migrationCounts(migrations)];
+    const quiet = migrations.filter((m) => m.status === 'already-applied' && !m.isNew && !m.error);
+    if (migrations.length > FOLD_THRESHOLD && quiet.length > 0) {
+        const loud = migrations.filter((m) => !quiet.includes(m));
+        if (loud.length > 0)
+            parts.push(table(cols, loud));
+        parts.push(details(`${markdown_plural(quiet.length, 'migration')} already applied`, table(cols, quiet)));
+    }
+    else {
+        parts.push(table(cols, migrations));
+    }
+    return parts.join('\n\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/render-tables.ts
+
+const KEYS_SHOWN = 5;
+/** A table is fine when both counts are known and equal and no checksum disagrees. */
+function tableMatches(entry) {
+    if (entry.checksumMatch === false)
+        return false;
+    if (entry.sourceRows === undefined || entry.targetRows === undefined)
+        return entry.checksumMatch ?? undefined;
+    return entry.sourceRows === entry.targetRows;
+}
+function checksumCell(entry) {
+    if (entry.checksumMatch === true)
+        return '✅ match';
+    if (entry.checksumMatch === false)
+        return '❌ differs';
+    return '— not computed';
+}
+function detailsCell(entry) {
+    const parts = [];
+    if (entry.rejectedRows)
+        parts.push(`${markdown_plural(entry.rejectedRows, 'row')} rejected`);
+    if (entry.differingKeys?.length) {
+        const shown = entry.differingKeys.slice(0, KEYS_SHOWN).map((key) => code(key)).join(', ');
+        const more = entry.differingKeys.length > KEYS_SHOWN ? ` and ${count(entry.differingKeys.length - KEYS_SHOWN)} more` : '';
+        parts.push(`first differing keys: ${shown}${more}`);
+    }
+    return parts.join('<br>');
+}
+function matchCell(entry) {
+    const match = tableMatches(entry);
+    return match === undefined ? '—' : match ? '✅' : '❌';
+}
+function renderTables(result) {
+    const { tables } = result;
+    if (tables.length === 0)
+        return undefined;
+    const columns = [
+        { header: 'Table', render: (t) => code(t.table) },
+        { header: 'Source rows', align: 'right', render: (t) => count(t.sourceRows) },
+        { header: 'Target rows', align: 'right', render: (t) => count(t.targetRows) },
+        { header: 'Match', align: 'center', render: matchCell },
+        { header: 'Checksum', align: 'center', render: checksumCell },
+    ];
+    if (tables.some((t) => t.rejectedRows || t.differingKeys?.length)) {
+        columns.push({ header: 'Details', render: (t) => detailsCell(t) || cell('') });
+    }
+    const mismatched = tables.filter((t) => tableMatches(t) === false).length;
+    const summary = mismatched
+        ? `${markdown_plural(tables.length, 'table')} · **${markdown_plural(mismatched, 'table')} ${mismatched === 1 ? 'differs' : 'differ'}**`
+        : `${markdown_plural(tables.length, 'table')}${tables.every((t) => tableMatches(t) === true) ? ' · all match' : ''}`;
+    return ['### Tables', summary, table(columns, tables)].join('\n\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/render-report.ts
+
+
+
+
+const MODE_LABELS = {
+    status: 'status',
+    migrate: 'migrate',
+    rollback: 'rollback',
+    baseline: 'baseline',
+    copy: 'copy',
+    verify: 'verify',
+    cutover: 'cutover',
+    'dry-run': 'dry run',
+};
+const TITLES = {
+    status: 'Migration status',
+    migrate: 'Migrate',
+    rollback: 'Rollback',
+    baseline: 'Baseline',
+    copy: 'Copy',
+    verify: 'Verify',
+    cutover: 'Cutover',
+    'dry-run': 'Dry run',
+};
+function headline(result) {
+    const title = TITLES[result.mode] ?? result.mode;
+    if (!result.ok)
+        return `## ❌ ${title} failed`;
+    if (result.verified === false)
+        return `## ❌ ${title}: verification found differences`;
+    if (result.mode === 'status')
+        return `## ✅ ${title}`;
+    return `## ✅ ${title} ${result.mode === 'verify' || result.mode === 'dry-run' ? 'passed' : 'succeeded'}`;
+}
+function facts(result) {
+    const parts = [`**Mode:** ${code(result.mode)}`];
+    if (result.target)
+        parts.push(`**Target:** ${code(result.target)}${result.throwaway ? ' (read only)' : ''}`);
+    if (result.source)
+        parts.push(`**Source:** ${code(result.source)} (read only)`);
+    if (result.verified !== null)
+        parts.push(`**Verified:** ${result.verified ? '✅ yes' : '❌ no'}`);
+    parts.push(`**Duration:** ${duration(result.durationMs)}`);
+    return parts.join(' · ');
+}
+function throwawayNote(result) {
+    if (!result.throwaway)
+        return undefined;
+    const { provider, serverVersion } = result.throwaway;
+    const server = `PostgreSQL${serverVersion ? ` ${cell(serverVersion)}` : ''} (${cell(provider)})`;
+    return `> 🧪 **Dry run** on a throwaway ${server}: the real target was not written.`;
+}
+function bulletList(items) {
+    return items.map((item) => `- ${cell(item)}`).join('\n');
+}
+function renderWarnings(result) {
+    if (result.warnings.length === 0)
+        return undefined;
+    return `### ⚠️ Warnings\n\n${bulletList(result.warnings)}`;
+}
+function renderRollback(result) {
+    if (!result.rollback?.length)
+        return undefined;
+    const command = result.rollbackCommand ? `\n\n${codeBlock(result.rollbackCommand, 'sh')}` : '';
+    return `### ↩️ Rollback\n\n${bulletList(result.rollback)}${command}`;
+}
+function renderReproduce(result) {
+    if (!result.reproduce)
+        return undefined;
+    const hint = result.reproduce.includes('***') ? '\n\nReplace `***` with the password (or set the URL from an environment variable).' : '';
+    return details('Reproduce locally', `${codeBlock(result.reproduce, 'sh')}${hint}`);
+}
+function footer(result, summaryUrl) {
+    const run = summaryUrl ? ` · [workflow run](${summaryUrl})` : '';
+    return `<sub>cutover ${MODE_LABELS[result.mode] ?? result.mode} · ${duration(result.durationMs)}${run}</sub>`;
+}
+function renderReport(result, options = {}) {
+    const sections = [
+        headline(result),
+        facts(result),
+        throwawayNote(result),
+        result.error ? `> **Error:** ${cell(result.error)}` : undefined,
+        result.notes.length ? bulletList(result.notes) : undefined,
+        renderMigrations(result),
+        renderTables(result),
+        renderWarnings(result),
+        renderRollback(result),
+        renderReproduce(result),
+        footer(result, options.summaryUrl),
+    ];
+    const body = sections.filter((section) => Boolean(section)).join('\n\n');
+    const markdown = `${options.commentMarker ? `${options.commentMarker}\n` : ''}${body}\n`;
+    if (options.maxLength === undefined)
+        return markdown;
+    return truncateMarkdown(markdown, options.maxLength, truncationNotice({ limit: options.maxLength, summaryUrl: options.summaryUrl }));
+}
+
+;// CONCATENATED MODULE: ./src/report/publish-report.ts
+// Publishes a run's report everywhere users look: the Markdown file (output `report`), the job's
+// step summary, the step outputs, and on pull-request events the sticky PR comment. Reporting never
+// fails the run: a problem here becomes a warning, the exit status stays the run's own.
+
+
+
+
+
+
+
+/** The step outputs derived from a result (all strings, as GitHub stores them). */
+function reportOutputs(result) {
+    const applied = result.migrations.filter((m) => m.status === 'applied' || m.status === 'rolled-back' || m.status === 'baselined').map((m) => m.name);
+    // A migration this run rolled back is pending again.
+    const pending = result.migrations.filter((m) => m.status === 'pending' || m.status === 'rolled-back').map((m) => m.name);
+    const tables = result.tables.map((t) => ({
+        table: t.table,
+        sourceRows: t.sourceRows ?? null,
+        targetRows: t.targetRows ?? null,
+        checksumMatch: t.checksumMatch ?? null,
+    }));
+    return {
+        applied: JSON.stringify(applied),
+        pending: JSON.stringify(pending),
+        tables: JSON.stringify(tables),
+        verified: result.verified === null || result.verified === undefined ? '' : String(result.verified),
+    };
+}
+async function commentOnPullRequest(result, settings, runtime, env, summaryUrl) {
+    if (!settings.report.comment || !isPullRequestEvent(env.GITHUB_EVENT_NAME))
+        return;
+    const pr = pullRequestFromEvent(env.GITHUB_EVENT_PATH);
+    if (!pr) {
+        runtime.warning(`This is a ${env.GITHUB_EVENT_NAME} run, but the event payload (GITHUB_EVENT_PATH) names no pull request: no comment posted. The report is in the step summary.`);
+        return;
+    }
+    const token = settings.report.githubToken;
+    if (!token) {
+        runtime.warning('No github-token: cutover cannot comment on the pull request. The report is in the step summary. Fix: leave github-token at its default (${{ github.token }}) or set comment: false.');
+        return;
+    }
+    const body = renderReport(result, { commentMarker: commentMarker(settings.report.commentId), ...(summaryUrl ? { summaryUrl } : {}), maxLength: COMMENT_MAX_LENGTH });
+    await upsertPullRequestComment({
+        token,
+        apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
+        repository: env.GITHUB_REPOSITORY || pr.repository || '',
+        pullNumber: pr.number,
+        body,
+        commentId: settings.report.commentId,
+        runtime,
+        // pull_request_target runs get a write token even for forks; pull_request runs from forks do not.
+        isFork: env.GITHUB_EVENT_NAME === 'pull_request' && pr.isFork,
+        ...(summaryUrl ? { summaryUrl } : {}),
+    });
+}
+async function publishReport(result, settings, runtime, env = process.env) {
+    const summaryUrl = runUrl(env);
+    const markdown = (0,redact/* redact */.E$)(renderReport(result, summaryUrl ? { summaryUrl } : {}));
+    try {
+        external_node_fs_default().mkdirSync(external_node_path_default().dirname(settings.report.path), { recursive: true });
+        external_node_fs_default().writeFileSync(settings.report.path, markdown);
+        runtime.setOutput('report', settings.report.path);
+    }
+    catch (error) {
+        runtime.warning(`Could not write the report to ${settings.report.path}: ${error.message}`);
+    }
+    for (const [name, value] of Object.entries(reportOutputs(result)))
+        runtime.setOutput(name, value);
+    try {
+        const fullReport = `the report file (output \`report\`: ${settings.report.path})`;
+        await runtime.appendSummary(truncateMarkdown(markdown, SUMMARY_MAX_LENGTH, truncationNotice({ limit: SUMMARY_MAX_LENGTH, fullReport })));
+    }
+    catch (error) {
+        runtime.warning(`Could not write the step summary: ${error.message}`);
+    }
+    try {
+        await commentOnPullRequest(result, settings, runtime, env, summaryUrl);
+    }
+    catch (error) {
+        runtime.warning(`Could not comment on the pull request: ${error.message}. The report is in the step summary.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runtime.ts
+// Everything the engine does to the outside world besides databases goes through this interface:
+// the Action adapter (src/runtime-actions.ts) maps it onto @actions/core, the CLI onto the terminal,
+// and tests onto a recorder. Every implementation is wrapped by `redacting` so no secret leaves.
+
+function cleanAnnotation(annotation) {
+    if (!annotation)
+        return undefined;
+    return { ...annotation, ...(annotation.title ? { title: (0,redact/* redact */.E$)(annotation.title) } : {}) };
+}
+/** Wraps a runtime so that every text passing through it is redacted. */
+function redacting(inner) {
+    return {
+        info: (m) => inner.info((0,redact/* redact */.E$)(m)),
+        debug: (m) => inner.debug((0,redact/* redact */.E$)(m)),
+        notice: (m, a) => inner.notice((0,redact/* redact */.E$)(m), cleanAnnotation(a)),
+        warning: (m, a) => inner.warning((0,redact/* redact */.E$)(m), cleanAnnotation(a)),
+        error: (m, a) => inner.error((0,redact/* redact */.E$)(m), cleanAnnotation(a)),
+        group: (title, fn) => inner.group((0,redact/* redact */.E$)(title), fn),
+        setOutput: (name, value) => inner.setOutput(name, (0,redact/* redact */.E$)(value)),
+        appendSummary: (markdown) => inner.appendSummary((0,redact/* redact */.E$)(markdown)),
+        saveState: (name, value) => inner.saveState(name, value),
+    };
+}
+function annotationSuffix(annotation) {
+    if (!annotation?.file)
+        return '';
+    return ` (${annotation.file}${annotation.line ? `:${annotation.line}` : ''})`;
+}
+/** Terminal runtime for the CLI: logs to stderr, outputs to stdout as name=value lines when asked. */
+function consoleRuntime(options = {}) {
+    const out = options.stream ?? process.stderr;
+    const write = (line) => out.write(`${line}\n`);
+    const outputs = {};
+    return {
+        info: write,
+        debug: (m) => options.verbose && write(`debug: ${m}`),
+        notice: (m, a) => write(`notice${annotationSuffix(a)}: ${m}`),
+        warning: (m, a) => write(`warning${annotationSuffix(a)}: ${m}`),
+        error: (m, a) => write(`error${annotationSuffix(a)}: ${m}`),
+        group: async (title, fn) => {
+            write(`▸ ${title}`);
+            return fn();
+        },
+        setOutput: (name, value) => {
+            outputs[name] = value;
+            if (options.printOutputs)
+                process.stdout.write(`${name}=${value}\n`);
+        },
+        appendSummary: async () => undefined,
+        saveState: () => undefined,
+    };
+}
+/** In-memory runtime for tests. */
+function recordingRuntime() {
+    const runtime = {
+        logs: [],
+        outputs: {},
+        summary: [],
+        groups: [],
+        state: {},
+        info: (message) => runtime.logs.push({ level: 'info', message }),
+        debug: (message) => runtime.logs.push({ level: 'debug', message }),
+        notice: (message, annotation) => runtime.logs.push({ level: 'notice', message, annotation }),
+        warning: (message, annotation) => runtime.logs.push({ level: 'warning', message, annotation }),
+        error: (message, annotation) => runtime.logs.push({ level: 'error', message, annotation }),
+        group: async (title, fn) => {
+            runtime.groups.push(title);
+            return fn();
+        },
+        setOutput: (name, value) => {
+            runtime.outputs[name] = value;
+        },
+        appendSummary: async (markdown) => {
+            runtime.summary.push(markdown);
+        },
+        saveState: (name, value) => {
+            runtime.state[name] = value;
+        },
+    };
+    return runtime;
+}
+
+;// CONCATENATED MODULE: ./src/runtime-actions.ts
+// The Runtime interface on top of @actions/core. Only main.ts and post.ts use this file; the engine
+// sees nothing but the Runtime interface.
+
+
+
+function properties(annotation) {
+    if (!annotation)
+        return undefined;
+    return {
+        ...(annotation.title ? { title: annotation.title } : {}),
+        ...(annotation.file ? { file: annotation.file } : {}),
+        ...(annotation.line ? { startLine: annotation.line } : {}),
+    };
+}
+function actionsRuntime() {
+    const reported = new Set();
+    // Mask every form of every password as soon as cutover learns it, also in raw log lines we do not format.
+    (0,redact/* onSecret */.IJ)((secret) => core/* setSecret */.Pq(secret));
+    const runtime = redacting({
+        info: (message) => core/* info */.pq(message),
+        debug: (message) => core/* debug */.Yz(message),
+        notice: (message, annotation) => core/* notice */.lm(message, properties(annotation)),
+        warning: (message, annotation) => core/* warning */.$e(message, properties(annotation)),
+        error: (message, annotation) => {
+            reported.add(message);
+            core/* error */.z3(message, properties(annotation));
+        },
+        group: (title, fn) => core/* group */.Os(title, fn),
+        setOutput: (name, value) => core/* setOutput */.uH(name, value),
+        appendSummary: async (markdown) => {
+            if (!process.env.GITHUB_STEP_SUMMARY)
+                return;
+            await core/* summary */.z.addRaw(markdown, true).write();
+        },
+        saveState: (name, value) => core/* saveState */.LZ(name, value),
+    });
+    return { ...runtime, alreadyReported: (message) => reported.has((0,redact/* redact */.E$)(message)) };
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+// Action glue: inputs → engine → report and outputs → exit status. The only catch that fails the step.
+
+
+
+
+
+
+async function main_run() {
+    const runtime = actionsRuntime();
+    try {
+        const settings = readActionInputs();
+        const result = await runMode(settings, runtime, process.env);
+        await publishReport(result, settings, runtime, process.env);
+        if (result.ok)
+            return;
+        // A failed migration was already annotated on its file; a second, file-less copy adds noise.
+        const message = result.error ?? `cutover ${settings.mode} failed`;
+        if (runtime.alreadyReported(message))
+            process.exitCode = 1;
+        else
+            core/* setFailed */.C1(message);
+    }
+    catch (error) {
+        core/* setFailed */.C1((0,errors/* formatError */.Wk)(error));
+    }
+}
+
+
+/***/ }),
+
+/***/ 8246:
+/***/ ((module) => {
+
+function webpackEmptyAsyncContext(req) {
+	// Here Promise.resolve().then() is used instead of new Promise() to prevent
+	// uncaught exception popping up in devtools
+	return Promise.resolve().then(() => {
+		var e = new Error("Cannot find module '" + req + "'");
+		e.code = 'MODULE_NOT_FOUND';
+		throw e;
+	});
+}
+webpackEmptyAsyncContext.keys = () => ([]);
+webpackEmptyAsyncContext.resolve = webpackEmptyAsyncContext;
+webpackEmptyAsyncContext.id = 8246;
+module.exports = webpackEmptyAsyncContext;
+
+/***/ })
+
+};
