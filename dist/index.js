@@ -111,10 +111,10 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _heap_flags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6811);
 
 
-// The bundle is also the code of the copy's worker threads (see src/copy/parallel-sqlite-source.ts).
+// The bundle is also the code of the copy's worker threads (see src/copy/read/parallel-sqlite-source.ts).
 // The engine is imported lazily so that the parent of the re-spawned child stays small.
 if (!node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.isMainThread) {
-    const { isSqliteCopyWorker, runSqliteCopyWorker } = await __nccwpck_require__.e(/* import() */ 198).then(__nccwpck_require__.bind(__nccwpck_require__, 1198));
+    const { isSqliteCopyWorker, runSqliteCopyWorker } = await __nccwpck_require__.e(/* import() */ 211).then(__nccwpck_require__.bind(__nccwpck_require__, 211));
     if (isSqliteCopyWorker())
         await runSqliteCopyWorker();
 }
@@ -123,7 +123,7 @@ else {
     if (code !== undefined)
         process.exitCode = code;
     else
-        await (await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(198), __nccwpck_require__.e(609)]).then(__nccwpck_require__.bind(__nccwpck_require__, 790))).run();
+        await (await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(211), __nccwpck_require__.e(62)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7793))).run();
 }
 
 __webpack_async_result__();

@@ -3,7 +3,7 @@ import { respawnWithHeapFlags } from './heap-flags.js';
 
 // Entry of the CLI bundle; see src/index.ts for why it dispatches and re-spawns.
 if (!isMainThread) {
-  const { isSqliteCopyWorker, runSqliteCopyWorker } = await import('./copy/sqlite-copy-worker.js');
+  const { isSqliteCopyWorker, runSqliteCopyWorker } = await import('./copy/read/sqlite-copy-worker.js');
   if (isSqliteCopyWorker()) await runSqliteCopyWorker();
 } else {
   const code = await respawnWithHeapFlags();

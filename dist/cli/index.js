@@ -12,13 +12,13 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 // Entry of the CLI bundle; see src/index.ts for why it dispatches and re-spawns.
 if (!node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.isMainThread) {
-    const { isSqliteCopyWorker, runSqliteCopyWorker } = await __nccwpck_require__.e(/* import() */ 198).then(__nccwpck_require__.bind(__nccwpck_require__, 1198));
+    const { isSqliteCopyWorker, runSqliteCopyWorker } = await __nccwpck_require__.e(/* import() */ 211).then(__nccwpck_require__.bind(__nccwpck_require__, 211));
     if (isSqliteCopyWorker())
         await runSqliteCopyWorker();
 }
 else {
     const code = await (0,_heap_flags_js__WEBPACK_IMPORTED_MODULE_1__/* .respawnWithHeapFlags */ .g)();
-    process.exitCode = code ?? (await (await Promise.all(/* import() */[__nccwpck_require__.e(748), __nccwpck_require__.e(198), __nccwpck_require__.e(661)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8874))).main(process.argv.slice(2)));
+    process.exitCode = code ?? (await (await Promise.all(/* import() */[__nccwpck_require__.e(748), __nccwpck_require__.e(211), __nccwpck_require__.e(260)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9299))).main(process.argv.slice(2)));
 }
 
 __webpack_async_result__();

@@ -1,6 +1,6 @@
 // copy: source → target, then verify. Pipeline: open the source (SQLite read-only, or one Postgres
 // snapshot) → introspect both sides → plan and preflight (nothing written if anything is wrong) →
-// all-or-nothing load (see load-groups.ts: one transaction per connection, commit only when every
+// all-or-nothing load (see load/load-groups.ts: one transaction per connection, commit only when every
 // connection succeeded) → verify: row counts always, checksums when asked (SQLite side hashed inline
 // while streaming; Postgres sides computed in SQL, in parallel).
 import type pg from 'pg';
@@ -17,13 +17,13 @@ import type { Runtime } from '../runtime.js';
 import type { CopySettings } from '../settings.js';
 import type { Totals } from '../verify/pg-checksums.js';
 import type { HashSum } from '../verify/row-hash.js';
-import { CopyFailedError } from './copy-failed-error.js';
-import { buildCopyPlan, type SourceSchema, type TablePlan } from './copy-plan.js';
-import { verifyCopiedTables } from './verify-copied-tables.js';
-import { assignToConnections, ForeignKeyCycleError, planLoadOrder } from './fk-order.js';
-import { loadAllOrNothing } from './load-groups.js';
-import { PgSnapshot, type Connect } from './pg-snapshot.js';
-import { RejectsFile } from './rejects-file.js';
+import { CopyFailedError } from './load/copy-failed-error.js';
+import { buildCopyPlan, type SourceSchema, type TablePlan } from './plan/copy-plan.js';
+import { verifyCopiedTables } from './verify/verify-copied-tables.js';
+import { assignToConnections, ForeignKeyCycleError, planLoadOrder } from './plan/fk-order.js';
+import { loadAllOrNothing } from './load/load-groups.js';
+import { PgSnapshot, type Connect } from './read/pg-snapshot.js';
+import { RejectsFile } from './load/rejects-file.js';
 
 export interface CopyOptions {
   source: DatabaseLocation;

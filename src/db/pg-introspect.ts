@@ -1,7 +1,7 @@
 // Reads a PostgreSQL database's tables, columns (with type, identity, generated), primary keys,
 // foreign keys and the sequences behind serial/identity columns, in four catalog queries.
 import type pg from 'pg';
-import { classifyPgType, type TargetType } from '../copy/target-kind.js';
+import { classifyPgType, type TargetType } from '../copy/cast/target-kind.js';
 import { qualifiedName } from './pg-identifiers.js';
 
 export interface PgColumn {

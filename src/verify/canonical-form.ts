@@ -8,8 +8,8 @@
 //   '10.0.0.1/32' → '10.0.0.1', can differ from the SQLite text and are then reported).
 // A row is its fields joined by U+0002 with NULL as U+0001; its hash is hashtextextended(row, 0).
 import { quoteIdent } from '../db/pg-identifiers.js';
-import { canonicalJsonb } from '../copy/cast-rules.js';
-import type { TargetType } from '../copy/target-kind.js';
+import { canonicalJsonb } from '../copy/cast/cast-rules.js';
+import type { TargetType } from '../copy/cast/target-kind.js';
 
 export const FIELD_SEPARATOR = '\u0002';
 export const NULL_MARKER = '\u0001';

@@ -3,7 +3,7 @@
 // the last of duplicate keys, orders keys by byte length then bytes, prints ", " and ": ", keeps
 // numbers as numeric text ('1.0' stays 1.0, '1e2' becomes 100) and re-escapes strings minimally.
 // The parser is strict RFC 8259 (what Postgres accepts); it throws JsonTextError on invalid input.
-import { formatDecimal, inputScale, parseDecimal } from '../copy/decimal-text.js';
+import { formatDecimal, inputScale, parseDecimal } from '../copy/cast/decimal-text.js';
 
 export class JsonTextError extends Error {}
 

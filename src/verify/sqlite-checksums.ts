@@ -2,7 +2,7 @@
 // the canonical text is what Postgres holds when the copy was right. One pass gives the totals;
 // narrowing down a mismatch re-reads the table per bucket of the primary-key hash.
 import type { SqliteDatabase } from '../db/sqlite-driver.js';
-import { SqliteRowSource, type RowFailure, type SqliteReadSpec } from '../copy/sqlite-row-source.js';
+import { SqliteRowSource, type RowFailure, type SqliteReadSpec } from '../copy/read/sqlite-row-source.js';
 import { BUCKETS, type Totals } from './pg-checksums.js';
 import { HashSum, pgHashText } from './row-hash.js';
 

@@ -1,9 +1,9 @@
-// Big SQLite tables are read by worker threads, one rowid slice each (src/copy/parallel-sqlite-source.ts).
+// Big SQLite tables are read by worker threads, one rowid slice each (src/copy/read/parallel-sqlite-source.ts).
 // These tables are large enough to take that path; the results must be exactly those of one thread.
 import fs from 'node:fs';
 import path from 'node:path';
 import { copyData } from '../../src/copy/copy-data.js';
-import { planSlices, workerCount } from '../../src/copy/parallel-sqlite-source.js';
+import { planSlices, workerCount } from '../../src/copy/read/parallel-sqlite-source.js';
 import { loadSqlite } from '../../src/db/sqlite-driver.js';
 import { formatError } from '../../src/errors.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';

@@ -2,7 +2,7 @@
 // same transaction or on another connection — leaves every table as it was, and a rerun succeeds.
 import path from 'node:path';
 import { copyData } from '../../src/copy/copy-data.js';
-import { CopyFailedError } from '../../src/copy/copy-failed-error.js';
+import { CopyFailedError } from '../../src/copy/load/copy-failed-error.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { copyOptions, makeSqlite } from './copy-helpers.js';

@@ -3,8 +3,8 @@
 import path from 'node:path';
 import pg from 'pg';
 import { copyData } from '../../src/copy/copy-data.js';
-import { columnConverter, type SqliteValue } from '../../src/copy/cast-rules.js';
-import { classifyPgType } from '../../src/copy/target-kind.js';
+import { columnConverter, type SqliteValue } from '../../src/copy/cast/cast-rules.js';
+import { classifyPgType } from '../../src/copy/cast/target-kind.js';
 import { canonicalizer, canonicalSql } from '../../src/verify/canonical-form.js';
 import { pgHashTextDecimal } from '../../src/verify/row-hash.js';
 import { verifyData } from '../../src/verify/verify-data.js';

@@ -1,7 +1,7 @@
 // The cast-rule table, row by row: SQLite value (as better-sqlite3 hands it over) → target type →
 // the exact text sent to Postgres, or the reason it is refused.
-import { CastFailure, castRules, columnConverter, type SqliteValue } from '../../src/copy/cast-rules.js';
-import { classifyPgType, type TargetType } from '../../src/copy/target-kind.js';
+import { CastFailure, castRules, columnConverter, type SqliteValue } from '../../src/copy/cast/cast-rules.js';
+import { classifyPgType, type TargetType } from '../../src/copy/cast/target-kind.js';
 
 const TYPES: Record<string, TargetType> = {
   boolean: classifyPgType('bool', 'boolean'),
@@ -134,12 +134,12 @@ describe('the date/time fast path agrees with the full parser', () => {
     '2024-01-01T00:00:00+0000',
     '2024-01-01',
   ])('%s', async (text) => {
-    const { formatTimestamp, normalizeLocalDateTime, parseDateTime } = await import('../../src/copy/temporal-text.js');
+    const { formatTimestamp, normalizeLocalDateTime, parseDateTime } = await import('../../src/copy/cast/temporal-text.js');
     expect(normalizeLocalDateTime(text, false)).toBe(formatTimestamp(parseDateTime(text).micros));
   });
 
   test('other offsets and impossible dates take the full parser', async () => {
-    const { normalizeLocalDateTime } = await import('../../src/copy/temporal-text.js');
+    const { normalizeLocalDateTime } = await import('../../src/copy/cast/temporal-text.js');
     expect(normalizeLocalDateTime('2024-01-01T00:00:00+02:00', false)).toBeNull();
     expect(normalizeLocalDateTime('2023-02-29T00:00:00Z', false)).toBeNull();
   });

@@ -1,11 +1,11 @@
 // The pure parts of the copy engine: load order from foreign keys, table patterns, the SQLite type
 // mapping for create-tables, exact decimals, dates, COPY escaping, jsonb text and the row hash.
-import { escapeCopyField } from '../../src/copy/copy-text.js';
-import { formatDecimal, parseDecimal, trimmedDecimal, wholeNumber } from '../../src/copy/decimal-text.js';
-import { assignToConnections, ForeignKeyCycleError, planLoadOrder } from '../../src/copy/fk-order.js';
-import { mapSqliteType } from '../../src/copy/sqlite-type-mapping.js';
-import { isTableSelected } from '../../src/copy/table-patterns.js';
-import { parseDateTime, formatTimestamp } from '../../src/copy/temporal-text.js';
+import { escapeCopyField } from '../../src/copy/cast/copy-text.js';
+import { formatDecimal, parseDecimal, trimmedDecimal, wholeNumber } from '../../src/copy/cast/decimal-text.js';
+import { assignToConnections, ForeignKeyCycleError, planLoadOrder } from '../../src/copy/plan/fk-order.js';
+import { mapSqliteType } from '../../src/copy/plan/sqlite-type-mapping.js';
+import { isTableSelected } from '../../src/copy/plan/table-patterns.js';
+import { parseDateTime, formatTimestamp } from '../../src/copy/cast/temporal-text.js';
 import { jsonbText, JsonTextError } from '../../src/verify/jsonb-text.js';
 import { HashSum, pgHashTextDecimal } from '../../src/verify/row-hash.js';
 

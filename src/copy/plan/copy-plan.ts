@@ -1,10 +1,10 @@
 // Which source table goes into which target table, column by column, and every problem that can
 // be found before writing anything (the preflight): missing target table or column, a NOT NULL
 // target column nothing fills, a cast no rule can do. Problems are collected, then reported at once.
-import type { PgColumn, PgTable } from '../db/pg-introspect.js';
-import { pgTableKey } from '../db/pg-introspect.js';
-import type { SqliteTable } from '../db/sqlite-introspect.js';
-import { findCastRule } from './cast-rules.js';
+import type { PgColumn, PgTable } from '../../db/pg-introspect.js';
+import { pgTableKey } from '../../db/pg-introspect.js';
+import type { SqliteTable } from '../../db/sqlite-introspect.js';
+import { findCastRule } from '../cast/cast-rules.js';
 import { createTableDdl, type TableDdl } from './create-table-ddl.js';
 import type { FkEdge } from './fk-order.js';
 import { mapSqliteType } from './sqlite-type-mapping.js';

@@ -1,8 +1,8 @@
 // Turns what can go wrong while loading one table into a CopyError that names the table and says
 // what to do; pg's code/detail/hint travel along through `cause` (describePgError).
-import { CopyError, describeCause, isPgError } from '../errors.js';
+import { CopyError, describeCause, isPgError } from '../../errors.js';
 import { truncateValue } from './rejects-file.js';
-import type { RowFailure } from './sqlite-row-source.js';
+import type { RowFailure } from '../read/sqlite-row-source.js';
 
 export function conversionError(table: string, failure: RowFailure, targetType: string): CopyError {
   return new CopyError(

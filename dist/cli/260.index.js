@@ -1,8 +1,8 @@
-export const id = 184;
-export const ids = [184];
+export const id = 260;
+export const ids = [260];
 export const modules = {
 
-/***/ 8055:
+/***/ 9299:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -10,18 +10,55 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  run: () => (/* binding */ main_run)
+  main: () => (/* binding */ main)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
-var core = __webpack_require__(6421);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+var external_node_fs_default = /*#__PURE__*/__webpack_require__.n(external_node_fs_);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
+;// CONCATENATED MODULE: ./src/input-names.ts
+// The Action's inputs, shared by src/inputs.ts and the CLI's flags.
+/** Every input in action.yml (a unit test keeps this list and action.yml in step). */
+const INPUT_NAMES = [
+    'mode',
+    'target-url',
+    'source-url',
+    'migrations-dir',
+    'to',
+    'steps',
+    'allow-changed-migrations',
+    'lock-timeout',
+    'connect-attempts',
+    'connect-timeout',
+    'include',
+    'exclude',
+    'create-tables',
+    'on-error',
+    'rejects-file',
+    'if-target-not-empty',
+    'jobs',
+    'checksums',
+    'sample-rows',
+    'dry-run-database',
+    'postgres-version',
+    'schema-from',
+    'base-ref',
+    'comment',
+    'comment-id',
+    'github-token',
+    'report-path',
+];
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
 // EXTERNAL MODULE: ./src/redact.ts
-var redact = __webpack_require__(6670);
+var src_redact = __webpack_require__(6670);
 ;// CONCATENATED MODULE: ./src/db/database-url.ts
 // Parses the database URLs users give (action inputs, CLI flags, DATABASE_URL) into a typed location.
 // We parse by hand rather than with WHATWG `URL`: it silently accepts an unencoded '@' in the password
@@ -132,7 +169,7 @@ function parsePostgres(raw, afterSlashes, input) {
         const bad = /[@#/?]/.exec(passwordPart) ?? /[@#/?]/.exec(userPart);
         if (bad) {
             if (passwordPart)
-                (0,redact/* registerSecret */.cl)(passwordPart);
+                (0,src_redact/* registerSecret */.cl)(passwordPart);
             throw new errors/* ConfigError */.xL(`The password in ${input} contains an unencoded '${bad[0]}', so the URL cannot be split into user, password and host reliably (${redactRawUrl(raw)}).`, { fix: `${ENCODE_HINT}.` });
         }
     }
@@ -143,8 +180,8 @@ function parsePostgres(raw, afterSlashes, input) {
     const user = decode(colon >= 0 ? userinfo.slice(0, colon) : userinfo, 'user name', input, raw);
     const password = colon >= 0 ? decode(userinfo.slice(colon + 1), 'password', input, raw) : undefined;
     if (password !== undefined) {
-        (0,redact/* registerSecret */.cl)(password);
-        (0,redact/* registerSecret */.cl)(userinfo.slice(colon + 1));
+        (0,src_redact/* registerSecret */.cl)(password);
+        (0,src_redact/* registerSecret */.cl)(userinfo.slice(colon + 1));
     }
     const queryStart = rest.indexOf('?');
     const query = queryStart >= 0 ? rest.slice(queryStart + 1) : '';
@@ -197,7 +234,7 @@ function parsePostgres(raw, afterSlashes, input) {
             sslrootcert = value;
         }
         else if (key === 'password') {
-            (0,redact/* registerSecret */.cl)(value);
+            (0,src_redact/* registerSecret */.cl)(value);
             throw new errors/* ConfigError */.xL(`${input} passes the password as a query parameter.`, {
                 fix: `put it in the user-info part instead: postgresql://user:ENCODED_PASSWORD@host:5432/dbname.`,
             });
@@ -219,15 +256,274 @@ function parsePostgres(raw, afterSlashes, input) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/settings.ts
+// The typed settings object every run is driven by. Both the Action (src/inputs.ts) and the CLI
+// (src/cli-args.ts) collect raw strings keyed by the action.yml input names and hand them to
+// `buildSettings`, so validation and defaults live in exactly one place.
+
+
+
+
+const MODES = ['status', 'migrate', 'rollback', 'baseline', 'copy', 'verify', 'cutover', 'dry-run'];
+const INPUT_DEFAULTS = {
+    mode: 'migrate',
+    'migrations-dir': 'migrations',
+    steps: '1',
+    'allow-changed-migrations': 'false',
+    'lock-timeout': '300',
+    'connect-attempts': '3',
+    'connect-timeout': '10',
+    include: '',
+    exclude: '',
+    'create-tables': 'false',
+    'on-error': 'fail',
+    'if-target-not-empty': 'fail',
+    jobs: '2',
+    checksums: 'true',
+    'sample-rows': '',
+    'dry-run-database': 'auto',
+    'postgres-version': '17',
+    'schema-from': 'migrations',
+    comment: 'true',
+    'comment-id': '',
+};
+function inputLabel(origin, name) {
+    return origin === 'action' ? `input '${name}'` : `--${name}`;
+}
+function pick(raw, name, allowed, origin) {
+    const value = (raw[name] || INPUT_DEFAULTS[name] || '').trim().toLowerCase();
+    if (!allowed.includes(value)) {
+        throw new errors/* ConfigError */.xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected one of: ${allowed.join(', ')}.` });
+    }
+    return value;
+}
+function integer(raw, name, origin, min, max = Number.MAX_SAFE_INTEGER) {
+    const text = (raw[name] || INPUT_DEFAULTS[name] || '').trim();
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+        throw new errors/* ConfigError */.xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'up' : max}.` });
+    }
+    return Number(text);
+}
+function settings_boolean(raw, name, origin) {
+    const text = (raw[name] || INPUT_DEFAULTS[name] || '').trim().toLowerCase();
+    if (['true', 'yes', '1', 'on'].includes(text))
+        return true;
+    if (['false', 'no', '0', 'off'].includes(text))
+        return false;
+    throw new errors/* ConfigError */.xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected true or false.` });
+}
+function list(raw, name) {
+    return (raw[name] ?? '')
+        .split(/[,\n]/)
+        .map((item) => item.trim())
+        .filter(Boolean);
+}
+function appliedByFromEnv(env) {
+    if (env.GITHUB_ACTIONS === 'true') {
+        const run = env.GITHUB_RUN_ID ? ` run ${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : '';
+        return `${env.GITHUB_ACTOR ?? 'github-actions'}${run}`;
+    }
+    try {
+        return `${external_node_os_default().userInfo().username}@${external_node_os_default().hostname()}`;
+    }
+    catch {
+        return 'unknown';
+    }
+}
+function buildSettings(raw, options) {
+    const { origin } = options;
+    const env = options.env ?? process.env;
+    const cwd = options.cwd ?? process.cwd();
+    const mode = pick(raw, 'mode', MODES, origin);
+    const targetText = raw['target-url']?.trim() || env.DATABASE_URL?.trim();
+    const target = targetText ? parseDatabaseUrl(targetText, { input: raw['target-url']?.trim() ? inputLabel(origin, 'target-url') : 'DATABASE_URL', cwd }) : undefined;
+    const sourceText = raw['source-url']?.trim();
+    const source = sourceText ? parseDatabaseUrl(sourceText, { input: inputLabel(origin, 'source-url'), cwd }) : undefined;
+    if (!target && mode !== 'dry-run') {
+        throw new errors/* ConfigError */.xL(`No target database: ${inputLabel(origin, 'target-url')} is empty and DATABASE_URL is not set.`, {
+            fix: origin === 'action'
+                ? `pass target-url: \${{ secrets.DATABASE_URL }} (a postgresql:// URL or sqlite:path) to the step.`
+                : `pass --target postgresql://user:password@host:5432/db (or sqlite:app.db), or set DATABASE_URL.`,
+        });
+    }
+    if (!source && (mode === 'copy' || mode === 'verify' || mode === 'cutover')) {
+        throw new errors/* ConfigError */.xL(`Mode '${mode}' needs a source database, but ${inputLabel(origin, 'source-url')} is empty.`, {
+            fix: `pass the database to copy from as ${inputLabel(origin, 'source-url')} (postgresql:// URL or sqlite:path).`,
+        });
+    }
+    if ((mode === 'copy' || mode === 'cutover') && target?.kind === 'sqlite') {
+        throw new errors/* ConfigError */.xL(`Mode '${mode}' writes to PostgreSQL only, but the target is a SQLite file (${target.path}).`, {
+            fix: `point ${inputLabel(origin, 'target-url')} at a PostgreSQL database; SQLite targets support status, migrate, rollback and baseline.`,
+        });
+    }
+    const dryRunText = (raw['dry-run-database'] || INPUT_DEFAULTS['dry-run-database']).trim();
+    let database;
+    if (['auto', 'docker', 'local'].includes(dryRunText.toLowerCase())) {
+        database = { kind: dryRunText.toLowerCase() };
+    }
+    else {
+        const location = parseDatabaseUrl(dryRunText, { input: inputLabel(origin, 'dry-run-database'), cwd });
+        if (location.kind !== 'postgres') {
+            throw new errors/* ConfigError */.xL(`${inputLabel(origin, 'dry-run-database')} must be auto, docker, local or a postgresql:// URL.`, { fix: `use a PostgreSQL URL, e.g. the workflow's services: postgres container.` });
+        }
+        database = { kind: 'url', location };
+    }
+    const sampleText = raw['sample-rows']?.trim();
+    const workingDirectory = cwd;
+    const tempDir = env.RUNNER_TEMP || external_node_os_default().tmpdir();
+    return {
+        mode,
+        origin,
+        ...(target ? { target } : {}),
+        ...(source ? { source } : {}),
+        migrationsDir: external_node_path_default().resolve(cwd, raw['migrations-dir']?.trim() || INPUT_DEFAULTS['migrations-dir']),
+        ...(raw.to?.trim() ? { to: raw.to.trim() } : {}),
+        steps: integer(raw, 'steps', origin, 1),
+        allowChangedMigrations: settings_boolean(raw, 'allow-changed-migrations', origin),
+        lockTimeoutMs: integer(raw, 'lock-timeout', origin, 0, 86_400) * 1000,
+        connectAttempts: integer(raw, 'connect-attempts', origin, 1, 20),
+        connectTimeoutMs: integer(raw, 'connect-timeout', origin, 1, 600) * 1000,
+        copy: {
+            include: list(raw, 'include'),
+            exclude: list(raw, 'exclude'),
+            createTables: settings_boolean(raw, 'create-tables', origin),
+            onError: pick(raw, 'on-error', ['fail', 'skip'], origin),
+            rejectsFile: external_node_path_default().resolve(cwd, raw['rejects-file']?.trim() || external_node_path_default().join(tempDir, 'cutover-rejects.jsonl')),
+            ifTargetNotEmpty: pick(raw, 'if-target-not-empty', ['fail', 'truncate', 'append'], origin),
+            jobs: integer(raw, 'jobs', origin, 1, 32),
+            checksums: settings_boolean(raw, 'checksums', origin),
+            ...(sampleText ? { sampleRows: integer(raw, 'sample-rows', origin, 1) } : {}),
+        },
+        dryRun: {
+            database,
+            postgresVersion: (raw['postgres-version'] || INPUT_DEFAULTS['postgres-version']).trim(),
+            schemaFrom: pick(raw, 'schema-from', ['migrations', 'target'], origin),
+            ...(raw['base-ref']?.trim() ? { baseRef: raw['base-ref'].trim() } : {}),
+        },
+        report: {
+            comment: settings_boolean(raw, 'comment', origin),
+            commentId: (raw['comment-id'] ?? '').trim(),
+            ...(raw['github-token']?.trim() ? { githubToken: raw['github-token'].trim() } : {}),
+            path: external_node_path_default().resolve(cwd, raw['report-path']?.trim() || external_node_path_default().join(tempDir, 'cutover-report.md')),
+        },
+        appliedBy: appliedByFromEnv(env),
+        workingDirectory,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cli-args.ts
+// argv → command and raw inputs, keyed by the same names as action.yml so that buildSettings
+// validates CLI flags and Action inputs alike. Every input is a flag: --target-url, --on-error, …
+
+
+
+const COMMANDS = [...MODES, 'new'];
+const ALIASES = { target: 'target-url', source: 'source-url', dir: 'migrations-dir' };
+const BOOLEAN_FLAGS = new Set(['allow-changed-migrations', 'create-tables', 'checksums', 'comment']);
+function suggestion(name) {
+    const known = [...INPUT_NAMES, ...Object.keys(ALIASES), 'help', 'json', 'verbose', 'version'];
+    const close = known.find((k) => k.startsWith(name.slice(0, 4)) || name.startsWith(k.slice(0, 4)));
+    return close ? ` Did you mean --${close}?` : '';
+}
+function parseCliArgs(argv) {
+    const args = { raw: {}, positional: [], help: false, version: false, json: false, verbose: false };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === '-h' || arg === '--help')
+            args.help = true;
+        else if (arg === '--version' || arg === '-V')
+            args.version = true;
+        else if (arg === '--json')
+            args.json = true;
+        else if (arg === '-v' || arg === '--verbose')
+            args.verbose = true;
+        else if (arg.startsWith('--')) {
+            const eq = arg.indexOf('=');
+            const given = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+            const negated = given.startsWith('no-') && BOOLEAN_FLAGS.has(given.slice(3));
+            const name = ALIASES[given] ?? (negated ? given.slice(3) : given);
+            if (!INPUT_NAMES.includes(name)) {
+                throw new errors/* ConfigError */.xL(`Unknown option --${given}.${suggestion(given)}`, { fix: 'run `cutover --help` for the list of options.' });
+            }
+            let value;
+            if (eq >= 0)
+                value = arg.slice(eq + 1);
+            else if (negated)
+                value = 'false';
+            else if (BOOLEAN_FLAGS.has(name) && (argv[i + 1] === undefined || argv[i + 1].startsWith('--') || !/^(true|false|yes|no|1|0|on|off)$/i.test(argv[i + 1])))
+                value = 'true';
+            else {
+                if (argv[i + 1] === undefined)
+                    throw new errors/* ConfigError */.xL(`Option --${given} needs a value.`, { fix: `write --${given} VALUE or --${given}=VALUE.` });
+                value = argv[++i];
+            }
+            args.raw[name] = value;
+        }
+        else if (!args.command) {
+            if (!COMMANDS.includes(arg)) {
+                throw new errors/* ConfigError */.xL(`Unknown command '${arg}'.`, { fix: `use one of: ${COMMANDS.join(', ')} (cutover --help).` });
+            }
+            args.command = arg;
+        }
+        else {
+            args.positional.push(arg);
+        }
+    }
+    return args;
+}
+const HELP = `cutover — migrate, copy and verify databases (the engine of the cutover GitHub Action)
+
+Usage: cutover <command> [options]
+
+Commands
+  status      list applied and pending migrations (changes nothing)
+  migrate     apply pending migrations (all, or --to NAME)
+  rollback    roll back applied migrations (--steps N, default 1, or --to NAME)
+  baseline    record migrations as applied without running them (up to --to NAME)
+  new NAME    create the next <id>_NAME.up.sql / .down.sql pair in the migrations directory
+  copy        copy every row from --source into --target, then verify
+  verify      compare --source and --target (row counts and checksums), writing nothing
+  cutover     migrate the target, copy, verify; fails on any difference
+  dry-run     apply migrations (and copy --source) on a throwaway Postgres, never the target
+
+Databases
+  --target URL, --target-url URL   postgresql://user:password@host:5432/db, sqlite:path, or file.db
+                                   (default: $DATABASE_URL)
+  --source URL, --source-url URL   the database to copy from (only ever read)
+
+Migrations
+  --migrations-dir DIR             default: migrations
+  --to NAME  --steps N  --allow-changed-migrations  --lock-timeout SECONDS (default 300)
+
+Copy and verify
+  --include T1,T2  --exclude T3    table names or patterns (* ?)
+  --create-tables                  create missing target tables from the SQLite schema
+  --on-error fail|skip             a value that cannot be converted (default fail)
+  --rejects-file FILE              where skipped rows go (JSON lines)
+  --if-target-not-empty fail|truncate|append   (default fail)
+  --jobs N  --no-checksums
+
+Dry run
+  --dry-run-database auto|docker|local|URL  --postgres-version N  --schema-from migrations|target
+  --sample-rows N  --base-ref SHA
+
+Connections
+  --connect-attempts N (default 3)  --connect-timeout SECONDS (default 10)
+
+Output
+  --report-path FILE   write the Markdown report there (it is also printed)
+  --json               print the run result as JSON instead of Markdown
+  -v, --verbose        debug logging
+
+Exit status: 0 success, 1 the run failed (or verification found differences), 2 bad usage.
+`;
+
 ;// CONCATENATED MODULE: ./src/run-result.ts
 function emptyResult(mode) {
     return { mode, ok: true, migrations: [], tables: [], verified: null, warnings: [], notes: [], durationMs: 0 };
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-var external_node_fs_default = /*#__PURE__*/__webpack_require__.n(external_node_fs_);
-;// CONCATENATED MODULE: ./src/copy/target-kind.ts
+;// CONCATENATED MODULE: ./src/copy/cast/target-kind.ts
 // How cutover thinks about a target column's type: a small set of kinds that decide both the cast
 // rule used on the way in and the canonical form used by checksums. Everything else is 'other'.
 const BY_TYPNAME = {
@@ -346,7 +642,7 @@ function readRootCert(location) {
         });
     }
 }
-function ssl_options_chooseSsl(location) {
+function chooseSsl(location) {
     // libpq's default is prefer; we keep it, except on loopback where TLS is never configured.
     const mode = location.sslmode ?? (LOCAL_HOSTS.has(location.host) ? 'disable' : 'prefer');
     const ca = readRootCert(location);
@@ -516,7 +812,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function connectPostgres(location, options) {
     const attempts = Math.max(1, options.attempts ?? 3);
     const backoff = options.backoffMs ?? 500;
-    const choice = ssl_options_chooseSsl(location);
+    const choice = chooseSsl(location);
     let lastError;
     let diagnosis;
     for (let n = 1; n <= attempts; n++) {
@@ -540,10 +836,6 @@ async function connectPostgres(location, options) {
         cause: lastError,
         fix: diagnosis.fix,
     });
-}
-/** `sslmode=…` description of how a location would be connected, for logs. */
-function sslDescription(location) {
-    return chooseSsl(location).description;
 }
 
 ;// CONCATENATED MODULE: ./src/db/sqlite-introspect.ts
@@ -589,7 +881,7 @@ function countSqliteRows(db, table) {
 
 // EXTERNAL MODULE: ./src/db/sqlite-open.ts + 1 modules
 var sqlite_open = __webpack_require__(3648);
-;// CONCATENATED MODULE: ./src/copy/copy-failed-error.ts
+;// CONCATENATED MODULE: ./src/copy/load/copy-failed-error.ts
 // A failed copy, with what had been done per table when it failed (for the report).
 
 class CopyFailedError extends errors/* CopyError */.k6 {
@@ -600,9 +892,9 @@ class CopyFailedError extends errors/* CopyError */.k6 {
     }
 }
 
-// EXTERNAL MODULE: ./src/copy/cast-rules.ts + 3 modules
-var cast_rules = __webpack_require__(8272);
-;// CONCATENATED MODULE: ./src/copy/sqlite-type-mapping.ts
+// EXTERNAL MODULE: ./src/copy/cast/cast-rules.ts + 3 modules
+var cast_rules = __webpack_require__(8773);
+;// CONCATENATED MODULE: ./src/copy/plan/sqlite-type-mapping.ts
 // SQLite declared type → Postgres column type for create-tables, in the spirit of pgloader's
 // default casts. SQLite types are only hints (any column can hold any value), so the mapping is
 // generous: every integer is bigint, every character type is text (SQLite never enforced the
@@ -634,7 +926,7 @@ function mapSqliteType(declaredType) {
     return sqliteTypeRules.find((rule) => rule.test.test(declared)).map(declared);
 }
 
-;// CONCATENATED MODULE: ./src/copy/create-table-ddl.ts
+;// CONCATENATED MODULE: ./src/copy/plan/create-table-ddl.ts
 
 
 
@@ -722,7 +1014,7 @@ function createTableDdl(table, schema, created) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/copy/table-patterns.ts
+;// CONCATENATED MODULE: ./src/copy/plan/table-patterns.ts
 // include/exclude inputs: comma-separated glob patterns with * and ?, matched case-insensitively
 // against a table's name, or against schema.name when the pattern itself contains a dot.
 /** Tables no copy or verify ever touches: cutover's own history and SQLite's bookkeeping. */
@@ -748,12 +1040,8 @@ function isTableSelected(table, include, exclude) {
         return false;
     return !exclude.some((pattern) => matches(table, pattern));
 }
-/** Schemas named by qualified include patterns (e.g. 'app.*' → 'app'); none means the default schema. */
-function schemasNamedBy(include) {
-    return include.filter((p) => p.replace(/"/g, '').includes('.')).map((p) => p.replace(/"/g, '').split('.')[0]).filter((s) => !/[*?]/.test(s));
-}
 
-;// CONCATENATED MODULE: ./src/copy/copy-plan.ts
+;// CONCATENATED MODULE: ./src/copy/plan/copy-plan.ts
 
 
 
@@ -932,8 +1220,8 @@ function quoteLiteralSql(text) {
     return `'${text.replace(/'/g, "''")}'`;
 }
 
-// EXTERNAL MODULE: ./src/copy/sqlite-row-source.ts + 1 modules
-var sqlite_row_source = __webpack_require__(6202);
+// EXTERNAL MODULE: ./src/copy/read/sqlite-row-source.ts + 1 modules
+var sqlite_row_source = __webpack_require__(5902);
 // EXTERNAL MODULE: ./src/verify/row-hash.ts
 var row_hash = __webpack_require__(7254);
 ;// CONCATENATED MODULE: ./src/verify/sqlite-checksums.ts
@@ -979,7 +1267,7 @@ async function sqliteRowsInBuckets(db, spec, buckets) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./src/copy/plan-canonical.ts
+;// CONCATENATED MODULE: ./src/copy/plan/plan-canonical.ts
 function targetCanonical(table) {
     const columns = table.columns.map((c) => ({ name: c.target.name, type: c.target.type }));
     return { schema: table.target.schema, name: table.target.name, columns, keyColumns: table.keyColumns.map((k) => ({ name: k.target.name, type: k.target.type })) };
@@ -1028,7 +1316,7 @@ async function runPool(items, size, work) {
         throw failure;
 }
 
-;// CONCATENATED MODULE: ./src/copy/verify-copied-tables.ts
+;// CONCATENATED MODULE: ./src/copy/verify/verify-copied-tables.ts
 
 
 
@@ -1104,7 +1392,7 @@ async function verifyCopiedTables(tables, ctx) {
     return ok;
 }
 
-;// CONCATENATED MODULE: ./src/copy/fk-order.ts
+;// CONCATENATED MODULE: ./src/copy/plan/fk-order.ts
 // Load order from foreign keys: tables connected by FKs (in either direction) form a component that
 // must load in ONE transaction (a child's rows are checked against its parent's uncommitted rows);
 // inside it, parents come before children. Self-references need no order (COPY checks FKs at the end
@@ -1183,16 +1471,13 @@ var external_node_stream_ = __webpack_require__(7075);
 var promises_ = __webpack_require__(6466);
 // EXTERNAL MODULE: ./node_modules/pg-copy-streams/index.js
 var pg_copy_streams = __webpack_require__(6901);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
-var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __webpack_require__(5919);
-// EXTERNAL MODULE: ./src/copy/sqlite-copy-worker.ts
-var sqlite_copy_worker = __webpack_require__(1198);
-;// CONCATENATED MODULE: ./src/copy/parallel-sqlite-source.ts
+// EXTERNAL MODULE: ./src/copy/read/sqlite-copy-worker.ts
+var sqlite_copy_worker = __webpack_require__(211);
+;// CONCATENATED MODULE: ./src/copy/read/parallel-sqlite-source.ts
 // The main-thread side of a parallel SQLite read: splits a table into rowid slices, starts one
-// worker per slice (src/copy/sqlite-copy-worker.ts) and merges their COPY text chunks into one
+// worker per slice (src/copy/read/sqlite-copy-worker.ts) and merges their COPY text chunks into one
 // Readable for the target's COPY stream. COPY does not care about row order, and the checksum is an
 // order-independent sum, so slices can arrive interleaved. Same counters as SqliteRowSource.
 
@@ -1209,7 +1494,7 @@ const MIN_ROWS_FOR_WORKERS = 50_000;
 function workerEntry() {
     const here = import.meta.url;
     if (here.endsWith('.ts')) {
-        return { url: new URL('./sqlite-copy-worker-main.ts', here), execArgv: ['--import', new URL('../../scripts/register-ts.mjs', here).href] };
+        return { url: new URL('./sqlite-copy-worker-main.ts', here), execArgv: ['--import', new URL('../../../scripts/register-ts.mjs', here).href] };
     }
     // In a bundle this module may sit in a chunk next to the entry: start the entry, index.js.
     return { url: new URL('./index.js', here), execArgv: [] };
@@ -1308,7 +1593,7 @@ class ParallelSqliteSource extends external_node_stream_.Readable {
     }
 }
 
-;// CONCATENATED MODULE: ./src/copy/copy-table.ts
+;// CONCATENATED MODULE: ./src/copy/load/copy-table.ts
 // Moves one table's rows into the target with COPY … FROM STDIN, from SQLite (converted row by row)
 // or from Postgres (COPY … TO STDOUT piped straight through: same text format on both ends).
 
@@ -1396,7 +1681,7 @@ async function copyPgTable(target, reader, plan, options) {
     return { rowsRead: rows, copied: rows - skipped, rejected: 0, ...(stage ? { skipped } : {}) };
 }
 
-;// CONCATENATED MODULE: ./src/copy/fk-bulk-check.ts
+;// CONCATENATED MODULE: ./src/copy/load/fk-bulk-check.ts
 
 async function dropForeignKeysForLoad(client, tables) {
     const held = [];
@@ -1419,7 +1704,7 @@ async function restoreForeignKeys(client, held) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/copy/rejects-file.ts
+;// CONCATENATED MODULE: ./src/copy/load/rejects-file.ts
 // on-error: skip — every row that cannot convert becomes one JSON line (table, key, column, reason,
 // a truncated value; never the whole row) in the rejects file, created on the first reject.
 
@@ -1451,7 +1736,7 @@ class RejectsFile {
     }
 }
 
-;// CONCATENATED MODULE: ./src/copy/load-errors.ts
+;// CONCATENATED MODULE: ./src/copy/load/load-errors.ts
 // Turns what can go wrong while loading one table into a CopyError that names the table and says
 // what to do; pg's code/detail/hint travel along through `cause` (describePgError).
 
@@ -1477,7 +1762,7 @@ function loadError(table, cause) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/copy/progress-reporter.ts
+;// CONCATENATED MODULE: ./src/copy/load/progress-reporter.ts
 /** First line after a second (rows are flowing), then every five seconds. */
 const FIRST_MS = 1000;
 const INTERVAL_MS = 5000;
@@ -1521,7 +1806,7 @@ class TableProgress {
     }
 }
 
-;// CONCATENATED MODULE: ./src/copy/load-groups.ts
+;// CONCATENATED MODULE: ./src/copy/load/load-groups.ts
 
 
 
@@ -1682,7 +1967,7 @@ async function loadAllOrNothing(groups, ctx) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/copy/pg-snapshot.ts
+;// CONCATENATED MODULE: ./src/copy/read/pg-snapshot.ts
 
 
 class PgSnapshot {
@@ -1845,161 +2130,6 @@ async function copyData(options) {
         await snapshot?.close();
         sqlite?.close();
     }
-}
-
-;// CONCATENATED MODULE: ./src/settings.ts
-// The typed settings object every run is driven by. Both the Action (src/inputs.ts) and the CLI
-// (src/cli-args.ts) collect raw strings keyed by the action.yml input names and hand them to
-// `buildSettings`, so validation and defaults live in exactly one place.
-
-
-
-
-const MODES = ['status', 'migrate', 'rollback', 'baseline', 'copy', 'verify', 'cutover', 'dry-run'];
-const INPUT_DEFAULTS = {
-    mode: 'migrate',
-    'migrations-dir': 'migrations',
-    steps: '1',
-    'allow-changed-migrations': 'false',
-    'lock-timeout': '300',
-    'connect-attempts': '3',
-    'connect-timeout': '10',
-    include: '',
-    exclude: '',
-    'create-tables': 'false',
-    'on-error': 'fail',
-    'if-target-not-empty': 'fail',
-    jobs: '2',
-    checksums: 'true',
-    'sample-rows': '',
-    'dry-run-database': 'auto',
-    'postgres-version': '17',
-    'schema-from': 'migrations',
-    comment: 'true',
-    'comment-id': '',
-};
-function inputLabel(origin, name) {
-    return origin === 'action' ? `input '${name}'` : `--${name}`;
-}
-function pick(raw, name, allowed, origin) {
-    const value = (raw[name] || INPUT_DEFAULTS[name] || '').trim().toLowerCase();
-    if (!allowed.includes(value)) {
-        throw new errors/* ConfigError */.xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected one of: ${allowed.join(', ')}.` });
-    }
-    return value;
-}
-function integer(raw, name, origin, min, max = Number.MAX_SAFE_INTEGER) {
-    const text = (raw[name] || INPUT_DEFAULTS[name] || '').trim();
-    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-        throw new errors/* ConfigError */.xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'up' : max}.` });
-    }
-    return Number(text);
-}
-function settings_boolean(raw, name, origin) {
-    const text = (raw[name] || INPUT_DEFAULTS[name] || '').trim().toLowerCase();
-    if (['true', 'yes', '1', 'on'].includes(text))
-        return true;
-    if (['false', 'no', '0', 'off'].includes(text))
-        return false;
-    throw new errors/* ConfigError */.xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected true or false.` });
-}
-function list(raw, name) {
-    return (raw[name] ?? '')
-        .split(/[,\n]/)
-        .map((item) => item.trim())
-        .filter(Boolean);
-}
-function appliedByFromEnv(env) {
-    if (env.GITHUB_ACTIONS === 'true') {
-        const run = env.GITHUB_RUN_ID ? ` run ${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : '';
-        return `${env.GITHUB_ACTOR ?? 'github-actions'}${run}`;
-    }
-    try {
-        return `${external_node_os_default().userInfo().username}@${external_node_os_default().hostname()}`;
-    }
-    catch {
-        return 'unknown';
-    }
-}
-function buildSettings(raw, options) {
-    const { origin } = options;
-    const env = options.env ?? process.env;
-    const cwd = options.cwd ?? process.cwd();
-    const mode = pick(raw, 'mode', MODES, origin);
-    const targetText = raw['target-url']?.trim() || env.DATABASE_URL?.trim();
-    const target = targetText ? parseDatabaseUrl(targetText, { input: raw['target-url']?.trim() ? inputLabel(origin, 'target-url') : 'DATABASE_URL', cwd }) : undefined;
-    const sourceText = raw['source-url']?.trim();
-    const source = sourceText ? parseDatabaseUrl(sourceText, { input: inputLabel(origin, 'source-url'), cwd }) : undefined;
-    if (!target && mode !== 'dry-run') {
-        throw new errors/* ConfigError */.xL(`No target database: ${inputLabel(origin, 'target-url')} is empty and DATABASE_URL is not set.`, {
-            fix: origin === 'action'
-                ? `pass target-url: \${{ secrets.DATABASE_URL }} (a postgresql:// URL or sqlite:path) to the step.`
-                : `pass --target postgresql://user:password@host:5432/db (or sqlite:app.db), or set DATABASE_URL.`,
-        });
-    }
-    if (!source && (mode === 'copy' || mode === 'verify' || mode === 'cutover')) {
-        throw new errors/* ConfigError */.xL(`Mode '${mode}' needs a source database, but ${inputLabel(origin, 'source-url')} is empty.`, {
-            fix: `pass the database to copy from as ${inputLabel(origin, 'source-url')} (postgresql:// URL or sqlite:path).`,
-        });
-    }
-    if ((mode === 'copy' || mode === 'cutover') && target?.kind === 'sqlite') {
-        throw new errors/* ConfigError */.xL(`Mode '${mode}' writes to PostgreSQL only, but the target is a SQLite file (${target.path}).`, {
-            fix: `point ${inputLabel(origin, 'target-url')} at a PostgreSQL database; SQLite targets support status, migrate, rollback and baseline.`,
-        });
-    }
-    const dryRunText = (raw['dry-run-database'] || INPUT_DEFAULTS['dry-run-database']).trim();
-    let database;
-    if (['auto', 'docker', 'local'].includes(dryRunText.toLowerCase())) {
-        database = { kind: dryRunText.toLowerCase() };
-    }
-    else {
-        const location = parseDatabaseUrl(dryRunText, { input: inputLabel(origin, 'dry-run-database'), cwd });
-        if (location.kind !== 'postgres') {
-            throw new errors/* ConfigError */.xL(`${inputLabel(origin, 'dry-run-database')} must be auto, docker, local or a postgresql:// URL.`, { fix: `use a PostgreSQL URL, e.g. the workflow's services: postgres container.` });
-        }
-        database = { kind: 'url', location };
-    }
-    const sampleText = raw['sample-rows']?.trim();
-    const workingDirectory = cwd;
-    const tempDir = env.RUNNER_TEMP || external_node_os_default().tmpdir();
-    return {
-        mode,
-        origin,
-        ...(target ? { target } : {}),
-        ...(source ? { source } : {}),
-        migrationsDir: external_node_path_default().resolve(cwd, raw['migrations-dir']?.trim() || INPUT_DEFAULTS['migrations-dir']),
-        ...(raw.to?.trim() ? { to: raw.to.trim() } : {}),
-        steps: integer(raw, 'steps', origin, 1),
-        allowChangedMigrations: settings_boolean(raw, 'allow-changed-migrations', origin),
-        lockTimeoutMs: integer(raw, 'lock-timeout', origin, 0, 86_400) * 1000,
-        connectAttempts: integer(raw, 'connect-attempts', origin, 1, 20),
-        connectTimeoutMs: integer(raw, 'connect-timeout', origin, 1, 600) * 1000,
-        copy: {
-            include: list(raw, 'include'),
-            exclude: list(raw, 'exclude'),
-            createTables: settings_boolean(raw, 'create-tables', origin),
-            onError: pick(raw, 'on-error', ['fail', 'skip'], origin),
-            rejectsFile: external_node_path_default().resolve(cwd, raw['rejects-file']?.trim() || external_node_path_default().join(tempDir, 'cutover-rejects.jsonl')),
-            ifTargetNotEmpty: pick(raw, 'if-target-not-empty', ['fail', 'truncate', 'append'], origin),
-            jobs: integer(raw, 'jobs', origin, 1, 32),
-            checksums: settings_boolean(raw, 'checksums', origin),
-            ...(sampleText ? { sampleRows: integer(raw, 'sample-rows', origin, 1) } : {}),
-        },
-        dryRun: {
-            database,
-            postgresVersion: (raw['postgres-version'] || INPUT_DEFAULTS['postgres-version']).trim(),
-            schemaFrom: pick(raw, 'schema-from', ['migrations', 'target'], origin),
-            ...(raw['base-ref']?.trim() ? { baseRef: raw['base-ref'].trim() } : {}),
-        },
-        report: {
-            comment: settings_boolean(raw, 'comment', origin),
-            commentId: (raw['comment-id'] ?? '').trim(),
-            ...(raw['github-token']?.trim() ? { githubToken: raw['github-token'].trim() } : {}),
-            path: external_node_path_default().resolve(cwd, raw['report-path']?.trim() || external_node_path_default().join(tempDir, 'cutover-report.md')),
-        },
-        appliedBy: appliedByFromEnv(env),
-        workingDirectory,
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/verify/verify-data.ts
@@ -3276,15 +3406,20 @@ function absorbPartialOutcome(result, error) {
         result.tables = carrier.tables;
 }
 
+;// CONCATENATED MODULE: ./src/shell-quote.ts
+// Quotes one argument for a POSIX shell, leaving plain words as they are (readable commands in
+// reports, and `su -c` command lines).
+function shellQuote(text) {
+    return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/reproduce-command.ts
 // The CLI command that reproduces a run locally, printed at the end of every report. URLs are shown
 // redacted: the reader substitutes their own credentials.
 
 
 
-function shellQuote(text) {
-    return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
+
 function reproduceCommand(settings) {
     const args = ['cutover', settings.mode];
     const flag = (name, value) => {
@@ -3326,6 +3461,7 @@ var external_node_child_process_ = __webpack_require__(1421);
 
 
 
+
 function runCommand(argv, options = {}) {
     return new Promise((resolve) => {
         let stdout = '';
@@ -3338,7 +3474,11 @@ function runCommand(argv, options = {}) {
             clearTimeout(timer);
             resolve(result);
         };
-        const child = (0,external_node_child_process_.spawn)(argv[0], argv.slice(1), { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = (0,external_node_child_process_.spawn)(argv[0], argv.slice(1), { cwd: options.cwd, env: options.env ?? process.env, stdio: [options.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+        if (options.input !== undefined) {
+            child.stdin.on('error', () => undefined); // a program that exits early closes the pipe: its exit code says why
+            child.stdin.end(options.input);
+        }
         const timer = options.timeoutMs
             ? setTimeout(() => {
                 child.kill('SIGKILL');
@@ -3355,9 +3495,6 @@ function runCommand(argv, options = {}) {
 function outputTail(result, lines = 5) {
     const text = [result.error, result.stderr.trim(), result.stdout.trim()].filter(Boolean).join('\n');
     return text.split('\n').filter(Boolean).slice(-lines).join(' ');
-}
-function run_command_shellQuote(text) {
-    return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 /** Absolute path of `name` on PATH (plus the sbin directories root usually has), if any. */
 function findExecutable(name, env = process.env) {
@@ -3385,7 +3522,7 @@ function asUser(argv, user, runuserPath = findExecutable('runuser') ?? null) {
         return argv;
     if (runuserPath)
         return [runuserPath, '-u', user, '--', ...argv];
-    return ['su', user, '-s', '/bin/sh', '-c', argv.map(run_command_shellQuote).join(' ')];
+    return ['su', user, '-s', '/bin/sh', '-c', argv.map(shellQuote).join(' ')];
 }
 
 ;// CONCATENATED MODULE: ./src/db/throwaway/state-file.ts
@@ -3541,7 +3678,7 @@ async function stopDockerPostgres(state) {
 async function provisionDockerPostgres(options) {
     const image = dockerImage(options.postgresVersion);
     const password = external_node_crypto_default().randomBytes(18).toString('base64url');
-    (0,redact/* registerSecret */.cl)(password);
+    (0,src_redact/* registerSecret */.cl)(password);
     const { dir, stateFile } = makeThrowawayDir(options.baseDir);
     const containerName = `cutover-dry-run-${external_node_crypto_default().randomBytes(4).toString('hex')}`;
     const state = { version: 1, provider: 'docker', dir, containerName };
@@ -3913,7 +4050,7 @@ async function provisionThrowawayPostgres(options) {
 ;// CONCATENATED MODULE: ./src/report/github-rest.ts
 // The few GitHub REST calls cutover makes, with plain fetch against GITHUB_API_URL (so GitHub
 // Enterprise Server and the tests' local stand-in work the same way as api.github.com).
-class GitHubApiError extends Error {
+class github_rest_GitHubApiError extends Error {
     status;
     /** x-ratelimit-remaining was 0: a 403/429 that waiting would fix, not a permissions problem. */
     rateLimited;
@@ -3936,7 +4073,7 @@ function nextLink(header) {
     }
     return undefined;
 }
-function gitHubClient(options) {
+function github_rest_gitHubClient(options) {
     const base = options.apiUrl.replace(/\/+$/, '');
     const doFetch = options.fetch ?? fetch;
     return {
@@ -3959,7 +4096,7 @@ function gitHubClient(options) {
             }
             catch (error) {
                 const cause = error instanceof Error ? (error.cause?.message ?? error.message) : String(error);
-                throw new GitHubApiError(`${method} ${url} failed: ${cause}`, 0);
+                throw new github_rest_GitHubApiError(`${method} ${url} failed: ${cause}`, 0);
             }
             if (!response.ok) {
                 let message = response.statusText;
@@ -3972,7 +4109,7 @@ function gitHubClient(options) {
                     // not JSON: keep the status text
                 }
                 const rateLimited = (response.status === 403 || response.status === 429) && response.headers.get('x-ratelimit-remaining') === '0';
-                throw new GitHubApiError(`HTTP ${response.status}: ${message}`, response.status, rateLimited);
+                throw new github_rest_GitHubApiError(`HTTP ${response.status}: ${message}`, response.status, rateLimited);
             }
             const data = (response.status === 204 ? undefined : await response.json());
             const next = nextLink(response.headers.get('link'));
@@ -4058,7 +4195,7 @@ function details(summary, body, open = false) {
 // ("Body is too long"), and step summaries over 1 MiB. We cut at a line boundary, close any code
 // fence or <details> block left open, and end with a pointer to where the full report is.
 
-const COMMENT_MAX_LENGTH = 65_536;
+const truncate_COMMENT_MAX_LENGTH = 65_536;
 /** GitHub's step summary limit is 1 MiB per step; leave room for multi-byte characters. */
 const SUMMARY_MAX_LENGTH = 400_000;
 /** `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}` when all are known. */
@@ -4070,7 +4207,7 @@ function runUrl(env) {
     return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`;
 }
 /** The closing line of a truncated comment: where to read the rest. */
-function truncationNotice(options) {
+function truncate_truncationNotice(options) {
     const where = options.fullReport ?? (options.summaryUrl ? `the [step summary of this run](${options.summaryUrl})` : `the step summary of this workflow run`);
     return `> ✂️ **This report was cut to fit the ${count(options.limit)}-character limit.** The full report is in ${where}.`;
 }
@@ -4107,7 +4244,7 @@ function closers(state) {
  * never fewer than the characters GitHub counts); otherwise a prefix cut at a line boundary, with
  * open blocks closed and `notice` appended, that fits.
  */
-function truncateMarkdown(markdown, maxLength, notice) {
+function truncate_truncateMarkdown(markdown, maxLength, notice) {
     if (markdown.length <= maxLength)
         return markdown;
     const tail = `\n\n---\n\n${notice}\n`;
@@ -4179,15 +4316,15 @@ function commentMarker(commentId) {
 function commentBody(body, commentId, summaryUrl) {
     const marker = commentMarker(commentId);
     const withMarker = body.startsWith(marker) ? body : `${marker}\n${body}`;
-    return truncateMarkdown((0,redact/* redact */.E$)(withMarker), COMMENT_MAX_LENGTH, truncationNotice({ limit: COMMENT_MAX_LENGTH, summaryUrl }));
+    return truncateMarkdown(redact(withMarker), COMMENT_MAX_LENGTH, truncationNotice({ limit: COMMENT_MAX_LENGTH, summaryUrl }));
 }
-const PERMISSION_FIX = 'give the job `permissions: pull-requests: write` (with `contents: read`), or set `comment: false`. ' +
-    'Pull requests from forks cannot be commented on with the GITHUB_TOKEN of a pull_request run.';
+const PERMISSION_FIX = (/* unused pure expression or super */ null && ('give the job `permissions: pull-requests: write` (with `contents: read`), or set `comment: false`. ' +
+    'Pull requests from forks cannot be commented on with the GITHUB_TOKEN of a pull_request run.'));
 function explain(error, pullNumber, doing) {
     const prefix = `cutover could not ${doing} on pull request #${pullNumber}`;
     const tail = 'The report is in the step summary.';
     if (!(error instanceof GitHubApiError))
-        return { level: 'warning', reason: 'error', message: `${prefix}: ${(0,redact/* redact */.E$)(String(error?.message ?? error))}. ${tail}` };
+        return { level: 'warning', reason: 'error', message: `${prefix}: ${redact(String(error?.message ?? error))}. ${tail}` };
     if (error.rateLimited)
         return { level: 'warning', reason: 'rate-limited', message: `${prefix}: the GitHub API rate limit is exhausted (${error.message}). ${tail}` };
     if (error.status === 401)
@@ -4255,7 +4392,7 @@ async function upsertPullRequestComment(options) {
 
 function libpqEnv(location) {
     // Credentials travel in the environment, never on a command line that `ps` or a log could show.
-    const ssl = ssl_options_chooseSsl(location);
+    const ssl = chooseSsl(location);
     return {
         ...process.env,
         PGHOST: location.host,
@@ -4268,20 +4405,16 @@ function libpqEnv(location) {
         PGAPPNAME: 'cutover',
     };
 }
-function run(command, args, env) {
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_.spawn)(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (d) => (out += d));
-        child.stderr.on('data', (d) => (err += d));
-        child.on('error', reject);
-        child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} exited with ${code}: ${err.trim().split('\n').slice(-3).join(' ')}`))));
-    });
+/** Runs a client program; its output, or an error with the last lines it printed. */
+async function run(argv, env, input) {
+    const result = await runCommand(argv, { env, ...(input !== undefined ? { input } : {}) });
+    if (result.code !== 0)
+        throw new Error(`${argv[0]} failed: ${outputTail(result, 3)}`);
+    return result.stdout;
 }
 /** `pg_dump --version` → major, e.g. 15. */
 async function pgDumpMajor() {
-    const text = await run('pg_dump', ['--version'], process.env);
+    const text = await run(['pg_dump', '--version'], process.env);
     const match = /(\d+)(?:\.\d+)?/.exec(text);
     return match ? Number(match[1]) : 0;
 }
@@ -4301,20 +4434,18 @@ async function copyTargetSchema(target, throwaway, targetMajor, historyTable) {
             fix: `install postgresql-client-${targetMajor} from the PGDG apt repository in an earlier step, or use schema-from: migrations.`,
         });
     }
-    const dump = async (args) => run('pg_dump', ['--no-owner', '--no-privileges', '--quote-all-identifiers', ...args], libpqEnv(target));
+    const dump = (args) => run(['pg_dump', '--no-owner', '--no-privileges', '--quote-all-identifiers', ...args], libpqEnv(target));
     const schema = await dump(['--schema-only']);
     const history = await dump(['--data-only', `--table=${historyTable}`]).catch(() => '');
-    const script = `${schema}\n${history}`;
-    await new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_.spawn)('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction'], { env: libpqEnv(throwaway), stdio: ['pipe', 'ignore', 'pipe'] });
-        let err = '';
-        child.stderr.on('data', (d) => (err += d));
-        child.on('error', reject);
-        child.on('close', (code) => code === 0
-            ? resolve()
-            : reject(new errors/* ProvisionError */.uv(`Loading the target's schema into the throwaway database failed: ${err.trim().split('\n').slice(-3).join(' ')}`, { fix: 'use schema-from: migrations, or make sure the target schema does not depend on extensions the throwaway server lacks.' })));
-        child.stdin.end(script);
-    });
+    try {
+        await run(['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction'], libpqEnv(throwaway), `${schema}\n${history}`);
+    }
+    catch (cause) {
+        throw new errors/* ProvisionError */.uv(`Loading the target's schema into the throwaway database failed.`, {
+            cause,
+            fix: 'use schema-from: migrations, or make sure the target schema does not depend on extensions the throwaway server lacks.',
+        });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/dry-run/new-migrations.ts
@@ -4463,7 +4594,10 @@ async function newMigrations(settings, runtime, env) {
     return migrationsNewSince(baseRef, settings.migrationsDir, settings.workingDirectory, runtime);
 }
 async function runDryRun(settings, runtime, result, env) {
-    const major = await targetMajor(settings, runtime);
+    // The real target's major version picks the throwaway server's, and gates pg_dump for
+    // schema-from: target; a given URL database needs neither, so the target is not contacted then.
+    const needsTargetVersion = settings.dryRun.database.kind !== 'url' || settings.dryRun.schemaFrom === 'target';
+    const major = needsTargetVersion ? await targetMajor(settings, runtime) : undefined;
     const throwaway = await runtime.group('Provision a throwaway Postgres', () => provision(settings, runtime, major, env));
     result.throwaway = { provider: throwaway.provider, ...(throwaway.serverVersion ? { serverVersion: throwaway.serverVersion } : {}) };
     try {
@@ -4546,56 +4680,73 @@ async function runMode(settings, runtime, env = process.env) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./src/input-names.ts
-// The Action's inputs, shared by src/inputs.ts and the CLI's flags.
-/** Every input in action.yml (a unit test keeps this list and action.yml in step). */
-const INPUT_NAMES = [
-    'mode',
-    'target-url',
-    'source-url',
-    'migrations-dir',
-    'to',
-    'steps',
-    'allow-changed-migrations',
-    'lock-timeout',
-    'connect-attempts',
-    'connect-timeout',
-    'include',
-    'exclude',
-    'create-tables',
-    'on-error',
-    'rejects-file',
-    'if-target-not-empty',
-    'jobs',
-    'checksums',
-    'sample-rows',
-    'dry-run-database',
-    'postgres-version',
-    'schema-from',
-    'base-ref',
-    'comment',
-    'comment-id',
-    'github-token',
-    'report-path',
-];
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-// The only place that reads Action inputs. Every input declared in action.yml is read here and handed,
-// as raw text, to buildSettings (src/settings.ts), which validates it — the CLI shares that code.
+;// CONCATENATED MODULE: ./src/migrate/scaffold-migration.ts
+// `cutover new <name>`: creates `<next id>_<slug>.up.sql` and `.down.sql`. The id continues the
+// directory's style: zero-padded to the width already in use (001 when empty), or a UTC timestamp
+// (YYYYMMDDHHMMSS) when the existing ids are timestamps.
 
 
 
-function readActionInputs() {
-    const raw = {};
-    for (const name of INPUT_NAMES)
-        raw[name] = core/* getInput */.V4(name);
-    // Mask secrets that arrive as inputs even before they are parsed.
-    for (const name of ['github-token', 'target-url', 'source-url', 'dry-run-database']) {
-        const value = raw[name];
-        if (value && (name === 'github-token' || value.includes('://')))
-            core/* setSecret */.Pq(value);
+const ID_PREFIX = /^(\d+)_/;
+const TIMESTAMP_WIDTH = 14;
+function migrationSlug(name) {
+    return name
+        .normalize('NFKD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '_')
+        .replace(/^_+|_+$/g, '');
+}
+function timestampId(now) {
+    return now.toISOString().replace(/\D/g, '').slice(0, TIMESTAMP_WIDTH);
+}
+function nextMigrationId(existingIds, now = new Date()) {
+    if (existingIds.length === 0)
+        return '001';
+    const max = existingIds.reduce((a, b) => (BigInt(b) > BigInt(a) ? b : a));
+    if (existingIds.every((id) => id.length === TIMESTAMP_WIDTH && /^(19|20)\d{2}[01]\d[0-3]\d/.test(id))) {
+        const stamp = timestampId(now);
+        return BigInt(stamp) > BigInt(max) ? stamp : (BigInt(max) + 1n).toString();
     }
-    return buildSettings(raw, { origin: 'action' });
+    const width = Math.max(...existingIds.map((id) => id.length));
+    const next = (BigInt(max) + 1n).toString();
+    if (next.length > width) {
+        throw new errors/* MigrationPlanError */.eJ(`The next migration id would be ${next}, one digit wider than the existing ${width}-digit ids, which would sort before them as text.`, {
+            fix: `rename the migrations that are not applied anywhere yet to ${width + 1}-digit ids, or write the file by hand with an id that sorts last (e.g. ${'9'.repeat(width)}…).`,
+        });
+    }
+    return next.padStart(width, '0');
+}
+function upTemplate(name) {
+    return `-- Migration ${name}: applied by \`cutover migrate\`, in one transaction with its history row.
+-- For statements that cannot run in a transaction (CREATE INDEX CONCURRENTLY), put the marker
+-- comment "cutover:no-transaction" on a line of its own, after two dashes.
+
+`;
+}
+function downTemplate(name) {
+    return `-- Undo ${name}: run by \`cutover rollback\`. Reverse the up file's changes, last first.
+
+`;
+}
+/** Creates the up/down pair in `dir` (created when missing) and returns their paths. */
+function scaffoldMigration(dir, name, options = {}) {
+    const slug = migrationSlug(name);
+    if (!slug) {
+        throw new errors/* ConfigError */.xL(`The migration name '${name}' has no letters or digits to build a file name from.`, { fix: 'give a short description such as add_orders_table.' });
+    }
+    external_node_fs_default().mkdirSync(dir, { recursive: true });
+    const ids = external_node_fs_default().readdirSync(dir)
+        .map((file) => ID_PREFIX.exec(file)?.[1])
+        .filter((id) => id !== undefined);
+    const id = nextMigrationId([...new Set(ids)], options.now);
+    const migration = `${id}_${slug}`;
+    const upFile = external_node_path_default().join(dir, `${migration}.up.sql`);
+    const downFile = external_node_path_default().join(dir, `${migration}.down.sql`);
+    // 'wx': never overwrite an existing file.
+    external_node_fs_default().writeFileSync(upFile, upTemplate(migration), { flag: 'wx' });
+    external_node_fs_default().writeFileSync(downFile, downTemplate(migration), { flag: 'wx' });
+    return { name: migration, id, upFile, downFile };
 }
 
 ;// CONCATENATED MODULE: ./src/report/render-migrations.ts
@@ -4818,91 +4969,7 @@ function renderReport(result, options = {}) {
     const markdown = `${options.commentMarker ? `${options.commentMarker}\n` : ''}${body}\n`;
     if (options.maxLength === undefined)
         return markdown;
-    return truncateMarkdown(markdown, options.maxLength, truncationNotice({ limit: options.maxLength, summaryUrl: options.summaryUrl }));
-}
-
-;// CONCATENATED MODULE: ./src/report/publish-report.ts
-// Publishes a run's report everywhere users look: the Markdown file (output `report`), the job's
-// step summary, the step outputs, and on pull-request events the sticky PR comment. Reporting never
-// fails the run: a problem here becomes a warning, the exit status stays the run's own.
-
-
-
-
-
-
-
-/** The step outputs derived from a result (all strings, as GitHub stores them). */
-function reportOutputs(result) {
-    const applied = result.migrations.filter((m) => m.status === 'applied' || m.status === 'rolled-back' || m.status === 'baselined').map((m) => m.name);
-    // A migration this run rolled back is pending again.
-    const pending = result.migrations.filter((m) => m.status === 'pending' || m.status === 'rolled-back').map((m) => m.name);
-    const tables = result.tables.map((t) => ({
-        table: t.table,
-        sourceRows: t.sourceRows ?? null,
-        targetRows: t.targetRows ?? null,
-        checksumMatch: t.checksumMatch ?? null,
-    }));
-    return {
-        applied: JSON.stringify(applied),
-        pending: JSON.stringify(pending),
-        tables: JSON.stringify(tables),
-        verified: result.verified === null || result.verified === undefined ? '' : String(result.verified),
-    };
-}
-async function commentOnPullRequest(result, settings, runtime, env, summaryUrl) {
-    if (!settings.report.comment || !isPullRequestEvent(env.GITHUB_EVENT_NAME))
-        return;
-    const pr = pullRequestFromEvent(env.GITHUB_EVENT_PATH);
-    if (!pr) {
-        runtime.warning(`This is a ${env.GITHUB_EVENT_NAME} run, but the event payload (GITHUB_EVENT_PATH) names no pull request: no comment posted. The report is in the step summary.`);
-        return;
-    }
-    const token = settings.report.githubToken;
-    if (!token) {
-        runtime.warning('No github-token: cutover cannot comment on the pull request. The report is in the step summary. Fix: leave github-token at its default (${{ github.token }}) or set comment: false.');
-        return;
-    }
-    const body = renderReport(result, { commentMarker: commentMarker(settings.report.commentId), ...(summaryUrl ? { summaryUrl } : {}), maxLength: COMMENT_MAX_LENGTH });
-    await upsertPullRequestComment({
-        token,
-        apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
-        repository: env.GITHUB_REPOSITORY || pr.repository || '',
-        pullNumber: pr.number,
-        body,
-        commentId: settings.report.commentId,
-        runtime,
-        // pull_request_target runs get a write token even for forks; pull_request runs from forks do not.
-        isFork: env.GITHUB_EVENT_NAME === 'pull_request' && pr.isFork,
-        ...(summaryUrl ? { summaryUrl } : {}),
-    });
-}
-async function publishReport(result, settings, runtime, env = process.env) {
-    const summaryUrl = runUrl(env);
-    const markdown = (0,redact/* redact */.E$)(renderReport(result, summaryUrl ? { summaryUrl } : {}));
-    try {
-        external_node_fs_default().mkdirSync(external_node_path_default().dirname(settings.report.path), { recursive: true });
-        external_node_fs_default().writeFileSync(settings.report.path, markdown);
-        runtime.setOutput('report', settings.report.path);
-    }
-    catch (error) {
-        runtime.warning(`Could not write the report to ${settings.report.path}: ${error.message}`);
-    }
-    for (const [name, value] of Object.entries(reportOutputs(result)))
-        runtime.setOutput(name, value);
-    try {
-        const fullReport = `the report file (output \`report\`: ${settings.report.path})`;
-        await runtime.appendSummary(truncateMarkdown(markdown, SUMMARY_MAX_LENGTH, truncationNotice({ limit: SUMMARY_MAX_LENGTH, fullReport })));
-    }
-    catch (error) {
-        runtime.warning(`Could not write the step summary: ${error.message}`);
-    }
-    try {
-        await commentOnPullRequest(result, settings, runtime, env, summaryUrl);
-    }
-    catch (error) {
-        runtime.warning(`Could not comment on the pull request: ${error.message}. The report is in the step summary.`);
-    }
+    return truncate_truncateMarkdown(markdown, options.maxLength, truncate_truncationNotice({ limit: options.maxLength, summaryUrl: options.summaryUrl }));
 }
 
 ;// CONCATENATED MODULE: ./src/runtime.ts
@@ -4913,19 +4980,19 @@ async function publishReport(result, settings, runtime, env = process.env) {
 function cleanAnnotation(annotation) {
     if (!annotation)
         return undefined;
-    return { ...annotation, ...(annotation.title ? { title: (0,redact/* redact */.E$)(annotation.title) } : {}) };
+    return { ...annotation, ...(annotation.title ? { title: (0,src_redact/* redact */.E$)(annotation.title) } : {}) };
 }
 /** Wraps a runtime so that every text passing through it is redacted. */
 function redacting(inner) {
     return {
-        info: (m) => inner.info((0,redact/* redact */.E$)(m)),
-        debug: (m) => inner.debug((0,redact/* redact */.E$)(m)),
-        notice: (m, a) => inner.notice((0,redact/* redact */.E$)(m), cleanAnnotation(a)),
-        warning: (m, a) => inner.warning((0,redact/* redact */.E$)(m), cleanAnnotation(a)),
-        error: (m, a) => inner.error((0,redact/* redact */.E$)(m), cleanAnnotation(a)),
-        group: (title, fn) => inner.group((0,redact/* redact */.E$)(title), fn),
-        setOutput: (name, value) => inner.setOutput(name, (0,redact/* redact */.E$)(value)),
-        appendSummary: (markdown) => inner.appendSummary((0,redact/* redact */.E$)(markdown)),
+        info: (m) => inner.info((0,src_redact/* redact */.E$)(m)),
+        debug: (m) => inner.debug((0,src_redact/* redact */.E$)(m)),
+        notice: (m, a) => inner.notice((0,src_redact/* redact */.E$)(m), cleanAnnotation(a)),
+        warning: (m, a) => inner.warning((0,src_redact/* redact */.E$)(m), cleanAnnotation(a)),
+        error: (m, a) => inner.error((0,src_redact/* redact */.E$)(m), cleanAnnotation(a)),
+        group: (title, fn) => inner.group((0,src_redact/* redact */.E$)(title), fn),
+        setOutput: (name, value) => inner.setOutput(name, (0,src_redact/* redact */.E$)(value)),
+        appendSummary: (markdown) => inner.appendSummary((0,src_redact/* redact */.E$)(markdown)),
         saveState: (name, value) => inner.saveState(name, value),
     };
 }
@@ -4988,72 +5055,75 @@ function recordingRuntime() {
     return runtime;
 }
 
-;// CONCATENATED MODULE: ./src/runtime-actions.ts
-// The Runtime interface on top of @actions/core. Only main.ts and post.ts use this file; the engine
-// sees nothing but the Runtime interface.
+;// CONCATENATED MODULE: ./src/cli-main.ts
+// The cutover CLI (entry: src/cli.ts): the same settings and engine as the Action, driven from argv and the terminal.
+// Logs go to stderr; the Markdown report (or --json result) goes to stdout.
 
 
 
-function properties(annotation) {
-    if (!annotation)
-        return undefined;
-    return {
-        ...(annotation.title ? { title: annotation.title } : {}),
-        ...(annotation.file ? { file: annotation.file } : {}),
-        ...(annotation.line ? { startLine: annotation.line } : {}),
-    };
+
+
+
+
+
+
+
+const VERSION = '0.1.0';
+function fail(message, code) {
+    process.stderr.write(`cutover: ${(0,src_redact/* redact */.E$)(message)}\n`);
+    return code;
 }
-function actionsRuntime() {
-    const reported = new Set();
-    // Mask every form of every password as soon as cutover learns it, also in raw log lines we do not format.
-    (0,redact/* onSecret */.IJ)((secret) => core/* setSecret */.Pq(secret));
-    const runtime = redacting({
-        info: (message) => core/* info */.pq(message),
-        debug: (message) => core/* debug */.Yz(message),
-        notice: (message, annotation) => core/* notice */.lm(message, properties(annotation)),
-        warning: (message, annotation) => core/* warning */.$e(message, properties(annotation)),
-        error: (message, annotation) => {
-            reported.add(message);
-            core/* error */.z3(message, properties(annotation));
-        },
-        group: (title, fn) => core/* group */.Os(title, fn),
-        setOutput: (name, value) => core/* setOutput */.uH(name, value),
-        appendSummary: async (markdown) => {
-            if (!process.env.GITHUB_STEP_SUMMARY)
-                return;
-            await core/* summary */.z.addRaw(markdown, true).write();
-        },
-        saveState: (name, value) => core/* saveState */.LZ(name, value),
-    });
-    return { ...runtime, alreadyReported: (message) => reported.has((0,redact/* redact */.E$)(message)) };
-}
-
-;// CONCATENATED MODULE: ./src/main.ts
-// Action glue: inputs → engine → report and outputs → exit status. The only catch that fails the step.
-
-
-
-
-
-
-async function main_run() {
-    const runtime = actionsRuntime();
+async function main(argv) {
+    let args;
     try {
-        const settings = readActionInputs();
-        const result = await runMode(settings, runtime, process.env);
-        await publishReport(result, settings, runtime, process.env);
-        if (result.ok)
-            return;
-        // A failed migration was already annotated on its file; a second, file-less copy adds noise.
-        const message = result.error ?? `cutover ${settings.mode} failed`;
-        if (runtime.alreadyReported(message))
-            process.exitCode = 1;
-        else
-            core/* setFailed */.C1(message);
+        args = parseCliArgs(argv);
     }
     catch (error) {
-        core/* setFailed */.C1((0,errors/* formatError */.Wk)(error));
+        return fail((0,errors/* formatError */.Wk)(error), 2);
     }
+    if (args.version) {
+        process.stdout.write(`${VERSION}\n`);
+        return 0;
+    }
+    if (args.help || !args.command) {
+        process.stdout.write(HELP);
+        return args.help ? 0 : 2;
+    }
+    if (args.command === 'new') {
+        const name = args.positional[0];
+        if (!name)
+            return fail('`cutover new` needs a name, e.g. `cutover new add_orders_index`.', 2);
+        try {
+            const created = scaffoldMigration(external_node_path_default().resolve(args.raw['migrations-dir'] || INPUT_DEFAULTS['migrations-dir']), name);
+            process.stdout.write(`${created.upFile}\n${created.downFile}\n`);
+            return 0;
+        }
+        catch (error) {
+            return fail((0,errors/* formatError */.Wk)(error), 1);
+        }
+    }
+    let settings;
+    try {
+        settings = buildSettings({ ...args.raw, mode: args.command }, { origin: 'cli' });
+    }
+    catch (error) {
+        return fail((0,errors/* formatError */.Wk)(error), 2);
+    }
+    const runtime = redacting(consoleRuntime({ verbose: args.verbose }));
+    runtime.debug(`node ${process.version} ${process.execArgv.join(' ')}`.trim());
+    const result = await runMode(settings, runtime, process.env);
+    if (args.json) {
+        process.stdout.write(`${(0,src_redact/* redact */.E$)(JSON.stringify(result, null, 2))}\n`);
+    }
+    else {
+        const markdown = (0,src_redact/* redact */.E$)(renderReport(result, {}));
+        process.stdout.write(`${markdown}\n`);
+        if (args.raw['report-path'])
+            external_node_fs_default().writeFileSync(settings.report.path, markdown);
+    }
+    if (!result.ok)
+        return fail(result.error ?? `${settings.mode} failed`, 1);
+    return 0;
 }
 
 

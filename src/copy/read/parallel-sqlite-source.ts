@@ -1,13 +1,13 @@
 // The main-thread side of a parallel SQLite read: splits a table into rowid slices, starts one
-// worker per slice (src/copy/sqlite-copy-worker.ts) and merges their COPY text chunks into one
+// worker per slice (src/copy/read/sqlite-copy-worker.ts) and merges their COPY text chunks into one
 // Readable for the target's COPY stream. COPY does not care about row order, and the checksum is an
 // order-independent sum, so slices can arrive interleaved. Same counters as SqliteRowSource.
 import os from 'node:os';
 import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import type { SqliteDatabase } from '../db/sqlite-driver.js';
-import { quoteIdent } from '../db/pg-identifiers.js';
-import type { HashSum } from '../verify/row-hash.js';
+import type { SqliteDatabase } from '../../db/sqlite-driver.js';
+import { quoteIdent } from '../../db/pg-identifiers.js';
+import type { HashSum } from '../../verify/row-hash.js';
 import { SQLITE_COPY_WORKER, type SqliteCopyWorkerData, type WorkerMessage } from './sqlite-copy-worker.js';
 import type { RowFailure, SqliteReadSpec } from './sqlite-row-source.js';
 
@@ -21,7 +21,7 @@ const MIN_ROWS_FOR_WORKERS = 50_000;
 function workerEntry(): { url: URL; execArgv: string[] } {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
-    return { url: new URL('./sqlite-copy-worker-main.ts', here), execArgv: ['--import', new URL('../../scripts/register-ts.mjs', here).href] };
+    return { url: new URL('./sqlite-copy-worker-main.ts', here), execArgv: ['--import', new URL('../../../scripts/register-ts.mjs', here).href] };
   }
   // In a bundle this module may sit in a chunk next to the entry: start the entry, index.js.
   return { url: new URL('./index.js', here), execArgv: [] };

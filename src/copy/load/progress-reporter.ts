@@ -1,6 +1,6 @@
 // Per-table progress lines: rows, rows/s and an ETA when the source row count is known, at most
 // every few seconds so a 20M-row table logs a handful of lines, not thousands.
-import type { Runtime } from '../runtime.js';
+import type { Runtime } from '../../runtime.js';
 
 /** First line after a second (rows are flowing), then every five seconds. */
 const FIRST_MS = 1000;

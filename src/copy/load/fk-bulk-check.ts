@@ -4,8 +4,8 @@
 // FK is dropped before the load and re-added with its exact definition (pg_get_constraintdef) after.
 // The transaction makes it invisible to others and atomic: a failure restores the constraints.
 import type pg from 'pg';
-import { qualifiedName, quoteIdent } from '../db/pg-identifiers.js';
-import type { TablePlan } from './copy-plan.js';
+import { qualifiedName, quoteIdent } from '../../db/pg-identifiers.js';
+import type { TablePlan } from '../plan/copy-plan.js';
 
 export interface HeldConstraint {
   table: string;

@@ -1,8 +1,8 @@
-export const id = 609;
-export const ids = [609];
+export const id = 62;
+export const ids = [62];
 export const modules = {
 
-/***/ 790:
+/***/ 7793:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -227,7 +227,7 @@ function emptyResult(mode) {
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 var external_node_fs_default = /*#__PURE__*/__webpack_require__.n(external_node_fs_);
-;// CONCATENATED MODULE: ./src/copy/target-kind.ts
+;// CONCATENATED MODULE: ./src/copy/cast/target-kind.ts
 // How cutover thinks about a target column's type: a small set of kinds that decide both the cast
 // rule used on the way in and the canonical form used by checksums. Everything else is 'other'.
 const BY_TYPNAME = {
@@ -585,7 +585,7 @@ function countSqliteRows(db, table) {
 
 // EXTERNAL MODULE: ./src/db/sqlite-open.ts + 1 modules
 var sqlite_open = __webpack_require__(3648);
-;// CONCATENATED MODULE: ./src/copy/copy-failed-error.ts
+;// CONCATENATED MODULE: ./src/copy/load/copy-failed-error.ts
 // A failed copy, with what had been done per table when it failed (for the report).
 
 class CopyFailedError extends errors/* CopyError */.k6 {
@@ -596,9 +596,9 @@ class CopyFailedError extends errors/* CopyError */.k6 {
     }
 }
 
-// EXTERNAL MODULE: ./src/copy/cast-rules.ts + 3 modules
-var cast_rules = __webpack_require__(8272);
-;// CONCATENATED MODULE: ./src/copy/sqlite-type-mapping.ts
+// EXTERNAL MODULE: ./src/copy/cast/cast-rules.ts + 3 modules
+var cast_rules = __webpack_require__(8773);
+;// CONCATENATED MODULE: ./src/copy/plan/sqlite-type-mapping.ts
 // SQLite declared type → Postgres column type for create-tables, in the spirit of pgloader's
 // default casts. SQLite types are only hints (any column can hold any value), so the mapping is
 // generous: every integer is bigint, every character type is text (SQLite never enforced the
@@ -630,7 +630,7 @@ function mapSqliteType(declaredType) {
     return sqliteTypeRules.find((rule) => rule.test.test(declared)).map(declared);
 }
 
-;// CONCATENATED MODULE: ./src/copy/create-table-ddl.ts
+;// CONCATENATED MODULE: ./src/copy/plan/create-table-ddl.ts
 
 
 
@@ -718,7 +718,7 @@ function createTableDdl(table, schema, created) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/copy/table-patterns.ts
+;// CONCATENATED MODULE: ./src/copy/plan/table-patterns.ts
 // include/exclude inputs: comma-separated glob patterns with * and ?, matched case-insensitively
 // against a table's name, or against schema.name when the pattern itself contains a dot.
 /** Tables no copy or verify ever touches: cutover's own history and SQLite's bookkeeping. */
@@ -745,7 +745,7 @@ function isTableSelected(table, include, exclude) {
     return !exclude.some((pattern) => matches(table, pattern));
 }
 
-;// CONCATENATED MODULE: ./src/copy/copy-plan.ts
+;// CONCATENATED MODULE: ./src/copy/plan/copy-plan.ts
 
 
 
@@ -924,8 +924,8 @@ function quoteLiteralSql(text) {
     return `'${text.replace(/'/g, "''")}'`;
 }
 
-// EXTERNAL MODULE: ./src/copy/sqlite-row-source.ts + 1 modules
-var sqlite_row_source = __webpack_require__(6202);
+// EXTERNAL MODULE: ./src/copy/read/sqlite-row-source.ts + 1 modules
+var sqlite_row_source = __webpack_require__(5902);
 // EXTERNAL MODULE: ./src/verify/row-hash.ts
 var row_hash = __webpack_require__(7254);
 ;// CONCATENATED MODULE: ./src/verify/sqlite-checksums.ts
@@ -971,7 +971,7 @@ async function sqliteRowsInBuckets(db, spec, buckets) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./src/copy/plan-canonical.ts
+;// CONCATENATED MODULE: ./src/copy/plan/plan-canonical.ts
 function targetCanonical(table) {
     const columns = table.columns.map((c) => ({ name: c.target.name, type: c.target.type }));
     return { schema: table.target.schema, name: table.target.name, columns, keyColumns: table.keyColumns.map((k) => ({ name: k.target.name, type: k.target.type })) };
@@ -1020,7 +1020,7 @@ async function runPool(items, size, work) {
         throw failure;
 }
 
-;// CONCATENATED MODULE: ./src/copy/verify-copied-tables.ts
+;// CONCATENATED MODULE: ./src/copy/verify/verify-copied-tables.ts
 
 
 
@@ -1096,7 +1096,7 @@ async function verifyCopiedTables(tables, ctx) {
     return ok;
 }
 
-;// CONCATENATED MODULE: ./src/copy/fk-order.ts
+;// CONCATENATED MODULE: ./src/copy/plan/fk-order.ts
 // Load order from foreign keys: tables connected by FKs (in either direction) form a component that
 // must load in ONE transaction (a child's rows are checked against its parent's uncommitted rows);
 // inside it, parents come before children. Self-references need no order (COPY checks FKs at the end
@@ -1180,11 +1180,11 @@ var external_node_os_ = __webpack_require__(8161);
 var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __webpack_require__(5919);
-// EXTERNAL MODULE: ./src/copy/sqlite-copy-worker.ts
-var sqlite_copy_worker = __webpack_require__(1198);
-;// CONCATENATED MODULE: ./src/copy/parallel-sqlite-source.ts
+// EXTERNAL MODULE: ./src/copy/read/sqlite-copy-worker.ts
+var sqlite_copy_worker = __webpack_require__(211);
+;// CONCATENATED MODULE: ./src/copy/read/parallel-sqlite-source.ts
 // The main-thread side of a parallel SQLite read: splits a table into rowid slices, starts one
-// worker per slice (src/copy/sqlite-copy-worker.ts) and merges their COPY text chunks into one
+// worker per slice (src/copy/read/sqlite-copy-worker.ts) and merges their COPY text chunks into one
 // Readable for the target's COPY stream. COPY does not care about row order, and the checksum is an
 // order-independent sum, so slices can arrive interleaved. Same counters as SqliteRowSource.
 
@@ -1201,7 +1201,7 @@ const MIN_ROWS_FOR_WORKERS = 50_000;
 function workerEntry() {
     const here = import.meta.url;
     if (here.endsWith('.ts')) {
-        return { url: new URL('./sqlite-copy-worker-main.ts', here), execArgv: ['--import', new URL('../../scripts/register-ts.mjs', here).href] };
+        return { url: new URL('./sqlite-copy-worker-main.ts', here), execArgv: ['--import', new URL('../../../scripts/register-ts.mjs', here).href] };
     }
     // In a bundle this module may sit in a chunk next to the entry: start the entry, index.js.
     return { url: new URL('./index.js', here), execArgv: [] };
@@ -1300,7 +1300,7 @@ class ParallelSqliteSource extends external_node_stream_.Readable {
     }
 }
 
-;// CONCATENATED MODULE: ./src/copy/copy-table.ts
+;// CONCATENATED MODULE: ./src/copy/load/copy-table.ts
 // Moves one table's rows into the target with COPY … FROM STDIN, from SQLite (converted row by row)
 // or from Postgres (COPY … TO STDOUT piped straight through: same text format on both ends).
 
@@ -1388,7 +1388,7 @@ async function copyPgTable(target, reader, plan, options) {
     return { rowsRead: rows, copied: rows - skipped, rejected: 0, ...(stage ? { skipped } : {}) };
 }
 
-;// CONCATENATED MODULE: ./src/copy/fk-bulk-check.ts
+;// CONCATENATED MODULE: ./src/copy/load/fk-bulk-check.ts
 
 async function dropForeignKeysForLoad(client, tables) {
     const held = [];
@@ -1411,7 +1411,7 @@ async function restoreForeignKeys(client, held) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/copy/rejects-file.ts
+;// CONCATENATED MODULE: ./src/copy/load/rejects-file.ts
 // on-error: skip — every row that cannot convert becomes one JSON line (table, key, column, reason,
 // a truncated value; never the whole row) in the rejects file, created on the first reject.
 
@@ -1443,7 +1443,7 @@ class RejectsFile {
     }
 }
 
-;// CONCATENATED MODULE: ./src/copy/load-errors.ts
+;// CONCATENATED MODULE: ./src/copy/load/load-errors.ts
 // Turns what can go wrong while loading one table into a CopyError that names the table and says
 // what to do; pg's code/detail/hint travel along through `cause` (describePgError).
 
@@ -1469,7 +1469,7 @@ function loadError(table, cause) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/copy/progress-reporter.ts
+;// CONCATENATED MODULE: ./src/copy/load/progress-reporter.ts
 /** First line after a second (rows are flowing), then every five seconds. */
 const FIRST_MS = 1000;
 const INTERVAL_MS = 5000;
@@ -1513,7 +1513,7 @@ class TableProgress {
     }
 }
 
-;// CONCATENATED MODULE: ./src/copy/load-groups.ts
+;// CONCATENATED MODULE: ./src/copy/load/load-groups.ts
 
 
 
@@ -1674,7 +1674,7 @@ async function loadAllOrNothing(groups, ctx) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/copy/pg-snapshot.ts
+;// CONCATENATED MODULE: ./src/copy/read/pg-snapshot.ts
 
 
 class PgSnapshot {

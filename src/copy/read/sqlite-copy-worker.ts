@@ -3,8 +3,8 @@
 // and converting rows is the CPU-bound part of a SQLite copy; slices in parallel use every core.
 // Flow control: at most WINDOW chunks are unacknowledged, so memory stays flat.
 import { parentPort, workerData } from 'node:worker_threads';
-import { openSqlite } from '../db/sqlite-open.js';
-import { HashSum } from '../verify/row-hash.js';
+import { openSqlite } from '../../db/sqlite-open.js';
+import { HashSum } from '../../verify/row-hash.js';
 import { SqliteRowSource, type RowFailure, type SqliteReadSpec } from './sqlite-row-source.js';
 
 export const SQLITE_COPY_WORKER = 'cutover:sqlite-copy';

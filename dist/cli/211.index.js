@@ -1,8 +1,8 @@
-export const id = 198;
-export const ids = [198];
+export const id = 211;
+export const ids = [211];
 export const modules = {
 
-/***/ 8272:
+/***/ 8773:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -18,7 +18,7 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __webpack_require__(4573);
-;// CONCATENATED MODULE: ./src/copy/decimal-text.ts
+;// CONCATENATED MODULE: ./src/copy/cast/decimal-text.ts
 // Exact decimal arithmetic on text, the way Postgres' numeric type does it: no float ever touches a
 // NUMERIC value on its way from SQLite text to the target, so 0.1 stays 0.1 and 12345678901234567890
 // keeps every digit. Used by the numeric/integer cast rules and by the jsonb canonical form.
@@ -102,7 +102,7 @@ function wholeNumber(decimal) {
     return decimal.negative ? -value : value;
 }
 
-;// CONCATENATED MODULE: ./src/copy/temporal-text.ts
+;// CONCATENATED MODULE: ./src/copy/cast/temporal-text.ts
 // Dates and times as SQLite apps store them (ISO text with 'T' or a space, optional fraction and
 // offset; or unix epoch numbers) normalised to one exact text that Postgres parses unambiguously and
 // that the checksum's canonical form reproduces: 'YYYY-MM-DDTHH:MM:SS.ffffff' (+'Z' for timestamptz).
@@ -495,7 +495,7 @@ function jsonbText(text) {
     return render(new Parser(text).parseDocument());
 }
 
-;// CONCATENATED MODULE: ./src/copy/cast-rules.ts
+;// CONCATENATED MODULE: ./src/copy/cast/cast-rules.ts
 // SQLite value → Postgres input text, as a DATA TABLE: one row per (target kind, SQLite storage
 // class), first match wins, an explicit catch-all at the end. Each converter returns the exact text
 // Postgres will store (normalised, so checksums can predict it) or throws CastFailure, which stops the
@@ -701,7 +701,7 @@ function columnConverter(type) {
 
 /***/ }),
 
-/***/ 1198:
+/***/ 211:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -713,7 +713,7 @@ function columnConverter(type) {
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _db_sqlite_open_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3648);
 /* harmony import */ var _verify_row_hash_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7254);
-/* harmony import */ var _sqlite_row_source_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6202);
+/* harmony import */ var _sqlite_row_source_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5902);
 // Runs inside a worker thread: reads one rowid slice of a SQLite table, converts it to COPY text
 // and posts 64 KB chunks to the main thread, which writes them to the target's COPY stream. Reading
 // and converting rows is the CPU-bound part of a SQLite copy; slices in parallel use every core.
@@ -765,7 +765,7 @@ async function runSqliteCopyWorker() {
 
 /***/ }),
 
-/***/ 6202:
+/***/ 5902:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -786,9 +786,9 @@ var pg_identifiers = __webpack_require__(3876);
 var canonical_form = __webpack_require__(7090);
 // EXTERNAL MODULE: ./src/verify/row-hash.ts
 var row_hash = __webpack_require__(7254);
-// EXTERNAL MODULE: ./src/copy/cast-rules.ts + 3 modules
-var cast_rules = __webpack_require__(8272);
-;// CONCATENATED MODULE: ./src/copy/copy-text.ts
+// EXTERNAL MODULE: ./src/copy/cast/cast-rules.ts + 3 modules
+var cast_rules = __webpack_require__(8773);
+;// CONCATENATED MODULE: ./src/copy/cast/copy-text.ts
 // PostgreSQL COPY text format: one line per row, fields separated by tabs, NULL as \N, and
 // backslash, newline, carriage return and tab escaped with a backslash (bytea's '\x…' therefore
 // travels as '\\x…'). See https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.2.
@@ -802,7 +802,7 @@ function escapeCopyField(value) {
     return SPECIAL.test(value) ? value.replace(SPECIAL_ALL, (ch) => ESCAPES[ch]) : value;
 }
 
-;// CONCATENATED MODULE: ./src/copy/sqlite-row-source.ts
+;// CONCATENATED MODULE: ./src/copy/read/sqlite-row-source.ts
 // Streams one SQLite table as PostgreSQL COPY text. Rows are pulled from a better-sqlite3 iterator
 // only when the COPY stream asks for more (Readable backpressure), so memory stays flat whatever the
 // table size. Each value goes through its column's cast rule; the row's canonical hash is summed on
@@ -1223,9 +1223,9 @@ function formatError(error) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   E$: () => (/* binding */ redact),
-/* harmony export */   IJ: () => (/* binding */ onSecret),
 /* harmony export */   cl: () => (/* binding */ registerSecret)
 /* harmony export */ });
+/* unused harmony export onSecret */
 // Process-wide registry of secrets. Every password cutover sees is registered here in all the forms
 // it can take (raw, percent-encoded, percent-decoded), and every text that leaves the process goes
 // through `redact`. The Action runtime subscribes so each form is also masked with core.setSecret.
@@ -1288,7 +1288,7 @@ function redact(text) {
 /* harmony export */ });
 /* unused harmony export canonicalSql */
 /* harmony import */ var _db_pg_identifiers_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3876);
-/* harmony import */ var _copy_cast_rules_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8272);
+/* harmony import */ var _copy_cast_cast_rules_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8773);
 // The canonical, type-normalised text of a row that checksums hash. It is decided by the TARGET
 // column's type, computed by Postgres in SQL for Postgres tables and by JavaScript for SQLite rows
 // (from the exact text the cast rules send to Postgres), so equal data gives equal text:
@@ -1314,7 +1314,7 @@ function canonicalizer(type) {
         case 'float8': return (text) => doubleHex(Number(text));
         case 'float4': return (text) => doubleHex(Math.fround(Number(text)));
         case 'bpchar': return (text) => text.replace(/ +$/, '');
-        case 'jsonb': return _copy_cast_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .canonicalJsonb */ .NB;
+        case 'jsonb': return _copy_cast_cast_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .canonicalJsonb */ .NB;
         default: return null;
     }
 }

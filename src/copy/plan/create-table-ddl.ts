@@ -1,11 +1,11 @@
 // DDL for create-tables: one CREATE TABLE per SQLite table (types from sqlite-type-mapping.ts), and
 // the primary and foreign keys as separate statements that run AFTER the data is loaded (one bulk
 // check instead of a trigger per row, as pgloader does). Everything runs inside the load transaction.
-import type { PgColumn, PgForeignKey, PgTable } from '../db/pg-introspect.js';
-import { qualifiedName, quoteIdent, quoteLiteral } from '../db/pg-identifiers.js';
-import type { SqliteColumn, SqliteTable } from '../db/sqlite-introspect.js';
+import type { PgColumn, PgForeignKey, PgTable } from '../../db/pg-introspect.js';
+import { qualifiedName, quoteIdent, quoteLiteral } from '../../db/pg-identifiers.js';
+import type { SqliteColumn, SqliteTable } from '../../db/sqlite-introspect.js';
 import { mapSqliteType, type MappedType } from './sqlite-type-mapping.js';
-import { classifyPgType } from './target-kind.js';
+import { classifyPgType } from '../cast/target-kind.js';
 
 export interface TableDdl {
   create: string;

@@ -5,23 +5,23 @@
 // fails, all roll back and the target is exactly as before. A process killed mid-copy leaves only
 // open transactions, which Postgres rolls back when the connection drops, so a rerun starts clean.
 import type pg from 'pg';
-import { qualifiedName, quoteIdent, quoteLiteral } from '../db/pg-identifiers.js';
-import { prepareCopySession } from '../db/pg-session.js';
-import type { SqliteDatabase } from '../db/sqlite-driver.js';
-import { CopyError } from '../errors.js';
-import type { TableEntry } from '../run-result.js';
-import type { Runtime } from '../runtime.js';
-import type { CopySettings } from '../settings.js';
-import { pgTotals, type Totals } from '../verify/pg-checksums.js';
-import { HashSum } from '../verify/row-hash.js';
-import type { TablePlan } from './copy-plan.js';
+import { qualifiedName, quoteIdent, quoteLiteral } from '../../db/pg-identifiers.js';
+import { prepareCopySession } from '../../db/pg-session.js';
+import type { SqliteDatabase } from '../../db/sqlite-driver.js';
+import { CopyError } from '../../errors.js';
+import type { TableEntry } from '../../run-result.js';
+import type { Runtime } from '../../runtime.js';
+import type { CopySettings } from '../../settings.js';
+import { pgTotals, type Totals } from '../../verify/pg-checksums.js';
+import { HashSum } from '../../verify/row-hash.js';
+import type { TablePlan } from '../plan/copy-plan.js';
 import { copyPgTable, copySqliteTable } from './copy-table.js';
 import { dropForeignKeysForLoad, restoreForeignKeys } from './fk-bulk-check.js';
 import { conversionError, loadError } from './load-errors.js';
-import type { PgSnapshot } from './pg-snapshot.js';
+import type { PgSnapshot } from '../read/pg-snapshot.js';
 import { TableProgress } from './progress-reporter.js';
 import type { RejectsFile } from './rejects-file.js';
-import { targetCanonical } from './plan-canonical.js';
+import { targetCanonical } from '../plan/plan-canonical.js';
 
 export interface LoadContext {
   copy: CopySettings;

@@ -4,13 +4,13 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { qualifiedName, quoteIdent } from '../db/pg-identifiers.js';
-import type { SqliteDatabase } from '../db/sqlite-driver.js';
-import type { HashSum } from '../verify/row-hash.js';
-import type { TablePlan } from './copy-plan.js';
-import { sqliteReadSpec } from './plan-canonical.js';
-import { ParallelSqliteSource, planSlices, workerCount } from './parallel-sqlite-source.js';
-import { SqliteRowSource, type RowFailure } from './sqlite-row-source.js';
+import { qualifiedName, quoteIdent } from '../../db/pg-identifiers.js';
+import type { SqliteDatabase } from '../../db/sqlite-driver.js';
+import type { HashSum } from '../../verify/row-hash.js';
+import type { TablePlan } from '../plan/copy-plan.js';
+import { sqliteReadSpec } from '../plan/plan-canonical.js';
+import { ParallelSqliteSource, planSlices, workerCount } from '../read/parallel-sqlite-source.js';
+import { SqliteRowSource, type RowFailure } from '../read/sqlite-row-source.js';
 
 export interface TableCopyResult {
   rowsRead: number;

@@ -6,7 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import { formatDecimal, integerDigits, parseDecimal, roundDecimal, wholeNumber, type Decimal } from './decimal-text.js';
 import type { TargetKind, TargetType } from './target-kind.js';
 import { epochToMicros, formatDateOnly, formatTimestamp, normalizeLocalDateTime, normalizeTime, parseDateTime, TemporalError } from './temporal-text.js';
-import { JsonTextError, jsonbText, validateJson } from '../verify/jsonb-text.js';
+import { JsonTextError, jsonbText, validateJson } from '../../verify/jsonb-text.js';
 
 /** SQLite storage classes as better-sqlite3 hands them over (integers always as BigInt). */
 export type SourceClass = 'integer' | 'real' | 'text' | 'blob';

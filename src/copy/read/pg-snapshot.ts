@@ -2,9 +2,9 @@
 // REPEATABLE READ READ ONLY transaction exports its snapshot, and every reader connection imports it
 // with SET TRANSACTION SNAPSHOT. The exporting transaction stays open until the readers are done.
 import type pg from 'pg';
-import { CopyError } from '../errors.js';
-import type { PostgresLocation } from '../db/database-url.js';
-import { prepareCopySession } from '../db/pg-session.js';
+import { CopyError } from '../../errors.js';
+import type { PostgresLocation } from '../../db/database-url.js';
+import { prepareCopySession } from '../../db/pg-session.js';
 
 export type Connect = (location: PostgresLocation, purpose: string) => Promise<pg.Client>;
 

@@ -4,13 +4,13 @@
 // the way (the SQLite side of the checksum costs no second read).
 import { Readable } from 'node:stream';
 import { isUtf8 } from 'node:buffer';
-import { quoteIdent } from '../db/pg-identifiers.js';
-import type { SqliteDatabase } from '../db/sqlite-driver.js';
-import { canonicalizer, FIELD_SEPARATOR, NULL_MARKER } from '../verify/canonical-form.js';
-import { pgHashText, type HashSum } from '../verify/row-hash.js';
-import { CastFailure, columnConverter, type SqliteValue } from './cast-rules.js';
-import { escapeCopyField } from './copy-text.js';
-import type { TargetType } from './target-kind.js';
+import { quoteIdent } from '../../db/pg-identifiers.js';
+import type { SqliteDatabase } from '../../db/sqlite-driver.js';
+import { canonicalizer, FIELD_SEPARATOR, NULL_MARKER } from '../../verify/canonical-form.js';
+import { pgHashText, type HashSum } from '../../verify/row-hash.js';
+import { CastFailure, columnConverter, type SqliteValue } from '../cast/cast-rules.js';
+import { escapeCopyField } from '../cast/copy-text.js';
+import type { TargetType } from '../cast/target-kind.js';
 
 export interface SqliteReadColumn {
   /** Column name in SQLite. */

@@ -1,8 +1,8 @@
 // The canonical column lists checksums use for a planned table: the target side reads the target
 // columns; a Postgres source reads its own columns, cast to the target type where the types differ.
-import type { PgChecksumTarget } from '../verify/pg-checksums.js';
+import type { PgChecksumTarget } from '../../verify/pg-checksums.js';
 import type { TablePlan } from './copy-plan.js';
-import type { SqliteReadSpec } from './sqlite-row-source.js';
+import type { SqliteReadSpec } from '../read/sqlite-row-source.js';
 
 export function targetCanonical(table: TablePlan): PgChecksumTarget {
   const columns = table.columns.map((c) => ({ name: c.target.name, type: c.target.type }));

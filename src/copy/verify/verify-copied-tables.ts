@@ -2,19 +2,19 @@
 // `jobs` connections while a Postgres source computes its own in the snapshot the copy read; a SQLite
 // source's checksums were summed while streaming. A mismatch is narrowed down to its first keys.
 import type pg from 'pg';
-import type { SqliteDatabase } from '../db/sqlite-driver.js';
-import { prepareCopySession } from '../db/pg-session.js';
-import type { TableEntry } from '../run-result.js';
-import type { Runtime } from '../runtime.js';
-import type { CopySettings } from '../settings.js';
-import { findDifferingKeys, type BucketSide } from '../verify/differing-keys.js';
-import { pgBucketTotals, pgRowsInBuckets, pgTotals, type PgChecksumTarget, type Totals } from '../verify/pg-checksums.js';
-import type { HashSum } from '../verify/row-hash.js';
-import { sqliteBucketTotals, sqliteRowsInBuckets } from '../verify/sqlite-checksums.js';
-import type { TablePlan } from './copy-plan.js';
-import type { PgSnapshot } from './pg-snapshot.js';
-import { pgSourceCanonical, sqliteReadSpec, targetCanonical } from './plan-canonical.js';
-import { runPool } from '../verify/run-pool.js';
+import type { SqliteDatabase } from '../../db/sqlite-driver.js';
+import { prepareCopySession } from '../../db/pg-session.js';
+import type { TableEntry } from '../../run-result.js';
+import type { Runtime } from '../../runtime.js';
+import type { CopySettings } from '../../settings.js';
+import { findDifferingKeys, type BucketSide } from '../../verify/differing-keys.js';
+import { pgBucketTotals, pgRowsInBuckets, pgTotals, type PgChecksumTarget, type Totals } from '../../verify/pg-checksums.js';
+import type { HashSum } from '../../verify/row-hash.js';
+import { sqliteBucketTotals, sqliteRowsInBuckets } from '../../verify/sqlite-checksums.js';
+import type { TablePlan } from '../plan/copy-plan.js';
+import type { PgSnapshot } from '../read/pg-snapshot.js';
+import { pgSourceCanonical, sqliteReadSpec, targetCanonical } from '../plan/plan-canonical.js';
+import { runPool } from '../../verify/run-pool.js';
 
 export interface VerifyCopyContext {
   copy: CopySettings;
