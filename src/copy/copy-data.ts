@@ -1,29 +1,34 @@
-// copy: source → target, then verify. Pipeline: open the source (SQLite read-only, or one Postgres
-// snapshot) → introspect both sides → plan and preflight (nothing written if anything is wrong) →
-// all-or-nothing load (see load/load-groups.ts: one transaction per connection, commit only when every
-// connection succeeded) → verify: row counts always, checksums when asked (SQLite side hashed inline
-// while streaming; Postgres sides computed in SQL, in parallel).
+// copy: source → target, verified before it commits. Pipeline: open the source (SQLite read-only in
+// one read transaction, or one Postgres snapshot) → connect the target, refuse if it is the source,
+// take the target's copy lock, undo a copy whose commit was interrupted → introspect both sides →
+// plan and preflight (nothing written if anything is wrong) → all-or-nothing load with verification
+// inside the load transactions (load/load-groups.ts) → commit, or roll everything back.
+import crypto from 'node:crypto';
 import type pg from 'pg';
 import type { DatabaseLocation, PostgresLocation } from '../db/database-url.js';
+import { closeClient } from '../db/pg-client-lifecycle.js';
 import { listPgTables, pgTableIsEmpty } from '../db/pg-introspect.js';
 import { prepareCopySession } from '../db/pg-session.js';
 import { connectPostgres } from '../db/postgres-connect.js';
+import { isSameDatabase } from '../db/same-database.js';
 import type { SqliteDatabase } from '../db/sqlite-driver.js';
 import { countSqliteRows, listSqliteTables } from '../db/sqlite-introspect.js';
 import { openSqlite } from '../db/sqlite-open.js';
-import { CopyError } from '../errors.js';
+import { CopyError, isPgError } from '../errors.js';
 import type { TableEntry } from '../run-result.js';
 import type { Runtime } from '../runtime.js';
 import type { CopySettings } from '../settings.js';
 import type { Totals } from '../verify/pg-checksums.js';
 import type { HashSum } from '../verify/row-hash.js';
 import { CopyFailedError } from './load/copy-failed-error.js';
-import { buildCopyPlan, type SourceSchema, type TablePlan } from './plan/copy-plan.js';
-import { verifyCopiedTables } from './verify/verify-copied-tables.js';
-import { assignToConnections, ForeignKeyCycleError, planLoadOrder } from './plan/fk-order.js';
+import { CopyJournal, repairInterruptedCopy } from './load/copy-journal.js';
 import { loadAllOrNothing } from './load/load-groups.js';
-import { PgSnapshot, type Connect } from './read/pg-snapshot.js';
 import { RejectsFile } from './load/rejects-file.js';
+import { lockTargetForCopy } from './load/target-copy-lock.js';
+import { buildCopyPlan, type SourceSchema, type TablePlan } from './plan/copy-plan.js';
+import { assignToConnections, ForeignKeyCycleError, planLoadOrder } from './plan/fk-order.js';
+import { PgSnapshot, type Connect } from './read/pg-snapshot.js';
+import { SqliteSnapshot } from './read/sqlite-snapshot.js';
 
 export interface CopyOptions {
   source: DatabaseLocation;
@@ -35,6 +40,10 @@ export interface CopyOptions {
   /** Labels for messages, e.g. "input 'source-url'". */
   sourceInput: string;
   targetInput: string;
+  /** How long to wait for another copy into the same target (default 300 s). */
+  lockTimeoutMs?: number;
+  /** Identifies this run in application_name (`cutover/<mode>/<runId> <purpose>`). */
+  runLabel?: string;
   signal?: AbortSignal;
 }
 
@@ -43,18 +52,19 @@ export interface CopyOutcome {
   warnings: string[];
   rejectedRows: number;
   rejectsFile?: string;
-  /** null when not verified. */
+  /** null when not verified; false when rows were rejected, even if every copied row matched. */
   verified: boolean | null;
 }
 
-export function connector(options: { connectAttempts: number; connectTimeoutMs: number; runtime: Runtime; sourceInput: string; targetInput: string; target: DatabaseLocation }): Connect {
+export function connector(options: { connectAttempts: number; connectTimeoutMs: number; runtime: Runtime; sourceInput: string; targetInput: string; target: DatabaseLocation; runLabel?: string }): Connect {
+  const label = options.runLabel ?? `cutover/${crypto.randomBytes(3).toString('hex')}`;
   return (location, purpose) =>
     connectPostgres(location, {
       input: location === options.target ? options.targetInput : options.sourceInput,
       attempts: options.connectAttempts,
       connectTimeoutMs: options.connectTimeoutMs,
       onRetry: (message) => options.runtime.warning(message),
-      applicationName: `cutover ${purpose}`,
+      applicationName: `${label} ${purpose}`,
     });
 }
 
@@ -65,18 +75,43 @@ function preflightError(problems: string[]): CopyError {
   });
 }
 
+function sameDatabaseError(options: CopyOptions): CopyError {
+  return new CopyError(`${options.sourceInput} and ${options.targetInput} lead to the same database: a copy would read and write the same tables${options.copy.ifTargetNotEmpty === 'truncate' ? ' (and if-target-not-empty: truncate would empty them)' : ''}. Nothing was done.`, {
+    fix: 'point the target at the new database (or the source at the old one); a host alias, a pooler or localhost vs 127.0.0.1 can hide that two URLs are the same server.',
+  });
+}
+
+/** Several transactions need the journal; without it (no CREATE on the schema) the load uses one. */
+async function prepareJournal(control: pg.Client, schema: string, groups: number, runId: string, runtime: Runtime): Promise<CopyJournal | undefined> {
+  if (groups <= 1) return undefined;
+  const journal = new CopyJournal(schema, runId, groups);
+  try {
+    await journal.ensure(control);
+    return journal;
+  } catch (error) {
+    if (!isPgError(error) || error.code !== '42501') throw error;
+    runtime.info(`The target role cannot create ${journal.table} (no CREATE on schema ${schema}): loading in one transaction instead of ${groups}, so the copy still commits at one point.`);
+    return undefined;
+  }
+}
+
 export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
   const { runtime, copy } = options;
-  const connect = connector(options);
+  const runId = crypto.randomBytes(6).toString('hex');
+  const connect = connector({ ...options, runLabel: options.runLabel ?? `cutover/copy/${runId}` });
   const warnings: string[] = [];
   let sqlite: SqliteDatabase | undefined;
+  let sqliteSnapshot: SqliteSnapshot | undefined;
   let snapshot: PgSnapshot | undefined;
   let control: pg.Client | undefined;
+  let failed = true;
   const entries = new Map<string, TableEntry>();
   const rejects = new RejectsFile(copy.rejectsFile);
   try {
     if (options.source.kind === 'sqlite') {
       sqlite = await openSqlite(options.source, { input: options.sourceInput, readonly: true });
+      sqliteSnapshot = await SqliteSnapshot.begin(sqlite);
+      if (sqliteSnapshot.journalMode !== 'wal') runtime.info('Reading the SQLite source in one read transaction: other processes cannot commit writes to it until the copy ends.');
     } else {
       if (copy.createTables) {
         throw new CopyError('create-tables creates target tables from a SQLite schema; the source is PostgreSQL.', {
@@ -87,7 +122,10 @@ export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
     }
     control = await connect(options.target, 'target');
     await prepareCopySession(control);
+    if (snapshot && (await isSameDatabase(snapshot.coordinator, control))) throw sameDatabaseError(options);
+    await lockTargetForCopy(control, { timeoutMs: options.lockTimeoutMs ?? 300_000, runtime, input: options.targetInput, ...(options.signal ? { signal: options.signal } : {}) });
     const targetSchema = (await control.query<{ s: string | null }>('SELECT current_schema() AS s')).rows[0].s ?? 'public';
+    await repairInterruptedCopy(control, targetSchema, runtime);
     const source: SourceSchema = sqlite ? { kind: 'sqlite', tables: listSqliteTables(sqlite) } : { kind: 'postgres', tables: await listPgTables(snapshot!.coordinator) };
     const plan = buildCopyPlan(source, await listPgTables(control), { include: copy.include, exclude: copy.exclude, createTables: copy.createTables, targetSchema });
     warnings.push(...plan.warnings);
@@ -100,7 +138,7 @@ export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
     try {
       const order = planLoadOrder(plan.tables.map((t) => t.key), plan.edges);
       for (const component of order.filter((c) => c.cycle.length > 0)) {
-        warnings.push(`Foreign keys form a cycle between ${component.cycle.join(', ')}; loaded with deferred constraints (checked at commit).`);
+        warnings.push(`Foreign keys form a cycle between ${component.cycle.join(', ')}; loaded with deferred constraints (checked before commit).`);
       }
       components = order.map((c) => c.tables);
     } catch (error) {
@@ -119,22 +157,51 @@ export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
         expectedRows.set(table.key, copy.sampleRows !== undefined ? Math.min(count, copy.sampleRows) : count);
       }
     }
+    // Only a copy into empty tables can be undone after a half-finished commit (see copy-journal.ts):
+    // truncate and append load in one transaction, which commits at one point.
+    const connections = copy.ifTargetNotEmpty === 'fail' ? copy.jobs : 1;
     const weighted = components.map((keys) => ({ tables: keys.map((k) => byKey.get(k)!), weight: keys.reduce((sum, k) => sum + (expectedRows.get(k) ?? 1), 0) }));
-    const groups = assignToConnections(weighted, copy.jobs).map((group) => group.map((c) => c.tables));
-    runtime.info(`Copying ${plan.tables.length} table${plan.tables.length === 1 ? '' : 's'} in ${groups.length} transaction${groups.length === 1 ? '' : 's'} (jobs: ${copy.jobs}), all committed together at the end.`);
+    let groups = assignToConnections(weighted, connections).map((group) => group.map((c) => c.tables));
+    const journal = await prepareJournal(control, targetSchema, groups.length, runId, runtime);
+    if (groups.length > 1 && !journal) groups = [groups.flat()];
+    const why = copy.ifTargetNotEmpty !== 'fail' && components.length > 1 ? ` (one transaction: if-target-not-empty: ${copy.ifTargetNotEmpty} cannot be undone once part of a copy has committed)` : '';
+    runtime.info(`Copying ${plan.tables.length} table${plan.tables.length === 1 ? '' : 's'} in ${groups.length} transaction${groups.length === 1 ? '' : 's'}${why}; rows are verified before anything is committed.`);
 
     const hashes = new Map<string, HashSum>();
     const baselines = new Map<string, Totals>();
     const sampleSkipped = new Map<string, number>();
-    await loadAllOrNothing(groups, { sampleSkipped, copy, runtime, connectTarget: () => connect(options.target, 'target'), ...(sqlite ? { sqlite } : {}), ...(snapshot ? { snapshot } : {}), rejects, entries, hashes, baselines, expectedRows, ...(options.signal ? { signal: options.signal } : {}) });
+    const started = Date.now();
+    const ctx = {
+      sampleSkipped,
+      copy,
+      runtime,
+      connectTarget: () => connect(options.target, 'target'),
+      ...(sqlite ? { sqlite } : {}),
+      ...(snapshot ? { snapshot } : {}),
+      rejects,
+      entries,
+      hashes,
+      baselines,
+      expectedRows,
+      errorContext: { sourceKind: options.source.kind, copied: new Set(plan.tables.map((t) => t.key)), ifTargetNotEmpty: copy.ifTargetNotEmpty },
+      journaling: journal !== undefined,
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    const { verified: matched } = await loadAllOrNothing(groups, ctx, {
+      ...(journal ? { journal, repairConnection: () => connect(options.target, 'repair') } : {}),
+      beforeCommit: () => sqliteSnapshot?.assertConsistent(Boolean((ctx as { readByWorkers?: boolean }).readByWorkers), (options.source as { path: string }).path),
+    });
     rejects.close();
+    const what = copy.checksums ? 'row counts and checksums' : 'row counts';
+    runtime.info(`Verified ${plan.tables.length} table${plan.tables.length === 1 ? '' : 's'} (${what}) before commit in ${((Date.now() - started) / 1000).toFixed(1)} s: ${matched ? 'source and target match; committed' : 'DIFFERENCES FOUND; rolled back, the target is as it was'}.`);
+    const changeNote = sqliteSnapshot?.changeNote((options.source as { path: string }).path);
+    if (changeNote) warnings.push(changeNote);
     if (rejects.count > 0) warnings.push(`${rejects.count} row${rejects.count === 1 ? '' : 's'} could not be converted and ${rejects.count === 1 ? 'was' : 'were'} written to ${rejects.file} instead (on-error: skip).`);
-
     for (const [key, skipped] of sampleSkipped) {
       warnings.push(`${byKey.get(key)!.display}: ${skipped} sampled row${skipped === 1 ? '' : 's'} left out because ${skipped === 1 ? 'it references' : 'they reference'} rows outside the sample (sample-rows).`);
     }
-    const verified = await verifyCopiedTables(plan.tables, { sampleSkipped, copy, runtime, control, connectTarget: () => connect(options.target, 'target'), ...(sqlite ? { sqlite } : {}), ...(snapshot ? { snapshot } : {}), entries, hashes, baselines, warnings });
-    return { tables: [...entries.values()], warnings, rejectedRows: rejects.count, ...(rejects.count > 0 ? { rejectsFile: rejects.file } : {}), verified };
+    failed = false;
+    return { tables: [...entries.values()], warnings, rejectedRows: rejects.count, ...(rejects.count > 0 ? { rejectsFile: rejects.file } : {}), verified: matched && rejects.count === 0 };
   } catch (error) {
     const tables = [...entries.values()];
     if (error instanceof CopyError && !(error instanceof CopyFailedError)) {
@@ -143,8 +210,9 @@ export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
     throw error;
   } finally {
     rejects.close();
-    await control?.end().catch(() => undefined);
-    await snapshot?.close();
+    if (control) await closeClient(control);
+    await snapshot?.close(failed);
+    sqliteSnapshot?.end();
     sqlite?.close();
   }
 }

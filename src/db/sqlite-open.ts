@@ -5,6 +5,9 @@ import { SqliteFileError } from '../errors.js';
 import type { SqliteLocation } from './database-url.js';
 import { loadSqlite, type SqliteDatabase } from './sqlite-driver.js';
 
+/** How long a read waits for another process's write lock before giving up. */
+export const BUSY_TIMEOUT_MS = 10_000;
+
 const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 export interface OpenSqliteOptions {
@@ -50,10 +53,16 @@ export async function openSqlite(location: SqliteLocation, options: OpenSqliteOp
   let db: SqliteDatabase;
   try {
     db = new Database(file, { readonly: options.readonly, fileMustExist: !options.create });
-    db.pragma('busy_timeout = 10000');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Touch the schema so corruption is reported here, not halfway through a copy.
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
   } catch (cause) {
+    if (/^SQLITE_(BUSY|LOCKED)/.test(String((cause as { code?: string }).code ?? ''))) {
+      throw new SqliteFileError(`The SQLite file ${file} (${options.input}) is locked by another process that is writing to it; cutover waited ${BUSY_TIMEOUT_MS / 1000} s for the lock.`, {
+        cause,
+        fix: 'stop the application (or the tool with a transaction open on the file) while cutover reads it, then run again.',
+      });
+    }
     throw new SqliteFileError(`${file} (${options.input}) cannot be read as a SQLite database: ${(cause as Error).message}.`, {
       cause,
       fix: `the file may be corrupt or truncated; check it with \`sqlite3 ${file} 'PRAGMA integrity_check'\` or restore it from a backup.`,

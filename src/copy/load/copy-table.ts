@@ -11,6 +11,7 @@ import type { TablePlan } from '../plan/copy-plan.js';
 import { sqliteReadSpec } from '../plan/plan-canonical.js';
 import { ParallelSqliteSource, planSlices, workerCount } from '../read/parallel-sqlite-source.js';
 import { SqliteRowSource, type RowFailure } from '../read/sqlite-row-source.js';
+import { markSourceSide } from './load-errors.js';
 
 export interface TableCopyResult {
   rowsRead: number;
@@ -18,6 +19,8 @@ export interface TableCopyResult {
   rejected: number;
   /** Sampled rows left out because they reference rows outside the sample. */
   skipped?: number;
+  /** Read by worker threads (their own SQLite connections). */
+  parallel?: boolean;
 }
 
 function copyIntoSql(plan: TablePlan, into = qualifiedName(plan.target.schema, plan.target.name)): string {
@@ -72,13 +75,14 @@ export async function copySqliteTable(target: pg.ClientBase, db: SqliteDatabase,
   if (plan.columns.length === 0) {
     // Nothing to write per row (a table of only generated columns); still count the rows.
     for await (const _chunk of source) void _chunk;
-    return { rowsRead: source.rows, copied: 0, rejected: source.rejected };
+    return { rowsRead: source.rows, copied: 0, rejected: source.rejected, parallel: Boolean(slices) };
   }
   const stage = options.limit !== undefined ? await sampleStage(target, plan) : undefined;
+  source.on('error', markSourceSide);
   const sink = target.query(copyFrom(copyIntoSql(plan, stage?.into)));
   await pipeline(source, sink, { signal: options.signal });
   const skipped = stage ? await stage.finish() : 0;
-  return { rowsRead: source.rows, copied: source.copied - skipped, rejected: source.rejected, ...(stage ? { skipped } : {}) };
+  return { rowsRead: source.rows, copied: source.copied - skipped, rejected: source.rejected, parallel: Boolean(slices), ...(stage ? { skipped } : {}) };
 }
 
 /** Counts COPY text lines as they pass (one '\n' per row: embedded newlines are escaped). */
@@ -106,6 +110,7 @@ export async function copyPgTable(target: pg.ClientBase, reader: pg.ClientBase, 
 }): Promise<TableCopyResult> {
   const stage = options.limit !== undefined ? await sampleStage(target, plan) : undefined;
   const out = reader.query(copyTo(`COPY (${pgSourceSelectSql(plan, options.limit)}) TO STDOUT`));
+  out.on('error', markSourceSide);
   const sink = target.query(copyFrom(copyIntoSql(plan, stage?.into)));
   await pipeline(out, lineCounter(options.onRows), sink, { signal: options.signal });
   const rows = Number((sink as unknown as { rowCount: number }).rowCount);

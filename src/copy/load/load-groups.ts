@@ -1,175 +1,168 @@
 // The all-or-nothing load. Tables connected by foreign keys (a component) load in one target
 // transaction, parents first; components are spread over at most `jobs` connections, each holding
-// ONE transaction for all its components (TRUNCATE, COPY, create-tables constraints and sequence
-// resets all inside it). No transaction commits until every connection has finished its work; if any
-// fails, all roll back and the target is exactly as before. A process killed mid-copy leaves only
-// open transactions, which Postgres rolls back when the connection drops, so a rerun starts clean.
+// ONE transaction for all its components. Inside each transaction, before anything commits: the
+// deferred constraints are checked (SET CONSTRAINTS ALL IMMEDIATE), every table is verified (counts
+// and checksums, see verify-copied-tables.ts) and the owner-only guards are put back. Only when every
+// transaction got that far do they commit; otherwise all roll back and the target is exactly as
+// before. The commit phase is not interrupted by a cancellation (it takes milliseconds); a process
+// killed inside it, or a COMMIT that fails after another succeeded, is covered by the journal
+// (copy-journal.ts). Any lost connection aborts every group at once: a dead socket must not leave the
+// other connections waiting on a COPY forever.
 import type pg from 'pg';
-import { qualifiedName, quoteIdent, quoteLiteral } from '../../db/pg-identifiers.js';
+import { destroyClient, watchConnection } from '../../db/pg-client-lifecycle.js';
 import { prepareCopySession } from '../../db/pg-session.js';
-import type { SqliteDatabase } from '../../db/sqlite-driver.js';
-import { CopyError } from '../../errors.js';
-import type { TableEntry } from '../../run-result.js';
-import type { Runtime } from '../../runtime.js';
-import type { CopySettings } from '../../settings.js';
-import { pgTotals, type Totals } from '../../verify/pg-checksums.js';
-import { HashSum } from '../../verify/row-hash.js';
+import { ConnectionError, CopyError } from '../../errors.js';
 import type { TablePlan } from '../plan/copy-plan.js';
-import { copyPgTable, copySqliteTable } from './copy-table.js';
-import { dropForeignKeysForLoad, restoreForeignKeys } from './fk-bulk-check.js';
-import { conversionError, loadError } from './load-errors.js';
-import type { PgSnapshot } from '../read/pg-snapshot.js';
-import { TableProgress } from './progress-reporter.js';
-import type { RejectsFile } from './rejects-file.js';
-import { targetCanonical } from '../plan/plan-canonical.js';
+import { verifyBeforeCommit } from '../verify/verify-copied-tables.js';
+import { repairInterruptedCopy, type CopyJournal } from './copy-journal.js';
+import { loadComponent, type GroupChanges, type LoadContext } from './load-component.js';
+import { loadError } from './load-errors.js';
+import { restoreGuards } from './owned-table-guards.js';
 
-export interface LoadContext {
-  copy: CopySettings;
-  runtime: Runtime;
-  connectTarget: () => Promise<pg.Client>;
-  sqlite?: SqliteDatabase;
-  snapshot?: PgSnapshot;
-  rejects: RejectsFile;
-  entries: Map<string, TableEntry>;
-  /** SQLite sources: the inline checksum of the rows sent, per table key. */
-  hashes: Map<string, HashSum>;
-  /** append: the target's totals before the load, per table key. */
-  baselines: Map<string, Totals>;
-  expectedRows: Map<string, number>;
-  /** Samples: rows per table left out because their parents are outside the sample. */
-  sampleSkipped: Map<string, number>;
-  signal?: AbortSignal;
+export type { LoadContext } from './load-component.js';
+
+interface GroupSession {
+  client: pg.Client;
+  reader?: pg.Client;
+  tables: TablePlan[];
+  changes: GroupChanges;
+  verified: boolean;
 }
 
-async function resetSequences(client: pg.ClientBase, table: TablePlan): Promise<void> {
-  const target = qualifiedName(table.target.schema, table.target.name);
-  for (const column of table.target.columns) {
-    if (!column.sequence && column.identity === '') continue;
-    const sequence = column.sequence ? quoteLiteral(column.sequence) : `pg_get_serial_sequence(${quoteLiteral(target)}, ${quoteLiteral(column.name)})`;
-    await client.query(`SELECT setval(${sequence}, max(${quoteIdent(column.name)})::bigint) FROM ${target} HAVING max(${quoteIdent(column.name)}) IS NOT NULL`);
+export interface LoadOptions {
+  /** Set when several transactions commit: written in each before COMMIT. */
+  journal?: CopyJournal;
+  /** Opens a fresh target connection to undo a half-committed load at once. */
+  repairConnection?: () => Promise<pg.Client>;
+  /** Last check before the commit phase; throwing rolls every transaction back. */
+  beforeCommit?: () => void;
+}
+
+function connectionLost(side: 'source' | 'target', cause: Error): ConnectionError {
+  return new ConnectionError(`The connection to the ${side} was lost during the copy: ${cause.message}.`, {
+    cause,
+    fix: `check the ${side} server (a restart, a failover, a pooler that closed the connection, or a backend ended by pg_terminate_backend) and run the copy again; nothing was committed, so a rerun starts from a clean slate.`,
+  });
+}
+
+async function openGroup(tables: TablePlan[], ctx: LoadContext, controller: AbortController, sessions: GroupSession[], stops: Array<() => void>): Promise<GroupSession> {
+  const client = await ctx.connectTarget();
+  const session: GroupSession = { client, tables, changes: { guards: [], journal: [] }, verified: false };
+  sessions.push(session);
+  stops.push(watchConnection(client, (error) => controller.abort(connectionLost('target', error))));
+  await prepareCopySession(client);
+  if (ctx.snapshot) {
+    session.reader = await ctx.snapshot.reader();
+    stops.push(watchConnection(session.reader, (error) => controller.abort(connectionLost('source', error))));
   }
+  await client.query('BEGIN');
+  // Deferrable FKs (the only way to load a cycle) are checked before COMMIT, below.
+  await client.query('SET CONSTRAINTS ALL DEFERRED');
+  return session;
 }
 
-/** Samples: rows left out for foreign keys make the sample's checksum incomparable (see verify). */
-function noteSkipped(ctx: LoadContext, table: TablePlan, skipped: number | undefined): void {
-  if (!skipped) return;
-  ctx.sampleSkipped.set(table.key, skipped);
-  ctx.hashes.delete(table.key);
-}
-
-async function loadTable(client: pg.ClientBase, reader: pg.ClientBase | undefined, table: TablePlan, ctx: LoadContext, signal: AbortSignal): Promise<void> {
-  const entry = ctx.entries.get(table.key)!;
-  const progress = new TableProgress(ctx.runtime, table.display, ctx.expectedRows.get(table.key));
-  const started = Date.now();
+/** Loads, checks and verifies one group inside its transaction; leaves it open for the commit phase. */
+async function runGroup(components: TablePlan[][], ctx: LoadContext, controller: AbortController, sessions: GroupSession[], stops: Array<() => void>): Promise<void> {
+  const tables = components.flat();
+  const session = await openGroup(tables, ctx, controller, sessions, stops);
+  const { client, reader } = session;
+  for (const component of components) await loadComponent(client, reader, component, ctx, controller.signal, session.changes);
   try {
-    if (ctx.sqlite) {
-      const hash = ctx.copy.checksums ? new HashSum() : null;
-      if (hash) ctx.hashes.set(table.key, hash);
-      const result = await copySqliteTable(client, ctx.sqlite, table, {
-        hash,
-        jobs: ctx.copy.jobs,
-        log: (message) => ctx.runtime.info(message),
-        ...(ctx.copy.sampleRows !== undefined ? { limit: ctx.copy.sampleRows } : {}),
-        signal,
-        onRows: (rows) => progress.update(rows),
-        onFailure: (failure) => {
-          const type = table.columns.find((c) => c.source === failure.column)?.target.type.sql ?? '?';
-          if (ctx.copy.onError === 'fail') throw conversionError(table.display, failure, type);
-          ctx.rejects.write({ table: table.display, key: failure.keyValues, column: failure.column, reason: failure.reason, value: failure.value });
-        },
-      });
-      Object.assign(entry, { sourceRows: result.rowsRead, copiedRows: result.copied, rejectedRows: result.rejected });
-      noteSkipped(ctx, table, result.skipped);
-    } else {
-      const result = await copyPgTable(client, reader!, table, { ...(ctx.copy.sampleRows !== undefined ? { limit: ctx.copy.sampleRows } : {}), signal, onRows: (rows) => progress.update(rows) });
-      Object.assign(entry, { sourceRows: result.rowsRead, copiedRows: result.copied, rejectedRows: 0 });
-      noteSkipped(ctx, table, result.skipped);
-    }
-    progress.done(entry.copiedRows ?? 0);
+    await client.query('SET CONSTRAINTS ALL IMMEDIATE');
   } catch (error) {
-    throw signal.aborted && !(error instanceof CopyError) ? signal.reason : loadError(table.display, error);
-  } finally {
-    entry.durationMs = Date.now() - started;
+    throw loadError(tables.map((t) => t.display).join(', '), error, ctx.errorContext, tables);
   }
+  if (controller.signal.aborted) throw controller.signal.reason;
+  session.verified = await verifyBeforeCommit(tables, client, reader, ctx);
+  for (const lifted of session.changes.guards) await restoreGuards(client, lifted);
 }
 
-async function loadComponent(client: pg.ClientBase, reader: pg.ClientBase | undefined, tables: TablePlan[], ctx: LoadContext, signal: AbortSignal): Promise<void> {
-  for (const table of tables) if (table.ddl) await client.query(table.ddl.create);
-  const existing = tables.filter((t) => !t.ddl);
-  if (ctx.copy.ifTargetNotEmpty === 'truncate' && existing.length > 0) {
-    // One statement for the whole component: truncating a parent alone fails while a child references it.
-    try {
-      await client.query(`TRUNCATE ${existing.map((t) => qualifiedName(t.target.schema, t.target.name)).join(', ')}`);
-    } catch (error) {
-      throw loadError(existing.map((t) => t.display).join(', '), error);
-    }
-  }
-  if (ctx.copy.ifTargetNotEmpty === 'append') {
-    for (const table of existing) ctx.baselines.set(table.key, await pgTotals(client, targetCanonical(table), ctx.copy.checksums));
-  }
-  // Samples filter child rows by their parents in SQL, which needs no dropped keys; otherwise bulk checks.
-  const held = ctx.copy.sampleRows === undefined ? await dropForeignKeysForLoad(client, existing) : [];
-  for (const table of tables) await loadTable(client, reader, table, ctx, signal);
-  try {
-    await restoreForeignKeys(client, held);
-  } catch (error) {
-    throw loadError(tables.map((t) => t.display).join(', '), error);
-  }
-  // create-tables: keys after the data (one bulk check each), primary keys before the FKs that need them.
-  const constraints = tables.flatMap((t) => t.ddl?.constraints ?? []);
-  for (const sql of [...constraints.filter((s) => s.includes('PRIMARY KEY')), ...constraints.filter((s) => !s.includes('PRIMARY KEY'))]) {
-    try {
-      await client.query(sql);
-    } catch (error) {
-      throw loadError(tables.map((t) => t.display).join(', '), error);
-    }
-  }
-  for (const table of tables) await resetSequences(client, table);
-}
-
-/** Runs every group in its own transaction and commits them only when all succeeded. */
-export async function loadAllOrNothing(groups: TablePlan[][][], ctx: LoadContext): Promise<void> {
+/** Runs every group in its own transaction and commits them only when all loaded and verified. */
+export async function loadAllOrNothing(groups: TablePlan[][][], ctx: LoadContext, options: LoadOptions = {}): Promise<{ verified: boolean }> {
   const controller = new AbortController();
   const onOuterAbort = () => controller.abort(ctx.signal?.reason ?? new CopyError('The copy was cancelled.'));
+  if (ctx.signal?.aborted) onOuterAbort();
   ctx.signal?.addEventListener('abort', onOuterAbort, { once: true });
-  const clients: pg.Client[] = [];
+  const sessions: GroupSession[] = [];
+  const stops: Array<() => void> = [];
+  let committing = false;
   try {
     const results = await Promise.allSettled(
       groups.map(async (components) => {
         try {
-          const client = await ctx.connectTarget();
-          clients.push(client);
-          await prepareCopySession(client);
-          const reader = ctx.snapshot ? await ctx.snapshot.reader() : undefined;
-          await client.query('BEGIN');
-          // Deferrable FKs (the only way to load a cycle) are checked at COMMIT.
-          await client.query('SET CONSTRAINTS ALL DEFERRED');
-          for (const tables of components) await loadComponent(client, reader, tables, ctx, controller.signal);
+          await runGroup(components, ctx, controller, sessions, stops);
         } catch (error) {
           if (!controller.signal.aborted) controller.abort(error);
           throw error;
         }
       }),
     );
-    if (results.some((r) => r.status === 'rejected')) {
-      for (const client of clients) await client.query('ROLLBACK').catch(() => undefined);
-      throw controller.signal.reason;
+    if (results.some((r) => r.status === 'rejected')) throw controller.signal.reason;
+    const verified = sessions.every((s) => s.verified);
+    try {
+      if (verified) options.beforeCommit?.();
+    } catch (error) {
+      for (const session of sessions) await session.client.query('ROLLBACK');
+      throw error;
     }
-    for (const [index, client] of clients.entries()) {
-      try {
-        await client.query('COMMIT');
-      } catch (error) {
-        for (const rest of clients.slice(index + 1)) await rest.query('ROLLBACK').catch(() => undefined);
-        throw index === 0
-          ? loadError('the target (at COMMIT)', error)
-          : new CopyError(`COMMIT failed on connection ${index + 1} of ${clients.length} after the others committed: some tables were copied and others not.`, {
-              cause: error,
-              fix: 'rerun the copy with if-target-not-empty: truncate to load every table again.',
-            });
-      }
+    if (!verified) {
+      for (const session of sessions) await session.client.query('ROLLBACK');
+      return { verified: false };
     }
+    // From here on a cancellation waits: stopping between two COMMITs is what the journal is for.
+    committing = true;
+    ctx.signal?.removeEventListener('abort', onOuterAbort);
+    if (options.journal) await Promise.all(sessions.map((s, i) => options.journal!.record(s.client, i + 1, s.changes.journal)));
+    await commitAll(sessions, ctx, options);
+    return { verified: true };
   } finally {
     ctx.signal?.removeEventListener('abort', onOuterAbort);
-    for (const client of clients) await client.end().catch(() => undefined);
+    for (const stop of stops) stop();
+    // After a failure a connection may be stuck in a COPY: destroy it (the server rolls back).
+    const failed = controller.signal.aborted && !committing;
+    for (const session of sessions) {
+      if (failed) {
+        destroyClient(session.client);
+        if (session.reader) destroyClient(session.reader);
+      } else {
+        await session.client.end().catch(() => undefined);
+      }
+    }
   }
 }
+
+async function commitAll(sessions: GroupSession[], ctx: LoadContext, options: LoadOptions): Promise<void> {
+  for (const [index, session] of sessions.entries()) {
+    try {
+      await session.client.query('COMMIT');
+    } catch (error) {
+      for (const rest of sessions.slice(index + 1)) await rest.client.query('ROLLBACK').catch(() => undefined);
+      if (index === 0) throw loadError('the target (at COMMIT)', error);
+      throw await undoHalfCommit(index, sessions.length, error, ctx, options);
+    }
+    if (sessions.length > 1) ctx.runtime.info(`Committed transaction ${index + 1} of ${sessions.length}.`);
+  }
+  if (options.journal) await options.journal.complete(sessions[0].client);
+}
+
+/** A COMMIT failed after others succeeded: undo those at once, through the journal. */
+async function undoHalfCommit(index: number, total: number, cause: unknown, ctx: LoadContext, options: LoadOptions): Promise<CopyError> {
+  const what = `COMMIT failed on transaction ${index + 1} of ${total} after ${index} had committed`;
+  if (!options.journal || !options.repairConnection) {
+    return new CopyError(`${what}: some tables were copied and others not.`, { cause, fix: 'rerun the copy with if-target-not-empty: truncate to load every table again.' });
+  }
+  let client: pg.Client | undefined;
+  try {
+    client = await options.repairConnection();
+    await repairInterruptedCopy(client, options.journal.schema, ctx.runtime);
+    return new CopyError(`${what}; the tables those had filled were emptied again, so the target is as it was before this run.`, { cause, fix: 'check the cause above and run the copy again.' });
+  } catch (repairError) {
+    return new CopyError(`${what}, and undoing them failed: some tables hold copied rows while others are empty.`, {
+      cause: repairError,
+      fix: `run the copy again: it first undoes the interrupted copy recorded in ${options.journal.table} when the tables have not been written to since.`,
+    });
+  } finally {
+    await client?.end().catch(() => undefined);
+  }
+}
+

@@ -8,7 +8,7 @@ export interface NamedTable {
 
 /** Tables no copy or verify ever touches: cutover's own history and SQLite's bookkeeping. */
 export function isAlwaysExcluded(table: NamedTable): boolean {
-  return table.name === 'cutover_migrations' || /^sqlite_/i.test(table.name);
+  return table.name === 'cutover_migrations' || table.name === 'cutover_copy_journal' || /^sqlite_/i.test(table.name);
 }
 
 function globToRegExp(pattern: string): RegExp {

@@ -4,6 +4,7 @@
 import type pg from 'pg';
 import { CopyError } from '../../errors.js';
 import type { PostgresLocation } from '../../db/database-url.js';
+import { closeClient, destroyClient } from '../../db/pg-client-lifecycle.js';
 import { prepareCopySession } from '../../db/pg-session.js';
 
 export type Connect = (location: PostgresLocation, purpose: string) => Promise<pg.Client>;
@@ -46,10 +47,15 @@ export class PgSnapshot {
     return client;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Ends the snapshot. After a failure a reader may be stuck in a COPY nobody reads any more (the
+   * server blocks sending rows, and would never answer a ROLLBACK): then every connection is destroyed,
+   * which ends the read-only transactions at once instead of leaving them idle in transaction.
+   */
+  async close(failed = false): Promise<void> {
     for (const client of [...this.readers, this.coordinator]) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      await client.end().catch(() => undefined);
+      if (failed) destroyClient(client);
+      else await closeClient(client);
     }
   }
 }

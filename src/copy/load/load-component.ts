@@ -1,0 +1,174 @@
+// Loads one component (tables linked by foreign keys, parents first) inside its group's open
+// transaction: create-tables DDL, TRUNCATE, owner-only guards lifted (user triggers, FORCE RLS),
+// foreign keys of owned tables dropped for one bulk check afterwards, COPY per table, keys re-added,
+// sequences reset. Nothing here commits; see load-groups.ts.
+import type pg from 'pg';
+import { qualifiedName, quoteIdent, quoteLiteral } from '../../db/pg-identifiers.js';
+import { CopyError } from '../../errors.js';
+import type { TableEntry } from '../../run-result.js';
+import type { Runtime } from '../../runtime.js';
+import type { CopySettings } from '../../settings.js';
+import type { SqliteDatabase } from '../../db/sqlite-driver.js';
+import { pgTotals, type Totals } from '../../verify/pg-checksums.js';
+import { HashSum } from '../../verify/row-hash.js';
+import type { TablePlan } from '../plan/copy-plan.js';
+import { targetCanonical } from '../plan/plan-canonical.js';
+import type { PgSnapshot } from '../read/pg-snapshot.js';
+import { copyPgTable, copySqliteTable } from './copy-table.js';
+import { readSequenceStates, type JournalEntry } from './copy-journal.js';
+import { dropForeignKeysForLoad, restoreForeignKeys } from './fk-bulk-check.js';
+import { conversionError, loadError, type LoadErrorContext } from './load-errors.js';
+import { liftGuards, readTableGuards, type TableGuards } from './owned-table-guards.js';
+import { TableProgress } from './progress-reporter.js';
+import type { RejectsFile } from './rejects-file.js';
+
+export interface LoadContext {
+  copy: CopySettings;
+  runtime: Runtime;
+  connectTarget: () => Promise<pg.Client>;
+  sqlite?: SqliteDatabase;
+  snapshot?: PgSnapshot;
+  rejects: RejectsFile;
+  entries: Map<string, TableEntry>;
+  /** SQLite sources: the inline checksum of the rows sent, per table key. */
+  hashes: Map<string, HashSum>;
+  /** append: the target's totals before the load, per table key. */
+  baselines: Map<string, Totals>;
+  expectedRows: Map<string, number>;
+  /** Samples: rows per table left out because their parents are outside the sample. */
+  sampleSkipped: Map<string, number>;
+  /** For error messages: which tables the copy leaves out, and whether targets were empty. */
+  errorContext: LoadErrorContext;
+  /** Several transactions commit one after another: record sequence positions for the journal. */
+  journaling: boolean;
+  /** Set when a SQLite table was read by worker threads (see sqlite-snapshot.ts). */
+  readByWorkers?: boolean;
+  signal?: AbortSignal;
+}
+
+/** What a group's transaction changed that must be put back or recorded before COMMIT. */
+export interface GroupChanges {
+  guards: TableGuards[];
+  journal: JournalEntry[];
+}
+
+function sequencesOf(table: TablePlan): string[] {
+  const target = qualifiedName(table.target.schema, table.target.name);
+  return table.target.columns
+    .filter((c) => c.sequence || c.identity !== '')
+    .map((c) => (c.sequence ? quoteLiteral(c.sequence) : `pg_get_serial_sequence(${quoteLiteral(target)}, ${quoteLiteral(c.name)})`));
+}
+
+async function resetSequences(client: pg.ClientBase, table: TablePlan): Promise<void> {
+  const target = qualifiedName(table.target.schema, table.target.name);
+  for (const column of table.target.columns) {
+    if (!column.sequence && column.identity === '') continue;
+    const sequence = column.sequence ? quoteLiteral(column.sequence) : `pg_get_serial_sequence(${quoteLiteral(target)}, ${quoteLiteral(column.name)})`;
+    await client.query(`SELECT setval(${sequence}, max(${quoteIdent(column.name)})::bigint) FROM ${target} HAVING max(${quoteIdent(column.name)}) IS NOT NULL`);
+  }
+}
+
+/** Resolved sequence names (the journal stores them to put the positions back on undo). */
+async function sequenceNames(client: pg.ClientBase, table: TablePlan): Promise<string[]> {
+  const expressions = sequencesOf(table);
+  if (expressions.length === 0) return [];
+  // Only sequences the role may read (SELECT): an undo then puts back what it could record.
+  const { rows } = await client.query<{ s: string | null }>(
+    `SELECT s::regclass::text AS s FROM unnest(ARRAY[${expressions.map((e) => `${e}::regclass::oid`).join(', ')}]) AS s WHERE has_sequence_privilege(s, 'SELECT')`,
+  );
+  return rows.map((r) => r.s).filter((s): s is string => s !== null);
+}
+
+/** Samples: rows left out for foreign keys make the sample's checksum incomparable (see verify). */
+function noteSkipped(ctx: LoadContext, table: TablePlan, skipped: number | undefined): void {
+  if (!skipped) return;
+  ctx.sampleSkipped.set(table.key, skipped);
+  ctx.hashes.delete(table.key);
+}
+
+async function loadTable(client: pg.ClientBase, reader: pg.ClientBase | undefined, table: TablePlan, ctx: LoadContext, signal: AbortSignal): Promise<void> {
+  const entry = ctx.entries.get(table.key)!;
+  const progress = new TableProgress(ctx.runtime, table.display, ctx.expectedRows.get(table.key));
+  const started = Date.now();
+  try {
+    if (ctx.sqlite) {
+      const hash = ctx.copy.checksums ? new HashSum() : null;
+      if (hash) ctx.hashes.set(table.key, hash);
+      const result = await copySqliteTable(client, ctx.sqlite, table, {
+        hash,
+        jobs: ctx.copy.jobs,
+        log: (message) => ctx.runtime.info(message),
+        ...(ctx.copy.sampleRows !== undefined ? { limit: ctx.copy.sampleRows } : {}),
+        signal,
+        onRows: (rows) => progress.update(rows),
+        onFailure: (failure) => {
+          const type = table.columns.find((c) => c.source === failure.column)?.target.type.sql ?? '?';
+          if (ctx.copy.onError === 'fail') throw conversionError(table.display, failure, type);
+          ctx.rejects.write({ table: table.display, key: failure.keyValues, column: failure.column, reason: failure.reason, value: failure.value });
+        },
+      });
+      Object.assign(entry, { sourceRows: result.rowsRead, copiedRows: result.copied, rejectedRows: result.rejected });
+      if (result.parallel) ctx.readByWorkers = true;
+      noteSkipped(ctx, table, result.skipped);
+    } else {
+      const result = await copyPgTable(client, reader!, table, { ...(ctx.copy.sampleRows !== undefined ? { limit: ctx.copy.sampleRows } : {}), signal, onRows: (rows) => progress.update(rows) });
+      Object.assign(entry, { sourceRows: result.rowsRead, copiedRows: result.copied, rejectedRows: 0 });
+      noteSkipped(ctx, table, result.skipped);
+    }
+    progress.done(entry.copiedRows ?? 0);
+  } catch (error) {
+    throw signal.aborted && !(error instanceof CopyError) ? signal.reason : loadError(table.display, error, ctx.errorContext, [table]);
+  } finally {
+    entry.durationMs = Date.now() - started;
+  }
+}
+
+export async function loadComponent(client: pg.ClientBase, reader: pg.ClientBase | undefined, tables: TablePlan[], ctx: LoadContext, signal: AbortSignal, changes: GroupChanges): Promise<void> {
+  const names = tables.map((t) => t.display).join(', ');
+  for (const table of tables) if (table.ddl) await client.query(table.ddl.create);
+  const existing = tables.filter((t) => !t.ddl);
+  for (const table of tables) {
+    changes.journal.push({ table: qualifiedName(table.target.schema, table.target.name), display: table.display, created: Boolean(table.ddl), rows: 0, sequences: table.ddl || !ctx.journaling ? [] : await readSequenceStates(client, await sequenceNames(client, table)) });
+  }
+  // Before TRUNCATE: it fires ON TRUNCATE user triggers too.
+  for (const table of existing) {
+    const guards = await readTableGuards(client, table.target.schema, table.target.name);
+    changes.guards.push(await liftGuards(client, guards));
+    if (!guards.owned && guards.triggers.length > 0) {
+      ctx.runtime.warning(`${table.display}: the copying role does not own this table, so its trigger${guards.triggers.length === 1 ? '' : 's'} ${guards.triggers.map((t) => t.name).join(', ')} will fire for every copied row; if ${guards.triggers.length === 1 ? 'it changes' : 'they change'} rows, verification before COMMIT rolls the copy back.`);
+    }
+  }
+  if (ctx.copy.ifTargetNotEmpty === 'truncate' && existing.length > 0) {
+    // One statement for the whole component: truncating a parent alone fails while a child references it.
+    try {
+      await client.query(`TRUNCATE ${existing.map((t) => qualifiedName(t.target.schema, t.target.name)).join(', ')}`);
+    } catch (error) {
+      throw loadError(existing.map((t) => t.display).join(', '), error, ctx.errorContext, existing);
+    }
+  }
+  if (ctx.copy.ifTargetNotEmpty === 'append') {
+    for (const table of existing) ctx.baselines.set(table.key, await pgTotals(client, targetCanonical(table), ctx.copy.checksums));
+  }
+  // Samples filter child rows by their parents in SQL, which needs no dropped keys; otherwise bulk checks.
+  const held = ctx.copy.sampleRows === undefined ? await dropForeignKeysForLoad(client, existing) : [];
+  for (const table of tables) await loadTable(client, reader, table, ctx, signal);
+  try {
+    await restoreForeignKeys(client, held);
+  } catch (error) {
+    throw loadError(names, error, ctx.errorContext, tables);
+  }
+  // create-tables: keys after the data (one bulk check each), primary keys before the FKs that need them.
+  const constraints = tables.flatMap((t) => t.ddl?.constraints ?? []);
+  for (const sql of [...constraints.filter((s) => s.includes('PRIMARY KEY')), ...constraints.filter((s) => !s.includes('PRIMARY KEY'))]) {
+    try {
+      await client.query(sql);
+    } catch (error) {
+      throw loadError(names, error, ctx.errorContext, tables);
+    }
+  }
+  for (const table of tables) await resetSequences(client, table);
+  for (const table of tables) {
+    const journal = changes.journal.find((j) => j.display === table.display);
+    if (journal) journal.rows = ctx.entries.get(table.key)?.copiedRows ?? 0;
+  }
+}
