@@ -78,11 +78,23 @@ export async function copySqliteTable(target: pg.ClientBase, db: SqliteDatabase,
     return { rowsRead: source.rows, copied: 0, rejected: source.rejected, parallel: Boolean(slices) };
   }
   const stage = options.limit !== undefined ? await sampleStage(target, plan) : undefined;
-  source.on('error', markSourceSide);
   const sink = target.query(copyFrom(copyIntoSql(plan, stage?.into)));
+  blameSource(source, sink);
   await pipeline(source, sink, { signal: options.signal });
   const skipped = stage ? await stage.finish() : 0;
   return { rowsRead: source.rows, copied: source.copied - skipped, rejected: source.rejected, parallel: Boolean(slices), ...(stage ? { skipped } : {}) };
+}
+
+/**
+ * Marks errors that start on the source's side of a pipe (see load-errors.ts). When the target fails
+ * first, pipeline() destroys the source with the target's error: that one is not the source's.
+ */
+function blameSource(source: NodeJS.EventEmitter, sink: NodeJS.EventEmitter): void {
+  let sinkFailed = false;
+  sink.once('error', () => (sinkFailed = true));
+  source.once('error', (error: unknown) => {
+    if (!sinkFailed) markSourceSide(error);
+  });
 }
 
 /** Counts COPY text lines as they pass (one '\n' per row: embedded newlines are escaped). */
@@ -110,8 +122,8 @@ export async function copyPgTable(target: pg.ClientBase, reader: pg.ClientBase, 
 }): Promise<TableCopyResult> {
   const stage = options.limit !== undefined ? await sampleStage(target, plan) : undefined;
   const out = reader.query(copyTo(`COPY (${pgSourceSelectSql(plan, options.limit)}) TO STDOUT`));
-  out.on('error', markSourceSide);
   const sink = target.query(copyFrom(copyIntoSql(plan, stage?.into)));
+  blameSource(out, sink);
   await pipeline(out, lineCounter(options.onRows), sink, { signal: options.signal });
   const rows = Number((sink as unknown as { rowCount: number }).rowCount);
   const skipped = stage ? await stage.finish() : 0;

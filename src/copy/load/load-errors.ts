@@ -2,7 +2,7 @@
 // failed (source or target) and the fix that fits this case; pg's code/detail/hint travel along
 // through `cause` (describePgError). Every load error is raised inside the load transactions, which
 // are then rolled back, so "the target was left as it was" is true whenever one of these is thrown.
-import { CopyError, describeCause, isPgError, type PgErrorFields } from '../../errors.js';
+import { ConnectionError, CopyError, describeCause, isPgError, type PgErrorFields } from '../../errors.js';
 import type { IfTargetNotEmpty } from '../../settings.js';
 import { displayName, type TablePlan } from '../plan/copy-plan.js';
 import { truncateValue } from './rejects-file.js';
@@ -82,8 +82,23 @@ function targetFix(code: string | undefined, error: PgErrorFields, tables: Table
   }
 }
 
-export function loadError(table: string, cause: unknown, ctx?: LoadErrorContext, tables: TablePlan[] = []): CopyError {
-  if (cause instanceof CopyError) return cause;
+/** The server ended the session (terminated backend, shutdown, failover) or the socket broke. */
+export function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: string })?.code ?? '';
+  if (/^08/.test(code) || ['57P01', '57P02', '57P03', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true;
+  return error instanceof Error && /Connection terminated|connection (was )?closed|socket hang up/i.test(error.message);
+}
+
+export function connectionLost(side: 'source' | 'target', cause: unknown): ConnectionError {
+  return new ConnectionError(`The connection to the ${side} was lost during the copy: ${describeCause(cause)}. Nothing was committed: the target is as it was.`, {
+    cause,
+    fix: `check the ${side} server (a restart, a failover, a pooler that closed the connection, or a backend ended by pg_terminate_backend) and run the copy again; a rerun starts from a clean slate.`,
+  });
+}
+
+export function loadError(table: string, cause: unknown, ctx?: LoadErrorContext, tables: TablePlan[] = []): CopyError | ConnectionError {
+  if (cause instanceof CopyError || cause instanceof ConnectionError) return cause;
+  if (isConnectionFailure(cause)) return connectionLost(fromSource(cause) ? 'source' : 'target', cause);
   const code = isPgError(cause) ? cause.code : undefined;
   if (fromSource(cause)) {
     const fix = code === '42501'

@@ -11,12 +11,12 @@
 import type pg from 'pg';
 import { destroyClient, watchConnection } from '../../db/pg-client-lifecycle.js';
 import { prepareCopySession } from '../../db/pg-session.js';
-import { ConnectionError, CopyError } from '../../errors.js';
+import { CopyError } from '../../errors.js';
 import type { TablePlan } from '../plan/copy-plan.js';
 import { verifyBeforeCommit } from '../verify/verify-copied-tables.js';
 import { repairInterruptedCopy, type CopyJournal } from './copy-journal.js';
 import { loadComponent, type GroupChanges, type LoadContext } from './load-component.js';
-import { loadError } from './load-errors.js';
+import { connectionLost, loadError } from './load-errors.js';
 import { restoreGuards } from './owned-table-guards.js';
 
 export type { LoadContext } from './load-component.js';
@@ -36,13 +36,6 @@ export interface LoadOptions {
   repairConnection?: () => Promise<pg.Client>;
   /** Last check before the commit phase; throwing rolls every transaction back. */
   beforeCommit?: () => void;
-}
-
-function connectionLost(side: 'source' | 'target', cause: Error): ConnectionError {
-  return new ConnectionError(`The connection to the ${side} was lost during the copy: ${cause.message}.`, {
-    cause,
-    fix: `check the ${side} server (a restart, a failover, a pooler that closed the connection, or a backend ended by pg_terminate_backend) and run the copy again; nothing was committed, so a rerun starts from a clean slate.`,
-  });
 }
 
 async function openGroup(tables: TablePlan[], ctx: LoadContext, controller: AbortController, sessions: GroupSession[], stops: Array<() => void>): Promise<GroupSession> {
