@@ -8,13 +8,17 @@ export interface ErrorOptions {
   cause?: unknown;
   /** What the user should do about it, as one sentence. */
   fix?: string;
+  targetLeftPartial?: boolean;
 }
 
 export class CutoverError extends Error {
   readonly fix?: string;
+  /** The target holds part of a copy that could not be undone: no "left as it was" may be said. */
+  readonly targetLeftPartial: boolean;
   constructor(message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.fix = options.fix;
+    this.targetLeftPartial = options.targetLeftPartial ?? false;
     this.name = new.target.name;
   }
 }

@@ -46,6 +46,8 @@ export interface RunResult {
   tables: TableEntry[];
   /** null when verification did not run. */
   verified: boolean | null;
+  /** Copies with on-error: skip: rows not copied, and the JSON-lines file that holds them. */
+  rejected?: { rows: number; file: string };
   warnings: string[];
   notes: string[];
   /** One-paragraph, redacted error when the run failed. */

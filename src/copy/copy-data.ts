@@ -42,6 +42,8 @@ export interface CopyOptions {
   targetInput: string;
   /** How long to wait for another copy into the same target (default 300 s). */
   lockTimeoutMs?: number;
+  /** cutover mode: a rejected row (on-error: skip) rolls the whole copy back. */
+  requireEveryRow?: boolean;
   /** Identifies this run in application_name (`cutover/<mode>/<runId> <purpose>`). */
   runLabel?: string;
   signal?: AbortSignal;
@@ -52,6 +54,8 @@ export interface CopyOutcome {
   warnings: string[];
   rejectedRows: number;
   rejectsFile?: string;
+  /** Every copied row matched the source (counts, checksums when on). */
+  matched: boolean;
   /** null when not verified; false when rows were rejected, even if every copied row matched. */
   verified: boolean | null;
 }
@@ -189,7 +193,14 @@ export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
     };
     const { verified: matched } = await loadAllOrNothing(groups, ctx, {
       ...(journal ? { journal, repairConnection: () => connect(options.target, 'repair') } : {}),
-      beforeCommit: () => sqliteSnapshot?.assertConsistent(Boolean((ctx as { readByWorkers?: boolean }).readByWorkers), (options.source as { path: string }).path),
+      beforeCommit: () => {
+        sqliteSnapshot?.assertConsistent(Boolean((ctx as { readByWorkers?: boolean }).readByWorkers), (options.source as { path: string }).path);
+        if (options.requireEveryRow && rejects.count > 0) {
+          throw new CopyError(`${rejects.count} source row${rejects.count === 1 ? '' : 's'} could not be converted (written to ${rejects.file}); a cutover needs every row, so nothing was committed: the target is as it was.`, {
+            fix: 'correct those rows in the source (the rejects file names table, key, column and value) and run the cutover again.',
+          });
+        }
+      },
     });
     rejects.close();
     const what = copy.checksums ? 'row counts and checksums' : 'row counts';
@@ -201,11 +212,11 @@ export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
       warnings.push(`${byKey.get(key)!.display}: ${skipped} sampled row${skipped === 1 ? '' : 's'} left out because ${skipped === 1 ? 'it references' : 'they reference'} rows outside the sample (sample-rows).`);
     }
     failed = false;
-    return { tables: [...entries.values()], warnings, rejectedRows: rejects.count, ...(rejects.count > 0 ? { rejectsFile: rejects.file } : {}), verified: matched && rejects.count === 0 };
+    return { tables: [...entries.values()], warnings, rejectedRows: rejects.count, ...(rejects.count > 0 ? { rejectsFile: rejects.file } : {}), matched, verified: matched && rejects.count === 0 };
   } catch (error) {
     const tables = [...entries.values()];
     if (error instanceof CopyError && !(error instanceof CopyFailedError)) {
-      throw Object.assign(new CopyFailedError(error.message, { cause: error.cause, ...(error.fix ? { fix: error.fix } : {}), tables }), { stack: error.stack });
+      throw Object.assign(new CopyFailedError(error.message, { cause: error.cause, ...(error.fix ? { fix: error.fix } : {}), targetLeftPartial: error.targetLeftPartial, tables }), { stack: error.stack });
     }
     throw error;
   } finally {

@@ -3,7 +3,9 @@
 import fs from 'node:fs';
 import { displayLocation, type PostgresLocation } from '../db/database-url.js';
 import { copyData, type CopyOptions } from '../copy/copy-data.js';
-import { VerifyError } from '../errors.js';
+import path from 'node:path';
+import { CutoverError, VerifyError } from '../errors.js';
+import { shellQuote } from '../shell-quote.js';
 import type { RunResult, TableEntry } from '../run-result.js';
 import type { Runtime } from '../runtime.js';
 import { inputLabel, type Settings } from '../settings.js';
@@ -20,6 +22,8 @@ export function copyOptions(settings: Settings, runtime: Runtime, target: Postgr
     runtime,
     sourceInput: inputLabel(settings.origin, 'source-url'),
     targetInput: inputLabel(settings.origin, 'target-url'),
+    lockTimeoutMs: settings.lockTimeoutMs,
+    requireEveryRow: settings.mode === 'cutover',
   };
 }
 
@@ -34,16 +38,25 @@ function mismatchError(tables: TableEntry[]): VerifyError {
   });
 }
 
-/** Copies (and verifies) into `target`; returns whether verification passed. */
+/** A copy whose verification before COMMIT found differences: it was rolled back. */
+function copyMismatchError(tables: TableEntry[]): VerifyError {
+  const error = mismatchError(tables);
+  return new VerifyError(`${error.message.replace(/\.$/, '')}. The copy was verified before COMMIT and rolled back: the target is as it was.`, {
+    fix: 'see the differing keys in the report: rows changed on their way in (a trigger or rule of the target, or a column default) or the source changed; fix that and run the copy again.',
+  });
+}
+
+/**
+ * Copies (and verifies, before commit) into `target`. A difference throws (nothing was committed);
+ * rejected rows (on-error: skip) leave the copy committed but not verified.
+ */
 export async function applyCopyStep(options: CopyOptions, result: RunResult): Promise<void> {
   const outcome = await copyData(options);
   result.tables = outcome.tables;
   result.warnings.push(...outcome.warnings);
   result.verified = outcome.verified;
-  if (outcome.rejectedRows > 0) {
-    result.warnings.push(`${outcome.rejectedRows} row${outcome.rejectedRows === 1 ? ' was' : 's were'} rejected (on-error: skip) and written to ${outcome.rejectsFile ?? options.copy.rejectsFile}.`);
-  }
-  if (outcome.verified === false) throw mismatchError(outcome.tables);
+  if (outcome.rejectedRows > 0) result.rejected = { rows: outcome.rejectedRows, file: outcome.rejectsFile ?? options.copy.rejectsFile };
+  if (!outcome.matched) throw copyMismatchError(outcome.tables);
 }
 
 export async function runCopyMode(settings: Settings, runtime: Runtime, result: RunResult): Promise<void> {
@@ -76,6 +89,7 @@ export async function runCutoverMode(settings: Settings, runtime: Runtime, resul
   const targetText = displayLocation(target);
   const sourceText = displayLocation(settings.source!);
   let appliedByThisRun: string[] = [];
+  let copy: 'not started' | 'committed' | 'failed' = 'not started';
   result.rollback = [
     `The source (${sourceText}) was only read: until the application is switched over it remains the system of record.`,
     `After switching, roll back by pointing the application's database URL back at the source; writes made to the target since the switch are not copied back.`,
@@ -89,15 +103,23 @@ export async function runCutoverMode(settings: Settings, runtime: Runtime, resul
       result.notes.push(`No migrations directory (${settings.migrationsDir}): target tables are created from the source schema (create-tables).`);
     }
     // No enclosing group: the copy opens one group per table, and Actions log groups do not nest.
+    copy = 'failed';
     await applyCopyStep(copyOptions(settings, runtime, target, { checksums: true }), result);
-    result.notes.push('Every table matched: row counts and checksums.');
+    copy = 'committed';
+    result.notes.push('Every table matched before commit: row counts and checksums.');
+  } catch (error) {
+    if (copy === 'failed' && error instanceof CutoverError && error.targetLeftPartial) copy = 'not started';
+    throw error;
   } finally {
     if (appliedByThisRun.length > 0) {
       result.rollback.push(`Undo this run's ${appliedByThisRun.length} migration${appliedByThisRun.length === 1 ? '' : 's'} on the target with the command below.`);
-      result.rollbackCommand = `cutover rollback --target-url '${targetText}' --steps ${appliedByThisRun.length}`;
+      const dir = path.relative(settings.workingDirectory, settings.migrationsDir) || '.';
+      result.rollbackCommand = `cutover rollback --target-url '${targetText}'${dir === 'migrations' ? '' : ` --migrations-dir ${shellQuote(dir)}`} --steps ${appliedByThisRun.length}`;
     }
-    result.rollback.push(
-      `The copy is all-or-nothing: a failed run leaves the target's tables as they were. To copy again over a finished run, rerun with if-target-not-empty: truncate.`,
-    );
+    if (copy === 'committed') {
+      result.rollback.push('The copy committed every row after verifying it. To copy again over it, rerun with if-target-not-empty: truncate.');
+    } else if (copy === 'failed') {
+      result.rollback.push(`The copy failed and was rolled back: no row was written to the target's tables${appliedByThisRun.length > 0 ? ' (the migrations this run applied remain; see above)' : ''}. After fixing the cause, run the cutover again.`);
+    }
   }
 }

@@ -13,7 +13,7 @@ import { renderReport } from './render-report.js';
 import { COMMENT_MAX_LENGTH, runUrl, SUMMARY_MAX_LENGTH, truncateMarkdown, truncationNotice } from './truncate.js';
 
 /** The step outputs derived from a result (all strings, as GitHub stores them). */
-export function reportOutputs(result: RunResult): Record<'applied' | 'pending' | 'tables' | 'verified', string> {
+export function reportOutputs(result: RunResult): Record<'applied' | 'pending' | 'tables' | 'verified' | 'rejected', string> {
   const applied = result.migrations.filter((m) => m.status === 'applied' || m.status === 'rolled-back' || m.status === 'baselined').map((m) => m.name);
   // A migration this run rolled back is pending again.
   const pending = result.migrations.filter((m) => m.status === 'pending' || m.status === 'rolled-back').map((m) => m.name);
@@ -28,6 +28,8 @@ export function reportOutputs(result: RunResult): Record<'applied' | 'pending' |
     pending: JSON.stringify(pending),
     tables: JSON.stringify(tables),
     verified: result.verified === null || result.verified === undefined ? '' : String(result.verified),
+    // Rows a copy did not write (on-error: skip); empty when this run copied nothing.
+    rejected: result.rejected ? String(result.rejected.rows) : result.mode !== 'verify' && result.tables.length > 0 ? '0' : '',
   };
 }
 

@@ -42,6 +42,7 @@ const TITLES: Record<Mode, string> = {
 function headline(result: RunResult): string {
   const title = TITLES[result.mode] ?? result.mode;
   if (!result.ok) return `## ❌ ${title} failed`;
+  if (result.rejected) return `## ⚠️ ${title} finished with ${result.rejected.rows.toLocaleString('en-US')} rejected row${result.rejected.rows === 1 ? '' : 's'}`;
   if (result.verified === false) return `## ❌ ${title}: verification found differences`;
   if (result.mode === 'status') return `## ✅ ${title}`;
   return `## ✅ ${title} ${result.mode === 'verify' || result.mode === 'dry-run' ? 'passed' : 'succeeded'}`;
@@ -51,7 +52,10 @@ function facts(result: RunResult): string {
   const parts = [`**Mode:** ${code(result.mode)}`];
   if (result.target) parts.push(`**Target:** ${code(result.target)}${result.throwaway ? ' (read only)' : ''}`);
   if (result.source) parts.push(`**Source:** ${code(result.source)} (read only)`);
-  if (result.verified !== null) parts.push(`**Verified:** ${result.verified ? '✅ yes' : '❌ no'}`);
+  if (result.rejected) {
+    const n = result.rejected.rows;
+    parts.push(`**Verified:** ❌ no: ${n.toLocaleString('en-US')} row${n === 1 ? ' was' : 's were'} rejected (on-error: skip) and ${n === 1 ? 'is' : 'are'} in ${code(result.rejected.file)}; the copied rows match the source`);
+  } else if (result.verified !== null) parts.push(`**Verified:** ${result.verified ? '✅ yes' : '❌ no'}`);
   parts.push(`**Duration:** ${duration(result.durationMs)}`);
   return parts.join(' · ');
 }

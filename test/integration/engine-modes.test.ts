@@ -134,3 +134,65 @@ test('dry-run with schema-from: target applies only what is pending in productio
   expect((await production.query(`SELECT to_regclass('events') AS t`)).rows[0].t).toBeNull();
   expect((await production.query('SELECT count(*)::int AS n FROM cutover_migrations')).rows[0].n).toBe(2);
 });
+
+describe('rejected rows (on-error: skip) are never "verified"', () => {
+  const badSource = path.join(dir, 'bad.db');
+  // Two users whose created_at no cast rule can read: they become rejects.
+  beforeAll(async () => {
+    writeExampleAppDb(badSource, { users: 40, orders: 60, events: 20 });
+    const { loadSqlite } = await import('../../src/db/sqlite-driver.js');
+    const Database = await loadSqlite();
+    const db = new Database(badSource);
+    db.exec(`UPDATE users SET created_at = 'not a date' WHERE id IN (3, 5)`);
+    db.close();
+  });
+
+  test('copy: committed, exit ok, headline and outputs say how many rows were rejected and where', async () => {
+    const target = await database('engine_rejects');
+    await runMode(settings({ mode: 'migrate', 'target-url': target.url }), recordingRuntime());
+    const rejects = path.join(dir, 'rejects.jsonl');
+    const result = await runMode(settings({ mode: 'copy', 'source-url': `sqlite:${badSource}`, 'target-url': target.url, 'on-error': 'skip', 'rejects-file': rejects, include: 'users' }), recordingRuntime());
+    expect(result.error).toBeUndefined();
+    expect(result).toMatchObject({ ok: true, verified: false, rejected: { rows: 2, file: rejects } });
+    const { reportOutputs } = await import('../../src/report/publish-report.js');
+    expect(reportOutputs(result)).toMatchObject({ verified: 'false', rejected: '2' });
+    const { renderReport } = await import('../../src/report/render-report.js');
+    const markdown = renderReport(result, {});
+    expect(markdown).toMatch(/^## ⚠️ Copy finished with 2 rejected rows$/m);
+    expect(markdown).toMatch(/\*\*Verified:\*\* ❌ no: 2 rows were rejected/);
+    expect(markdown).not.toMatch(/✅ Copy succeeded|Verified:\*\* ✅/);
+    expect((await target.query('SELECT count(*)::int AS n FROM users')).rows[0].n).toBe(38);
+  });
+
+  test('cutover: a rejected row rolls the whole copy back', async () => {
+    const target = await database('engine_rejects_cutover');
+    const result = await runMode(settings({ mode: 'cutover', 'source-url': `sqlite:${badSource}`, 'target-url': target.url, 'on-error': 'skip', 'rejects-file': path.join(dir, 'r2.jsonl'), include: 'users' }), recordingRuntime());
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatch(/2 source rows could not be converted .*a cutover needs every row, so nothing was committed: the target is as it was/);
+    const counts = await target.query(`SELECT (SELECT count(*) FROM users)::int AS u, (SELECT count(*) FROM orders)::int AS o, (SELECT count(*) FROM events)::int AS e`);
+    expect(counts.rows[0]).toEqual({ u: 0, o: 0, e: 0 });
+    expect(result.rollback?.join(' ')).toMatch(/The copy failed and was rolled back: no row was written .*the migrations this run applied remain/);
+  });
+
+  test('cutover: a migration that adds a row-changing trigger on an owned table still copies exact rows', async () => {
+    const target = await database('engine_trigger_cutover');
+    const migrations = path.join(dir, 'migrations-with-trigger');
+    fs.cpSync('migrations', migrations, { recursive: true });
+    fs.writeFileSync(path.join(migrations, '900_touch_orders.up.sql'), `
+      CREATE FUNCTION stamp_order() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.total := NEW.total + 1; RETURN NEW; END $$;
+      CREATE TRIGGER orders_stamp BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION stamp_order();`);
+    const result = await runMode(settings({ mode: 'cutover', 'source-url': `sqlite:${source}`, 'target-url': target.url, 'migrations-dir': migrations }), recordingRuntime());
+    expect(result.error).toBeUndefined();
+    expect(result.verified).toBe(true);
+    // The trigger would add 1 to each of the 300 totals: the sums show it did not fire.
+    const { loadSqlite } = await import('../../src/db/sqlite-driver.js');
+    const Database = await loadSqlite();
+    const sqlite = new Database(source, { readonly: true });
+    const expected = sqlite.prepare('SELECT printf(\'%.2f\', sum(total)) AS s, count(*) AS n FROM orders').get() as { s: string; n: number };
+    sqlite.close();
+    const totals = await target.query(`SELECT to_char(sum(total), 'FM999999990.00') AS s, count(*)::int AS n FROM orders`);
+    expect(totals.rows[0]).toEqual(expected);
+    expect((await target.query(`SELECT tgenabled FROM pg_trigger WHERE tgname = 'orders_stamp'`)).rows[0].tgenabled).toBe('O');
+    expect(result.rollbackCommand).toMatch(/--migrations-dir .*migrations-with-trigger --steps 5$/);
+  });
+});

@@ -142,7 +142,7 @@ async function commitAll(sessions: GroupSession[], ctx: LoadContext, options: Lo
 async function undoHalfCommit(index: number, total: number, cause: unknown, ctx: LoadContext, options: LoadOptions): Promise<CopyError> {
   const what = `COMMIT failed on transaction ${index + 1} of ${total} after ${index} had committed`;
   if (!options.journal || !options.repairConnection) {
-    return new CopyError(`${what}: some tables were copied and others not.`, { cause, fix: 'rerun the copy with if-target-not-empty: truncate to load every table again.' });
+    return new CopyError(`${what}: some tables were copied and others not.`, { cause, fix: 'rerun the copy with if-target-not-empty: truncate to load every table again.', targetLeftPartial: true });
   }
   let client: pg.Client | undefined;
   try {
@@ -152,6 +152,7 @@ async function undoHalfCommit(index: number, total: number, cause: unknown, ctx:
   } catch (repairError) {
     return new CopyError(`${what}, and undoing them failed: some tables hold copied rows while others are empty.`, {
       cause: repairError,
+      targetLeftPartial: true,
       fix: `run the copy again: it first undoes the interrupted copy recorded in ${options.journal.table} when the tables have not been written to since.`,
     });
   } finally {
