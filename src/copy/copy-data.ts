@@ -19,6 +19,7 @@ import type { Totals } from '../verify/pg-checksums.js';
 import type { HashSum } from '../verify/row-hash.js';
 import { CopyFailedError } from './load/copy-failed-error.js';
 import { buildCopyPlan, type SourceSchema, type TablePlan } from './plan/copy-plan.js';
+import { describeLeftOut, type LeftOutTable } from './plan/table-scope.js';
 import { verifyCopiedTables } from './verify/verify-copied-tables.js';
 import { assignToConnections, ForeignKeyCycleError, planLoadOrder } from './plan/fk-order.js';
 import { loadAllOrNothing } from './load/load-groups.js';
@@ -45,6 +46,8 @@ export interface CopyOutcome {
   rejectsFile?: string;
   /** null when not verified. */
   verified: boolean | null;
+  /** Source tables not copied, and why. */
+  leftOut: LeftOutTable[];
 }
 
 export function connector(options: { connectAttempts: number; connectTimeoutMs: number; runtime: Runtime; sourceInput: string; targetInput: string; target: DatabaseLocation }): Connect {
@@ -89,7 +92,8 @@ export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
     await prepareCopySession(control);
     const targetSchema = (await control.query<{ s: string | null }>('SELECT current_schema() AS s')).rows[0].s ?? 'public';
     const source: SourceSchema = sqlite ? { kind: 'sqlite', tables: listSqliteTables(sqlite) } : { kind: 'postgres', tables: await listPgTables(snapshot!.coordinator) };
-    const plan = buildCopyPlan(source, await listPgTables(control), { include: copy.include, exclude: copy.exclude, createTables: copy.createTables, targetSchema });
+    const plan = buildCopyPlan(source, await listPgTables(control), { include: copy.include, exclude: copy.exclude, createTables: copy.createTables, targetSchema, sourceInput: options.sourceInput, sourceLocation: options.source });
+    if (plan.leftOut.length > 0) runtime.info(describeLeftOut(plan.leftOut));
     warnings.push(...plan.warnings);
     if (copy.ifTargetNotEmpty === 'fail') {
       for (const table of plan.tables) {
@@ -108,7 +112,6 @@ export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
       plan.problems.push(`foreign keys form a cycle between ${error.tables.join(', ')} and none of them is DEFERRABLE, so no load order satisfies them (make one of those constraints DEFERRABLE INITIALLY IMMEDIATE in a migration, or exclude a table)`);
     }
     if (plan.problems.length > 0) throw preflightError(plan.problems);
-    if (plan.tables.length === 0) warnings.push('No tables matched: nothing was copied (check include/exclude).');
 
     const byKey = new Map(plan.tables.map((t) => [t.key, t]));
     const expectedRows = new Map<string, number>();
@@ -134,7 +137,7 @@ export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
       warnings.push(`${byKey.get(key)!.display}: ${skipped} sampled row${skipped === 1 ? '' : 's'} left out because ${skipped === 1 ? 'it references' : 'they reference'} rows outside the sample (sample-rows).`);
     }
     const verified = await verifyCopiedTables(plan.tables, { sampleSkipped, copy, runtime, control, connectTarget: () => connect(options.target, 'target'), ...(sqlite ? { sqlite } : {}), ...(snapshot ? { snapshot } : {}), entries, hashes, baselines, warnings });
-    return { tables: [...entries.values()], warnings, rejectedRows: rejects.count, ...(rejects.count > 0 ? { rejectsFile: rejects.file } : {}), verified };
+    return { tables: [...entries.values()], warnings, rejectedRows: rejects.count, ...(rejects.count > 0 ? { rejectsFile: rejects.file } : {}), verified, leftOut: plan.leftOut };
   } catch (error) {
     const tables = [...entries.values()];
     if (error instanceof CopyError && !(error instanceof CopyFailedError)) {

@@ -4,7 +4,7 @@
 import type pg from 'pg';
 import { CopyError } from '../../errors.js';
 import type { PostgresLocation } from '../../db/database-url.js';
-import { prepareCopySession } from '../../db/pg-session.js';
+import { prepareSourceReadSession } from '../../db/pg-session.js';
 
 export type Connect = (location: PostgresLocation, purpose: string) => Promise<pg.Client>;
 
@@ -23,7 +23,7 @@ export class PgSnapshot {
   static async open(location: PostgresLocation, connect: Connect): Promise<PgSnapshot> {
     const client = await connect(location, 'snapshot');
     try {
-      await prepareCopySession(client);
+      await prepareSourceReadSession(client);
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const { rows } = await client.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
       return new PgSnapshot(client, rows[0].id, () => connect(location, 'reader'));
@@ -40,7 +40,7 @@ export class PgSnapshot {
   async reader(): Promise<pg.Client> {
     const client = await this.connect();
     this.readers.push(client);
-    await prepareCopySession(client);
+    await prepareSourceReadSession(client);
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     await client.query(`SET TRANSACTION SNAPSHOT '${this.id.replace(/'/g, "''")}'`);
     return client;
