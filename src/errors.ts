@@ -115,3 +115,11 @@ export function formatError(error: unknown): string {
   }
   return redact(text.replace(/\s*\n\s*/g, ' ').trim());
 }
+
+/** The set of tables to copy or verify is not what the user can have meant: an include entry that
+ *  selects nothing, or nothing at all to copy. Found before anything is read or written. */
+export class ScopeError extends CopyError {}
+
+/** Row-level security would filter what cutover reads (source, or target in verify) or refuse what it
+ *  writes (target), for the role cutover connects as. */
+export class RowSecurityError extends CopyError {}

@@ -32,6 +32,31 @@ export interface TableEntry {
   differingKeys?: string[];
   copiedRows?: number;
   durationMs?: number;
+  /** verify: the source table has no table in the target, so nothing was compared. */
+  missingInTarget?: boolean;
+  /** How the rows differ, by primary key (by whole row when there is none), when verification
+   *  narrowed a mismatch down. */
+  differences?: TableDifferences;
+}
+
+export interface TableDifferences {
+  /** Source rows whose key the target does not have. */
+  missing: number;
+  /** Target rows whose key the source does not have. */
+  extra: number;
+  /** Keys on both sides whose rows differ. */
+  changed: number;
+  /** true: the counts are exact; false: they are lower bounds (only part of the table was compared row by row). */
+  exact: boolean;
+  /** A few keys of each kind, e.g. "id=42", in key order. */
+  samples: { missing: string[]; extra: string[]; changed: string[] };
+}
+
+export interface LeftOutEntry {
+  /** Display name, e.g. auth.users. */
+  table: string;
+  /** e.g. "Supabase platform schema", "excluded by exclude pattern 'tmp_*'". */
+  reason: string;
 }
 
 export interface RunResult {
@@ -59,6 +84,8 @@ export interface RunResult {
   /** The CLI command that reproduces this run locally, URLs redacted. */
   reproduce?: string;
   durationMs: number;
+  /** copy/verify: source tables that were not copied or compared, and why. */
+  leftOut?: LeftOutEntry[];
 }
 
 export function emptyResult(mode: Mode): RunResult {

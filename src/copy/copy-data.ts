@@ -22,6 +22,7 @@ import type { Totals } from '../verify/pg-checksums.js';
 import type { HashSum } from '../verify/row-hash.js';
 import { CopyFailedError } from './load/copy-failed-error.js';
 import { CopyJournal, repairInterruptedCopy } from './load/copy-journal.js';
+import { describeLeftOut, type LeftOutTable } from './plan/table-scope.js';
 import { loadAllOrNothing } from './load/load-groups.js';
 import { RejectsFile } from './load/rejects-file.js';
 import { lockTargetForCopy } from './load/target-copy-lock.js';
@@ -58,6 +59,8 @@ export interface CopyOutcome {
   matched: boolean;
   /** null when not verified; false when rows were rejected, even if every copied row matched. */
   verified: boolean | null;
+  /** Source tables not copied, and why. */
+  leftOut: LeftOutTable[];
 }
 
 export function connector(options: { connectAttempts: number; connectTimeoutMs: number; runtime: Runtime; sourceInput: string; targetInput: string; target: DatabaseLocation; runLabel?: string }): Connect {
@@ -72,10 +75,19 @@ export function connector(options: { connectAttempts: number; connectTimeoutMs: 
     });
 }
 
+// The fix of a preflight failure: one hint per kind of problem found (the problems name the tables).
+const PREFLIGHT_HINTS: Array<[RegExp, string]> = [
+  [/does not exist in the target|not in the target table|NOT NULL without a default|cannot convert/, 'align the target schema with the source (migrations, create-tables) or narrow the tables with include/exclude'],
+  [/is not empty/, 'for non-empty target tables choose if-target-not-empty: truncate or append'],
+  [/row-level security/, 'copy as the tables\' owner or a role with BYPASSRLS'],
+  [/form a cycle/, 'make one foreign key of the cycle DEFERRABLE'],
+];
+
 function preflightError(problems: string[]): CopyError {
   const shown = problems.slice(0, 20).map((p) => `- ${p}`).join('\n');
+  const hints = PREFLIGHT_HINTS.filter(([pattern]) => problems.some((p) => pattern.test(p))).map(([, hint]) => hint);
   return new CopyError(`Preflight found ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was written to the target:\n${shown}${problems.length > 20 ? `\n- … and ${problems.length - 20} more` : ''}`, {
-    fix: 'align the target schema with the source (migrations, create-tables) or narrow the tables with include/exclude; for non-empty targets choose if-target-not-empty: truncate or append.',
+    fix: hints.length > 0 ? `${hints.join('; ')}.` : 'fix the problems listed above and run again.',
   });
 }
 
@@ -131,7 +143,8 @@ export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
     const targetSchema = (await control.query<{ s: string | null }>('SELECT current_schema() AS s')).rows[0].s ?? 'public';
     await repairInterruptedCopy(control, targetSchema, runtime);
     const source: SourceSchema = sqlite ? { kind: 'sqlite', tables: listSqliteTables(sqlite) } : { kind: 'postgres', tables: await listPgTables(snapshot!.coordinator) };
-    const plan = buildCopyPlan(source, await listPgTables(control), { include: copy.include, exclude: copy.exclude, createTables: copy.createTables, targetSchema });
+    const plan = buildCopyPlan(source, await listPgTables(control), { include: copy.include, exclude: copy.exclude, createTables: copy.createTables, targetSchema, sourceInput: options.sourceInput, sourceLocation: options.source });
+    if (plan.leftOut.length > 0) runtime.info(describeLeftOut(plan.leftOut));
     warnings.push(...plan.warnings);
     if (copy.ifTargetNotEmpty === 'fail') {
       for (const table of plan.tables) {
@@ -150,7 +163,6 @@ export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
       plan.problems.push(`foreign keys form a cycle between ${error.tables.join(', ')} and none of them is DEFERRABLE, so no load order satisfies them (make one of those constraints DEFERRABLE INITIALLY IMMEDIATE in a migration, or exclude a table)`);
     }
     if (plan.problems.length > 0) throw preflightError(plan.problems);
-    if (plan.tables.length === 0) warnings.push('No tables matched: nothing was copied (check include/exclude).');
 
     const byKey = new Map(plan.tables.map((t) => [t.key, t]));
     const expectedRows = new Map<string, number>();
@@ -212,7 +224,7 @@ export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
       warnings.push(`${byKey.get(key)!.display}: ${skipped} sampled row${skipped === 1 ? '' : 's'} left out because ${skipped === 1 ? 'it references' : 'they reference'} rows outside the sample (sample-rows).`);
     }
     failed = false;
-    return { tables: [...entries.values()], warnings, rejectedRows: rejects.count, ...(rejects.count > 0 ? { rejectsFile: rejects.file } : {}), matched, verified: matched && rejects.count === 0 };
+    return { tables: [...entries.values()], warnings, rejectedRows: rejects.count, ...(rejects.count > 0 ? { rejectsFile: rejects.file } : {}), matched, verified: matched && rejects.count === 0, leftOut: plan.leftOut };
   } catch (error) {
     const tables = [...entries.values()];
     if (error instanceof CopyError && !(error instanceof CopyFailedError)) {

@@ -1,5 +1,6 @@
 // Reads a PostgreSQL database's tables, columns (with type, identity, generated), primary keys,
-// foreign keys and the sequences behind serial/identity columns, in four catalog queries.
+// foreign keys, the sequences behind serial/identity columns, and what the connected role may do
+// with each table (ownership, row-level security, user triggers), in five catalog queries.
 import type pg from 'pg';
 import { classifyPgType, type TargetType } from '../copy/cast/target-kind.js';
 import { qualifiedName } from './pg-identifiers.js';
@@ -26,12 +27,53 @@ export interface PgForeignKey {
   deferrable: boolean;
 }
 
+export interface PgTrigger {
+  name: string;
+  /** 'BEFORE' | 'AFTER' | 'INSTEAD OF'. */
+  timing: string;
+  /** 'INSERT' | 'UPDATE' | 'DELETE' | 'TRUNCATE', in that order. */
+  events: string[];
+  /** FOR EACH ROW (false: FOR EACH STATEMENT). */
+  forEachRow: boolean;
+  /** Fires in an ordinary session (tgenabled 'O' or 'A'; 'R' fires only under session_replication_role = replica). */
+  enabled: boolean;
+}
+
 export interface PgTable {
   schema: string;
   name: string;
   columns: PgColumn[];
   primaryKey: string[];
   foreignKeys: PgForeignKey[];
+  /** The connected role owns the table (member of its owner role, or superuser): it may ALTER it,
+   *  e.g. DISABLE TRIGGER USER or NO FORCE ROW LEVEL SECURITY, inside a transaction. */
+  owned: boolean;
+  /** ENABLE ROW LEVEL SECURITY. */
+  rowSecurity: boolean;
+  /** FORCE ROW LEVEL SECURITY (policies apply to the owner too). */
+  forceRowSecurity: boolean;
+  /** Policies filter this table for the connected role (Postgres' row_security_active): RLS is on and
+   *  the role is not superuser, has no BYPASSRLS, and is not the owner or FORCE is set. Reads then
+   *  see only the rows the policies allow, and COPY FROM is refused. */
+  rowSecurityApplies: boolean;
+  /** Triggers that are not internal (not the ones behind foreign keys), in name order. */
+  userTriggers: PgTrigger[];
+  /** The extension the table, or its schema, belongs to (pg_depend deptype 'e'), e.g. postgis. */
+  extension?: string;
+}
+
+/** The connected role's attributes that decide what row-level security it sees. */
+export interface PgRole {
+  name: string;
+  superuser: boolean;
+  bypassRls: boolean;
+}
+
+export async function readPgRole(client: pg.ClientBase): Promise<PgRole> {
+  const { rows } = await client.query<PgRole>(
+    `SELECT current_user AS name, rolsuper AS superuser, rolbypassrls AS "bypassRls" FROM pg_roles WHERE rolname = current_user`,
+  );
+  return rows[0];
 }
 
 export function pgTableKey(schema: string, name: string): string {
@@ -45,14 +87,25 @@ export function pgTableSql(table: { schema: string; name: string }): string {
 const SYSTEM_SCHEMAS = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'`;
 
 export async function listPgTables(client: pg.ClientBase): Promise<PgTable[]> {
-  const tables = await client.query<{ oid: number; schema: string; name: string }>(
-    `SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS name
+  const tables = await client.query<{ oid: number; schema: string; name: string; owned: boolean; rls: boolean; force: boolean; applies: boolean; extension: string | null }>(
+    `SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS name, pg_has_role(c.relowner, 'USAGE') AS owned,
+            c.relrowsecurity AS rls, c.relforcerowsecurity AS force, row_security_active(c.oid) AS applies,
+            (SELECT e.extname FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+              WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+                AND ((d.classid = 'pg_class'::regclass AND d.objid = c.oid) OR (d.classid = 'pg_namespace'::regclass AND d.objid = n.oid))
+              ORDER BY d.classid = 'pg_class'::regclass DESC LIMIT 1) AS extension
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${SYSTEM_SCHEMAS}
       ORDER BY n.nspname, c.relname`,
   );
   const byOid = new Map<number, PgTable>();
-  for (const row of tables.rows) byOid.set(row.oid, { schema: row.schema, name: row.name, columns: [], primaryKey: [], foreignKeys: [] });
+  for (const row of tables.rows) {
+    byOid.set(row.oid, {
+      schema: row.schema, name: row.name, columns: [], primaryKey: [], foreignKeys: [],
+      owned: row.owned, rowSecurity: row.rls, forceRowSecurity: row.force, rowSecurityApplies: row.applies, userTriggers: [],
+      ...(row.extension ? { extension: row.extension } : {}),
+    });
+  }
   if (byOid.size === 0) return [];
   const oids = [...byOid.keys()];
 
@@ -101,7 +154,28 @@ export async function listPgTables(client: pg.ClientBase): Promise<PgTable[]> {
     if (row.contype === 'p') table.primaryKey = row.cols;
     else table.foreignKeys.push({ name: row.name, columns: row.cols, refSchema: row.refschema!, refTable: row.reftable!, refColumns: row.refcols ?? [], deferrable: row.deferrable });
   }
+
+  const triggers = await client.query<{ oid: number; name: string; type: number; enabled: string }>(
+    `SELECT tgrelid::int AS oid, tgname AS name, tgtype::int AS type, tgenabled AS enabled
+       FROM pg_trigger WHERE tgrelid = ANY($1::oid[]) AND NOT tgisinternal ORDER BY tgname`,
+    [oids],
+  );
+  for (const row of triggers.rows) byOid.get(row.oid)!.userTriggers.push(describeTrigger(row));
   return [...byOid.values()];
+}
+
+// pg_trigger.tgtype bits (src/include/catalog/pg_trigger.h).
+const ROW = 1, BEFORE = 2, INSERT = 4, DELETE = 8, UPDATE = 16, TRUNCATE = 32, INSTEAD = 64;
+
+function describeTrigger(row: { name: string; type: number; enabled: string }): PgTrigger {
+  const events = ([[INSERT, 'INSERT'], [UPDATE, 'UPDATE'], [DELETE, 'DELETE'], [TRUNCATE, 'TRUNCATE']] as const).filter(([bit]) => row.type & bit).map(([, event]) => event);
+  return {
+    name: row.name,
+    timing: row.type & INSTEAD ? 'INSTEAD OF' : row.type & BEFORE ? 'BEFORE' : 'AFTER',
+    events,
+    forEachRow: (row.type & ROW) !== 0,
+    enabled: row.enabled === 'O' || row.enabled === 'A',
+  };
 }
 
 export async function pgTableIsEmpty(client: pg.ClientBase, table: { schema: string; name: string }): Promise<boolean> {

@@ -9,6 +9,7 @@ import { shellQuote } from '../shell-quote.js';
 import type { RunResult, TableEntry } from '../run-result.js';
 import type { Runtime } from '../runtime.js';
 import { inputLabel, type Settings } from '../settings.js';
+import { describeDifferences } from '../verify/describe-differences.js';
 import { verifyData } from '../verify/verify-data.js';
 import { applyMigrationStep, migrationOptions } from './migration-mode.js';
 
@@ -27,14 +28,21 @@ export function copyOptions(settings: Settings, runtime: Runtime, target: Postgr
   };
 }
 
+function describeMismatch(t: TableEntry): string {
+  if (t.missingInTarget) return `${t.table} (missing in the target: not compared)`;
+  const rows = `source ${t.sourceRows ?? '?'} rows, target ${t.targetRows ?? '?'} rows`;
+  if (t.differences) return `${t.table} (${rows}; ${describeDifferences(t.differences)})`;
+  return `${t.table} (${rows}${t.checksumMatch === false ? ', checksums differ' : ''}${t.differingKeys?.length ? `, first differing keys ${t.differingKeys.slice(0, 3).join(', ')}` : ''})`;
+}
+
 function mismatchError(tables: TableEntry[]): VerifyError {
-  const differing = tables.filter((t) => t.sourceRows !== t.targetRows || t.checksumMatch === false);
-  const list = differing
-    .slice(0, 10)
-    .map((t) => `${t.table} (source ${t.sourceRows ?? '?'} rows, target ${t.targetRows ?? '?'} rows${t.checksumMatch === false ? ', checksums differ' : ''}${t.differingKeys?.length ? `, first differing keys ${t.differingKeys.slice(0, 3).join(', ')}` : ''})`)
-    .join('; ');
+  const differing = tables.filter((t) => t.missingInTarget || t.sourceRows !== t.targetRows || t.checksumMatch === false);
+  const missing = differing.filter((t) => t.missingInTarget).length;
+  const list = differing.slice(0, 10).map(describeMismatch).join('; ');
   return new VerifyError(`Verification failed: ${differing.length} table${differing.length === 1 ? '' : 's'} differ between source and target: ${list}${differing.length > 10 ? '; …' : ''}.`, {
-    fix: 'see the tables section of the report; rerun with if-target-not-empty: truncate to copy again, or inspect the differing keys.',
+    fix: missing === differing.length
+      ? 'create the missing tables in the target (run the migrations), or leave them out with exclude.'
+      : 'see the tables section of the report; rerun with if-target-not-empty: truncate to copy again, or inspect the differing keys.',
   });
 }
 
@@ -53,6 +61,7 @@ function copyMismatchError(tables: TableEntry[]): VerifyError {
 export async function applyCopyStep(options: CopyOptions, result: RunResult): Promise<void> {
   const outcome = await copyData(options);
   result.tables = outcome.tables;
+  result.leftOut = outcome.leftOut;
   result.warnings.push(...outcome.warnings);
   result.verified = outcome.verified;
   if (outcome.rejectedRows > 0) result.rejected = { rows: outcome.rejectedRows, file: outcome.rejectsFile ?? options.copy.rejectsFile };
@@ -78,6 +87,7 @@ export async function runVerifyMode(settings: Settings, runtime: Runtime, result
     targetInput: inputLabel(settings.origin, 'target-url'),
   });
   result.tables = outcome.tables;
+  result.leftOut = outcome.leftOut;
   result.verified = outcome.verified;
   result.warnings.push(...outcome.warnings);
   if (!outcome.verified) throw mismatchError(outcome.tables);

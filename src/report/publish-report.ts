@@ -29,7 +29,7 @@ export function reportOutputs(result: RunResult): Record<'applied' | 'pending' |
     tables: JSON.stringify(tables),
     verified: result.verified === null || result.verified === undefined ? '' : String(result.verified),
     // Rows a copy did not write (on-error: skip); empty when this run copied nothing.
-    rejected: result.rejected ? String(result.rejected.rows) : result.mode !== 'verify' && result.tables.length > 0 ? '0' : '',
+    rejected: result.rejected ? String(result.rejected.rows) : ['copy', 'cutover', 'dry-run'].includes(result.mode) && result.tables.length > 0 ? '0' : '',
   };
 }
 

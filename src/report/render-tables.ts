@@ -1,17 +1,20 @@
-// The tables section of the report: row counts on both sides and whether the checksums agree.
-import type { RunResult, TableEntry } from '../run-result.js';
-import { cell, code, count, plural, table, type Column } from './markdown.js';
+// The tables section of the report: row counts on both sides and whether the checksums agree, how
+// the rows of a differing table differ, and the source tables left out of the copy or verify.
+import type { LeftOutEntry, RunResult, TableEntry } from '../run-result.js';
+import { describeDifferences } from '../verify/describe-differences.js';
+import { cell, code, count, details, plural, table, type Column } from './markdown.js';
 
 const KEYS_SHOWN = 5;
 
 /** A table is fine when both counts are known and equal and no checksum disagrees. */
 export function tableMatches(entry: TableEntry): boolean | undefined {
-  if (entry.checksumMatch === false) return false;
+  if (entry.missingInTarget || entry.checksumMatch === false) return false;
   if (entry.sourceRows === undefined || entry.targetRows === undefined) return entry.checksumMatch ?? undefined;
   return entry.sourceRows === entry.targetRows;
 }
 
 function checksumCell(entry: TableEntry): string {
+  if (entry.missingInTarget) return '— not compared';
   if (entry.checksumMatch === true) return '✅ match';
   if (entry.checksumMatch === false) return '❌ differs';
   return '— not computed';
@@ -19,8 +22,11 @@ function checksumCell(entry: TableEntry): string {
 
 function detailsCell(entry: TableEntry): string {
   const parts: string[] = [];
+  if (entry.missingInTarget) parts.push('missing in the target: not compared');
   if (entry.rejectedRows) parts.push(`${plural(entry.rejectedRows, 'row')} rejected`);
-  if (entry.differingKeys?.length) {
+  if (entry.differences) {
+    parts.push(describeDifferences(entry.differences, code));
+  } else if (entry.differingKeys?.length) {
     const shown = entry.differingKeys.slice(0, KEYS_SHOWN).map((key) => code(key)).join(', ');
     const more = entry.differingKeys.length > KEYS_SHOWN ? ` and ${count(entry.differingKeys.length - KEYS_SHOWN)} more` : '';
     parts.push(`first differing keys: ${shown}${more}`);
@@ -43,7 +49,7 @@ export function renderTables(result: RunResult): string | undefined {
     { header: 'Match', align: 'center', render: matchCell },
     { header: 'Checksum', align: 'center', render: checksumCell },
   ];
-  if (tables.some((t) => t.rejectedRows || t.differingKeys?.length)) {
+  if (tables.some((t) => t.rejectedRows || t.differingKeys?.length || t.differences || t.missingInTarget)) {
     columns.push({ header: 'Details', render: (t) => detailsCell(t) || cell('') });
   }
   const mismatched = tables.filter((t) => tableMatches(t) === false).length;
@@ -51,4 +57,17 @@ export function renderTables(result: RunResult): string | undefined {
     ? `${plural(tables.length, 'table')} · **${plural(mismatched, 'table')} ${mismatched === 1 ? 'differs' : 'differ'}**`
     : `${plural(tables.length, 'table')}${tables.every((t) => tableMatches(t) === true) ? ' · all match' : ''}`;
   return ['### Tables', summary, table(columns, tables)].join('\n\n');
+}
+
+const LEFT_OUT_OPEN = 10;
+
+/** "Left out": the source tables not copied or compared, grouped by reason; collapsed when long. */
+export function renderLeftOut(result: RunResult): string | undefined {
+  const leftOut: LeftOutEntry[] = result.leftOut ?? [];
+  if (leftOut.length === 0) return undefined;
+  const byReason = new Map<string, string[]>();
+  for (const { table: name, reason } of leftOut) byReason.set(reason, [...(byReason.get(reason) ?? []), name]);
+  const lines = [...byReason].map(([reason, names]) => `- ${cell(reason)}: ${names.map((name) => code(name)).join(', ')}`).join('\n');
+  const title = `Left out: ${plural(leftOut.length, 'source table')}`;
+  return leftOut.length > LEFT_OUT_OPEN ? details(title, lines) : `### ${title}\n\n${lines}`;
 }

@@ -52,8 +52,8 @@ export async function pgBucketTotals(client: pg.ClientBase, t: PgChecksumTarget)
   return new Map(rows.map((r) => [r.b, { rows: Number(r.n), sum: r.s }]));
 }
 
-/** keyCanon → { display, hash } for the rows in the given buckets. */
-export async function pgRowsInBuckets(client: pg.ClientBase, t: PgChecksumTarget, buckets: number[]): Promise<Map<string, { display: string; hash: string }>> {
+/** `${keyCanon}\u0003${hash}` → { display, hash, count } for the rows in the given buckets (count > 1: repeated rows of a table without a key). */
+export async function pgRowsInBuckets(client: pg.ClientBase, t: PgChecksumTarget, buckets: number[]): Promise<Map<string, { display: string; hash: string; count: number }>> {
   const keys = t.keyColumns.length ? t.keyColumns : [];
   const display = keys.length
     ? `concat_ws(', ', ${keys.map((k) => `${quoteLiteralSql(`${k.name}=`)} || coalesce(${quoteIdent(k.name)}::text, 'NULL')`).join(', ')})`
@@ -64,8 +64,13 @@ export async function pgRowsInBuckets(client: pg.ClientBase, t: PgChecksumTarget
       WHERE (hashtextextended(${keySql(t)}, 0) & ${BUCKETS - 1}) = ANY($1::int[])`,
     [buckets],
   );
-  const result = new Map<string, { display: string; hash: string }>();
-  for (const row of rows) result.set(`${row.k}\u0003${row.h}`, { display: row.d, hash: row.h });
+  const result = new Map<string, { display: string; hash: string; count: number }>();
+  for (const row of rows) {
+    const id = `${row.k}\u0003${row.h}`;
+    const seen = result.get(id);
+    if (seen) seen.count++;
+    else result.set(id, { display: row.d, hash: row.h, count: 1 });
+  }
   return result;
 }
 

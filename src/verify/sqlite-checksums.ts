@@ -39,13 +39,16 @@ export async function sqliteBucketTotals(db: SqliteDatabase, spec: SqliteReadSpe
   return new Map([...sums].map(([bucket, sum]) => [bucket, { rows: sum.count, sum: sum.value() }]));
 }
 
-export async function sqliteRowsInBuckets(db: SqliteDatabase, spec: SqliteReadSpec, buckets: number[]): Promise<Map<string, { display: string; hash: string }>> {
+export async function sqliteRowsInBuckets(db: SqliteDatabase, spec: SqliteReadSpec, buckets: number[]): Promise<Map<string, { display: string; hash: string; count: number }>> {
   const wanted = new Set(buckets);
-  const result = new Map<string, { display: string; hash: string }>();
+  const result = new Map<string, { display: string; hash: string; count: number }>();
   await scan(db, spec, (high, low, keyCanon, display) => {
     if (!wanted.has(pgHashText(keyCanon)[1] & (BUCKETS - 1))) return;
     const hash = (BigInt(high) * 4294967296n + BigInt(low)).toString();
-    result.set(`${keyCanon}\u0003${hash}`, { display: display(), hash });
+    const id = `${keyCanon}\u0003${hash}`;
+    const seen = result.get(id);
+    if (seen) seen.count++;
+    else result.set(id, { display: display(), hash, count: 1 });
   }, () => undefined);
   return result;
 }

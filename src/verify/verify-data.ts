@@ -2,7 +2,9 @@
 // Both Postgres sides are read inside REPEATABLE READ snapshots (one consistent view each, shared by
 // the parallel readers); per table: row counts, and checksums of the canonical rows (see
 // canonical-form.ts) computed in SQL on Postgres and by re-reading through the cast rules on SQLite,
-// both sides concurrently. Mismatching tables are narrowed down to their first differing keys.
+// both sides concurrently. Mismatching tables are narrowed down to how many rows differ, by kind,
+// with a few keys each. A table of the scope that the target lacks fails verification: a table that
+// was not compared never counts as matching.
 import type pg from 'pg';
 import type { DatabaseLocation } from '../db/database-url.js';
 import { listPgTables } from '../db/pg-introspect.js';
@@ -10,14 +12,17 @@ import type { SqliteDatabase } from '../db/sqlite-driver.js';
 import { listSqliteTables } from '../db/sqlite-introspect.js';
 import { openSqlite } from '../db/sqlite-open.js';
 import { VerifyError } from '../errors.js';
-import type { TableEntry } from '../run-result.js';
+import type { LeftOutEntry, TableEntry } from '../run-result.js';
 import type { Runtime } from '../runtime.js';
 import { connector } from '../copy/copy-data.js';
 import { buildCopyPlan, type SourceSchema } from '../copy/plan/copy-plan.js';
+import { refuseFilteredReads } from '../copy/plan/row-security-preflight.js';
+import { describeLeftOut } from '../copy/plan/table-scope.js';
 import { PgSnapshot } from '../copy/read/pg-snapshot.js';
 import { pgSourceCanonical, sqliteReadSpec, targetCanonical } from '../copy/plan/plan-canonical.js';
 import { pgSide, sqliteSide } from '../copy/verify/verify-copied-tables.js';
-import { findDifferingKeys } from './differing-keys.js';
+import { describeDifferences } from './describe-differences.js';
+import { findDifferences, sampleKeys } from './differing-keys.js';
 import { pgTotals } from './pg-checksums.js';
 import { runPool } from './run-pool.js';
 import { sqliteTotals } from './sqlite-checksums.js';
@@ -40,6 +45,8 @@ export interface VerifyOutcome {
   tables: TableEntry[];
   verified: boolean;
   warnings: string[];
+  /** Source tables not compared, and why. */
+  leftOut: LeftOutEntry[];
 }
 
 export async function verifyData(options: VerifyOptions): Promise<VerifyOutcome> {
@@ -62,13 +69,16 @@ export async function verifyData(options: VerifyOptions): Promise<VerifyOutcome>
     const control = targetSnapshot.coordinator;
     const targetSchema = (await control.query<{ s: string | null }>('SELECT current_schema() AS s')).rows[0].s ?? 'public';
     const source: SourceSchema = sqlite ? { kind: 'sqlite', tables: listSqliteTables(sqlite) } : { kind: 'postgres', tables: await listPgTables(sourceSnapshot!.coordinator) };
-    const plan = buildCopyPlan(source, await listPgTables(control), { include: options.include, exclude: options.exclude, createTables: false, targetSchema });
+    const plan = buildCopyPlan(source, await listPgTables(control), { include: options.include, exclude: options.exclude, createTables: false, targetSchema, sourceInput: options.sourceInput, sourceLocation: options.source });
+    // The target is read too: policies that filter it would make the comparison wrong.
+    refuseFilteredReads(plan.tables.map((t) => t.target), { name: 'target', input: options.targetInput, ...(options.target.user ? { role: options.target.user } : {}) });
+    if (plan.leftOut.length > 0) runtime.info(describeLeftOut(plan.leftOut));
     let verified = true;
     const entries: TableEntry[] = [];
     for (const missing of plan.missingTables) {
       verified = false;
-      entries.push({ table: missing.display, checksumMatch: options.checksums ? false : null });
-      warnings.push(`Table ${missing.display} exists in the source but not in the target.`);
+      entries.push({ table: missing.display, missingInTarget: true });
+      warnings.push(`Table ${missing.display} exists in the source but not in the target, so it was not compared.`);
     }
     for (const problem of plan.problems.filter((p) => /exists in the source but not in the target table|cannot convert/.test(p))) {
       verified = false;
@@ -102,15 +112,17 @@ export async function verifyData(options: VerifyOptions): Promise<VerifyOutcome>
         verified = false;
         if (options.checksums) {
           const sourceSide = sqlite ? sqliteSide(sqlite, table) : pgSide(sourceReaders[worker], pgSourceCanonical(table));
-          entry.differingKeys = await findDifferingKeys(sourceSide, pgSide(targetReaders[worker], targetSpec));
+          const differences = await findDifferences(sourceSide, pgSide(targetReaders[worker], targetSpec));
+          if (differences) Object.assign(entry, { differences, differingKeys: sampleKeys(differences) });
         }
       }
       entry.durationMs = Date.now() - tableStarted;
-      runtime.info(`${table.display}: source ${entry.sourceRows} rows, target ${entry.targetRows} rows${options.checksums ? `, checksums ${entry.checksumMatch ? 'match' : 'DIFFER'}` : ''}${entry.differingKeys?.length ? ` (first differing keys: ${entry.differingKeys.slice(0, 5).join('; ')})` : ''}`);
+      runtime.info(`${table.display}: source ${entry.sourceRows} rows, target ${entry.targetRows} rows${options.checksums ? `, checksums ${entry.checksumMatch ? 'match' : 'DIFFER'}` : ''}${entry.differences ? ` — ${describeDifferences(entry.differences)}` : ''}`);
     });
     entries.sort((a, b) => a.table.localeCompare(b.table));
-    runtime.info(`Verified ${entries.length} table${entries.length === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${verified ? 'source and target match' : 'DIFFERENCES FOUND'}.`);
-    return { tables: entries, verified, warnings };
+    const compared = entries.filter((e) => !e.missingInTarget).length;
+    runtime.info(`Verified ${compared} table${compared === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${verified ? 'source and target match' : 'DIFFERENCES FOUND'}${plan.missingTables.length ? ` (${plan.missingTables.length} missing in the target)` : ''}.`);
+    return { tables: entries, verified, warnings, leftOut: plan.leftOut };
   } finally {
     await sourceSnapshot?.close();
     await targetSnapshot?.close();

@@ -64,6 +64,7 @@ describe('reportOutputs', () => {
       pending: '["003_index"]',
       tables: '[{"table":"public.users","sourceRows":3,"targetRows":3,"checksumMatch":true}]',
       verified: 'true',
+      rejected: '',
     });
     const rolled = { ...emptyResult('rollback'), migrations: [{ name: '002_orders', status: 'rolled-back' as const }] };
     // rolled back by this run, so pending again
@@ -80,7 +81,7 @@ describe('publishReport', () => {
     expect(file).toContain('## ✅ Migrate succeeded');
     expect(file).toContain('[workflow run](https://github.com/acme/shop/actions/runs/555)');
     expect(runtime.summary).toEqual([file]);
-    expect(runtime.outputs).toEqual({ report: s.report.path, applied: '["002_orders"]', pending: '["003_index"]', tables: expect.any(String), verified: 'true' });
+    expect(runtime.outputs).toEqual({ report: s.report.path, applied: '["002_orders"]', pending: '["003_index"]', tables: expect.any(String), verified: 'true', rejected: '' });
     expect(api.requests).toHaveLength(0);
     expect(file).not.toContain(password);
   });

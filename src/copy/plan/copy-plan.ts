@@ -1,14 +1,19 @@
 // Which source table goes into which target table, column by column, and every problem that can
 // be found before writing anything (the preflight): missing target table or column, a NOT NULL
-// target column nothing fills, a cast no rule can do. Problems are collected, then reported at once.
+// target column nothing fills, a cast no rule can do, row-level security in the way. Problems are
+// collected, then reported at once; the scope (table-scope.ts) and source row security are checked
+// first and throw, since nothing else is worth reporting when the set of tables is wrong.
+import type { DatabaseLocation } from '../../db/database-url.js';
 import type { PgColumn, PgTable } from '../../db/pg-introspect.js';
 import { pgTableKey } from '../../db/pg-introspect.js';
 import type { SqliteTable } from '../../db/sqlite-introspect.js';
 import { findCastRule } from '../cast/cast-rules.js';
 import { createTableDdl, type TableDdl } from './create-table-ddl.js';
+import { displayIdentifier, displayName } from './display-name.js';
 import type { FkEdge } from './fk-order.js';
 import { mapSqliteType } from './sqlite-type-mapping.js';
-import { isTableSelected } from './table-patterns.js';
+import { checkSourceRowSecurity, targetAccessFindings } from './row-security-preflight.js';
+import { resolveScope, type LeftOutTable } from './table-scope.js';
 
 export interface ColumnPlan {
   source: string;
@@ -40,7 +45,11 @@ export interface CopyPlan {
   warnings: string[];
   /** Selected source tables with no target table (and not being created). */
   missingTables: Array<{ display: string; sourceName: string; sourceSchema?: string }>;
+  /** Source tables not copied or verified, and why (sorted by name). */
+  leftOut: LeftOutTable[];
 }
+
+export { displayName };
 
 export type SourceSchema = { kind: 'sqlite'; tables: SqliteTable[] } | { kind: 'postgres'; tables: PgTable[] };
 
@@ -50,14 +59,9 @@ export interface PlanOptions {
   createTables: boolean;
   /** Where unqualified tables live in the target (current_schema()). */
   targetSchema: string;
-}
-
-// Keywords that cannot stand unquoted as a table name (so the display name stays valid SQL).
-const KEYWORDS = new Set(('all analyse analyze and any array as asc asymmetric authorization between bigint binary bit boolean both case cast char character check coalesce collate collation column concurrently constraint create cross current_catalog current_date current_role current_schema current_time current_timestamp current_user dec decimal default deferrable desc distinct do double else end except exists extract false fetch float for foreign freeze from full grant greatest group grouping having ilike in initially inner inout int integer intersect interval into is isnull join lateral leading least left like limit localtime localtimestamp national natural nchar none normalize not notnull null nullif numeric offset on only or order out outer overlaps overlay placing position precision primary real references returning right row select session_user setof similar smallint some substring symmetric table tablesample then time timestamp to trailing treat trim true union unique user using values varchar variadic verbose when where window with xmlattributes xmlconcat xmlelement xmlexists xmlforest xmlnamespaces xmlparse xmlpi xmlroot xmlserialize xmltable').split(' '));
-
-export function displayName(schema: string, name: string): string {
-  const show = (part: string) => (/^[a-z_][a-z0-9_$]*$/.test(part) && !KEYWORDS.has(part) ? part : `"${part.replace(/"/g, '""')}"`);
-  return `${show(schema)}.${show(name)}`;
+  /** For messages, e.g. "input 'source-url'". */
+  sourceInput?: string;
+  sourceLocation?: DatabaseLocation;
 }
 
 function findByName<T extends { name: string }>(items: T[], name: string): T | undefined {
@@ -78,22 +82,31 @@ interface SourceTableView {
   name: string;
   columns: Array<{ name: string; declaredType?: string; pgType?: string }>;
   sqlite?: SqliteTable;
+  pg?: PgTable;
+  extension?: string;
 }
 
 function sourceViews(source: SourceSchema, targetSchema: string): SourceTableView[] {
   if (source.kind === 'sqlite') {
+    // SQLite has no schemas: its tables go to the target's current schema.
     return source.tables.map((t) => ({ schema: targetSchema, name: t.name, columns: t.columns.map((c) => ({ name: c.name, declaredType: c.declaredType })), sqlite: t }));
   }
-  return source.tables.map((t) => ({ schema: t.schema, name: t.name, columns: t.columns.filter((c) => !c.generated).map((c) => ({ name: c.name, pgType: c.type.sql })) }));
+  return source.tables.map((t) => ({ schema: t.schema, name: t.name, columns: t.columns.filter((c) => !c.generated).map((c) => ({ name: c.name, pgType: c.type.sql })), pg: t, ...(t.extension ? { extension: t.extension } : {}) }));
 }
 
 export function buildCopyPlan(source: SourceSchema, targetTables: PgTable[], options: PlanOptions): CopyPlan {
   const problems: string[] = [];
   const warnings: string[] = [];
-  const qualifiedPatterns = options.include.some((p) => p.includes('.'));
-  const views = sourceViews(source, options.targetSchema).filter((t) =>
-    isTableSelected(t, options.include, options.exclude) && (qualifiedPatterns || t.schema === options.targetSchema || source.kind === 'sqlite'),
-  );
+  const { selected: views, leftOut } = resolveScope(sourceViews(source, options.targetSchema), {
+    include: options.include,
+    exclude: options.exclude,
+    sourceKind: source.kind,
+    ...(options.sourceInput ? { sourceInput: options.sourceInput } : {}),
+    ...(options.sourceLocation ? { sourceLocation: options.sourceLocation } : {}),
+    display: (t) => displayName(t.schema ?? options.targetSchema, t.name),
+  });
+  checkSourceRowSecurity(views.flatMap((v) => (v.pg ? [v.pg] : [])), options);
+  const targetSchemas = new Set(targetTables.map((t) => t.schema));
   const creating = new Map<string, SqliteTable>();
   const missingTables: CopyPlan['missingTables'] = [];
   const plans: TablePlan[] = [];
@@ -104,7 +117,8 @@ export function buildCopyPlan(source: SourceSchema, targetTables: PgTable[], opt
       creating.set(view.sqlite.name.toLowerCase(), view.sqlite);
     } else if (!target) {
       missingTables.push({ display: displayName(schema, view.name), sourceName: view.name, ...(view.schema ? { sourceSchema: view.schema } : {}) });
-      problems.push(`table ${displayName(schema, view.name)} does not exist in the target${source.kind === 'sqlite' ? ' (use create-tables to create it from the SQLite schema, or run the migrations first)' : ''}`);
+      const hint = source.kind === 'sqlite' ? ' (use create-tables to create it from the SQLite schema, or run the migrations first)' : targetSchemas.has(schema) ? '' : ` (the target has no tables in schema ${displayIdentifier(schema)})`;
+      problems.push(`table ${displayName(schema, view.name)} does not exist in the target${hint}`);
       continue;
     }
     plans.push({ key: target ? pgTableKey(target.schema, target.name) : pgTableKey(schema, view.name), display: displayName(schema, target?.name ?? view.name), sourceName: view.name, ...(source.kind === 'postgres' ? { sourceSchema: view.schema } : {}), target: target!, columns: [], keyColumns: [], ...(view.sqlite ? { sqlite: view.sqlite } : {}) });
@@ -142,6 +156,10 @@ export function buildCopyPlan(source: SourceSchema, targetTables: PgTable[], opt
     if (plan.keyColumns.length !== plan.target.primaryKey.length) plan.keyColumns = [];
   }
 
+  const access = targetAccessFindings(plans);
+  problems.push(...access.problems);
+  warnings.push(...access.warnings);
+
   const keys = new Set(plans.map((p) => p.key));
   const edges: FkEdge[] = [];
   for (const plan of plans) {
@@ -150,5 +168,5 @@ export function buildCopyPlan(source: SourceSchema, targetTables: PgTable[], opt
       if (keys.has(parent)) edges.push({ child: plan.key, parent, deferrable: fk.deferrable });
     }
   }
-  return { tables: plans, edges, problems, warnings, missingTables };
+  return { tables: plans, edges, problems, warnings, missingTables, leftOut };
 }

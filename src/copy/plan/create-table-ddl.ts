@@ -88,7 +88,8 @@ export function createTableDdl(table: SqliteTable, schema: string, created: Map<
   return {
     create: `CREATE TABLE ${target} (\n  ${lines.join(',\n  ')}\n)`,
     constraints,
-    table: { schema, name: table.name, columns, primaryKey: table.pkHasNulls ? [] : [...table.primaryKey], foreignKeys },
+    // Created by this run's role: owned, no row-level security, no triggers.
+    table: { schema, name: table.name, columns, primaryKey: table.pkHasNulls ? [] : [...table.primaryKey], foreignKeys, owned: true, rowSecurity: false, forceRowSecurity: false, rowSecurityApplies: false, userTriggers: [] },
     warnings,
   };
 }

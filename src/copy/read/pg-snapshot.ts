@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { CopyError } from '../../errors.js';
 import type { PostgresLocation } from '../../db/database-url.js';
 import { closeClient, destroyClient } from '../../db/pg-client-lifecycle.js';
-import { prepareCopySession } from '../../db/pg-session.js';
+import { prepareSourceReadSession } from '../../db/pg-session.js';
 
 export type Connect = (location: PostgresLocation, purpose: string) => Promise<pg.Client>;
 
@@ -24,7 +24,7 @@ export class PgSnapshot {
   static async open(location: PostgresLocation, connect: Connect): Promise<PgSnapshot> {
     const client = await connect(location, 'snapshot');
     try {
-      await prepareCopySession(client);
+      await prepareSourceReadSession(client);
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const { rows } = await client.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
       return new PgSnapshot(client, rows[0].id, () => connect(location, 'reader'));
@@ -41,7 +41,7 @@ export class PgSnapshot {
   async reader(): Promise<pg.Client> {
     const client = await this.connect();
     this.readers.push(client);
-    await prepareCopySession(client);
+    await prepareSourceReadSession(client);
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     await client.query(`SET TRANSACTION SNAPSHOT '${this.id.replace(/'/g, "''")}'`);
     return client;

@@ -8,7 +8,7 @@ import type pg from 'pg';
 import type { SqliteDatabase } from '../../db/sqlite-driver.js';
 import type { TableEntry } from '../../run-result.js';
 import type { CopySettings } from '../../settings.js';
-import { findDifferingKeys, type BucketSide } from '../../verify/differing-keys.js';
+import { findDifferences, sampleKeys, type BucketSide } from '../../verify/differing-keys.js';
 import { pgBucketTotals, pgRowsInBuckets, pgTotals, type PgChecksumTarget, type Totals } from '../../verify/pg-checksums.js';
 import type { HashSum } from '../../verify/row-hash.js';
 import { sqliteBucketTotals, sqliteRowsInBuckets } from '../../verify/sqlite-checksums.js';
@@ -62,7 +62,8 @@ async function verifyTable(table: TablePlan, target: pg.ClientBase, reader: pg.C
   if (expected.rows === copied.rows && entry.checksumMatch !== false) return true;
   if (checksums && !ctx.baselines.has(table.key)) {
     const source = ctx.sqlite ? sqliteSide(ctx.sqlite, table, ctx.copy.sampleRows) : pgSide(reader!, sourceSpec!);
-    entry.differingKeys = await findDifferingKeys(source, pgSide(target, targetSpec));
+    const differences = await findDifferences(source, pgSide(target, targetSpec));
+    if (differences) Object.assign(entry, { differences, differingKeys: sampleKeys(differences) });
   }
   return false;
 }
