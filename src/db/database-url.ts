@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { registerSecret } from '../redact.js';
+import { checkUrlParameter } from './url-parameters.js';
 
 export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 export type SslMode = (typeof SSL_MODES)[number];
@@ -18,7 +19,7 @@ export interface PostgresLocation {
   password?: string;
   sslmode?: SslMode;
   sslrootcert?: string;
-  /** Other query parameters, e.g. application_name, options. */
+  /** Other accepted query parameters (src/db/url-parameters.ts), e.g. application_name, options. */
   params: Record<string, string>;
 }
 
@@ -207,6 +208,7 @@ function parsePostgres(raw: string, afterSlashes: string, input: string): Postgr
         fix: `put it in the user-info part instead: postgresql://user:ENCODED_PASSWORD@host:5432/dbname.`,
       });
     } else {
+      checkUrlParameter(key, value, input);
       params[key] = value;
     }
   }
