@@ -10,7 +10,10 @@ import { describeContents, holdsAnything, holdsData, inspectContents } from './d
 import { resetDryRunDatabase } from './reset-dry-run-database.js';
 import { compareDatabases } from './same-database.js';
 
-const ELSEWHERE = 'point dry-run-database at a database that is only for dry runs (a services: postgres container, or another database on the same server), or use dry-run-database: local or docker';
+function elsewhere(origin: Settings['origin']): string {
+  const [name, pick] = origin === 'action' ? ['dry-run-database', 'dry-run-database: local or docker'] : ['--dry-run-database', '--dry-run-database local or docker'];
+  return `point ${name} at a database that is only for dry runs (a services: postgres container, or another database on the same server), or use ${pick}`;
+}
 
 async function refuseIfSameAs(settings: Settings, runtime: Runtime, throwaway: PostgresLocation, side: 'target-url' | 'source-url'): Promise<void> {
   const other = side === 'target-url' ? settings.target : settings.source;
@@ -20,7 +23,7 @@ async function refuseIfSameAs(settings: Settings, runtime: Runtime, throwaway: P
   const sameness = await compareDatabases(throwaway, other, { probeInput: dryInput, otherInput, connectTimeoutMs: Math.min(settings.connectTimeoutMs, 10_000) });
   const refuse = (how: string) => {
     const what = side === 'target-url' ? 'the dry run would apply the migrations to the real target' : 'the dry run would write into the database it copies from';
-    return new ConfigError(`${dryInput} is the same database as ${otherInput} (database "${other.database}"; ${how}): ${what}. Nothing was written.`, { fix: `${ELSEWHERE}.` });
+    return new ConfigError(`${dryInput} is the same database as ${otherInput} (database "${other.database}"; ${how}): ${what}. Nothing was written.`, { fix: `${elsewhere(settings.origin)}.` });
   };
   if (sameness.same === true) throw refuse(sameness.how);
   if (sameness.same === false) {
