@@ -8,7 +8,7 @@ export const COMMANDS = [...MODES, 'new'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 const ALIASES: Record<string, string> = { target: 'target-url', source: 'source-url', dir: 'migrations-dir' };
-const BOOLEAN_FLAGS = new Set(['allow-changed-migrations', 'create-tables', 'checksums', 'comment']);
+const BOOLEAN_FLAGS = new Set(['allow-changed-migrations', 'create-tables', 'checksums', 'comment', 'dry-run-database-reset']);
 
 export interface CliArgs {
   command?: Command;
@@ -97,6 +97,7 @@ Copy and verify
 
 Dry run
   --dry-run-database auto|docker|local|URL  --postgres-version N  --schema-from migrations|target
+  --dry-run-database-reset         the dry-run-database URL is disposable: drop everything in it first
   --sample-rows N  --base-ref SHA
 
 Connections

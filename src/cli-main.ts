@@ -6,7 +6,7 @@ import { HELP, parseCliArgs, type CliArgs } from './cli-args.js';
 import { runMode } from './engine/run-mode.js';
 import { formatError } from './errors.js';
 import { scaffoldMigration } from './migrate/scaffold-migration.js';
-import { redact } from './redact.js';
+import { onWeakPassword, redact, weakPasswordNotice } from './redact.js';
 import { renderReport } from './report/render-report.js';
 import { consoleRuntime, redacting } from './runtime.js';
 import { buildSettings, INPUT_DEFAULTS } from './settings.js';
@@ -52,6 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     return fail(formatError(error), 2);
   }
   const runtime = redacting(consoleRuntime({ verbose: args.verbose }));
+  onWeakPassword((notice) => runtime.info(weakPasswordNotice(notice, 'output')));
   runtime.debug(`node ${process.version} ${process.execArgv.join(' ')}`.trim());
   const result = await runMode(settings, runtime, process.env);
   if (args.json) {

@@ -22,6 +22,7 @@ export const INPUT_NAMES = [
   'checksums',
   'sample-rows',
   'dry-run-database',
+  'dry-run-database-reset',
   'postgres-version',
   'schema-from',
   'base-ref',

@@ -1,7 +1,7 @@
 // The Runtime interface on top of @actions/core. Only main.ts and post.ts use this file; the engine
 // sees nothing but the Runtime interface.
 import * as core from '@actions/core';
-import { onSecret, redact } from './redact.js';
+import { onSecret, onWeakPassword, redact, weakPasswordNotice } from './redact.js';
 import { redacting, type Annotation, type Runtime } from './runtime.js';
 
 function properties(annotation?: Annotation): core.AnnotationProperties | undefined {
@@ -21,7 +21,9 @@ export interface ActionsRuntime extends Runtime {
 export function actionsRuntime(): ActionsRuntime {
   const reported = new Set<string>();
   // Mask every form of every password as soon as cutover learns it, also in raw log lines we do not format.
+  // Only distinctive passwords reach onSecret: core.setSecret('postgres') would garble the whole job log.
   onSecret((secret) => core.setSecret(secret));
+  onWeakPassword((notice) => core.info(weakPasswordNotice(notice, 'job log')));
   const runtime = redacting({
     info: (message) => core.info(message),
     debug: (message) => core.debug(message),

@@ -45,6 +45,8 @@ export interface Settings {
   copy: CopySettings;
   dryRun: {
     database: DryRunDatabase;
+    /** The given URL database is disposable: empty it before the dry run. */
+    reset: boolean;
     postgresVersion: string;
     schemaFrom: 'migrations' | 'target';
     /** Base commit of the PR; migrations absent there are "new in this PR". */
@@ -82,6 +84,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   checksums: 'true',
   'sample-rows': '',
   'dry-run-database': 'auto',
+  'dry-run-database-reset': 'false',
   'postgres-version': '17',
   'schema-from': 'migrations',
   comment: 'true',
@@ -203,6 +206,7 @@ export function buildSettings(raw: RawInputs, options: { origin: Settings['origi
     },
     dryRun: {
       database,
+      reset: boolean(raw, 'dry-run-database-reset', origin),
       postgresVersion: (raw['postgres-version'] || INPUT_DEFAULTS['postgres-version']).trim(),
       schemaFrom: pick(raw, 'schema-from', ['migrations', 'target'] as const, origin),
       ...(raw['base-ref']?.trim() ? { baseRef: raw['base-ref'].trim() } : {}),

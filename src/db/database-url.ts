@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { registerSecret } from '../redact.js';
+import { checkUrlParameter } from './url-parameters.js';
 
 export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 export type SslMode = (typeof SSL_MODES)[number];
@@ -18,7 +19,7 @@ export interface PostgresLocation {
   password?: string;
   sslmode?: SslMode;
   sslrootcert?: string;
-  /** Other query parameters, e.g. application_name, options. */
+  /** Other accepted query parameters (src/db/url-parameters.ts), e.g. application_name, options. */
   params: Record<string, string>;
 }
 
@@ -134,7 +135,7 @@ function parsePostgres(raw: string, afterSlashes: string, input: string): Postgr
     const userPart = colon >= 0 ? userinfo.slice(0, colon) : userinfo;
     const bad = /[@#/?]/.exec(passwordPart) ?? /[@#/?]/.exec(userPart);
     if (bad) {
-      if (passwordPart) registerSecret(passwordPart);
+      if (passwordPart) registerSecret(passwordPart, { input, user: userPart });
       throw new ConfigError(
         `The password in ${input} contains an unencoded '${bad[0]}', so the URL cannot be split into user, password and host reliably (${redactRawUrl(raw)}).`,
         { fix: `${ENCODE_HINT}.` },
@@ -147,10 +148,6 @@ function parsePostgres(raw: string, afterSlashes: string, input: string): Postgr
   const colon = userinfo.indexOf(':');
   const user = decode(colon >= 0 ? userinfo.slice(0, colon) : userinfo, 'user name', input, raw);
   const password = colon >= 0 ? decode(userinfo.slice(colon + 1), 'password', input, raw) : undefined;
-  if (password !== undefined) {
-    registerSecret(password);
-    registerSecret(userinfo.slice(colon + 1));
-  }
 
   const queryStart = rest.indexOf('?');
   const query = queryStart >= 0 ? rest.slice(queryStart + 1) : '';
@@ -158,6 +155,10 @@ function parsePostgres(raw: string, afterSlashes: string, input: string): Postgr
   const slash = hostAndPath.indexOf('/');
   const hostPort = slash >= 0 ? hostAndPath.slice(0, slash) : hostAndPath;
   const database = decode(slash >= 0 ? hostAndPath.slice(slash + 1) : '', 'database name', input, raw);
+  // Registered once user and database are known: a password equal to either is not masked as free text.
+  if (password !== undefined) {
+    registerSecret(password, { input, user: user || 'postgres', database: database || user || 'postgres', alsoWritten: [userinfo.slice(colon + 1)] });
+  }
 
   let host: string;
   let portText: string | undefined;
@@ -202,11 +203,12 @@ function parsePostgres(raw: string, afterSlashes: string, input: string): Postgr
     } else if (key === 'sslrootcert') {
       sslrootcert = value;
     } else if (key === 'password') {
-      registerSecret(value);
+      registerSecret(value, { input });
       throw new ConfigError(`${input} passes the password as a query parameter.`, {
         fix: `put it in the user-info part instead: postgresql://user:ENCODED_PASSWORD@host:5432/dbname.`,
       });
     } else {
+      checkUrlParameter(key, value, input);
       params[key] = value;
     }
   }

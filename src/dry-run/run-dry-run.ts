@@ -1,6 +1,6 @@
 // dry-run: prove a PR's migrations (and optionally the real data) on a throwaway Postgres. The real
 // target is never written: it is at most read (its server version, and its schema with
-// schema-from: target). The throwaway database is always torn down, and the Action's post step
+// schema-from: target), and a dry-run-database URL that is the target is refused. The throwaway database is always torn down, and the Action's post step
 // removes it too if this process is killed (state saved under 'throwaway').
 import type { PostgresLocation } from '../db/database-url.js';
 import { provisionThrowawayPostgres } from '../db/throwaway/provision-throwaway.js';
@@ -13,6 +13,7 @@ import type { RunResult } from '../run-result.js';
 import type { Runtime } from '../runtime.js';
 import { inputLabel, type Settings } from '../settings.js';
 import { copyTargetSchema } from './copy-target-schema.js';
+import { guardDryRunDatabase } from './guard-dry-run-database.js';
 import { migrationsNewSince } from './new-migrations.js';
 import { serverMajorVersion } from './server-version.js';
 
@@ -35,7 +36,10 @@ async function targetMajor(settings: Settings, runtime: Runtime): Promise<number
 
 async function provision(settings: Settings, runtime: Runtime, major: number | undefined, env: NodeJS.ProcessEnv): Promise<ThrowawayDatabase> {
   const choice = settings.dryRun.database;
-  if (choice.kind === 'url') return { location: choice.location, provider: 'url', teardown: async () => undefined };
+  if (choice.kind === 'url') {
+    await guardDryRunDatabase(settings, runtime, choice.location);
+    return { location: choice.location, provider: 'url', teardown: async () => undefined };
+  }
   const handle = await provisionThrowawayPostgres({
     kind: choice.kind,
     postgresVersion: major ? String(major) : settings.dryRun.postgresVersion,
@@ -56,7 +60,8 @@ async function newMigrations(settings: Settings, runtime: Runtime, env: NodeJS.P
 
 export async function runDryRun(settings: Settings, runtime: Runtime, result: RunResult, env: NodeJS.ProcessEnv): Promise<void> {
   // The real target's major version picks the throwaway server's, and gates pg_dump for
-  // schema-from: target; a given URL database needs neither, so the target is not contacted then.
+  // schema-from: target; a given URL database needs neither (the target is then only contacted by
+  // guardDryRunDatabase, to make sure it is not the same database).
   const needsTargetVersion = settings.dryRun.database.kind !== 'url' || settings.dryRun.schemaFrom === 'target';
   const major = needsTargetVersion ? await targetMajor(settings, runtime) : undefined;
   const throwaway = await runtime.group('Provision a throwaway Postgres', () => provision(settings, runtime, major, env));

@@ -2,6 +2,7 @@
 // door, shared by the Action (main.ts), the CLI (cli.ts) and the tests; it never throws.
 import { displayLocation } from '../db/database-url.js';
 import { formatError } from '../errors.js';
+import { redactStrings } from '../redact.js';
 import { emptyResult, type RunResult } from '../run-result.js';
 import type { Runtime } from '../runtime.js';
 import type { Settings } from '../settings.js';
@@ -44,5 +45,6 @@ export async function runMode(settings: Settings, runtime: Runtime, env: NodeJS.
     result.error = formatError(error);
   }
   result.durationMs = Date.now() - started;
-  return result;
+  // Every text of the result, before the report clips or escapes it (and a password could slip through).
+  return redactStrings(result);
 }
