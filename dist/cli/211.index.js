@@ -711,7 +711,7 @@ function columnConverter(type) {
 /* harmony export */ });
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _db_sqlite_open_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3648);
+/* harmony import */ var _db_sqlite_open_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2393);
 /* harmony import */ var _verify_row_hash_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7254);
 /* harmony import */ var _sqlite_row_source_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5902);
 // Runs inside a worker thread: reads one rowid slice of a SQLite table, converts it to COPY text
@@ -995,24 +995,12 @@ function quoteLiteral(value) {
 
 /***/ }),
 
-/***/ 3648:
+/***/ 9831:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  L: () => (/* binding */ openSqlite)
-});
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-var external_node_fs_default = /*#__PURE__*/__webpack_require__.n(external_node_fs_);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __webpack_require__(3916);
-;// CONCATENATED MODULE: ./src/db/sqlite-driver.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ loadSqlite)
+/* harmony export */ });
 let loaded;
 async function importForPlatform() {
     switch (`${process.platform}-${process.arch}`) {
@@ -1041,56 +1029,79 @@ function loadSqlite() {
     return loaded;
 }
 
-;// CONCATENATED MODULE: ./src/db/sqlite-open.ts
+
+/***/ }),
+
+/***/ 2393:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ openSqlite)
+/* harmony export */ });
+/* unused harmony export BUSY_TIMEOUT_MS */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3916);
+/* harmony import */ var _sqlite_driver_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9831);
 // Opens SQLite files with checks that turn SQLite's terse errors into ones that name the file and fix.
 
 
 
 
+/** How long a read waits for another process's write lock before giving up. */
+const BUSY_TIMEOUT_MS = 10_000;
 const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 async function openSqlite(location, options) {
     const file = location.path;
-    const stat = external_node_fs_default().statSync(file, { throwIfNoEntry: false });
+    const stat = node_fs__WEBPACK_IMPORTED_MODULE_0___default().statSync(file, { throwIfNoEntry: false });
     if (!stat) {
-        const dirExists = external_node_fs_default().existsSync(external_node_path_default().dirname(file));
+        const dirExists = node_fs__WEBPACK_IMPORTED_MODULE_0___default().existsSync(node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(file));
         if (!options.create || !dirExists) {
-            throw new errors/* SqliteFileError */.tf(`The SQLite file ${file} given as ${options.input} does not exist.`, {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .SqliteFileError */ .tf(`The SQLite file ${file} given as ${options.input} does not exist.`, {
                 fix: dirExists
                     ? `check the path (relative paths are resolved from ${process.cwd()}), or check out / download the database file in an earlier step.`
-                    : `the directory ${external_node_path_default().dirname(file)} does not exist either: check the path.`,
+                    : `the directory ${node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(file)} does not exist either: check the path.`,
             });
         }
     }
     else if (stat.isDirectory()) {
-        throw new errors/* SqliteFileError */.tf(`${options.input} points at ${file}, which is a directory, not a SQLite file.`, {
-            fix: `give the path of the database file inside it, e.g. sqlite:${external_node_path_default().join(file, 'app.db')}.`,
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .SqliteFileError */ .tf(`${options.input} points at ${file}, which is a directory, not a SQLite file.`, {
+            fix: `give the path of the database file inside it, e.g. sqlite:${node_path__WEBPACK_IMPORTED_MODULE_1___default().join(file, 'app.db')}.`,
         });
     }
     else if (stat.size > 0) {
         const header = Buffer.alloc(HEADER.length);
-        const fd = external_node_fs_default().openSync(file, 'r');
+        const fd = node_fs__WEBPACK_IMPORTED_MODULE_0___default().openSync(file, 'r');
         try {
-            external_node_fs_default().readSync(fd, header, 0, HEADER.length, 0);
+            node_fs__WEBPACK_IMPORTED_MODULE_0___default().readSync(fd, header, 0, HEADER.length, 0);
         }
         finally {
-            external_node_fs_default().closeSync(fd);
+            node_fs__WEBPACK_IMPORTED_MODULE_0___default().closeSync(fd);
         }
         if (!header.equals(HEADER)) {
-            throw new errors/* SqliteFileError */.tf(`${file} (${options.input}) is not a SQLite database: its header is not "SQLite format 3".`, {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .SqliteFileError */ .tf(`${file} (${options.input}) is not a SQLite database: its header is not "SQLite format 3".`, {
                 fix: `check that the path points at the database file itself (not a dump, a zip or a Git LFS pointer); a .sql dump must be loaded with sqlite3 first.`,
             });
         }
     }
-    const Database = await loadSqlite();
+    const Database = await (0,_sqlite_driver_js__WEBPACK_IMPORTED_MODULE_3__/* .loadSqlite */ .T)();
     let db;
     try {
         db = new Database(file, { readonly: options.readonly, fileMustExist: !options.create });
-        db.pragma('busy_timeout = 10000');
+        db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
         // Touch the schema so corruption is reported here, not halfway through a copy.
         db.prepare('SELECT count(*) FROM sqlite_schema').get();
     }
     catch (cause) {
-        throw new errors/* SqliteFileError */.tf(`${file} (${options.input}) cannot be read as a SQLite database: ${cause.message}.`, {
+        if (/^SQLITE_(BUSY|LOCKED)/.test(String(cause.code ?? ''))) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .SqliteFileError */ .tf(`The SQLite file ${file} (${options.input}) is locked by another process that is writing to it; cutover waited ${BUSY_TIMEOUT_MS / 1000} s for the lock.`, {
+                cause,
+                fix: 'stop the application (or the tool with a transaction open on the file) while cutover reads it, then run again.',
+            });
+        }
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .SqliteFileError */ .tf(`${file} (${options.input}) cannot be read as a SQLite database: ${cause.message}.`, {
             cause,
             fix: `the file may be corrupt or truncated; check it with \`sqlite3 ${file} 'PRAGMA integrity_check'\` or restore it from a backup.`,
         });
@@ -1105,7 +1116,10 @@ async function openSqlite(location, options) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   DB: () => (/* binding */ CutoverError),
 /* harmony export */   Gz: () => (/* binding */ VerifyError),
+/* harmony export */   He: () => (/* binding */ ScopeError),
+/* harmony export */   Lr: () => (/* binding */ RowSecurityError),
 /* harmony export */   Py: () => (/* binding */ MigrationError),
 /* harmony export */   QO: () => (/* binding */ isPgError),
 /* harmony export */   Rc: () => (/* binding */ ConnectionError),
@@ -1118,7 +1132,7 @@ async function openSqlite(location, options) {
 /* harmony export */   uv: () => (/* binding */ ProvisionError),
 /* harmony export */   xL: () => (/* binding */ ConfigError)
 /* harmony export */ });
-/* unused harmony exports CutoverError, describePgError */
+/* unused harmony export describePgError */
 /* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6670);
 // Error classes for everything cutover reports to users. Each keeps its `cause` and carries a
 // `fix`: the sentence that tells the user what to do. `formatError` turns any of them (or a raw
@@ -1126,9 +1140,12 @@ async function openSqlite(location, options) {
 
 class CutoverError extends Error {
     fix;
+    /** The target holds part of a copy that could not be undone: no "left as it was" may be said. */
+    targetLeftPartial;
     constructor(message, options = {}) {
         super(message, options.cause === undefined ? undefined : { cause: options.cause });
         this.fix = options.fix;
+        this.targetLeftPartial = options.targetLeftPartial ?? false;
         this.name = new.target.name;
     }
 }
@@ -1214,6 +1231,14 @@ function formatError(error) {
     }
     return (0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(text.replace(/\s*\n\s*/g, ' ').trim());
 }
+/** The set of tables to copy or verify is not what the user can have meant: an include entry that
+ *  selects nothing, or nothing at all to copy. Found before anything is read or written. */
+class ScopeError extends CopyError {
+}
+/** Row-level security would filter what cutover reads (source, or target in verify) or refuse what it
+ *  writes (target), for the role cutover connects as. */
+class RowSecurityError extends CopyError {
+}
 
 
 /***/ }),
@@ -1223,20 +1248,66 @@ function formatError(error) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   E$: () => (/* binding */ redact),
-/* harmony export */   cl: () => (/* binding */ registerSecret)
+/* harmony export */   NQ: () => (/* binding */ onWeakPassword),
+/* harmony export */   cl: () => (/* binding */ registerSecret),
+/* harmony export */   eT: () => (/* binding */ redactStrings),
+/* harmony export */   iS: () => (/* binding */ weakPasswordNotice)
 /* harmony export */ });
-/* unused harmony export onSecret */
-// Process-wide registry of secrets. Every password cutover sees is registered here in all the forms
-// it can take (raw, percent-encoded, percent-decoded), and every text that leaves the process goes
-// through `redact`. The Action runtime subscribes so each form is also masked with core.setSecret.
+/* unused harmony exports passwordStrength, onSecret */
+// Process-wide redaction. Two layers:
+// 1. Structural, for every password whatever it is: the password component of a URL's userinfo,
+//    `password=…` (libpq key/value strings, URL query) and `PGPASSWORD=…` (printed commands) become ***.
+// 2. Bare occurrences anywhere in a text, only for passwords that are distinctive (see
+//    `passwordStrength`): masking `postgres` or `x` everywhere would turn "postgresql://" into
+//    "***ql://" and "Fix" into "Fi***". Distinctive passwords are registered in every form they can take
+//    (raw, percent-encoded, percent-decoded, JSON-escaped); the Action runtime subscribes so each form
+//    is also masked with core.setSecret, which hides it in the whole job log.
 const MASK = '***';
 const secrets = new Set();
 const listeners = [];
+const weakListeners = [];
+const weakPasswords = new Map();
+/**
+ * Distinctive: at least 8 characters, not the user or database name, containing a letter, and either
+ * mixing letters with digits or symbols (`_` and `-` do not count, so identifiers like `my_app_db` stay
+ * words) or at least 16 characters long. Such a string does not occur in ordinary text by chance.
+ */
+function passwordStrength(password, context = {}) {
+    const lower = password.toLowerCase();
+    if (context.user && context.user.toLowerCase() === lower)
+        return 'same-as-user';
+    if (context.database && context.database.toLowerCase() === lower)
+        return 'same-as-database';
+    if ([...password].length < 8)
+        return 'short';
+    if (!/\p{L}/u.test(password))
+        return 'digits-only';
+    if ([...password].length >= 16)
+        return 'distinctive';
+    return /[^\p{L}_-]/u.test(password) ? 'distinctive' : 'plain-word';
+}
+const REASON_TEXT = {
+    short: 'shorter than 8 characters',
+    'digits-only': 'has no letters',
+    'plain-word': 'a plain word (letters only, under 16 characters)',
+    'same-as-user': 'the same as the user name',
+    'same-as-database': 'the same as the database name',
+};
+/** The one log line saying a password is not masked everywhere, without printing it. */
+function weakPasswordNotice(notice, where) {
+    const setSecret = where === 'job log' ? '; it is not registered as a job secret, which would hide that word in the whole job log' : '';
+    return (`The password in ${notice.input} is ${REASON_TEXT[notice.reason]}: cutover hides it where it is written as a password ` +
+        `(the password part of a URL, a password or PGPASSWORD setting) but does not mask it elsewhere in the ${where}, ` +
+        `where masking it would garble ordinary text${setSecret}. ` +
+        `A random password of 8+ characters mixing letters and digits is masked everywhere.`);
+}
 function formsOf(secret) {
     const forms = new Set([secret]);
     forms.add(encodeURIComponent(secret));
     // Some clients encode only the reserved characters; cover the lower-case hex variant too.
     forms.add(encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+    // As it appears inside JSON (--json output, outputs): quotes and backslashes escaped.
+    forms.add(JSON.stringify(secret).slice(1, -1));
     try {
         forms.add(decodeURIComponent(secret));
     }
@@ -1245,9 +1316,7 @@ function formsOf(secret) {
     }
     return [...forms].filter((form) => form.length > 0);
 }
-function registerSecret(secret) {
-    if (!secret)
-        return;
+function addForms(secret) {
     for (const form of formsOf(secret)) {
         if (secrets.has(form))
             continue;
@@ -1256,13 +1325,69 @@ function registerSecret(secret) {
             listener(form);
     }
 }
-/** Called for every form of every secret, including those registered before subscribing. */
+/**
+ * Registers a password: a distinctive one is masked everywhere from now on; any other is left to the
+ * structural redaction and reported once per input through `onWeakPassword`.
+ */
+function registerSecret(secret, options = {}) {
+    if (!secret)
+        return;
+    const strength = passwordStrength(secret, options);
+    if (strength !== 'distinctive') {
+        if (options.input && !weakPasswords.has(options.input)) {
+            const notice = { input: options.input, reason: strength };
+            weakPasswords.set(options.input, notice);
+            for (const listener of weakListeners)
+                listener(notice);
+        }
+        return;
+    }
+    addForms(secret);
+    for (const other of options.alsoWritten ?? [])
+        if (other)
+            addForms(other);
+}
+/** Called for every form of every distinctive secret, including those registered before subscribing. */
 function onSecret(listener) {
     listeners.push(listener);
     for (const secret of secrets)
         listener(secret);
 }
-/** Remove every registered secret, and any password in a URL's userinfo, from `text`. */
+/** Called once per input whose password is not distinctive, including those seen before subscribing. */
+function onWeakPassword(listener) {
+    weakListeners.push(listener);
+    for (const notice of weakPasswords.values())
+        listener(notice);
+}
+const ALREADY_MASKED = /^(\*\*\*|\\\*\\\*\\\*)$/;
+// scheme://userinfo@host… up to whitespace, a double quote, backtick or angle bracket. The password
+// runs to the LAST '@' of that stretch, because an unencoded '@' inside it must not reveal the rest.
+const URL_STRETCH = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s"`<>]+)/gi;
+function redactUrlPassword(match, scheme, rest) {
+    const at = rest.lastIndexOf('@');
+    if (at < 0)
+        return match;
+    const userinfo = rest.slice(0, at);
+    const colon = userinfo.indexOf(':');
+    // "host/path:x@y" is not a userinfo: the user part of a URL has no '/', '?' or '#'.
+    if (colon < 0 || /[/?#]/.test(userinfo.slice(0, colon)))
+        return match;
+    const password = userinfo.slice(colon + 1);
+    if (password === '' || ALREADY_MASKED.test(password))
+        return match;
+    return `${scheme}${userinfo.slice(0, colon + 1)}${MASK}${rest.slice(at)}`;
+}
+// PGPASSWORD=…, POSTGRES_PASSWORD=…, password=… (libpq key/value, URL query). The value is a quoted
+// string (libpq '…' with backslash escapes, a shell '…' with '\'' inside, or "…") or runs to whitespace or '&'.
+const KEY_VALUE = /\b(\w*password)([ \t]*=[ \t]*)('(?:[^'\\]|\\.|'\\'')*'|"(?:[^"\\]|\\.)*"|[^\s&"'`<>]+)/gi;
+const JSON_FIELD = /("\w*password"[ \t]*:[ \t]*)"(?:[^"\\]|\\.)*"/gi;
+function structural(text) {
+    return text
+        .replace(URL_STRETCH, redactUrlPassword)
+        .replace(KEY_VALUE, (match, key, equals, value) => (ALREADY_MASKED.test(value) ? match : `${key}${equals}${MASK}`))
+        .replace(JSON_FIELD, (_m, head) => `${head}"${MASK}"`);
+}
+/** Remove every distinctive secret, and every password in a URL or key=value form, from `text`. */
 function redact(text) {
     let result = text;
     // Longest first, so that an encoded form is not half-replaced by a shorter raw form.
@@ -1270,7 +1395,21 @@ function redact(text) {
         if (result.includes(secret))
             result = result.split(secret).join(MASK);
     }
-    return result.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@\s]+)@/gi, (_m, head) => `${head}${MASK}@`);
+    return structural(result);
+}
+/**
+ * A copy of a plain value (a run result) with every string redacted. Reports clip and Markdown-escape
+ * texts before printing them, after which a password would no longer be recognised: redact first.
+ */
+function redactStrings(value) {
+    if (typeof value === 'string')
+        return redact(value);
+    if (Array.isArray(value))
+        return value.map((item) => redactStrings(item));
+    if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactStrings(item)]));
+    }
+    return value;
 }
 
 

@@ -8586,7 +8586,7 @@ var CommandLineIntegerParameter_1 = __webpack_require__(4594);
 Object.defineProperty(exports, "CommandLineIntegerParameter", ({ enumerable: true, get: function () { return CommandLineIntegerParameter_1.CommandLineIntegerParameter; } }));
 var CommandLineIntegerListParameter_1 = __webpack_require__(6638);
 Object.defineProperty(exports, "CommandLineIntegerListParameter", ({ enumerable: true, get: function () { return CommandLineIntegerListParameter_1.CommandLineIntegerListParameter; } }));
-var CommandLineChoiceParameter_1 = __webpack_require__(2393);
+var CommandLineChoiceParameter_1 = __webpack_require__(4774);
 Object.defineProperty(exports, "CommandLineChoiceParameter", ({ enumerable: true, get: function () { return CommandLineChoiceParameter_1.CommandLineChoiceParameter; } }));
 var CommandLineChoiceListParameter_1 = __webpack_require__(2513);
 Object.defineProperty(exports, "CommandLineChoiceListParameter", ({ enumerable: true, get: function () { return CommandLineChoiceListParameter_1.CommandLineChoiceListParameter; } }));
@@ -8865,7 +8865,7 @@ exports.CommandLineChoiceListParameter = CommandLineChoiceListParameter;
 
 /***/ }),
 
-/***/ 2393:
+/***/ 4774:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -9763,7 +9763,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CommandLineParameterProvider = void 0;
 const argparse = __importStar(__webpack_require__(3763));
 const BaseClasses_1 = __webpack_require__(5903);
-const CommandLineChoiceParameter_1 = __webpack_require__(2393);
+const CommandLineChoiceParameter_1 = __webpack_require__(4774);
 const CommandLineChoiceListParameter_1 = __webpack_require__(2513);
 const CommandLineIntegerParameter_1 = __webpack_require__(4594);
 const CommandLineIntegerListParameter_1 = __webpack_require__(6638);
@@ -11051,7 +11051,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.TabCompleteAction = void 0;
 const string_argv_1 = __importDefault(__webpack_require__(1024));
 const BaseClasses_1 = __webpack_require__(5903);
-const CommandLineChoiceParameter_1 = __webpack_require__(2393);
+const CommandLineChoiceParameter_1 = __webpack_require__(4774);
 const CommandLineAction_1 = __webpack_require__(7171);
 const DEFAULT_WORD_TO_AUTOCOMPLETE = '';
 const DEFAULT_POSITION = 0;

@@ -34994,17 +34994,60 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/redact.ts
-// Process-wide registry of secrets. Every password cutover sees is registered here in all the forms
-// it can take (raw, percent-encoded, percent-decoded), and every text that leaves the process goes
-// through `redact`. The Action runtime subscribes so each form is also masked with core.setSecret.
+// Process-wide redaction. Two layers:
+// 1. Structural, for every password whatever it is: the password component of a URL's userinfo,
+//    `password=…` (libpq key/value strings, URL query) and `PGPASSWORD=…` (printed commands) become ***.
+// 2. Bare occurrences anywhere in a text, only for passwords that are distinctive (see
+//    `passwordStrength`): masking `postgres` or `x` everywhere would turn "postgresql://" into
+//    "***ql://" and "Fix" into "Fi***". Distinctive passwords are registered in every form they can take
+//    (raw, percent-encoded, percent-decoded, JSON-escaped); the Action runtime subscribes so each form
+//    is also masked with core.setSecret, which hides it in the whole job log.
 const MASK = '***';
 const secrets = new Set();
 const listeners = (/* unused pure expression or super */ null && ([]));
+const weakListeners = (/* unused pure expression or super */ null && ([]));
+const weakPasswords = new Map();
+/**
+ * Distinctive: at least 8 characters, not the user or database name, containing a letter, and either
+ * mixing letters with digits or symbols (`_` and `-` do not count, so identifiers like `my_app_db` stay
+ * words) or at least 16 characters long. Such a string does not occur in ordinary text by chance.
+ */
+function passwordStrength(password, context = {}) {
+    const lower = password.toLowerCase();
+    if (context.user && context.user.toLowerCase() === lower)
+        return 'same-as-user';
+    if (context.database && context.database.toLowerCase() === lower)
+        return 'same-as-database';
+    if ([...password].length < 8)
+        return 'short';
+    if (!/\p{L}/u.test(password))
+        return 'digits-only';
+    if ([...password].length >= 16)
+        return 'distinctive';
+    return /[^\p{L}_-]/u.test(password) ? 'distinctive' : 'plain-word';
+}
+const REASON_TEXT = {
+    short: 'shorter than 8 characters',
+    'digits-only': 'has no letters',
+    'plain-word': 'a plain word (letters only, under 16 characters)',
+    'same-as-user': 'the same as the user name',
+    'same-as-database': 'the same as the database name',
+};
+/** The one log line saying a password is not masked everywhere, without printing it. */
+function weakPasswordNotice(notice, where) {
+    const setSecret = where === 'job log' ? '; it is not registered as a job secret, which would hide that word in the whole job log' : '';
+    return (`The password in ${notice.input} is ${REASON_TEXT[notice.reason]}: cutover hides it where it is written as a password ` +
+        `(the password part of a URL, a password or PGPASSWORD setting) but does not mask it elsewhere in the ${where}, ` +
+        `where masking it would garble ordinary text${setSecret}. ` +
+        `A random password of 8+ characters mixing letters and digits is masked everywhere.`);
+}
 function formsOf(secret) {
     const forms = new Set([secret]);
     forms.add(encodeURIComponent(secret));
     // Some clients encode only the reserved characters; cover the lower-case hex variant too.
     forms.add(encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+    // As it appears inside JSON (--json output, outputs): quotes and backslashes escaped.
+    forms.add(JSON.stringify(secret).slice(1, -1));
     try {
         forms.add(decodeURIComponent(secret));
     }
@@ -35013,9 +35056,7 @@ function formsOf(secret) {
     }
     return [...forms].filter((form) => form.length > 0);
 }
-function redact_registerSecret(secret) {
-    if (!secret)
-        return;
+function addForms(secret) {
     for (const form of formsOf(secret)) {
         if (secrets.has(form))
             continue;
@@ -35024,13 +35065,69 @@ function redact_registerSecret(secret) {
             listener(form);
     }
 }
-/** Called for every form of every secret, including those registered before subscribing. */
+/**
+ * Registers a password: a distinctive one is masked everywhere from now on; any other is left to the
+ * structural redaction and reported once per input through `onWeakPassword`.
+ */
+function redact_registerSecret(secret, options = {}) {
+    if (!secret)
+        return;
+    const strength = passwordStrength(secret, options);
+    if (strength !== 'distinctive') {
+        if (options.input && !weakPasswords.has(options.input)) {
+            const notice = { input: options.input, reason: strength };
+            weakPasswords.set(options.input, notice);
+            for (const listener of weakListeners)
+                listener(notice);
+        }
+        return;
+    }
+    addForms(secret);
+    for (const other of options.alsoWritten ?? [])
+        if (other)
+            addForms(other);
+}
+/** Called for every form of every distinctive secret, including those registered before subscribing. */
 function onSecret(listener) {
     listeners.push(listener);
     for (const secret of secrets)
         listener(secret);
 }
-/** Remove every registered secret, and any password in a URL's userinfo, from `text`. */
+/** Called once per input whose password is not distinctive, including those seen before subscribing. */
+function onWeakPassword(listener) {
+    weakListeners.push(listener);
+    for (const notice of weakPasswords.values())
+        listener(notice);
+}
+const ALREADY_MASKED = /^(\*\*\*|\\\*\\\*\\\*)$/;
+// scheme://userinfo@host… up to whitespace, a double quote, backtick or angle bracket. The password
+// runs to the LAST '@' of that stretch, because an unencoded '@' inside it must not reveal the rest.
+const URL_STRETCH = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s"`<>]+)/gi;
+function redactUrlPassword(match, scheme, rest) {
+    const at = rest.lastIndexOf('@');
+    if (at < 0)
+        return match;
+    const userinfo = rest.slice(0, at);
+    const colon = userinfo.indexOf(':');
+    // "host/path:x@y" is not a userinfo: the user part of a URL has no '/', '?' or '#'.
+    if (colon < 0 || /[/?#]/.test(userinfo.slice(0, colon)))
+        return match;
+    const password = userinfo.slice(colon + 1);
+    if (password === '' || ALREADY_MASKED.test(password))
+        return match;
+    return `${scheme}${userinfo.slice(0, colon + 1)}${MASK}${rest.slice(at)}`;
+}
+// PGPASSWORD=…, POSTGRES_PASSWORD=…, password=… (libpq key/value, URL query). The value is a quoted
+// string (libpq '…' with backslash escapes, a shell '…' with '\'' inside, or "…") or runs to whitespace or '&'.
+const KEY_VALUE = /\b(\w*password)([ \t]*=[ \t]*)('(?:[^'\\]|\\.|'\\'')*'|"(?:[^"\\]|\\.)*"|[^\s&"'`<>]+)/gi;
+const JSON_FIELD = /("\w*password"[ \t]*:[ \t]*)"(?:[^"\\]|\\.)*"/gi;
+function structural(text) {
+    return text
+        .replace(URL_STRETCH, redactUrlPassword)
+        .replace(KEY_VALUE, (match, key, equals, value) => (ALREADY_MASKED.test(value) ? match : `${key}${equals}${MASK}`))
+        .replace(JSON_FIELD, (_m, head) => `${head}"${MASK}"`);
+}
+/** Remove every distinctive secret, and every password in a URL or key=value form, from `text`. */
 function redact_redact(text) {
     let result = text;
     // Longest first, so that an encoded form is not half-replaced by a shorter raw form.
@@ -35038,7 +35135,21 @@ function redact_redact(text) {
         if (result.includes(secret))
             result = result.split(secret).join(MASK);
     }
-    return result.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@\s]+)@/gi, (_m, head) => `${head}${MASK}@`);
+    return structural(result);
+}
+/**
+ * A copy of a plain value (a run result) with every string redacted. Reports clip and Markdown-escape
+ * texts before printing them, after which a password would no longer be recognised: redact first.
+ */
+function redactStrings(value) {
+    if (typeof value === 'string')
+        return redact_redact(value);
+    if (Array.isArray(value))
+        return value.map((item) => redactStrings(item));
+    if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactStrings(item)]));
+    }
+    return value;
 }
 
 ;// CONCATENATED MODULE: ./src/errors.ts
@@ -35048,9 +35159,12 @@ function redact_redact(text) {
 
 class CutoverError extends Error {
     fix;
+    /** The target holds part of a copy that could not be undone: no "left as it was" may be said. */
+    targetLeftPartial;
     constructor(message, options = {}) {
         super(message, options.cause === undefined ? undefined : { cause: options.cause });
         this.fix = options.fix;
+        this.targetLeftPartial = options.targetLeftPartial ?? false;
         this.name = new.target.name;
     }
 }
@@ -35135,6 +35249,14 @@ function formatError(error) {
         text = errors_describeCause(error);
     }
     return redact(text.replace(/\s*\n\s*/g, ' ').trim());
+}
+/** The set of tables to copy or verify is not what the user can have meant: an include entry that
+ *  selects nothing, or nothing at all to copy. Found before anything is read or written. */
+class ScopeError extends (/* unused pure expression or super */ null && (CopyError)) {
+}
+/** Row-level security would filter what cutover reads (source, or target in verify) or refuse what it
+ *  writes (target), for the role cutover connects as. */
+class RowSecurityError extends (/* unused pure expression or super */ null && (CopyError)) {
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -35415,6 +35537,10 @@ function clientConfig(location, ssl, options) {
         ssl,
         connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
         keepAlive: true,
+        // Without it the OS waits two hours before probing a silent peer (a dropped NAT mapping, a dead host).
+        keepAliveInitialDelayMillis: 10_000,
+        // channel_binding=prefer|require (Neon's URLs carry it): SCRAM-SHA-256-PLUS when the server offers it over TLS.
+        enableChannelBinding: location.params.channel_binding === 'prefer' || location.params.channel_binding === 'require',
         application_name: options.applicationName ?? location.params.application_name ?? 'cutover',
         ...(location.params.options ? { options: location.params.options } : {}),
     };
@@ -35457,10 +35583,18 @@ async function postgres_connect_connectPostgres(location, options) {
     for (let n = 1; n <= attempts; n++) {
         try {
             const client = await openOnce(location, choice, options);
+            if (location.params.channel_binding === 'require' && !isEncrypted(client)) {
+                await client.end().catch(() => undefined);
+                throw new ConnectionError(`Could not connect to ${options.input} (${describeEndpoint(location)}): channel_binding=require, but the connection is not encrypted, so no channel binding is possible.`, {
+                    fix: `set sslmode=require or verify-full in ${options.input}, or remove channel_binding=require.`,
+                });
+            }
             options.onConnected?.(`Connected to ${options.input} (${describeEndpoint(location)}) with ${choice.description}; ${isEncrypted(client) ? 'the connection is encrypted (TLS)' : 'the connection is not encrypted'}.`);
             return client;
         }
         catch (error) {
+            if (error instanceof ConnectionError)
+                throw error;
             lastError = error;
             diagnosis = diagnoseConnectError(error, location, options.input);
             if (!diagnosis.retryable || n === attempts)

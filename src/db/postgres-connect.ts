@@ -92,6 +92,10 @@ function clientConfig(location: PostgresLocation, ssl: SslChoice['ssl'], options
     ssl,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     keepAlive: true,
+    // Without it the OS waits two hours before probing a silent peer (a dropped NAT mapping, a dead host).
+    keepAliveInitialDelayMillis: 10_000,
+    // channel_binding=prefer|require (Neon's URLs carry it): SCRAM-SHA-256-PLUS when the server offers it over TLS.
+    enableChannelBinding: location.params.channel_binding === 'prefer' || location.params.channel_binding === 'require',
     application_name: options.applicationName ?? location.params.application_name ?? 'cutover',
     ...(location.params.options ? { options: location.params.options } : {}),
   };
@@ -135,9 +139,16 @@ export async function connectPostgres(location: PostgresLocation, options: Conne
   for (let n = 1; n <= attempts; n++) {
     try {
       const client = await openOnce(location, choice, options);
+      if (location.params.channel_binding === 'require' && !isEncrypted(client)) {
+        await client.end().catch(() => undefined);
+        throw new ConnectionError(`Could not connect to ${options.input} (${describeEndpoint(location)}): channel_binding=require, but the connection is not encrypted, so no channel binding is possible.`, {
+          fix: `set sslmode=require or verify-full in ${options.input}, or remove channel_binding=require.`,
+        });
+      }
       options.onConnected?.(`Connected to ${options.input} (${describeEndpoint(location)}) with ${choice.description}; ${isEncrypted(client) ? 'the connection is encrypted (TLS)' : 'the connection is not encrypted'}.`);
       return client;
     } catch (error) {
+      if (error instanceof ConnectionError) throw error;
       lastError = error;
       diagnosis = diagnoseConnectError(error, location, options.input);
       if (!diagnosis.retryable || n === attempts) break;

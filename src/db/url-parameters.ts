@@ -4,7 +4,10 @@ import { ConfigError } from '../errors.js';
 import { closestMatch } from '../edit-distance.js';
 
 /** Parameters cutover acts on (sslmode and password are validated by the URL parser itself). */
-export const HONOURED_PARAMETERS = ['sslmode', 'sslrootcert', 'application_name', 'options', 'pgbouncer'] as const;
+export const HONOURED_PARAMETERS = ['sslmode', 'sslrootcert', 'application_name', 'options', 'pgbouncer', 'channel_binding'] as const;
+
+/** channel_binding values (libpq's): prefer/require turn on SCRAM-SHA-256-PLUS in node-postgres. */
+const CHANNEL_BINDING = ['disable', 'prefer', 'require'];
 
 interface IgnoredParameter {
   /** Why ignoring it changes nothing. */
@@ -28,9 +31,8 @@ export const IGNORED_PARAMETERS: Record<string, IgnoredParameter> = {
   // Prisma's connection-pool settings, common in copied DATABASE_URLs; cutover sizes its own pool.
   connection_limit: { why: 'sizes its own connection pool' },
   pool_timeout: { why: 'sizes its own connection pool' },
-  // Harmless only at their defaults: cutover never does channel binding, GSS encryption, direct SSL
-  // negotiation, or picks among several hosts.
-  channel_binding: { why: 'does not do channel binding', values: ['disable', 'prefer'] },
+  // Harmless only at their defaults: cutover never does GSS encryption, direct SSL negotiation, or
+  // picks among several hosts.
   gssencmode: { why: 'does not do GSS encryption', values: ['disable', 'prefer'] },
   sslnegotiation: { why: 'negotiates SSL the standard way', values: ['postgres'] },
   target_session_attrs: { why: 'connects to the one host of the URL whatever its role', values: ['any'] },
@@ -50,7 +52,6 @@ const FOREIGN_FIXES: Record<string, string> = {
   ssl: 'write sslmode=require (encrypted) or sslmode=verify-full (encrypted, certificate and host name verified) instead of ssl',
   schema: "write options=-c%20search_path%3D<schema> instead of Prisma's schema parameter",
   sslaccept: "write sslmode=verify-full (Prisma's sslaccept=strict) or sslmode=require (accept_invalid_certs) instead of sslaccept",
-  channel_binding: "remove channel_binding=require (cutover does not do channel binding; sslmode=verify-full authenticates the server by its certificate)",
   host: 'put the host in the URL itself: postgresql://user:password@host:5432/dbname',
   port: 'put the port in the URL itself: postgresql://user:password@host:5432/dbname',
   dbname: 'put the database name in the URL itself: postgresql://user:password@host:5432/dbname',
@@ -65,6 +66,9 @@ function knownList(): string {
 
 /** Throws a ConfigError for a parameter cutover would otherwise have to silently ignore. */
 export function checkUrlParameter(key: string, value: string, input: string): void {
+  if (key === 'channel_binding' && !CHANNEL_BINDING.includes(value)) {
+    throw new ConfigError(`${input} has channel_binding=${value}, which is not a channel_binding value.`, { fix: `use ${CHANNEL_BINDING.join(', ')}.` });
+  }
   if ((HONOURED_PARAMETERS as readonly string[]).includes(key)) return;
   const ignored = IGNORED_PARAMETERS[key];
   if (ignored && (!ignored.values || ignored.values.includes(value))) return;

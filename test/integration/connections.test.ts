@@ -67,6 +67,12 @@ describe('connectPostgres', () => {
     expect(text).toMatch(/SSL negotiation failed.*does not support SSL.*sslmode=disable/);
   });
 
+  test('channel_binding=require over a connection that is not encrypted is refused, not downgraded', async () => {
+    const { error, text } = await failure({ ...admin, sslmode: 'prefer', params: { ...admin.params, channel_binding: 'require' } });
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(text).toMatch(/channel_binding=require, but the connection is not encrypted.*Fix: set sslmode=require or verify-full/);
+  });
+
   test('sslmode=prefer falls back to plain when the server has no TLS', async () => {
     const client = await connectPostgres({ ...admin, sslmode: 'prefer' }, { input });
     expect((await client.query('SELECT 1 AS one')).rows[0].one).toBe(1);
@@ -128,6 +134,23 @@ describe('openSqlite', () => {
     fs.writeFileSync(path.join(dir, 'corrupt.db'), corrupt);
     expect(await sqliteFailure(sqlite('corrupt.db'))).toMatch(/cannot be read as a SQLite database.*PRAGMA integrity_check/);
   });
+
+  test('a SQLite file locked by a writer is reported as locked, not as corrupt', async () => {
+    const { loadSqlite } = await import('../../src/db/sqlite-driver.js');
+    const Database = await loadSqlite();
+    fs.copyFileSync('test/fixtures/real/pgloader_type-mismatch.db', path.join(dir, 'locked.db'));
+    const writer = new Database(path.join(dir, 'locked.db'));
+    writer.exec('BEGIN EXCLUSIVE');
+    const { BUSY_TIMEOUT_MS } = await import('../../src/db/sqlite-open.js');
+    try {
+      const text = await sqliteFailure(sqlite('locked.db'));
+      expect(text).toMatch(new RegExp(`is locked by another process that is writing to it; cutover waited ${BUSY_TIMEOUT_MS / 1000} s.*Fix: stop the application`));
+      expect(text).not.toMatch(/corrupt/);
+    } finally {
+      writer.exec('ROLLBACK');
+      writer.close();
+    }
+  }, 30_000);
 
   test('create: true makes a new local database', async () => {
     const db = await openSqlite(sqlite('new.db'), { input: 'x', readonly: false, create: true });

@@ -20,7 +20,7 @@ describe('URL parameters', () => {
     expect(text).toContain("input 'source-url' has an unknown parameter 'sslmdoe' (did you mean 'sslmode'?)");
     expect(text).toContain('silently connect without encryption');
     expect(text).toContain("Fix: write 'sslmode' instead of 'sslmdoe', or remove it.");
-    expect(text).toContain('cutover uses sslmode, sslrootcert, application_name, options, pgbouncer; it accepts and ignores connect_timeout,');
+    expect(text).toContain('cutover uses sslmode, sslrootcert, application_name, options, pgbouncer, channel_binding; it accepts and ignores connect_timeout,');
     expect(text).not.toContain('s3cr3t-Tk');
   });
 
@@ -56,7 +56,7 @@ describe('URL parameters', () => {
   });
 
   test.each([
-    ['channel_binding=require', "channel_binding=require, which cutover cannot honour: it does not do channel binding", 'sslmode=verify-full'],
+    ['channel_binding=sometimes', 'channel_binding=sometimes, which is not a channel_binding value', 'use disable, prefer, require'],
     ['gssencmode=require', 'gssencmode=require, which cutover cannot honour: it does not do GSS encryption', 'set it to disable or prefer'],
     ['target_session_attrs=read-write', 'target_session_attrs=read-write, which cutover cannot honour', 'set it to any'],
   ])('?%s is refused: only the default is harmless to ignore', (query, message, fix) => {

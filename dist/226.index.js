@@ -1,8 +1,8 @@
-export const id = 62;
-export const ids = [62];
+export const id = 226;
+export const ids = [226];
 export const modules = {
 
-/***/ 7793:
+/***/ 3349:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -22,10 +22,119 @@ var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_nod
 var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/redact.ts
 var redact = __webpack_require__(6670);
+;// CONCATENATED MODULE: ./src/edit-distance.ts
+// "Did you mean …?" for misspelt names: optimal string alignment distance (Levenshtein plus adjacent
+// transpositions, so `sslmdoe` is one edit from `sslmode`).
+function editDistance(a, b) {
+    const rows = a.length + 1;
+    const cols = b.length + 1;
+    const d = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i < rows; i++) {
+        for (let j = 1; j < cols; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.length][b.length];
+}
+/** The candidate closest to `word` (case-insensitively), if it is close enough to be a likely typo. */
+function closestMatch(word, candidates) {
+    const lower = word.toLowerCase();
+    // One edit for short words, two from six characters on: further than that is a different word.
+    const limit = lower.length >= 6 ? 2 : 1;
+    let best;
+    for (const candidate of candidates) {
+        const distance = editDistance(lower, candidate.toLowerCase());
+        if (distance <= limit && (!best || distance < best.distance))
+            best = { candidate, distance };
+    }
+    return best?.candidate;
+}
+
+;// CONCATENATED MODULE: ./src/db/url-parameters.ts
+// Which query parameters a postgresql:// URL may carry. libpq refuses a parameter it does not know;
+// so does cutover: `?sslmdoe=verify-full`, silently ignored, would connect without encryption.
+
+
+/** Parameters cutover acts on (sslmode and password are validated by the URL parser itself). */
+const HONOURED_PARAMETERS = ['sslmode', 'sslrootcert', 'application_name', 'options', 'pgbouncer', 'channel_binding'];
+/** channel_binding values (libpq's): prefer/require turn on SCRAM-SHA-256-PLUS in node-postgres. */
+const CHANNEL_BINDING = ['disable', 'prefer', 'require'];
+/** Accepted and ignored, because cutover already does the equivalent itself. */
+const IGNORED_PARAMETERS = {
+    connect_timeout: { why: "uses its connect-timeout input instead" },
+    keepalives: { why: 'always turns TCP keepalives on' },
+    keepalives_idle: { why: 'always turns TCP keepalives on' },
+    keepalives_interval: { why: 'always turns TCP keepalives on' },
+    keepalives_count: { why: 'always turns TCP keepalives on' },
+    tcp_user_timeout: { why: 'always turns TCP keepalives on' },
+    fallback_application_name: { why: 'always sets an application_name' },
+    client_encoding: { why: 'always talks UTF-8 with the server, which converts' },
+    sslcompression: { why: 'never compresses (nor do servers since PostgreSQL 14)' },
+    sslsni: { why: 'leaves SNI to the TLS library' },
+    // Prisma's connection-pool settings, common in copied DATABASE_URLs; cutover sizes its own pool.
+    connection_limit: { why: 'sizes its own connection pool' },
+    pool_timeout: { why: 'sizes its own connection pool' },
+    // Harmless only at their defaults: cutover never does GSS encryption, direct SSL negotiation, or
+    // picks among several hosts.
+    gssencmode: { why: 'does not do GSS encryption', values: ['disable', 'prefer'] },
+    sslnegotiation: { why: 'negotiates SSL the standard way', values: ['postgres'] },
+    target_session_attrs: { why: 'connects to the one host of the URL whatever its role', values: ['any'] },
+};
+// Every other libpq connection keyword (PostgreSQL 18's list): known, but not supported by cutover.
+const OTHER_LIBPQ_KEYWORDS = [
+    'host', 'hostaddr', 'port', 'dbname', 'user', 'passfile', 'require_auth', 'replication', 'requiressl',
+    'sslcert', 'sslkey', 'sslkeylogfile', 'sslpassword', 'sslcertmode', 'sslcrl', 'sslcrldir', 'requirepeer',
+    'ssl_min_protocol_version', 'ssl_max_protocol_version', 'min_protocol_version', 'max_protocol_version',
+    'krbsrvname', 'gsslib', 'gssdelegation', 'service', 'load_balance_hosts', 'oauth_issuer', 'oauth_client_id',
+    'oauth_client_secret', 'oauth_scope', 'scram_client_key', 'scram_server_key',
+];
+// Parameters of other drivers that people paste, with what to write instead.
+const FOREIGN_FIXES = {
+    ssl: 'write sslmode=require (encrypted) or sslmode=verify-full (encrypted, certificate and host name verified) instead of ssl',
+    schema: "write options=-c%20search_path%3D<schema> instead of Prisma's schema parameter",
+    sslaccept: "write sslmode=verify-full (Prisma's sslaccept=strict) or sslmode=require (accept_invalid_certs) instead of sslaccept",
+    host: 'put the host in the URL itself: postgresql://user:password@host:5432/dbname',
+    port: 'put the port in the URL itself: postgresql://user:password@host:5432/dbname',
+    dbname: 'put the database name in the URL itself: postgresql://user:password@host:5432/dbname',
+    user: 'put the user name in the URL itself: postgresql://user:password@host:5432/dbname',
+};
+const KNOWN = [...HONOURED_PARAMETERS, ...Object.keys(IGNORED_PARAMETERS)];
+function knownList() {
+    return `cutover uses ${HONOURED_PARAMETERS.join(', ')}; it accepts and ignores ${Object.keys(IGNORED_PARAMETERS).join(', ')}.`;
+}
+/** Throws a ConfigError for a parameter cutover would otherwise have to silently ignore. */
+function checkUrlParameter(key, value, input) {
+    if (key === 'channel_binding' && !CHANNEL_BINDING.includes(value)) {
+        throw new errors/* ConfigError */.xL(`${input} has channel_binding=${value}, which is not a channel_binding value.`, { fix: `use ${CHANNEL_BINDING.join(', ')}.` });
+    }
+    if (HONOURED_PARAMETERS.includes(key))
+        return;
+    const ignored = IGNORED_PARAMETERS[key];
+    if (ignored && (!ignored.values || ignored.values.includes(value)))
+        return;
+    if (ignored) {
+        throw new errors/* ConfigError */.xL(`${input} has ${key}=${value}, which cutover cannot honour: it ${ignored.why}.`, {
+            fix: `${FOREIGN_FIXES[key] ?? `remove ${key}, or set it to ${ignored.values.join(' or ')}`}.`,
+        });
+    }
+    if (OTHER_LIBPQ_KEYWORDS.includes(key)) {
+        throw new errors/* ConfigError */.xL(`${input} has the libpq parameter '${key}', which cutover does not support.`, {
+            fix: `${FOREIGN_FIXES[key] ?? `remove '${key}'`}. ${knownList()}`,
+        });
+    }
+    const suggestion = closestMatch(key, [...KNOWN, ...OTHER_LIBPQ_KEYWORDS, 'password']);
+    throw new errors/* ConfigError */.xL(`${input} has an unknown parameter '${key}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}. ` +
+        `Like libpq, cutover refuses parameters it does not know rather than ignore them: a misspelt sslmode would silently connect without encryption.`, { fix: `${FOREIGN_FIXES[key] ?? (suggestion ? `write '${suggestion}' instead of '${key}', or remove it` : `correct or remove '${key}'`)}. ${knownList()}` });
+}
+
 ;// CONCATENATED MODULE: ./src/db/database-url.ts
 // Parses the database URLs users give (action inputs, CLI flags, DATABASE_URL) into a typed location.
 // We parse by hand rather than with WHATWG `URL`: it silently accepts an unencoded '@' in the password
 // and silently drops everything after an unencoded '#', while libpq and most drivers do not.
+
 
 
 
@@ -132,7 +241,7 @@ function parsePostgres(raw, afterSlashes, input) {
         const bad = /[@#/?]/.exec(passwordPart) ?? /[@#/?]/.exec(userPart);
         if (bad) {
             if (passwordPart)
-                (0,redact/* registerSecret */.cl)(passwordPart);
+                (0,redact/* registerSecret */.cl)(passwordPart, { input, user: userPart });
             throw new errors/* ConfigError */.xL(`The password in ${input} contains an unencoded '${bad[0]}', so the URL cannot be split into user, password and host reliably (${redactRawUrl(raw)}).`, { fix: `${ENCODE_HINT}.` });
         }
     }
@@ -142,16 +251,16 @@ function parsePostgres(raw, afterSlashes, input) {
     const colon = userinfo.indexOf(':');
     const user = decode(colon >= 0 ? userinfo.slice(0, colon) : userinfo, 'user name', input, raw);
     const password = colon >= 0 ? decode(userinfo.slice(colon + 1), 'password', input, raw) : undefined;
-    if (password !== undefined) {
-        (0,redact/* registerSecret */.cl)(password);
-        (0,redact/* registerSecret */.cl)(userinfo.slice(colon + 1));
-    }
     const queryStart = rest.indexOf('?');
     const query = queryStart >= 0 ? rest.slice(queryStart + 1) : '';
     const hostAndPath = queryStart >= 0 ? rest.slice(0, queryStart) : rest;
     const slash = hostAndPath.indexOf('/');
     const hostPort = slash >= 0 ? hostAndPath.slice(0, slash) : hostAndPath;
     const database = decode(slash >= 0 ? hostAndPath.slice(slash + 1) : '', 'database name', input, raw);
+    // Registered once user and database are known: a password equal to either is not masked as free text.
+    if (password !== undefined) {
+        (0,redact/* registerSecret */.cl)(password, { input, user: user || 'postgres', database: database || user || 'postgres', alsoWritten: [userinfo.slice(colon + 1)] });
+    }
     let host;
     let portText;
     const ipv6 = /^\[([^\]]+)\](?::(.*))?$/.exec(hostPort);
@@ -197,12 +306,13 @@ function parsePostgres(raw, afterSlashes, input) {
             sslrootcert = value;
         }
         else if (key === 'password') {
-            (0,redact/* registerSecret */.cl)(value);
+            (0,redact/* registerSecret */.cl)(value, { input });
             throw new errors/* ConfigError */.xL(`${input} passes the password as a query parameter.`, {
                 fix: `put it in the user-info part instead: postgresql://user:ENCODED_PASSWORD@host:5432/dbname.`,
             });
         }
         else {
+            checkUrlParameter(key, value, input);
             params[key] = value;
         }
     }
@@ -227,6 +337,51 @@ function emptyResult(mode) {
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 var external_node_fs_default = /*#__PURE__*/__webpack_require__.n(external_node_fs_);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+var external_node_crypto_default = /*#__PURE__*/__webpack_require__.n(external_node_crypto_);
+;// CONCATENATED MODULE: ./src/db/pg-client-lifecycle.ts
+/** Closes without waiting on the server (after failures and cancellations). */
+function destroyClient(client) {
+    client.connection?.stream?.destroy?.();
+    client.end().catch(() => undefined);
+}
+/** Ends politely, but destroys the socket if the server has not let go within `ms`. */
+async function closeClient(client, ms = 2000) {
+    let timer;
+    const timedOut = new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
+    try {
+        const outcome = await Promise.race([client.end().then(() => 'ended', () => 'ended'), timedOut]);
+        if (outcome === 'timeout')
+            destroyClient(client);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+/**
+ * Calls `onLost` once if the connection fails or closes before `stop()` is called. Returns `stop`,
+ * to be called before closing the client on purpose.
+ */
+function watchConnection(client, onLost) {
+    let active = true;
+    const lost = (error) => {
+        if (!active)
+            return;
+        active = false;
+        onLost(error);
+    };
+    const onError = (error) => lost(error);
+    const onEnd = () => lost(new Error('the server closed the connection'));
+    client.on('error', onError);
+    client.on('end', onEnd);
+    return () => {
+        active = false;
+        client.off('error', onError);
+        client.off('end', onEnd);
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/copy/cast/target-kind.ts
 // How cutover thinks about a target column's type: a small set of kinds that decide both the cast
 // rule used on the way in and the canonical form used by checksums. Everything else is 'other'.
@@ -254,6 +409,10 @@ var pg_identifiers = __webpack_require__(3876);
 ;// CONCATENATED MODULE: ./src/db/pg-introspect.ts
 
 
+async function readPgRole(client) {
+    const { rows } = await client.query(`SELECT current_user AS name, rolsuper AS superuser, rolbypassrls AS "bypassRls" FROM pg_roles WHERE rolname = current_user`);
+    return rows[0];
+}
 function pgTableKey(schema, name) {
     return `${schema}.${name}`;
 }
@@ -262,13 +421,23 @@ function pgTableSql(table) {
 }
 const SYSTEM_SCHEMAS = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'`;
 async function listPgTables(client) {
-    const tables = await client.query(`SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS name
+    const tables = await client.query(`SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS name, pg_has_role(c.relowner, 'USAGE') AS owned,
+            c.relrowsecurity AS rls, c.relforcerowsecurity AS force, row_security_active(c.oid) AS applies,
+            (SELECT e.extname FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+              WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+                AND ((d.classid = 'pg_class'::regclass AND d.objid = c.oid) OR (d.classid = 'pg_namespace'::regclass AND d.objid = n.oid))
+              ORDER BY d.classid = 'pg_class'::regclass DESC LIMIT 1) AS extension
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${SYSTEM_SCHEMAS}
       ORDER BY n.nspname, c.relname`);
     const byOid = new Map();
-    for (const row of tables.rows)
-        byOid.set(row.oid, { schema: row.schema, name: row.name, columns: [], primaryKey: [], foreignKeys: [] });
+    for (const row of tables.rows) {
+        byOid.set(row.oid, {
+            schema: row.schema, name: row.name, columns: [], primaryKey: [], foreignKeys: [],
+            owned: row.owned, rowSecurity: row.rls, forceRowSecurity: row.force, rowSecurityApplies: row.applies, userTriggers: [],
+            ...(row.extension ? { extension: row.extension } : {}),
+        });
+    }
     if (byOid.size === 0)
         return [];
     const oids = [...byOid.keys()];
@@ -312,7 +481,23 @@ async function listPgTables(client) {
         else
             table.foreignKeys.push({ name: row.name, columns: row.cols, refSchema: row.refschema, refTable: row.reftable, refColumns: row.refcols ?? [], deferrable: row.deferrable });
     }
+    const triggers = await client.query(`SELECT tgrelid::int AS oid, tgname AS name, tgtype::int AS type, tgenabled AS enabled
+       FROM pg_trigger WHERE tgrelid = ANY($1::oid[]) AND NOT tgisinternal ORDER BY tgname`, [oids]);
+    for (const row of triggers.rows)
+        byOid.get(row.oid).userTriggers.push(describeTrigger(row));
     return [...byOid.values()];
+}
+// pg_trigger.tgtype bits (src/include/catalog/pg_trigger.h).
+const ROW = 1, BEFORE = 2, INSERT = 4, DELETE = 8, UPDATE = 16, TRUNCATE = 32, INSTEAD = 64;
+function describeTrigger(row) {
+    const events = [[INSERT, 'INSERT'], [UPDATE, 'UPDATE'], [DELETE, 'DELETE'], [TRUNCATE, 'TRUNCATE']].filter(([bit]) => row.type & bit).map(([, event]) => event);
+    return {
+        name: row.name,
+        timing: row.type & INSTEAD ? 'INSTEAD OF' : row.type & BEFORE ? 'BEFORE' : 'AFTER',
+        events,
+        forEachRow: (row.type & ROW) !== 0,
+        enabled: row.enabled === 'O' || row.enabled === 'A',
+    };
 }
 async function pgTableIsEmpty(client, table) {
     const result = await client.query(`SELECT 1 FROM ${pgTableSql(table)} LIMIT 1`);
@@ -323,6 +508,15 @@ async function pgTableIsEmpty(client, table) {
 async function prepareCopySession(client) {
     await client.query(`SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3; SET TimeZone = 'UTC';
      SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0; SET client_encoding = 'UTF8'`);
+}
+/** Reader sessions (the source, and the target when verify reads it): with row_security off, as
+ *  pg_dump sets it, a table whose policies would filter rows makes the query fail ("query would be
+ *  affected by row-level security policy") instead of silently returning fewer rows. The preflight
+ *  (src/copy/plan/row-security-preflight.ts) refuses such tables first, with the fix; this is the
+ *  guarantee behind it. */
+async function prepareSourceReadSession(client) {
+    await prepareCopySession(client);
+    await client.query('SET row_security = off');
 }
 
 // EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
@@ -480,6 +674,10 @@ function clientConfig(location, ssl, options) {
         ssl,
         connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
         keepAlive: true,
+        // Without it the OS waits two hours before probing a silent peer (a dropped NAT mapping, a dead host).
+        keepAliveInitialDelayMillis: 10_000,
+        // channel_binding=prefer|require (Neon's URLs carry it): SCRAM-SHA-256-PLUS when the server offers it over TLS.
+        enableChannelBinding: location.params.channel_binding === 'prefer' || location.params.channel_binding === 'require',
         application_name: options.applicationName ?? location.params.application_name ?? 'cutover',
         ...(location.params.options ? { options: location.params.options } : {}),
     };
@@ -522,10 +720,18 @@ async function connectPostgres(location, options) {
     for (let n = 1; n <= attempts; n++) {
         try {
             const client = await openOnce(location, choice, options);
+            if (location.params.channel_binding === 'require' && !isEncrypted(client)) {
+                await client.end().catch(() => undefined);
+                throw new errors/* ConnectionError */.Rc(`Could not connect to ${options.input} (${describeEndpoint(location)}): channel_binding=require, but the connection is not encrypted, so no channel binding is possible.`, {
+                    fix: `set sslmode=require or verify-full in ${options.input}, or remove channel_binding=require.`,
+                });
+            }
             options.onConnected?.(`Connected to ${options.input} (${describeEndpoint(location)}) with ${choice.description}; ${isEncrypted(client) ? 'the connection is encrypted (TLS)' : 'the connection is not encrypted'}.`);
             return client;
         }
         catch (error) {
+            if (error instanceof errors/* ConnectionError */.Rc)
+                throw error;
             lastError = error;
             diagnosis = diagnoseConnectError(error, location, options.input);
             if (!diagnosis.retryable || n === attempts)
@@ -540,6 +746,14 @@ async function connectPostgres(location, options) {
         cause: lastError,
         fix: diagnosis.fix,
     });
+}
+
+;// CONCATENATED MODULE: ./src/db/same-database.ts
+async function isSameDatabase(source, target) {
+    const me = await target.query(`SELECT pg_backend_pid() AS pid, current_setting('application_name') AS app`);
+    const { pid, app } = me.rows[0];
+    const seen = await source.query(`SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND application_name = $2 AND datname = current_database()) AS same`, [pid, app]);
+    return seen.rows[0].same;
 }
 
 ;// CONCATENATED MODULE: ./src/db/sqlite-introspect.ts
@@ -583,8 +797,8 @@ function countSqliteRows(db, table) {
     return Number(row.n);
 }
 
-// EXTERNAL MODULE: ./src/db/sqlite-open.ts + 1 modules
-var sqlite_open = __webpack_require__(3648);
+// EXTERNAL MODULE: ./src/db/sqlite-open.ts
+var sqlite_open = __webpack_require__(2393);
 ;// CONCATENATED MODULE: ./src/copy/load/copy-failed-error.ts
 // A failed copy, with what had been done per table when it failed (for the report).
 
@@ -596,262 +810,384 @@ class CopyFailedError extends errors/* CopyError */.k6 {
     }
 }
 
-// EXTERNAL MODULE: ./src/copy/cast/cast-rules.ts + 3 modules
-var cast_rules = __webpack_require__(8773);
-;// CONCATENATED MODULE: ./src/copy/plan/sqlite-type-mapping.ts
-// SQLite declared type → Postgres column type for create-tables, in the spirit of pgloader's
-// default casts. SQLite types are only hints (any column can hold any value), so the mapping is
-// generous: every integer is bigint, every character type is text (SQLite never enforced the
-// length, so varchar(n) would reject real data), and anything unknown becomes text.
-const fixed = (typname, sql) => () => ({ typname, sql });
-const sqliteTypeRules = [
-    { test: /^$/, map: fixed('text', 'text'), why: 'no declared type: SQLite "BLOB affinity", values are usually text' },
-    { test: /^(bool|boolean)$/, map: fixed('bool', 'boolean'), why: 'explicit boolean; 0/1 and t/f convert' },
-    // tinyint(1) is MySQL's boolean, but in SQLite it holds whatever the app wrote: keep it numeric.
-    { test: /^(tinyint|smallint|int2|short)\b.*unsigned|^(smallint|int2) unsigned/, map: fixed('int4', 'integer'), why: 'unsigned 16-bit needs 32 bits' },
-    { test: /^(tinyint|smallint|int2|short integer|short)\b/, map: fixed('int2', 'smallint'), why: 'small integers' },
-    // Only real integer type names: a typo like pgloader's "intege" holds text too, so it falls to text.
-    { test: /^(int|integer|bigint|int4|int8|mediumint|unsigned big int)\b/, map: fixed('int8', 'bigint'), why: 'SQLite integers are 64-bit' },
-    { test: /^(numeric|decimal)\s*\(\s*\d+\s*(,\s*\d+\s*)?\)/, map: (d) => { const m = /\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)/.exec(d); return { typname: 'numeric', sql: `numeric(${m[1]},${m[2] ?? 0})` }; }, why: 'keep precision and scale' },
-    { test: /^(numeric|decimal|number|money)/, map: fixed('numeric', 'numeric'), why: 'exact numbers' },
-    { test: /^(real|double|float|double precision)/, map: fixed('float8', 'double precision'), why: 'SQLite REAL is an 8-byte IEEE float' },
-    { test: /^(timestamptz|timestamp with time zone|datetimeoffset)/, map: fixed('timestamptz', 'timestamp with time zone'), why: 'explicit zone' },
-    { test: /^(datetime|timestamp|smalldatetime)/, map: fixed('timestamp', 'timestamp without time zone'), why: 'SQLite datetimes carry no zone' },
-    { test: /^date$/, map: fixed('date', 'date'), why: 'calendar date' },
-    { test: /^time$/, map: fixed('time', 'time without time zone'), why: 'time of day' },
-    { test: /^(blob|bytea|binary|varbinary|image)/, map: fixed('bytea', 'bytea'), why: 'bytes' },
-    { test: /^jsonb?$/, map: fixed('jsonb', 'jsonb'), why: 'validated JSON; jsonb is what apps query' },
-    { test: /^(uuid|uniqueidentifier|guid)$/, map: fixed('uuid', 'uuid'), why: 'validated UUIDs' },
-    { test: /char|clob|text|string/, map: fixed('text', 'text'), why: 'lengths and collations (nocase) are not enforced by SQLite: text' },
-    { test: /.*/, map: fixed('text', 'text'), why: 'catch-all: unknown declared types hold text' },
-];
-function mapSqliteType(declaredType) {
-    const declared = declaredType.toLowerCase().replace(/["'`[\]]/g, '').replace(/\s+/g, ' ').trim();
-    return sqliteTypeRules.find((rule) => rule.test.test(declared)).map(declared);
-}
-
-;// CONCATENATED MODULE: ./src/copy/plan/create-table-ddl.ts
+;// CONCATENATED MODULE: ./src/copy/load/copy-journal.ts
 
 
-
-const NUMERIC_LITERAL = /^\(?\s*'?\s*([+-]?\d+(\.\d+)?)\s*'?\s*\)?$/;
-/** A default that means the same in Postgres, or null (then the column simply has no default). */
-function translateDefault(column, mapped) {
-    const text = column.defaultSql?.trim();
-    if (!text || /^null$/i.test(text))
-        return null;
-    const numeric = NUMERIC_LITERAL.exec(text);
-    if (['int2', 'int4', 'int8', 'numeric', 'float8'].includes(mapped.typname))
-        return numeric ? numeric[1] : null;
-    if (mapped.typname === 'bool')
-        return numeric && /^[01]$/.test(numeric[1]) ? (numeric[1] === '1' ? 'true' : 'false') : null;
-    if (['timestamp', 'timestamptz'].includes(mapped.typname) && /^current_timestamp$/i.test(text))
-        return 'CURRENT_TIMESTAMP';
-    if (['date', 'timestamp', 'timestamptz'].includes(mapped.typname) && /^current_date$/i.test(text))
-        return 'CURRENT_DATE';
-    if (mapped.typname === 'text') {
-        // SQLite accepts "double-quoted" strings as literals when no column has that name.
-        const literal = /^'((?:[^']|'')*)'$/.exec(text) ?? /^"((?:[^"]|"")*)"$/.exec(text);
-        if (literal)
-            return (0,pg_identifiers/* quoteLiteral */.ce)(literal[1].replace(/''/g, "'").replace(/""/g, '"'));
-        if (numeric)
-            return (0,pg_identifiers/* quoteLiteral */.ce)(numeric[1]);
+const JOURNAL_TABLE = 'cutover_copy_journal';
+class CopyJournal {
+    table;
+    schema;
+    runId;
+    groups;
+    constructor(schema, runId, groups) {
+        this.schema = schema;
+        this.runId = runId;
+        this.groups = groups;
+        this.table = (0,pg_identifiers/* qualifiedName */.OL)(schema, JOURNAL_TABLE);
     }
-    return null;
-}
-function createTableDdl(table, schema, created) {
-    const warnings = [];
-    const target = (0,pg_identifiers/* qualifiedName */.OL)(schema, table.name);
-    const columns = [];
-    const lines = [];
-    for (const column of table.columns) {
-        const identity = table.rowidAlias === column.name;
-        const mapped = identity ? { typname: 'int8', sql: 'bigint' } : mapSqliteType(column.declaredType);
-        const parts = [(0,pg_identifiers/* quoteIdent */.v4)(column.name), mapped.sql];
-        // INTEGER PRIMARY KEY is SQLite's rowid: an identity that still accepts the copied values.
-        if (identity)
-            parts.push('GENERATED BY DEFAULT AS IDENTITY');
-        const notNull = column.notNull || (column.pkPosition > 0 && !table.pkHasNulls);
-        if (notNull)
-            parts.push('NOT NULL');
-        const defaultSql = identity ? null : translateDefault(column, mapped);
-        if (defaultSql)
-            parts.push(`DEFAULT ${defaultSql}`);
-        else if (!identity && column.defaultSql && !/^null$/i.test(column.defaultSql.trim())) {
-            warnings.push(`${table.name}.${column.name}: default ${column.defaultSql} has no Postgres equivalent and was not created.`);
+    /** Creates the journal table (outside any load transaction). Throws when the role cannot. */
+    async ensure(client) {
+        await client.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+         run_id text NOT NULL, group_no int NOT NULL, groups int NOT NULL, table_name text NOT NULL,
+         display_name text NOT NULL, created boolean NOT NULL, rows bigint NOT NULL, sequences jsonb NOT NULL,
+         committed_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (run_id, table_name))`);
+    }
+    /** Inside load transaction `groupNo`, just before its COMMIT. */
+    async record(client, groupNo, entries) {
+        for (const entry of entries) {
+            await client.query(`INSERT INTO ${this.table} (run_id, group_no, groups, table_name, display_name, created, rows, sequences) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+                this.runId,
+                groupNo,
+                this.groups,
+                entry.table,
+                entry.display,
+                entry.created,
+                entry.rows,
+                JSON.stringify(entry.sequences),
+            ]);
         }
-        lines.push(parts.join(' '));
-        columns.push({
-            name: column.name,
-            type: classifyPgType(mapped.typname, mapped.sql),
-            notNull,
-            hasDefault: identity || defaultSql !== null,
-            identity: identity ? 'd' : '',
-            generated: false,
-        });
     }
-    const constraints = [];
-    if (table.pkHasNulls) {
-        warnings.push(`${table.name}: primary key (${table.primaryKey.join(', ')}) was not created: SQLite holds NULLs in it.`);
+    /** After every transaction committed: the run is complete, forget it. */
+    async complete(client) {
+        await client.query(`DELETE FROM ${this.table} WHERE run_id = $1`, [this.runId]);
+        await dropIfEmpty(client, this.table);
     }
-    else if (table.primaryKey.length > 0) {
-        constraints.push(`ALTER TABLE ${target} ADD PRIMARY KEY (${table.primaryKey.map(pg_identifiers/* quoteIdent */.v4).join(', ')})`);
+}
+async function dropIfEmpty(client, table) {
+    await client.query('BEGIN');
+    try {
+        const { rows } = await client.query(`SELECT 1 FROM ${table} LIMIT 1`);
+        if (rows.length === 0)
+            await client.query(`DROP TABLE ${table}`);
+        await client.query('COMMIT');
     }
-    const foreignKeys = [];
-    for (const fk of table.foreignKeys) {
-        const parent = created.get(fk.refTable.toLowerCase());
-        const refColumns = fk.refColumns.length > 0 ? fk.refColumns : parent?.primaryKey ?? [];
-        const sameSet = (a, b) => a.length === b.length && a.every((c) => b.some((d) => d.toLowerCase() === c.toLowerCase()));
-        if (!parent || !sameSet(refColumns, parent.primaryKey)) {
-            warnings.push(`${table.name}: foreign key (${fk.columns.join(', ')}) → ${fk.refTable} was not created (${parent ? 'it does not reference the primary key' : 'that table is not being created'}).`);
+    catch {
+        await client.query('ROLLBACK').catch(() => undefined);
+    }
+}
+/** Sequence positions before the load, so an undo puts them back too. */
+async function readSequenceStates(client, sequences) {
+    const states = [];
+    for (const sequence of sequences) {
+        const { rows } = await client.query(`SELECT last_value::text, is_called FROM ${sequence}`);
+        states.push({ sequence, lastValue: rows[0].last_value, isCalled: rows[0].is_called });
+    }
+    return states;
+}
+/**
+ * Looks for an earlier copy whose commit was interrupted and undoes it (the tables it filled were
+ * empty before it). Runs under the target's copy lock, before anything else is written.
+ */
+async function repairInterruptedCopy(client, schema, runtime) {
+    const table = (0,pg_identifiers/* qualifiedName */.OL)(schema, JOURNAL_TABLE);
+    const exists = await client.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [table]);
+    if (!exists.rows[0].present)
+        return;
+    const { rows } = await client.query(`SELECT * FROM ${table} ORDER BY run_id, group_no, table_name`);
+    const runs = new Map();
+    for (const row of rows)
+        runs.set(row.run_id, [...(runs.get(row.run_id) ?? []), row]);
+    for (const [runId, entries] of runs) {
+        const committed = new Set(entries.map((e) => e.group_no)).size;
+        const total = entries[0].groups;
+        if (committed >= total) {
+            // Every transaction committed; only the bookkeeping after them was cut short.
+            await client.query(`DELETE FROM ${table} WHERE run_id = $1`, [runId]);
+            runtime.info(`An earlier copy (run ${runId}) committed all its ${total} transactions but was stopped before it cleaned up its journal; its journal entry was removed.`);
             continue;
         }
-        const refNames = refColumns.map((c) => parent.columns.find((p) => p.name.toLowerCase() === c.toLowerCase()).name);
-        constraints.push(`ALTER TABLE ${target} ADD FOREIGN KEY (${fk.columns.map(pg_identifiers/* quoteIdent */.v4).join(', ')}) REFERENCES ${(0,pg_identifiers/* qualifiedName */.OL)(schema, parent.name)} (${refNames.map(pg_identifiers/* quoteIdent */.v4).join(', ')}) DEFERRABLE INITIALLY IMMEDIATE`);
-        foreignKeys.push({ name: `${table.name}_${fk.columns.join('_')}_fkey`, columns: fk.columns, refSchema: schema, refTable: parent.name, refColumns: refNames, deferrable: true });
+        await undoPartialCopy(client, table, runId, entries, committed, total, runtime);
     }
-    return {
-        create: `CREATE TABLE ${target} (\n  ${lines.join(',\n  ')}\n)`,
-        constraints,
-        table: { schema, name: table.name, columns, primaryKey: table.pkHasNulls ? [] : [...table.primaryKey], foreignKeys },
-        warnings,
-    };
+    await dropIfEmpty(client, table);
 }
+async function undoPartialCopy(client, journal, runId, entries, committed, total, runtime) {
+    const names = entries.map((e) => e.display_name).join(', ');
+    const when = entries[0].committed_at instanceof Date ? entries[0].committed_at.toISOString() : String(entries[0].committed_at);
+    const changed = [];
+    for (const entry of entries) {
+        const { rows } = await client.query(`SELECT count(*) AS n FROM ${entry.table_name}`);
+        if (rows[0].n !== String(entry.rows))
+            changed.push(`${entry.display_name} (the copy left ${entry.rows} rows, it now holds ${rows[0].n})`);
+    }
+    if (changed.length > 0) {
+        throw new errors/* CopyError */.k6(`An earlier copy into the target (run ${runId}, ${when}) was interrupted after committing ${committed} of its ${total} transactions: ${names} hold its rows while the other tables stayed empty. They have been written to since, so cutover will not empty them: ${changed.join('; ')}.`, { fix: `check those tables in the target; to start over, empty them (TRUNCATE) and run DELETE FROM ${journal} WHERE run_id = ${(0,pg_identifiers/* quoteLiteral */.ce)(runId)}; then run the copy again.` });
+    }
+    await client.query('BEGIN');
+    try {
+        const truncated = entries.filter((e) => !e.created).map((e) => e.table_name);
+        if (truncated.length > 0)
+            await client.query(`TRUNCATE ${truncated.join(', ')}`);
+        const created = entries.filter((e) => e.created).map((e) => e.table_name);
+        if (created.length > 0)
+            await client.query(`DROP TABLE ${created.join(', ')}`);
+        for (const entry of entries.filter((e) => !e.created)) {
+            for (const s of entry.sequences)
+                await client.query(`SELECT setval(${(0,pg_identifiers/* quoteLiteral */.ce)(s.sequence)}::regclass, $1::bigint, $2)`, [s.lastValue, s.isCalled]);
+        }
+        await client.query(`DELETE FROM ${journal} WHERE run_id = $1`, [runId]);
+        await client.query('COMMIT');
+    }
+    catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw new errors/* CopyError */.k6(`An earlier copy into the target (run ${runId}, ${when}) was interrupted after committing ${committed} of its ${total} transactions, and undoing it failed.`, {
+            cause: error,
+            fix: `empty ${names} in the target by hand (TRUNCATE), run DELETE FROM ${journal} WHERE run_id = ${(0,pg_identifiers/* quoteLiteral */.ce)(runId)}; and run the copy again.`,
+        });
+    }
+    runtime.warning(`An earlier copy into the target (run ${runId}, ${when}) was interrupted after committing ${committed} of its ${total} transactions. The tables it had filled (${names}) were empty before it; they were emptied again and their sequences reset, so the target is as it was before that run.`);
+}
+
+;// CONCATENATED MODULE: ./src/copy/plan/managed-schemas.ts
+// Schemas whose tables are not the application's data, so copy and verify leave them out by default
+// (they are listed in the report as left out, with the reason below). This is the one list; the
+// README's "Scope" paragraph repeats it.
+//
+// - System schemas (pg_catalog, information_schema, pg_toast*, pg_temp*) are never even listed:
+//   src/db/pg-introspect.ts does not read them.
+// - Supabase platform schemas: created and migrated by Supabase's own services (Auth, Storage,
+//   Realtime, Vault, pg_graphql, pg_net, pg_cron, Supavisor, …). A new Supabase project already has
+//   them, with its own rows; copying them over would clash with (or silently replace) the target
+//   project's users and settings. The list follows the Supabase CLI's `InternalSchemas`
+//   (supabase/cli pkg/migration/dump.go), which `supabase db dump` leaves out.
+// - Other extensions' bookkeeping schemas from the same list (TimescaleDB, PostGIS topology and
+//   the TIGER geocoder, pg_repack, pg_tle, pgmq, dbdev).
+// Tables of these schemas are copied only when an include entry names the schema literally, e.g.
+// `auth.users` or `auth.*` (a wildcard schema such as `*.users` does not pull them in).
+const SUPABASE = 'Supabase platform schema';
+const MANAGED_SCHEMAS = [
+    { schema: 'auth', reason: SUPABASE },
+    { schema: 'storage', reason: SUPABASE },
+    { schema: 'realtime', reason: SUPABASE },
+    { schema: '_realtime', reason: SUPABASE },
+    { schema: 'vault', reason: SUPABASE },
+    { schema: 'extensions', reason: SUPABASE },
+    { schema: 'graphql', reason: SUPABASE },
+    { schema: 'graphql_public', reason: SUPABASE },
+    { schema: 'pgsodium', reason: SUPABASE },
+    { schema: 'pgsodium_masks', reason: SUPABASE },
+    { schema: 'supabase_functions', reason: SUPABASE },
+    { schema: 'supabase_migrations', reason: SUPABASE },
+    { schema: 'net', reason: SUPABASE },
+    { schema: 'cron', reason: SUPABASE },
+    { schema: 'pgbouncer', reason: SUPABASE },
+    { schema: '_analytics', reason: SUPABASE },
+    { schema: '_supavisor', reason: SUPABASE },
+    { schema: 'pgmq', reason: 'managed schema (pgmq queues)' },
+    { schema: 'pgtle', reason: 'managed schema (pg_tle)' },
+    { schema: 'dbdev', reason: 'managed schema (database.dev)' },
+    { schema: 'repack', reason: 'managed schema (pg_repack)' },
+    { schema: 'topology', reason: 'managed schema (PostGIS topology)' },
+    { schema: 'tiger', reason: 'managed schema (PostGIS TIGER geocoder)' },
+    { schema: 'tiger_data', reason: 'managed schema (PostGIS TIGER geocoder)' },
+    { schema: 'timescaledb_*', reason: 'managed schema (TimescaleDB)' },
+    { schema: '_timescaledb_*', reason: 'managed schema (TimescaleDB)' },
+];
+/** The reason a schema is managed, or undefined for an application schema. */
+function managedSchemaReason(schema) {
+    return MANAGED_SCHEMAS.find((m) => (m.schema.endsWith('*') ? schema.startsWith(m.schema.slice(0, -1)) : schema === m.schema))?.reason;
+}
+/** cutover's own tables: never copied or verified, whatever include says. */
+const managed_schemas_CUTOVER_TABLES = new Map([
+    ['cutover_migrations', "cutover's migration history"],
+    ['cutover_copy_journal', "cutover's copy journal"],
+]);
 
 ;// CONCATENATED MODULE: ./src/copy/plan/table-patterns.ts
 // include/exclude inputs: comma-separated glob patterns with * and ?, matched case-insensitively
 // against a table's name, or against schema.name when the pattern itself contains a dot.
-/** Tables no copy or verify ever touches: cutover's own history and SQLite's bookkeeping. */
+
+/** Tables no copy or verify ever touches: cutover's own tables and SQLite's bookkeeping. */
 function isAlwaysExcluded(table) {
-    return table.name === 'cutover_migrations' || /^sqlite_/i.test(table.name);
+    return CUTOVER_TABLES.has(table.name) || /^sqlite_/i.test(table.name);
 }
 function globToRegExp(pattern) {
     const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
     return new RegExp(`^${body}$`, 'i');
 }
-function matches(table, pattern) {
+function splitPattern(pattern) {
     const unquoted = pattern.replace(/"/g, '');
     const dot = unquoted.indexOf('.');
-    if (dot >= 0 && table.schema !== undefined) {
-        return globToRegExp(unquoted.slice(0, dot)).test(table.schema) && globToRegExp(unquoted.slice(dot + 1)).test(table.name);
-    }
-    return globToRegExp(dot >= 0 ? unquoted.slice(dot + 1) : unquoted).test(table.name);
+    return dot >= 0 ? { schema: unquoted.slice(0, dot), name: unquoted.slice(dot + 1) } : { name: unquoted };
+}
+function patternMatches(table, pattern) {
+    const parts = splitPattern(pattern);
+    if (parts.schema !== undefined && table.schema !== undefined && !globToRegExp(parts.schema).test(table.schema))
+        return false;
+    return globToRegExp(parts.name).test(table.name);
+}
+function hasWildcard(pattern) {
+    return /[*?]/.test(pattern);
+}
+/** The pattern names the table's schema without wildcards (`auth.users`, `auth.*`): an explicit choice. */
+function namesSchemaOf(pattern, table) {
+    const { schema } = splitPattern(pattern);
+    return schema !== undefined && table.schema !== undefined && !hasWildcard(schema) && schema.toLowerCase() === table.schema.toLowerCase();
 }
 function isTableSelected(table, include, exclude) {
     if (isAlwaysExcluded(table))
         return false;
-    if (include.length > 0 && !include.some((pattern) => matches(table, pattern)))
+    if (include.length > 0 && !include.some((pattern) => patternMatches(table, pattern)))
         return false;
-    return !exclude.some((pattern) => matches(table, pattern));
+    return !exclude.some((pattern) => patternMatches(table, pattern));
 }
-
-;// CONCATENATED MODULE: ./src/copy/plan/copy-plan.ts
-
-
-
-
-
-// Keywords that cannot stand unquoted as a table name (so the display name stays valid SQL).
-const KEYWORDS = new Set(('all analyse analyze and any array as asc asymmetric authorization between bigint binary bit boolean both case cast char character check coalesce collate collation column concurrently constraint create cross current_catalog current_date current_role current_schema current_time current_timestamp current_user dec decimal default deferrable desc distinct do double else end except exists extract false fetch float for foreign freeze from full grant greatest group grouping having ilike in initially inner inout int integer intersect interval into is isnull join lateral leading least left like limit localtime localtimestamp national natural nchar none normalize not notnull null nullif numeric offset on only or order out outer overlaps overlay placing position precision primary real references returning right row select session_user setof similar smallint some substring symmetric table tablesample then time timestamp to trailing treat trim true union unique user using values varchar variadic verbose when where window with xmlattributes xmlconcat xmlelement xmlexists xmlforest xmlnamespaces xmlparse xmlpi xmlroot xmlserialize xmltable').split(' '));
-function displayName(schema, name) {
-    const show = (part) => (/^[a-z_][a-z0-9_$]*$/.test(part) && !KEYWORDS.has(part) ? part : `"${part.replace(/"/g, '""')}"`);
-    return `${show(schema)}.${show(name)}`;
-}
-function findByName(items, name) {
-    return items.find((i) => i.name === name) ?? items.find((i) => i.name.toLowerCase() === name.toLowerCase());
-}
-/** Declared SQLite storage class that is certain enough to check against the target type. */
-function declaredClass(declaredType) {
-    const typname = mapSqliteType(declaredType).typname;
-    if (typname === 'int2' || typname === 'int8')
-        return 'integer';
-    if (typname === 'float8')
-        return 'real';
-    if (typname === 'bytea')
-        return 'blob';
-    return null;
-}
-function sourceViews(source, targetSchema) {
-    if (source.kind === 'sqlite') {
-        return source.tables.map((t) => ({ schema: targetSchema, name: t.name, columns: t.columns.map((c) => ({ name: c.name, declaredType: c.declaredType })), sqlite: t }));
+function table_patterns_editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++)
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        previous = current;
     }
-    return source.tables.map((t) => ({ schema: t.schema, name: t.name, columns: t.columns.filter((c) => !c.generated).map((c) => ({ name: c.name, pgType: c.type.sql })) }));
+    return previous[b.length];
 }
-function buildCopyPlan(source, targetTables, options) {
+/** Up to three tables whose name (or schema.name, for a qualified entry) is a small typo away. */
+function similarTables(pattern, tables) {
+    const parts = splitPattern(pattern);
+    const wanted = (parts.schema !== undefined ? `${parts.schema}.${parts.name}` : parts.name).toLowerCase();
+    const allowed = Math.max(1, Math.floor(wanted.length / 3));
+    return tables
+        .map((table) => ({ table, distance: table_patterns_editDistance(wanted, (parts.schema !== undefined && table.schema !== undefined ? `${table.schema}.${table.name}` : table.name).toLowerCase()) }))
+        .filter((c) => c.distance <= allowed)
+        .sort((a, b) => a.distance - b.distance)
+        .slice(0, 3)
+        .map((c) => c.table);
+}
+
+;// CONCATENATED MODULE: ./src/copy/plan/table-scope.ts
+// Which source tables a copy or verify covers, and why each other one is left out. Default: every
+// table the source lists (system schemas are never listed, see pg-introspect.ts) except managed
+// schemas and extension-owned tables (managed-schemas.ts) and cutover's own tables; include and
+// exclude narrow it down. An include entry that selects nothing, and an empty scope, are errors:
+// a copy that quietly covers less than the user asked for would still report "verified".
+
+
+
+
+const SHOWN = 10;
+function listNames(names, limit = SHOWN) {
+    return names.length > limit ? `${names.slice(0, limit).join(', ')} and ${names.length - limit} more` : names.join(', ');
+}
+/** Left out whatever include says: cutover's own tables. */
+function alwaysLeftOut(table) {
+    return managed_schemas_CUTOVER_TABLES.get(table.name);
+}
+/** Left out unless an include entry names the schema literally. */
+function managedReason(table, options) {
+    if (options.sourceKind !== 'postgres' || table.schema === undefined)
+        return undefined;
+    return managedSchemaReason(table.schema) ?? (table.extension ? `extension-owned (${table.extension})` : undefined);
+}
+function leftOutReason(table, options) {
+    const always = alwaysLeftOut(table);
+    if (always)
+        return always;
+    const hits = options.include.filter((p) => patternMatches(table, p));
+    const managed = managedReason(table, options);
+    if (managed && !hits.some((p) => namesSchemaOf(p, table)))
+        return managed;
+    if (options.include.length > 0 && hits.length === 0)
+        return 'not matched by include';
+    const excluded = options.exclude.find((p) => patternMatches(table, p));
+    return excluded !== undefined ? `excluded by exclude pattern '${excluded}'` : undefined;
+}
+function includeProblems(tables, reasons, options) {
+    const unknown = [];
+    const unusable = [];
+    // What to suggest: the application's tables, not the platform's.
+    const ordinary = tables.filter((t) => !alwaysLeftOut(t) && !managedReason(t, options));
+    for (const pattern of options.include) {
+        const hits = tables.filter((t) => patternMatches(t, pattern));
+        if (hits.length === 0) {
+            const similar = hasWildcard(pattern) ? [] : similarTables(pattern, ordinary.length ? ordinary : tables);
+            const known = (ordinary.length ? ordinary : tables).map(options.display).sort();
+            unknown.push(similar.length
+                ? `'${pattern}' (did you mean ${similar.map(options.display).join(' or ')}?)`
+                : `'${pattern}' (matches no table; the source has ${known.length ? listNames(known) : 'no tables'})`);
+        }
+        else if (hits.every((t) => reasons.get(t) !== undefined)) {
+            const why = hits.map((t) => {
+                const reason = reasons.get(t);
+                const hint = alwaysLeftOut(t) ? 'never copied' : managedReason(t, options) === reason ? `name it with its schema, e.g. ${options.display(t)}, to include it` : undefined;
+                return `${options.display(t)}, left out: ${reason}${hint ? ` (${hint})` : ''}`;
+            });
+            unusable.push(`'${pattern}' matches only ${why.slice(0, 3).join('; ')}${why.length > 3 ? ` and ${why.length - 3} more` : ''}`);
+        }
+    }
     const problems = [];
-    const warnings = [];
-    const qualifiedPatterns = options.include.some((p) => p.includes('.'));
-    const views = sourceViews(source, options.targetSchema).filter((t) => isTableSelected(t, options.include, options.exclude) && (qualifiedPatterns || t.schema === options.targetSchema || source.kind === 'sqlite'));
-    const creating = new Map();
-    const missingTables = [];
-    const plans = [];
-    for (const view of views) {
-        const schema = view.schema ?? options.targetSchema;
-        let target = findByName(targetTables.filter((t) => t.schema === schema), view.name);
-        if (!target && options.createTables && view.sqlite) {
-            creating.set(view.sqlite.name.toLowerCase(), view.sqlite);
-        }
-        else if (!target) {
-            missingTables.push({ display: displayName(schema, view.name), sourceName: view.name, ...(view.schema ? { sourceSchema: view.schema } : {}) });
-            problems.push(`table ${displayName(schema, view.name)} does not exist in the target${source.kind === 'sqlite' ? ' (use create-tables to create it from the SQLite schema, or run the migrations first)' : ''}`);
-            continue;
-        }
-        plans.push({ key: target ? pgTableKey(target.schema, target.name) : pgTableKey(schema, view.name), display: displayName(schema, target?.name ?? view.name), sourceName: view.name, ...(source.kind === 'postgres' ? { sourceSchema: view.schema } : {}), target: target, columns: [], keyColumns: [], ...(view.sqlite ? { sqlite: view.sqlite } : {}) });
+    if (unknown.length)
+        problems.push(`include names ${unknown.length === 1 ? 'a table' : 'tables'} the source does not have: ${unknown.join(', ')}.`);
+    if (unusable.length)
+        problems.push(`include selects nothing that is copied: ${unusable.join('; ')}.`);
+    return problems;
+}
+function sourceLabel(options) {
+    return `The source${options.sourceInput ? ` (${options.sourceInput})` : ''}`;
+}
+function emptySourceError(options) {
+    const input = options.sourceInput ?? 'the source URL';
+    let what = 'it has no tables outside the system schemas';
+    if (options.sourceLocation?.kind === 'sqlite') {
+        const file = options.sourceLocation.path;
+        what = external_node_fs_default().statSync(file, { throwIfNoEntry: false })?.size === 0
+            ? `the SQLite file ${file} is empty (0 bytes)`
+            : `the SQLite file ${file} holds no tables (views and sqlite_* tables are not copied)`;
     }
-    for (const plan of plans) {
-        if (plan.target)
-            continue;
-        plan.ddl = createTableDdl(plan.sqlite, options.targetSchema, creating);
-        plan.target = plan.ddl.table;
-        warnings.push(...plan.ddl.warnings);
+    return new errors/* ScopeError */.He(`${sourceLabel(options)} has no tables: ${what}. There is nothing to copy or verify.`, {
+        fix: `check that ${input} points at the database file or database that holds the data (not an empty placeholder or a freshly created file); relative paths are resolved from ${process.cwd()}.`,
+    });
+}
+/** Splits the source's tables into those in scope and those left out (with why); throws ScopeError. */
+function resolveScope(tables, options) {
+    if (tables.length === 0)
+        throw emptySourceError(options);
+    const reasons = new Map(tables.map((t) => [t, leftOutReason(t, options)]));
+    const problems = includeProblems(tables, reasons, options);
+    if (problems.length) {
+        throw new errors/* ScopeError */.He(problems.join(' '), {
+            fix: 'correct or remove the include entries named here (names or patterns with * and ?, matched case-insensitively; schema-qualified, e.g. billing.invoices or auth.*, to pick a schema).',
+        });
     }
-    for (const plan of plans) {
-        const view = views.find((v) => v.name === plan.sourceName && (plan.sourceSchema === undefined || v.schema === plan.sourceSchema));
-        const used = new Set();
-        for (const column of view.columns) {
-            const target = findByName(plan.target.columns, column.name);
-            if (!target) {
-                problems.push(`column ${plan.display}.${column.name} exists in the source but not in the target table`);
-                continue;
-            }
-            used.add(target);
-            if (target.generated)
-                continue; // computed by Postgres from the other columns
-            const declared = column.declaredType !== undefined ? declaredClass(column.declaredType) : null;
-            if (declared && (0,cast_rules/* findCastRule */.jg)(target.type.kind, declared).target === '*') {
-                problems.push(`column ${plan.display}.${target.name}: SQLite declares ${column.declaredType}, which cannot convert to ${target.type.sql}`);
-            }
-            plan.columns.push({ source: column.name, target, ...(column.pgType && column.pgType !== target.type.sql ? { sourceType: column.pgType } : {}) });
-        }
-        for (const column of plan.target.columns) {
-            if (!used.has(column) && column.notNull && !column.hasDefault && !column.generated) {
-                problems.push(`column ${plan.display}.${column.name} is NOT NULL without a default, and the source has no such column`);
-            }
-        }
-        plan.keyColumns = plan.target.primaryKey.map((name) => plan.columns.find((c) => c.target.name === name)).filter((c) => c !== undefined);
-        if (plan.keyColumns.length !== plan.target.primaryKey.length)
-            plan.keyColumns = [];
+    const selected = tables.filter((t) => reasons.get(t) === undefined);
+    const leftOut = tables
+        .filter((t) => reasons.get(t) !== undefined)
+        .map((t) => ({ table: options.display(t), reason: reasons.get(t) }))
+        .sort((a, b) => a.table.localeCompare(b.table));
+    if (selected.length === 0) {
+        throw new errors/* ScopeError */.He(`Every table of the source was left out, so there is nothing to copy or verify: ${describeLeftOut(leftOut).replace(/\.$/, '')}.`, {
+            fix: 'name the tables to copy in include (schema-qualified for a platform schema, e.g. auth.users), or narrow exclude.',
+        });
     }
-    const keys = new Set(plans.map((p) => p.key));
-    const edges = [];
-    for (const plan of plans) {
-        for (const fk of plan.target.foreignKeys) {
-            const parent = pgTableKey(fk.refSchema, fk.refTable);
-            if (keys.has(parent))
-                edges.push({ child: plan.key, parent, deferrable: fk.deferrable });
-        }
-    }
-    return { tables: plans, edges, problems, warnings, missingTables };
+    return { selected, leftOut };
+}
+/** One line for the log: "Left out 3 tables — Supabase platform schema: auth.users, storage.objects; …". */
+function describeLeftOut(leftOut) {
+    const byReason = new Map();
+    for (const { table, reason } of leftOut)
+        byReason.set(reason, [...(byReason.get(reason) ?? []), table]);
+    const groups = [...byReason].map(([reason, names]) => `${reason}: ${listNames(names, 5)}`);
+    return `Left out ${leftOut.length} table${leftOut.length === 1 ? '' : 's'} — ${groups.join('; ')}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/verify/differing-keys.ts
-// Narrowing a checksum mismatch down to keys: both sides sum their row hashes per bucket of the
-// primary-key hash (1,024 buckets, one pass each), then only the buckets that differ are listed row
-// by row (key, row hash) and compared. Hash buckets rather than key ranges, because SQLite and
-// Postgres sort text differently; the cost is two passes instead of log(n).
-/** Buckets examined row by row at most (each holds ~1/1024 of the table). */
-const MAX_BUCKETS = 16;
-async function findDifferingKeys(source, target, limit = 10) {
+/** Rows listed per side at most (summed over the chosen buckets). */
+const ROW_BUDGET = 250_000;
+const SAMPLES = 5;
+function byKey(rows) {
+    const keys = new Map();
+    for (const [entry, row] of rows) {
+        const key = entry.slice(0, entry.lastIndexOf('\u0003'));
+        const count = row.count ?? 1;
+        let item = keys.get(key);
+        if (!item)
+            keys.set(key, (item = { display: row.display, hashes: new Map(), total: 0 }));
+        item.hashes.set(row.hash, (item.hashes.get(row.hash) ?? 0) + count);
+        item.total += count;
+    }
+    return keys;
+}
+const keyOrder = (a, b) => a.localeCompare(b, 'en', { numeric: true });
+async function findDifferences(source, target, options = {}) {
+    const budget = options.rowBudget ?? ROW_BUDGET;
     const [a, b] = await Promise.all([source.buckets(), target.buckets()]);
     const differing = [];
     for (const bucket of new Set([...a.keys(), ...b.keys()])) {
@@ -861,18 +1197,48 @@ async function findDifferingKeys(source, target, limit = 10) {
             differing.push(bucket);
     }
     if (differing.length === 0)
-        return [];
-    const chosen = differing.sort((p, q) => p - q).slice(0, MAX_BUCKETS);
+        return undefined;
+    differing.sort((p, q) => p - q);
+    const chosen = [];
+    let listed = 0;
+    for (const bucket of differing) {
+        const size = Math.max(a.get(bucket)?.rows ?? 0, b.get(bucket)?.rows ?? 0);
+        if (chosen.length > 0 && listed + size > budget)
+            break;
+        chosen.push(bucket);
+        listed += size;
+    }
     const [rowsA, rowsB] = await Promise.all([source.rowsInBuckets(chosen), target.rowsInBuckets(chosen)]);
-    const keys = new Map();
-    const keyOf = (entry) => entry.slice(0, entry.lastIndexOf('\u0003'));
-    for (const [entry, row] of rowsA)
-        if (!rowsB.has(entry))
-            keys.set(keyOf(entry), row.display);
-    for (const [entry, row] of rowsB)
-        if (!rowsA.has(entry) && !keys.has(keyOf(entry)))
-            keys.set(keyOf(entry), row.display);
-    return [...keys.values()].sort((p, q) => p.localeCompare(q, 'en', { numeric: true })).slice(0, limit);
+    const keysA = byKey(rowsA);
+    const keysB = byKey(rowsB);
+    const result = { missing: 0, extra: 0, changed: 0, exact: chosen.length === differing.length, samples: { missing: [], extra: [], changed: [] } };
+    for (const key of new Set([...keysA.keys(), ...keysB.keys()])) {
+        const x = keysA.get(key);
+        const y = keysB.get(key);
+        let shared = 0;
+        if (x && y)
+            for (const [hash, count] of x.hashes)
+                shared += Math.min(count, y.hashes.get(hash) ?? 0);
+        const inA = x?.total ?? 0;
+        const inB = y?.total ?? 0;
+        const counts = { missing: Math.max(0, inA - inB), extra: Math.max(0, inB - inA), changed: Math.min(inA, inB) - shared };
+        for (const kind of ['missing', 'extra', 'changed']) {
+            if (counts[kind] === 0)
+                continue;
+            result[kind] += counts[kind];
+            result.samples[kind].push((x ?? y).display);
+        }
+    }
+    for (const kind of ['missing', 'extra', 'changed'])
+        result.samples[kind] = result.samples[kind].sort(keyOrder).slice(0, SAMPLES);
+    return result;
+}
+/** The sample keys of all kinds, in key order (the `differingKeys` of a table entry). */
+function sampleKeys(differences, limit = 10) {
+    if (!differences)
+        return [];
+    const { missing, extra, changed } = differences.samples;
+    return [...new Set([...missing, ...extra, ...changed])].sort(keyOrder).slice(0, limit);
 }
 
 // EXTERNAL MODULE: ./src/verify/canonical-form.ts
@@ -906,7 +1272,7 @@ async function pgBucketTotals(client, t) {
        FROM ${fromClause(t, t.columns.map((c) => c.name))} GROUP BY 1`);
     return new Map(rows.map((r) => [r.b, { rows: Number(r.n), sum: r.s }]));
 }
-/** keyCanon → { display, hash } for the rows in the given buckets. */
+/** `${keyCanon}\u0003${hash}` → { display, hash, count } for the rows in the given buckets (count > 1: repeated rows of a table without a key). */
 async function pgRowsInBuckets(client, t, buckets) {
     const keys = t.keyColumns.length ? t.keyColumns : [];
     const display = keys.length
@@ -916,8 +1282,14 @@ async function pgRowsInBuckets(client, t, buckets) {
        FROM ${fromClause(t, t.columns.map((c) => c.name))}
       WHERE (hashtextextended(${keySql(t)}, 0) & ${BUCKETS - 1}) = ANY($1::int[])`, [buckets]);
     const result = new Map();
-    for (const row of rows)
-        result.set(`${row.k}\u0003${row.h}`, { display: row.d, hash: row.h });
+    for (const row of rows) {
+        const id = `${row.k}\u0003${row.h}`;
+        const seen = result.get(id);
+        if (seen)
+            seen.count++;
+        else
+            result.set(id, { display: row.d, hash: row.h, count: 1 });
+    }
     return result;
 }
 function quoteLiteralSql(text) {
@@ -966,7 +1338,12 @@ async function sqliteRowsInBuckets(db, spec, buckets) {
         if (!wanted.has((0,row_hash/* pgHashText */.vK)(keyCanon)[1] & (BUCKETS - 1)))
             return;
         const hash = (BigInt(high) * 4294967296n + BigInt(low)).toString();
-        result.set(`${keyCanon}\u0003${hash}`, { display: display(), hash });
+        const id = `${keyCanon}\u0003${hash}`;
+        const seen = result.get(id);
+        if (seen)
+            seen.count++;
+        else
+            result.set(id, { display: display(), hash, count: 1 });
     }, () => undefined);
     return result;
 }
@@ -998,31 +1375,7 @@ function sqliteReadSpec(table, limit) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/verify/run-pool.ts
-// Runs `work` over items with at most `size` in flight; each call gets a stable worker index so it
-// can reuse that worker's connection. Stops at the first error (the others finish their item).
-async function runPool(items, size, work) {
-    let next = 0;
-    let failure;
-    const worker = async (index) => {
-        while (failure === undefined && next < items.length) {
-            const item = items[next++];
-            try {
-                await work(item, index);
-            }
-            catch (error) {
-                failure ??= error;
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(size, items.length) }, (_, i) => worker(i)));
-    if (failure !== undefined)
-        throw failure;
-}
-
 ;// CONCATENATED MODULE: ./src/copy/verify/verify-copied-tables.ts
-
-
 
 
 
@@ -1039,134 +1392,46 @@ function minus(after, before) {
         return after;
     return { rows: after.rows - before.rows, ...(after.checksum !== undefined ? { checksum: (BigInt(after.checksum) - BigInt(before.checksum ?? '0')).toString() } : {}) };
 }
-async function verifyCopiedTables(tables, ctx) {
+/** Verifies one table on its load transaction's connection; true when it matches. */
+async function verifyTable(table, target, reader, ctx) {
     const checksums = ctx.copy.checksums;
-    const started = Date.now();
-    const targets = [ctx.control];
-    const readers = ctx.snapshot ? [ctx.snapshot.coordinator] : [];
+    const entry = ctx.entries.get(table.key);
+    const targetSpec = targetCanonical(table);
+    const sourceSpec = reader ? pgSourceCanonical(table, ctx.copy.sampleRows) : undefined;
+    const [after, pgSource] = await Promise.all([
+        pgTotals(target, targetSpec, checksums),
+        sourceSpec ? pgTotals(reader, sourceSpec, checksums) : Promise.resolve(undefined),
+    ]);
+    const copied = minus(after, ctx.baselines.get(table.key));
+    // A sample that left rows out for foreign keys: the target holds what was copied, counts only.
+    if (ctx.sampleSkipped.has(table.key)) {
+        Object.assign(entry, { targetRows: copied.rows, checksumMatch: null });
+        return copied.rows === entry.copiedRows;
+    }
+    const expected = pgSource ?? { rows: (entry.sourceRows ?? 0) - (entry.rejectedRows ?? 0), ...(checksums ? { checksum: ctx.hashes.get(table.key)?.value() ?? '0' } : {}) };
+    if (pgSource)
+        entry.sourceRows = pgSource.rows;
+    entry.targetRows = copied.rows;
+    entry.checksumMatch = checksums ? expected.checksum === copied.checksum : null;
+    if (checksums)
+        Object.assign(entry, { sourceChecksum: expected.checksum, targetChecksum: copied.checksum });
+    if (expected.rows === copied.rows && entry.checksumMatch !== false)
+        return true;
+    if (checksums && !ctx.baselines.has(table.key)) {
+        const source = ctx.sqlite ? sqliteSide(ctx.sqlite, table, ctx.copy.sampleRows) : pgSide(reader, sourceSpec);
+        const differences = await findDifferences(source, pgSide(target, targetSpec));
+        if (differences)
+            Object.assign(entry, { differences, differingKeys: sampleKeys(differences) });
+    }
+    return false;
+}
+/** Verifies a group's tables inside its open load transaction; true when all match. */
+async function verifyBeforeCommit(tables, target, reader, ctx) {
     let ok = true;
-    try {
-        await runPool(tables, Math.max(1, ctx.copy.jobs), async (table, worker) => {
-            while (targets.length <= worker) {
-                const client = await ctx.connectTarget();
-                await prepareCopySession(client);
-                targets.push(client);
-            }
-            while (ctx.snapshot && readers.length <= worker)
-                readers.push(await ctx.snapshot.reader());
-            const entry = ctx.entries.get(table.key);
-            const targetSpec = targetCanonical(table);
-            const sourceSpec = ctx.snapshot ? pgSourceCanonical(table, ctx.copy.sampleRows) : undefined;
-            const [after, pgSource] = await Promise.all([
-                pgTotals(targets[worker], targetSpec, checksums),
-                sourceSpec ? pgTotals(readers[worker], sourceSpec, checksums) : Promise.resolve(undefined),
-            ]);
-            const target = minus(after, ctx.baselines.get(table.key));
-            // A sample that left rows out for foreign keys: the target holds what was copied, counts only.
-            const skipped = ctx.sampleSkipped.get(table.key);
-            if (skipped !== undefined) {
-                Object.assign(entry, { targetRows: target.rows, checksumMatch: null });
-                if (target.rows !== entry.copiedRows)
-                    ok = false;
-                return;
-            }
-            const expected = pgSource ?? { rows: (entry.sourceRows ?? 0) - (entry.rejectedRows ?? 0), ...(checksums ? { checksum: ctx.hashes.get(table.key)?.value() ?? '0' } : {}) };
-            if (pgSource)
-                entry.sourceRows = pgSource.rows;
-            entry.targetRows = target.rows;
-            entry.checksumMatch = checksums ? expected.checksum === target.checksum : null;
-            if (checksums)
-                Object.assign(entry, { sourceChecksum: expected.checksum, targetChecksum: target.checksum });
-            const match = expected.rows === target.rows && entry.checksumMatch !== false;
-            if (match)
-                return;
-            ok = false;
-            if (checksums && !ctx.baselines.has(table.key)) {
-                const source = ctx.sqlite ? sqliteSide(ctx.sqlite, table, ctx.copy.sampleRows) : pgSide(readers[worker], sourceSpec);
-                entry.differingKeys = await findDifferingKeys(source, pgSide(targets[worker], targetSpec));
-            }
-        });
-    }
-    finally {
-        for (const client of targets.slice(1))
-            await client.end().catch(() => undefined);
-    }
-    const differing = tables.filter((t) => !(ctx.entries.get(t.key).targetRows === undefined));
-    ctx.runtime.info(`Verified ${differing.length} table${differing.length === 1 ? '' : 's'} (${checksums ? 'row counts and checksums' : 'row counts'}) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${ok ? 'source and target match' : 'DIFFERENCES FOUND'}.`);
-    return ok;
-}
-
-;// CONCATENATED MODULE: ./src/copy/plan/fk-order.ts
-// Load order from foreign keys: tables connected by FKs (in either direction) form a component that
-// must load in ONE transaction (a child's rows are checked against its parent's uncommitted rows);
-// inside it, parents come before children. Self-references need no order (COPY checks FKs at the end
-// of the statement). A cycle is reported; it is loadable only when one FK on it is DEFERRABLE.
-class ForeignKeyCycleError extends Error {
-    tables;
-    constructor(tables) {
-        super(`foreign keys form a cycle between ${tables.join(', ')}`);
-        this.tables = tables;
-    }
-}
-function components(tables, edges) {
-    const parent = new Map(tables.map((t) => [t, t]));
-    const find = (t) => {
-        while (parent.get(t) !== t)
-            t = parent.get(t);
-        return t;
-    };
-    for (const edge of edges)
-        parent.set(find(edge.child), find(edge.parent));
-    const groups = new Map();
     for (const table of tables)
-        groups.set(find(table), [...(groups.get(find(table)) ?? []), table]);
-    return [...groups.values()];
-}
-/** Kahn's algorithm, ties broken by name so the order is stable; returns the leftover (cyclic) tables. */
-function topological(tables, edges) {
-    const pending = new Map(tables.map((t) => [t, new Set()]));
-    for (const edge of edges)
-        if (edge.child !== edge.parent)
-            pending.get(edge.child).add(edge.parent);
-    const order = [];
-    for (;;) {
-        const ready = [...pending.entries()].filter(([, parents]) => parents.size === 0).map(([t]) => t).sort();
-        if (ready.length === 0)
-            break;
-        for (const table of ready) {
-            order.push(table);
-            pending.delete(table);
-            for (const parents of pending.values())
-                parents.delete(table);
-        }
-    }
-    return { order, leftover: [...pending.keys()].sort() };
-}
-/** Components with their load order; throws ForeignKeyCycleError when a cycle has no deferrable FK. */
-function planLoadOrder(tables, allEdges) {
-    const selected = new Set(tables);
-    const edges = allEdges.filter((e) => selected.has(e.child) && selected.has(e.parent));
-    return components(tables, edges).map((group) => {
-        const inGroup = edges.filter((e) => group.includes(e.child));
-        const first = topological(group, inGroup);
-        if (first.leftover.length === 0)
-            return { tables: first.order, cycle: [] };
-        // Deferred constraints are checked at commit: ignore deferrable edges and try again.
-        const second = topological(group, inGroup.filter((e) => !e.deferrable));
-        if (second.leftover.length > 0)
-            throw new ForeignKeyCycleError(second.leftover);
-        return { tables: second.order, cycle: first.leftover };
-    });
-}
-/** Spreads components over at most `jobs` connections, biggest first onto the least loaded. */
-function assignToConnections(items, jobs) {
-    const bins = Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, () => ({ load: 0, items: [] }));
-    for (const item of [...items].sort((a, b) => b.weight - a.weight)) {
-        const bin = bins.reduce((least, b) => (b.load < least.load ? b : least));
-        bin.items.push(item);
-        bin.load += item.weight;
-    }
-    return bins.map((b) => b.items).filter((items) => items.length > 0);
+        if (!(await verifyTable(table, target, reader, ctx)))
+            ok = false;
+    return ok;
 }
 
 // EXTERNAL MODULE: external "node:stream"
@@ -1300,9 +1565,424 @@ class ParallelSqliteSource extends external_node_stream_.Readable {
     }
 }
 
+// EXTERNAL MODULE: ./src/copy/cast/cast-rules.ts + 3 modules
+var cast_rules = __webpack_require__(8773);
+;// CONCATENATED MODULE: ./src/copy/plan/sqlite-type-mapping.ts
+// SQLite declared type → Postgres column type for create-tables, in the spirit of pgloader's
+// default casts. SQLite types are only hints (any column can hold any value), so the mapping is
+// generous: every integer is bigint, every character type is text (SQLite never enforced the
+// length, so varchar(n) would reject real data), and anything unknown becomes text.
+const fixed = (typname, sql) => () => ({ typname, sql });
+const sqliteTypeRules = [
+    { test: /^$/, map: fixed('text', 'text'), why: 'no declared type: SQLite "BLOB affinity", values are usually text' },
+    { test: /^(bool|boolean)$/, map: fixed('bool', 'boolean'), why: 'explicit boolean; 0/1 and t/f convert' },
+    // tinyint(1) is MySQL's boolean, but in SQLite it holds whatever the app wrote: keep it numeric.
+    { test: /^(tinyint|smallint|int2|short)\b.*unsigned|^(smallint|int2) unsigned/, map: fixed('int4', 'integer'), why: 'unsigned 16-bit needs 32 bits' },
+    { test: /^(tinyint|smallint|int2|short integer|short)\b/, map: fixed('int2', 'smallint'), why: 'small integers' },
+    // Only real integer type names: a typo like pgloader's "intege" holds text too, so it falls to text.
+    { test: /^(int|integer|bigint|int4|int8|mediumint|unsigned big int)\b/, map: fixed('int8', 'bigint'), why: 'SQLite integers are 64-bit' },
+    { test: /^(numeric|decimal)\s*\(\s*\d+\s*(,\s*\d+\s*)?\)/, map: (d) => { const m = /\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)/.exec(d); return { typname: 'numeric', sql: `numeric(${m[1]},${m[2] ?? 0})` }; }, why: 'keep precision and scale' },
+    { test: /^(numeric|decimal|number|money)/, map: fixed('numeric', 'numeric'), why: 'exact numbers' },
+    { test: /^(real|double|float|double precision)/, map: fixed('float8', 'double precision'), why: 'SQLite REAL is an 8-byte IEEE float' },
+    { test: /^(timestamptz|timestamp with time zone|datetimeoffset)/, map: fixed('timestamptz', 'timestamp with time zone'), why: 'explicit zone' },
+    { test: /^(datetime|timestamp|smalldatetime)/, map: fixed('timestamp', 'timestamp without time zone'), why: 'SQLite datetimes carry no zone' },
+    { test: /^date$/, map: fixed('date', 'date'), why: 'calendar date' },
+    { test: /^time$/, map: fixed('time', 'time without time zone'), why: 'time of day' },
+    { test: /^(blob|bytea|binary|varbinary|image)/, map: fixed('bytea', 'bytea'), why: 'bytes' },
+    { test: /^jsonb?$/, map: fixed('jsonb', 'jsonb'), why: 'validated JSON; jsonb is what apps query' },
+    { test: /^(uuid|uniqueidentifier|guid)$/, map: fixed('uuid', 'uuid'), why: 'validated UUIDs' },
+    { test: /char|clob|text|string/, map: fixed('text', 'text'), why: 'lengths and collations (nocase) are not enforced by SQLite: text' },
+    { test: /.*/, map: fixed('text', 'text'), why: 'catch-all: unknown declared types hold text' },
+];
+function mapSqliteType(declaredType) {
+    const declared = declaredType.toLowerCase().replace(/["'`[\]]/g, '').replace(/\s+/g, ' ').trim();
+    return sqliteTypeRules.find((rule) => rule.test.test(declared)).map(declared);
+}
+
+;// CONCATENATED MODULE: ./src/copy/plan/create-table-ddl.ts
+
+
+
+const NUMERIC_LITERAL = /^\(?\s*'?\s*([+-]?\d+(\.\d+)?)\s*'?\s*\)?$/;
+/** A default that means the same in Postgres, or null (then the column simply has no default). */
+function translateDefault(column, mapped) {
+    const text = column.defaultSql?.trim();
+    if (!text || /^null$/i.test(text))
+        return null;
+    const numeric = NUMERIC_LITERAL.exec(text);
+    if (['int2', 'int4', 'int8', 'numeric', 'float8'].includes(mapped.typname))
+        return numeric ? numeric[1] : null;
+    if (mapped.typname === 'bool')
+        return numeric && /^[01]$/.test(numeric[1]) ? (numeric[1] === '1' ? 'true' : 'false') : null;
+    if (['timestamp', 'timestamptz'].includes(mapped.typname) && /^current_timestamp$/i.test(text))
+        return 'CURRENT_TIMESTAMP';
+    if (['date', 'timestamp', 'timestamptz'].includes(mapped.typname) && /^current_date$/i.test(text))
+        return 'CURRENT_DATE';
+    if (mapped.typname === 'text') {
+        // SQLite accepts "double-quoted" strings as literals when no column has that name.
+        const literal = /^'((?:[^']|'')*)'$/.exec(text) ?? /^"((?:[^"]|"")*)"$/.exec(text);
+        if (literal)
+            return (0,pg_identifiers/* quoteLiteral */.ce)(literal[1].replace(/''/g, "'").replace(/""/g, '"'));
+        if (numeric)
+            return (0,pg_identifiers/* quoteLiteral */.ce)(numeric[1]);
+    }
+    return null;
+}
+function createTableDdl(table, schema, created) {
+    const warnings = [];
+    const target = (0,pg_identifiers/* qualifiedName */.OL)(schema, table.name);
+    const columns = [];
+    const lines = [];
+    for (const column of table.columns) {
+        const identity = table.rowidAlias === column.name;
+        const mapped = identity ? { typname: 'int8', sql: 'bigint' } : mapSqliteType(column.declaredType);
+        const parts = [(0,pg_identifiers/* quoteIdent */.v4)(column.name), mapped.sql];
+        // INTEGER PRIMARY KEY is SQLite's rowid: an identity that still accepts the copied values.
+        if (identity)
+            parts.push('GENERATED BY DEFAULT AS IDENTITY');
+        const notNull = column.notNull || (column.pkPosition > 0 && !table.pkHasNulls);
+        if (notNull)
+            parts.push('NOT NULL');
+        const defaultSql = identity ? null : translateDefault(column, mapped);
+        if (defaultSql)
+            parts.push(`DEFAULT ${defaultSql}`);
+        else if (!identity && column.defaultSql && !/^null$/i.test(column.defaultSql.trim())) {
+            warnings.push(`${table.name}.${column.name}: default ${column.defaultSql} has no Postgres equivalent and was not created.`);
+        }
+        lines.push(parts.join(' '));
+        columns.push({
+            name: column.name,
+            type: classifyPgType(mapped.typname, mapped.sql),
+            notNull,
+            hasDefault: identity || defaultSql !== null,
+            identity: identity ? 'd' : '',
+            generated: false,
+        });
+    }
+    const constraints = [];
+    if (table.pkHasNulls) {
+        warnings.push(`${table.name}: primary key (${table.primaryKey.join(', ')}) was not created: SQLite holds NULLs in it.`);
+    }
+    else if (table.primaryKey.length > 0) {
+        constraints.push(`ALTER TABLE ${target} ADD PRIMARY KEY (${table.primaryKey.map(pg_identifiers/* quoteIdent */.v4).join(', ')})`);
+    }
+    const foreignKeys = [];
+    for (const fk of table.foreignKeys) {
+        const parent = created.get(fk.refTable.toLowerCase());
+        const refColumns = fk.refColumns.length > 0 ? fk.refColumns : parent?.primaryKey ?? [];
+        const sameSet = (a, b) => a.length === b.length && a.every((c) => b.some((d) => d.toLowerCase() === c.toLowerCase()));
+        if (!parent || !sameSet(refColumns, parent.primaryKey)) {
+            warnings.push(`${table.name}: foreign key (${fk.columns.join(', ')}) → ${fk.refTable} was not created (${parent ? 'it does not reference the primary key' : 'that table is not being created'}).`);
+            continue;
+        }
+        const refNames = refColumns.map((c) => parent.columns.find((p) => p.name.toLowerCase() === c.toLowerCase()).name);
+        constraints.push(`ALTER TABLE ${target} ADD FOREIGN KEY (${fk.columns.map(pg_identifiers/* quoteIdent */.v4).join(', ')}) REFERENCES ${(0,pg_identifiers/* qualifiedName */.OL)(schema, parent.name)} (${refNames.map(pg_identifiers/* quoteIdent */.v4).join(', ')}) DEFERRABLE INITIALLY IMMEDIATE`);
+        foreignKeys.push({ name: `${table.name}_${fk.columns.join('_')}_fkey`, columns: fk.columns, refSchema: schema, refTable: parent.name, refColumns: refNames, deferrable: true });
+    }
+    return {
+        create: `CREATE TABLE ${target} (\n  ${lines.join(',\n  ')}\n)`,
+        constraints,
+        // Created by this run's role: owned, no row-level security, no triggers.
+        table: { schema, name: table.name, columns, primaryKey: table.pkHasNulls ? [] : [...table.primaryKey], foreignKeys, owned: true, rowSecurity: false, forceRowSecurity: false, rowSecurityApplies: false, userTriggers: [] },
+        warnings,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/copy/plan/display-name.ts
+// Table names as people read them and SQL accepts them: public.users, public."Order Details".
+// Keywords that cannot stand unquoted as a table name (so the display name stays valid SQL).
+const KEYWORDS = new Set(('all analyse analyze and any array as asc asymmetric authorization between bigint binary bit boolean both case cast char character check coalesce collate collation column concurrently constraint create cross current_catalog current_date current_role current_schema current_time current_timestamp current_user dec decimal default deferrable desc distinct do double else end except exists extract false fetch float for foreign freeze from full grant greatest group grouping having ilike in initially inner inout int integer intersect interval into is isnull join lateral leading least left like limit localtime localtimestamp national natural nchar none normalize not notnull null nullif numeric offset on only or order out outer overlaps overlay placing position precision primary real references returning right row select session_user setof similar smallint some substring symmetric table tablesample then time timestamp to trailing treat trim true union unique user using values varchar variadic verbose when where window with xmlattributes xmlconcat xmlelement xmlexists xmlforest xmlnamespaces xmlparse xmlpi xmlroot xmlserialize xmltable').split(' '));
+/** An identifier as SQL would need it: quoted only when it must be. */
+function displayIdentifier(part) {
+    return /^[a-z_][a-z0-9_$]*$/.test(part) && !KEYWORDS.has(part) ? part : `"${part.replace(/"/g, '""')}"`;
+}
+function displayName(schema, name) {
+    return `${displayIdentifier(schema)}.${displayIdentifier(name)}`;
+}
+
+;// CONCATENATED MODULE: ./src/copy/plan/row-security-preflight.ts
+
+
+function why(table) {
+    return table.owned && table.forceRowSecurity ? ' (FORCE ROW LEVEL SECURITY: the policies apply to its owner too)' : '';
+}
+/** Throws when row-level security would filter what is read from these tables on `side`. */
+function refuseFilteredReads(tables, side) {
+    const filtered = tables.filter((t) => t.rowSecurityApplies);
+    if (filtered.length === 0)
+        return;
+    const names = filtered.map((t) => displayName(t.schema, t.name));
+    const listed = filtered.slice(0, 10).map((t, i) => `${names[i]}${why(t)}`).join(', ') + (filtered.length > 10 ? ` and ${filtered.length - 10} more` : '');
+    const role = side.role ? `the role ${side.role}` : 'the role cutover connects as';
+    throw new errors/* RowSecurityError */.Lr(`Row-level security on the ${side.name}${side.input ? ` (${side.input})` : ''} hides rows from ${role}: ${filtered.length === 1 ? 'its policies apply' : 'policies apply'} to ${listed}. ` +
+        `Reading ${filtered.length === 1 ? 'it' : 'them'} would see only the rows the policies allow, so the ${side.name === 'source' ? 'copy and its verification would be silently partial' : 'comparison would be wrong'}; nothing was read or written.`, {
+        fix: `connect to the ${side.name} as a role that bypasses row-level security: a superuser or a role with BYPASSRLS (on Supabase the postgres role, which pg_dump also needs), or the tables' owner when they do not FORCE ROW LEVEL SECURITY; or leave ${filtered.length === 1 ? 'the table' : 'those tables'} out with exclude: ${names.slice(0, 10).join(',')}.`,
+    });
+}
+function checkSourceRowSecurity(tables, options) {
+    const role = options.sourceLocation?.kind === 'postgres' && options.sourceLocation.user ? options.sourceLocation.user : undefined;
+    refuseFilteredReads(tables, { name: 'source', ...(options.sourceInput ? { input: options.sourceInput } : {}), ...(role ? { role } : {}) });
+}
+function row_security_preflight_describeTrigger(trigger) {
+    return `${trigger.name} (${trigger.timing} ${trigger.events.join(' OR ')}, ${trigger.forEachRow ? 'for each row' : 'once per statement'})`;
+}
+/** Preflight findings about writing into the target tables (copy mode). */
+function targetAccessFindings(plans) {
+    const problems = [];
+    const warnings = [];
+    for (const plan of plans) {
+        const table = plan.target;
+        if (table.rowSecurityApplies && !table.owned) {
+            problems.push(`target table ${plan.display} has row-level security enabled, and the role cutover connects as neither owns it nor has BYPASSRLS, so Postgres refuses COPY into it and filters what verification reads (copy as the table's owner or a role with BYPASSRLS, or exclude the table)`);
+        }
+        const firing = table.owned ? [] : table.userTriggers.filter((t) => t.enabled && t.events.includes('INSERT'));
+        if (firing.length > 0) {
+            warnings.push(`${plan.display}: the role cutover connects as does not own this target table, so it cannot disable its triggers, which will fire during the load: ${firing.map(row_security_preflight_describeTrigger).join(', ')}. If they change the copied rows, verification reports the difference; to copy the rows exactly, copy as the table's owner.`);
+        }
+    }
+    return { problems, warnings };
+}
+
+;// CONCATENATED MODULE: ./src/copy/plan/copy-plan.ts
+
+
+
+
+
+
+
+
+function findByName(items, name) {
+    return items.find((i) => i.name === name) ?? items.find((i) => i.name.toLowerCase() === name.toLowerCase());
+}
+/** Declared SQLite storage class that is certain enough to check against the target type. */
+function declaredClass(declaredType) {
+    const typname = mapSqliteType(declaredType).typname;
+    if (typname === 'int2' || typname === 'int8')
+        return 'integer';
+    if (typname === 'float8')
+        return 'real';
+    if (typname === 'bytea')
+        return 'blob';
+    return null;
+}
+function sourceViews(source, targetSchema) {
+    if (source.kind === 'sqlite') {
+        // SQLite has no schemas: its tables go to the target's current schema.
+        return source.tables.map((t) => ({ schema: targetSchema, name: t.name, columns: t.columns.map((c) => ({ name: c.name, declaredType: c.declaredType })), sqlite: t }));
+    }
+    return source.tables.map((t) => ({ schema: t.schema, name: t.name, columns: t.columns.filter((c) => !c.generated).map((c) => ({ name: c.name, pgType: c.type.sql })), pg: t, ...(t.extension ? { extension: t.extension } : {}) }));
+}
+function buildCopyPlan(source, targetTables, options) {
+    const problems = [];
+    const warnings = [];
+    const { selected: views, leftOut } = resolveScope(sourceViews(source, options.targetSchema), {
+        include: options.include,
+        exclude: options.exclude,
+        sourceKind: source.kind,
+        ...(options.sourceInput ? { sourceInput: options.sourceInput } : {}),
+        ...(options.sourceLocation ? { sourceLocation: options.sourceLocation } : {}),
+        display: (t) => displayName(t.schema ?? options.targetSchema, t.name),
+    });
+    checkSourceRowSecurity(views.flatMap((v) => (v.pg ? [v.pg] : [])), options);
+    const targetSchemas = new Set(targetTables.map((t) => t.schema));
+    const creating = new Map();
+    const missingTables = [];
+    const plans = [];
+    for (const view of views) {
+        const schema = view.schema ?? options.targetSchema;
+        let target = findByName(targetTables.filter((t) => t.schema === schema), view.name);
+        if (!target && options.createTables && view.sqlite) {
+            creating.set(view.sqlite.name.toLowerCase(), view.sqlite);
+        }
+        else if (!target) {
+            missingTables.push({ display: displayName(schema, view.name), sourceName: view.name, ...(view.schema ? { sourceSchema: view.schema } : {}) });
+            const hint = source.kind === 'sqlite' ? ' (use create-tables to create it from the SQLite schema, or run the migrations first)' : targetSchemas.has(schema) ? '' : ` (the target has no tables in schema ${displayIdentifier(schema)})`;
+            problems.push(`table ${displayName(schema, view.name)} does not exist in the target${hint}`);
+            continue;
+        }
+        plans.push({ key: target ? pgTableKey(target.schema, target.name) : pgTableKey(schema, view.name), display: displayName(schema, target?.name ?? view.name), sourceName: view.name, ...(source.kind === 'postgres' ? { sourceSchema: view.schema } : {}), target: target, columns: [], keyColumns: [], ...(view.sqlite ? { sqlite: view.sqlite } : {}) });
+    }
+    for (const plan of plans) {
+        if (plan.target)
+            continue;
+        plan.ddl = createTableDdl(plan.sqlite, options.targetSchema, creating);
+        plan.target = plan.ddl.table;
+        warnings.push(...plan.ddl.warnings);
+    }
+    for (const plan of plans) {
+        const view = views.find((v) => v.name === plan.sourceName && (plan.sourceSchema === undefined || v.schema === plan.sourceSchema));
+        const used = new Set();
+        for (const column of view.columns) {
+            const target = findByName(plan.target.columns, column.name);
+            if (!target) {
+                problems.push(`column ${plan.display}.${column.name} exists in the source but not in the target table`);
+                continue;
+            }
+            used.add(target);
+            if (target.generated)
+                continue; // computed by Postgres from the other columns
+            const declared = column.declaredType !== undefined ? declaredClass(column.declaredType) : null;
+            if (declared && (0,cast_rules/* findCastRule */.jg)(target.type.kind, declared).target === '*') {
+                problems.push(`column ${plan.display}.${target.name}: SQLite declares ${column.declaredType}, which cannot convert to ${target.type.sql}`);
+            }
+            plan.columns.push({ source: column.name, target, ...(column.pgType && column.pgType !== target.type.sql ? { sourceType: column.pgType } : {}) });
+        }
+        for (const column of plan.target.columns) {
+            if (!used.has(column) && column.notNull && !column.hasDefault && !column.generated) {
+                problems.push(`column ${plan.display}.${column.name} is NOT NULL without a default, and the source has no such column`);
+            }
+        }
+        plan.keyColumns = plan.target.primaryKey.map((name) => plan.columns.find((c) => c.target.name === name)).filter((c) => c !== undefined);
+        if (plan.keyColumns.length !== plan.target.primaryKey.length)
+            plan.keyColumns = [];
+    }
+    const access = targetAccessFindings(plans);
+    problems.push(...access.problems);
+    warnings.push(...access.warnings);
+    const keys = new Set(plans.map((p) => p.key));
+    const edges = [];
+    for (const plan of plans) {
+        for (const fk of plan.target.foreignKeys) {
+            const parent = pgTableKey(fk.refSchema, fk.refTable);
+            if (keys.has(parent))
+                edges.push({ child: plan.key, parent, deferrable: fk.deferrable });
+        }
+    }
+    return { tables: plans, edges, problems, warnings, missingTables, leftOut };
+}
+
+;// CONCATENATED MODULE: ./src/copy/load/rejects-file.ts
+// on-error: skip — every row that cannot convert becomes one JSON line (table, key, column, reason,
+// a truncated value; never the whole row) in the rejects file, created on the first reject.
+
+
+const MAX_VALUE_CHARS = 80;
+function truncateValue(value) {
+    const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+    return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}… (${text.length} chars)` : text;
+}
+class RejectsFile {
+    file;
+    count = 0;
+    fd;
+    constructor(file) {
+        this.file = file;
+    }
+    write(record) {
+        if (this.fd === undefined) {
+            external_node_fs_default().mkdirSync(external_node_path_default().dirname(this.file), { recursive: true });
+            this.fd = external_node_fs_default().openSync(this.file, 'w');
+        }
+        external_node_fs_default().writeSync(this.fd, `${JSON.stringify({ ...record, value: truncateValue(record.value) })}\n`);
+        this.count++;
+    }
+    close() {
+        if (this.fd !== undefined)
+            external_node_fs_default().closeSync(this.fd);
+        this.fd = undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/copy/load/load-errors.ts
+// Turns what can go wrong while loading tables into a CopyError that names the table, the side that
+// failed (source or target) and the fix that fits this case; pg's code/detail/hint travel along
+// through `cause` (describePgError). Every load error is raised inside the load transactions, which
+// are then rolled back, so "the target was left as it was" is true whenever one of these is thrown.
+
+
+
+/** Errors raised by the source's side of a COPY pipe carry this mark (see copy-table.ts). */
+const SOURCE_SIDE = Symbol('cutover.sourceSide');
+function markSourceSide(error) {
+    if (error && typeof error === 'object')
+        error[SOURCE_SIDE] = true;
+}
+function fromSource(error) {
+    return Boolean(error && typeof error === 'object' && error[SOURCE_SIDE]);
+}
+function conversionError(table, failure, targetType) {
+    return new errors/* CopyError */.k6(`Cannot copy ${table}: the row with ${failure.key}, column "${failure.column}" (${targetType}): value ${truncateValue(failure.value)} ${failure.reason}. Nothing was written to the target.`, { fix: 'correct that value in the source, or set on-error: skip to copy everything else and write such rows to the rejects file.' });
+}
+const LEFT_AS_IT_WAS = 'The target was left as it was (the load is rolled back).';
+function foreignKeyFix(error, tables, ctx) {
+    const fk = tables.flatMap((t) => t.target.foreignKeys.map((k) => ({ table: t, k }))).find(({ k }) => k.name === error.constraint);
+    if (fk && !ctx.copied.has(`${fk.k.refSchema}.${fk.k.refTable}`)) {
+        const parent = displayName(fk.k.refSchema, fk.k.refTable);
+        return `${fk.table.display} references ${parent} (constraint ${fk.k.name}), which this copy does not fill (left out by include/exclude or the default scope), and the target's ${parent} lacks those parent rows: include ${parent} in the copy, or load it into the target first.`;
+    }
+    return ctx.sourceKind === 'sqlite'
+        ? 'the source has rows whose parent row does not exist (SQLite does not enforce foreign keys unless PRAGMA foreign_keys is on): fix or delete those rows in the source, or exclude the table.'
+        : 'the source has rows whose parent row does not exist in what was copied: check the detail above in the source, fix those rows there, or exclude the table.';
+}
+function uniqueFix(ctx) {
+    if (ctx.ifTargetNotEmpty === 'append')
+        return 'the target already holds rows with these keys: use if-target-not-empty: truncate to replace them, or exclude the table.';
+    // The table was empty (or truncated) before the load: both rows came from the source.
+    return ctx.sourceKind === 'sqlite'
+        ? 'the source itself holds two rows with this key (SQLite lets a column without a UNIQUE or PRIMARY KEY constraint, or with mixed types such as 1 and \'1\', hold duplicates that the target\'s constraint refuses): remove the duplicates in the source, or relax the constraint in the target.'
+        : 'the source itself holds two rows with this key (its table lacks the constraint the target has, or compares differently, e.g. another collation): remove the duplicates in the source, or align the target constraint.';
+}
+const ROW_SECURITY_FIX = 'row-level security on the target table refuses COPY for this role: copy as the table owner (cutover lifts FORCE ROW LEVEL SECURITY for the load inside its transaction) or as a role with BYPASSRLS, or disable row-level security on the table for the cutover.';
+function targetFix(code, error, tables, ctx) {
+    switch (code) {
+        case '23505':
+            return uniqueFix(ctx);
+        case '23503':
+            return foreignKeyFix(error, tables, ctx);
+        case '23502':
+            return 'the source has NULLs in a column that is NOT NULL in the target: fill them in the source or relax the target column.';
+        case '23514':
+            return 'a source row breaks a CHECK constraint of the target: fix the row in the source or change the constraint in a migration.';
+        case '42501':
+            return /row-level security/i.test(error.message ?? '')
+                ? ROW_SECURITY_FIX
+                : 'grant the target role INSERT (and TRUNCATE for if-target-not-empty: truncate) on the table and USAGE/UPDATE on its sequences, or copy as the table owner.';
+        case '22001':
+            return 'a value is longer than the target column allows: widen the column in a migration.';
+        case '0A000':
+            if (/row-level security/i.test(error.message ?? ''))
+                return ROW_SECURITY_FIX;
+            return /truncate/i.test(error.message ?? '')
+                ? 'TRUNCATE fails when a table that is not copied references this one: include the referencing table, or use if-target-not-empty: append.'
+                : undefined;
+        default:
+            return undefined;
+    }
+}
+/** The server ended the session (terminated backend, shutdown, failover) or the socket broke. */
+function isConnectionFailure(error) {
+    const code = error?.code ?? '';
+    if (/^08/.test(code) || ['57P01', '57P02', '57P03', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code))
+        return true;
+    return error instanceof Error && /Connection terminated|connection (was )?closed|socket hang up/i.test(error.message);
+}
+function connectionLost(side, cause) {
+    return new errors/* ConnectionError */.Rc(`The connection to the ${side} was lost during the copy: ${(0,errors/* describeCause */.V$)(cause)}. Nothing was committed: the target is as it was.`, {
+        cause,
+        fix: `check the ${side} server (a restart, a failover, a pooler that closed the connection, or a backend ended by pg_terminate_backend) and run the copy again; a rerun starts from a clean slate.`,
+    });
+}
+function loadError(table, cause, ctx, tables = []) {
+    if (cause instanceof errors/* CopyError */.k6 || cause instanceof errors/* ConnectionError */.Rc)
+        return cause;
+    if (isConnectionFailure(cause))
+        return connectionLost(fromSource(cause) ? 'source' : 'target', cause);
+    const code = (0,errors/* isPgError */.QO)(cause) ? cause.code : undefined;
+    if (fromSource(cause)) {
+        const fix = code === '42501'
+            ? 'grant the source role SELECT on the table (and USAGE on its schema), or read the source as its owner.'
+            : 'check the source database and its logs, then run the copy again; a rerun starts from a clean slate.';
+        return new errors/* CopyError */.k6(`Reading ${table} from the source failed: ${(0,errors/* describeCause */.V$)(cause)}. ${LEFT_AS_IT_WAS}`, { cause, fix });
+    }
+    const fix = (ctx && (0,errors/* isPgError */.QO)(cause) ? targetFix(code, cause, tables, ctx) : undefined) ?? 'fix the cause above and run the copy again; a rerun starts from a clean slate.';
+    return new errors/* CopyError */.k6(`Loading ${table} into the target failed: ${(0,errors/* describeCause */.V$)(cause)}. ${LEFT_AS_IT_WAS}`, { cause, fix });
+}
+
 ;// CONCATENATED MODULE: ./src/copy/load/copy-table.ts
 // Moves one table's rows into the target with COPY … FROM STDIN, from SQLite (converted row by row)
 // or from Postgres (COPY … TO STDOUT piped straight through: same text format on both ends).
+
 
 
 
@@ -1353,13 +2033,26 @@ async function copySqliteTable(target, db, plan, options) {
         // Nothing to write per row (a table of only generated columns); still count the rows.
         for await (const _chunk of source)
             void _chunk;
-        return { rowsRead: source.rows, copied: 0, rejected: source.rejected };
+        return { rowsRead: source.rows, copied: 0, rejected: source.rejected, parallel: Boolean(slices) };
     }
     const stage = options.limit !== undefined ? await sampleStage(target, plan) : undefined;
     const sink = target.query((0,pg_copy_streams/* from */.H)(copyIntoSql(plan, stage?.into)));
+    blameSource(source, sink);
     await (0,promises_.pipeline)(source, sink, { signal: options.signal });
     const skipped = stage ? await stage.finish() : 0;
-    return { rowsRead: source.rows, copied: source.copied - skipped, rejected: source.rejected, ...(stage ? { skipped } : {}) };
+    return { rowsRead: source.rows, copied: source.copied - skipped, rejected: source.rejected, parallel: Boolean(slices), ...(stage ? { skipped } : {}) };
+}
+/**
+ * Marks errors that start on the source's side of a pipe (see load-errors.ts). When the target fails
+ * first, pipeline() destroys the source with the target's error: that one is not the source's.
+ */
+function blameSource(source, sink) {
+    let sinkFailed = false;
+    sink.once('error', () => (sinkFailed = true));
+    source.once('error', (error) => {
+        if (!sinkFailed)
+            markSourceSide(error);
+    });
 }
 /** Counts COPY text lines as they pass (one '\n' per row: embedded newlines are escaped). */
 function lineCounter(onRows) {
@@ -1382,6 +2075,7 @@ async function copyPgTable(target, reader, plan, options) {
     const stage = options.limit !== undefined ? await sampleStage(target, plan) : undefined;
     const out = reader.query((0,pg_copy_streams.to)(`COPY (${pgSourceSelectSql(plan, options.limit)}) TO STDOUT`));
     const sink = target.query((0,pg_copy_streams/* from */.H)(copyIntoSql(plan, stage?.into)));
+    blameSource(out, sink);
     await (0,promises_.pipeline)(out, lineCounter(options.onRows), sink, { signal: options.signal });
     const rows = Number(sink.rowCount);
     const skipped = stage ? await stage.finish() : 0;
@@ -1411,62 +2105,38 @@ async function restoreForeignKeys(client, held) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/copy/load/rejects-file.ts
-// on-error: skip — every row that cannot convert becomes one JSON line (table, key, column, reason,
-// a truncated value; never the whole row) in the rejects file, created on the first reject.
+;// CONCATENATED MODULE: ./src/copy/load/owned-table-guards.ts
 
-
-const MAX_VALUE_CHARS = 80;
-function truncateValue(value) {
-    const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
-    return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}… (${text.length} chars)` : text;
+async function readTableGuards(client, schema, name) {
+    const table = (0,pg_identifiers/* qualifiedName */.OL)(schema, name);
+    const { rows } = await client.query(`SELECT pg_has_role(c.relowner, 'USAGE') AS owned, c.relforcerowsecurity AS force, c.relrowsecurity AS rls,
+            (SELECT json_agg(json_build_object('name', t.tgname, 'enabled', t.tgenabled) ORDER BY t.tgname)
+               FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal AND t.tgenabled <> 'D') AS triggers
+       FROM pg_class c WHERE c.oid = $1::regclass`, [table]);
+    const row = rows[0];
+    return { table, owned: row.owned, forceRowSecurity: row.force, rowSecurity: row.rls, triggers: row.triggers ?? [] };
 }
-class RejectsFile {
-    file;
-    count = 0;
-    fd;
-    constructor(file) {
-        this.file = file;
+/** Disables what an owner may disable; returns what was changed, for `restoreGuards`. */
+async function liftGuards(client, guards) {
+    const lifted = { ...guards, triggers: [], forceRowSecurity: false };
+    if (!guards.owned)
+        return lifted;
+    for (const trigger of guards.triggers) {
+        await client.query(`ALTER TABLE ${guards.table} DISABLE TRIGGER ${(0,pg_identifiers/* quoteIdent */.v4)(trigger.name)}`);
+        lifted.triggers.push(trigger);
     }
-    write(record) {
-        if (this.fd === undefined) {
-            external_node_fs_default().mkdirSync(external_node_path_default().dirname(this.file), { recursive: true });
-            this.fd = external_node_fs_default().openSync(this.file, 'w');
-        }
-        external_node_fs_default().writeSync(this.fd, `${JSON.stringify({ ...record, value: truncateValue(record.value) })}\n`);
-        this.count++;
+    if (guards.forceRowSecurity) {
+        await client.query(`ALTER TABLE ${guards.table} NO FORCE ROW LEVEL SECURITY`);
+        lifted.forceRowSecurity = true;
     }
-    close() {
-        if (this.fd !== undefined)
-            external_node_fs_default().closeSync(this.fd);
-        this.fd = undefined;
-    }
+    return lifted;
 }
-
-;// CONCATENATED MODULE: ./src/copy/load/load-errors.ts
-// Turns what can go wrong while loading one table into a CopyError that names the table and says
-// what to do; pg's code/detail/hint travel along through `cause` (describePgError).
-
-
-function conversionError(table, failure, targetType) {
-    return new errors/* CopyError */.k6(`Cannot copy ${table}: the row with ${failure.key}, column "${failure.column}" (${targetType}): value ${truncateValue(failure.value)} ${failure.reason}. Nothing was written to the target.`, { fix: 'correct that value in the source, or set on-error: skip to copy everything else and write such rows to the rejects file.' });
-}
-const FIXES = {
-    '23505': 'the target already holds rows with these keys: use if-target-not-empty: truncate to replace them, or exclude the table.',
-    '23503': 'the source has rows whose parent row does not exist (SQLite does not enforce foreign keys by default): fix or delete those rows in the source, or exclude the table.',
-    '23502': 'the source has NULLs in a column that is NOT NULL in the target: fill them in the source or relax the target column.',
-    '42501': 'grant the target user INSERT (and TRUNCATE for if-target-not-empty: truncate) on the table, and USAGE/UPDATE on its sequences.',
-    '22001': 'a value is longer than the target column allows: widen the column in a migration.',
-    '0A000': 'TRUNCATE fails when a table that is not copied references this one: include the referencing table, or use if-target-not-empty: append.',
-};
-function loadError(table, cause) {
-    if (cause instanceof errors/* CopyError */.k6)
-        return cause;
-    const code = (0,errors/* isPgError */.QO)(cause) ? cause.code : undefined;
-    return new errors/* CopyError */.k6(`Loading ${table} into the target failed: ${(0,errors/* describeCause */.V$)(cause)}. The target was left as it was (the load is rolled back).`, {
-        cause,
-        fix: (code && FIXES[code]) ?? 'fix the cause above and run the copy again; a rerun starts from a clean slate.',
-    });
+const ENABLE = { O: 'ENABLE TRIGGER', R: 'ENABLE REPLICA TRIGGER', A: 'ENABLE ALWAYS TRIGGER' };
+async function restoreGuards(client, lifted) {
+    for (const trigger of lifted.triggers)
+        await client.query(`ALTER TABLE ${lifted.table} ${ENABLE[trigger.enabled]} ${(0,pg_identifiers/* quoteIdent */.v4)(trigger.name)}`);
+    if (lifted.forceRowSecurity)
+        await client.query(`ALTER TABLE ${lifted.table} FORCE ROW LEVEL SECURITY`);
 }
 
 ;// CONCATENATED MODULE: ./src/copy/load/progress-reporter.ts
@@ -1513,7 +2183,7 @@ class TableProgress {
     }
 }
 
-;// CONCATENATED MODULE: ./src/copy/load/load-groups.ts
+;// CONCATENATED MODULE: ./src/copy/load/load-component.ts
 
 
 
@@ -1524,6 +2194,13 @@ class TableProgress {
 
 
 
+
+function sequencesOf(table) {
+    const target = (0,pg_identifiers/* qualifiedName */.OL)(table.target.schema, table.target.name);
+    return table.target.columns
+        .filter((c) => c.sequence || c.identity !== '')
+        .map((c) => (c.sequence ? (0,pg_identifiers/* quoteLiteral */.ce)(c.sequence) : `pg_get_serial_sequence(${(0,pg_identifiers/* quoteLiteral */.ce)(target)}, ${(0,pg_identifiers/* quoteLiteral */.ce)(c.name)})`));
+}
 async function resetSequences(client, table) {
     const target = (0,pg_identifiers/* qualifiedName */.OL)(table.target.schema, table.target.name);
     for (const column of table.target.columns) {
@@ -1532,6 +2209,15 @@ async function resetSequences(client, table) {
         const sequence = column.sequence ? (0,pg_identifiers/* quoteLiteral */.ce)(column.sequence) : `pg_get_serial_sequence(${(0,pg_identifiers/* quoteLiteral */.ce)(target)}, ${(0,pg_identifiers/* quoteLiteral */.ce)(column.name)})`;
         await client.query(`SELECT setval(${sequence}, max(${(0,pg_identifiers/* quoteIdent */.v4)(column.name)})::bigint) FROM ${target} HAVING max(${(0,pg_identifiers/* quoteIdent */.v4)(column.name)}) IS NOT NULL`);
     }
+}
+/** Resolved sequence names (the journal stores them to put the positions back on undo). */
+async function sequenceNames(client, table) {
+    const expressions = sequencesOf(table);
+    if (expressions.length === 0)
+        return [];
+    // Only sequences the role may read (SELECT): an undo then puts back what it could record.
+    const { rows } = await client.query(`SELECT s::regclass::text AS s FROM unnest(ARRAY[${expressions.map((e) => `${e}::regclass::oid`).join(', ')}]) AS s WHERE has_sequence_privilege(s, 'SELECT')`);
+    return rows.map((r) => r.s).filter((s) => s !== null);
 }
 /** Samples: rows left out for foreign keys make the sample's checksum incomparable (see verify). */
 function noteSkipped(ctx, table, skipped) {
@@ -1564,6 +2250,8 @@ async function loadTable(client, reader, table, ctx, signal) {
                 },
             });
             Object.assign(entry, { sourceRows: result.rowsRead, copiedRows: result.copied, rejectedRows: result.rejected });
+            if (result.parallel)
+                ctx.readByWorkers = true;
             noteSkipped(ctx, table, result.skipped);
         }
         else {
@@ -1574,24 +2262,36 @@ async function loadTable(client, reader, table, ctx, signal) {
         progress.done(entry.copiedRows ?? 0);
     }
     catch (error) {
-        throw signal.aborted && !(error instanceof errors/* CopyError */.k6) ? signal.reason : loadError(table.display, error);
+        throw signal.aborted && !(error instanceof errors/* CopyError */.k6) ? signal.reason : loadError(table.display, error, ctx.errorContext, [table]);
     }
     finally {
         entry.durationMs = Date.now() - started;
     }
 }
-async function loadComponent(client, reader, tables, ctx, signal) {
+async function loadComponent(client, reader, tables, ctx, signal, changes) {
+    const names = tables.map((t) => t.display).join(', ');
     for (const table of tables)
         if (table.ddl)
             await client.query(table.ddl.create);
     const existing = tables.filter((t) => !t.ddl);
+    for (const table of tables) {
+        changes.journal.push({ table: (0,pg_identifiers/* qualifiedName */.OL)(table.target.schema, table.target.name), display: table.display, created: Boolean(table.ddl), rows: 0, sequences: table.ddl || !ctx.journaling ? [] : await readSequenceStates(client, await sequenceNames(client, table)) });
+    }
+    // Before TRUNCATE: it fires ON TRUNCATE user triggers too.
+    for (const table of existing) {
+        const guards = await readTableGuards(client, table.target.schema, table.target.name);
+        changes.guards.push(await liftGuards(client, guards));
+        if (!guards.owned && guards.triggers.length > 0) {
+            ctx.runtime.warning(`${table.display}: the copying role does not own this table, so its trigger${guards.triggers.length === 1 ? '' : 's'} ${guards.triggers.map((t) => t.name).join(', ')} will fire for every copied row; if ${guards.triggers.length === 1 ? 'it changes' : 'they change'} rows, verification before COMMIT rolls the copy back.`);
+        }
+    }
     if (ctx.copy.ifTargetNotEmpty === 'truncate' && existing.length > 0) {
         // One statement for the whole component: truncating a parent alone fails while a child references it.
         try {
             await client.query(`TRUNCATE ${existing.map((t) => (0,pg_identifiers/* qualifiedName */.OL)(t.target.schema, t.target.name)).join(', ')}`);
         }
         catch (error) {
-            throw loadError(existing.map((t) => t.display).join(', '), error);
+            throw loadError(existing.map((t) => t.display).join(', '), error, ctx.errorContext, existing);
         }
     }
     if (ctx.copy.ifTargetNotEmpty === 'append') {
@@ -1606,7 +2306,7 @@ async function loadComponent(client, reader, tables, ctx, signal) {
         await restoreForeignKeys(client, held);
     }
     catch (error) {
-        throw loadError(tables.map((t) => t.display).join(', '), error);
+        throw loadError(names, error, ctx.errorContext, tables);
     }
     // create-tables: keys after the data (one bulk check each), primary keys before the FKs that need them.
     const constraints = tables.flatMap((t) => t.ddl?.constraints ?? []);
@@ -1615,30 +2315,75 @@ async function loadComponent(client, reader, tables, ctx, signal) {
             await client.query(sql);
         }
         catch (error) {
-            throw loadError(tables.map((t) => t.display).join(', '), error);
+            throw loadError(names, error, ctx.errorContext, tables);
         }
     }
     for (const table of tables)
         await resetSequences(client, table);
+    for (const table of tables) {
+        const journal = changes.journal.find((j) => j.display === table.display);
+        if (journal)
+            journal.rows = ctx.entries.get(table.key)?.copiedRows ?? 0;
+    }
 }
-/** Runs every group in its own transaction and commits them only when all succeeded. */
-async function loadAllOrNothing(groups, ctx) {
+
+;// CONCATENATED MODULE: ./src/copy/load/load-groups.ts
+
+
+
+
+
+
+
+
+async function openGroup(tables, ctx, controller, sessions, stops) {
+    const client = await ctx.connectTarget();
+    const session = { client, tables, changes: { guards: [], journal: [] }, verified: false };
+    sessions.push(session);
+    stops.push(watchConnection(client, (error) => controller.abort(connectionLost('target', error))));
+    await prepareCopySession(client);
+    if (ctx.snapshot) {
+        session.reader = await ctx.snapshot.reader();
+        stops.push(watchConnection(session.reader, (error) => controller.abort(connectionLost('source', error))));
+    }
+    await client.query('BEGIN');
+    // Deferrable FKs (the only way to load a cycle) are checked before COMMIT, below.
+    await client.query('SET CONSTRAINTS ALL DEFERRED');
+    return session;
+}
+/** Loads, checks and verifies one group inside its transaction; leaves it open for the commit phase. */
+async function runGroup(components, ctx, controller, sessions, stops) {
+    const tables = components.flat();
+    const session = await openGroup(tables, ctx, controller, sessions, stops);
+    const { client, reader } = session;
+    for (const component of components)
+        await loadComponent(client, reader, component, ctx, controller.signal, session.changes);
+    try {
+        await client.query('SET CONSTRAINTS ALL IMMEDIATE');
+    }
+    catch (error) {
+        throw loadError(tables.map((t) => t.display).join(', '), error, ctx.errorContext, tables);
+    }
+    if (controller.signal.aborted)
+        throw controller.signal.reason;
+    session.verified = await verifyBeforeCommit(tables, client, reader, ctx);
+    for (const lifted of session.changes.guards)
+        await restoreGuards(client, lifted);
+}
+/** Runs every group in its own transaction and commits them only when all loaded and verified. */
+async function loadAllOrNothing(groups, ctx, options = {}) {
     const controller = new AbortController();
     const onOuterAbort = () => controller.abort(ctx.signal?.reason ?? new errors/* CopyError */.k6('The copy was cancelled.'));
+    if (ctx.signal?.aborted)
+        onOuterAbort();
     ctx.signal?.addEventListener('abort', onOuterAbort, { once: true });
-    const clients = [];
+    const sessions = [];
+    const stops = [];
+    let committing = false;
     try {
         const results = await Promise.allSettled(groups.map(async (components) => {
             try {
-                const client = await ctx.connectTarget();
-                clients.push(client);
-                await prepareCopySession(client);
-                const reader = ctx.snapshot ? await ctx.snapshot.reader() : undefined;
-                await client.query('BEGIN');
-                // Deferrable FKs (the only way to load a cycle) are checked at COMMIT.
-                await client.query('SET CONSTRAINTS ALL DEFERRED');
-                for (const tables of components)
-                    await loadComponent(client, reader, tables, ctx, controller.signal);
+                await runGroup(components, ctx, controller, sessions, stops);
             }
             catch (error) {
                 if (!controller.signal.aborted)
@@ -1646,35 +2391,269 @@ async function loadAllOrNothing(groups, ctx) {
                 throw error;
             }
         }));
-        if (results.some((r) => r.status === 'rejected')) {
-            for (const client of clients)
-                await client.query('ROLLBACK').catch(() => undefined);
+        if (results.some((r) => r.status === 'rejected'))
             throw controller.signal.reason;
+        const verified = sessions.every((s) => s.verified);
+        try {
+            if (verified)
+                options.beforeCommit?.();
         }
-        for (const [index, client] of clients.entries()) {
-            try {
-                await client.query('COMMIT');
-            }
-            catch (error) {
-                for (const rest of clients.slice(index + 1))
-                    await rest.query('ROLLBACK').catch(() => undefined);
-                throw index === 0
-                    ? loadError('the target (at COMMIT)', error)
-                    : new errors/* CopyError */.k6(`COMMIT failed on connection ${index + 1} of ${clients.length} after the others committed: some tables were copied and others not.`, {
-                        cause: error,
-                        fix: 'rerun the copy with if-target-not-empty: truncate to load every table again.',
-                    });
-            }
+        catch (error) {
+            for (const session of sessions)
+                await session.client.query('ROLLBACK');
+            throw error;
         }
+        if (!verified) {
+            for (const session of sessions)
+                await session.client.query('ROLLBACK');
+            return { verified: false };
+        }
+        // From here on a cancellation waits: stopping between two COMMITs is what the journal is for.
+        committing = true;
+        ctx.signal?.removeEventListener('abort', onOuterAbort);
+        if (options.journal)
+            await Promise.all(sessions.map((s, i) => options.journal.record(s.client, i + 1, s.changes.journal)));
+        await commitAll(sessions, ctx, options);
+        return { verified: true };
     }
     finally {
         ctx.signal?.removeEventListener('abort', onOuterAbort);
-        for (const client of clients)
-            await client.end().catch(() => undefined);
+        for (const stop of stops)
+            stop();
+        // After a failure a connection may be stuck in a COPY: destroy it (the server rolls back).
+        const failed = controller.signal.aborted && !committing;
+        for (const session of sessions) {
+            if (failed) {
+                destroyClient(session.client);
+                if (session.reader)
+                    destroyClient(session.reader);
+            }
+            else {
+                await session.client.end().catch(() => undefined);
+            }
+        }
+    }
+}
+async function commitAll(sessions, ctx, options) {
+    for (const [index, session] of sessions.entries()) {
+        try {
+            await session.client.query('COMMIT');
+        }
+        catch (error) {
+            for (const rest of sessions.slice(index + 1))
+                await rest.client.query('ROLLBACK').catch(() => undefined);
+            if (index === 0)
+                throw loadError('the target (at COMMIT)', error);
+            throw await undoHalfCommit(index, sessions.length, error, ctx, options);
+        }
+        if (sessions.length > 1)
+            ctx.runtime.info(`Committed transaction ${index + 1} of ${sessions.length}.`);
+    }
+    if (options.journal)
+        await options.journal.complete(sessions[0].client);
+}
+/** A COMMIT failed after others succeeded: undo those at once, through the journal. */
+async function undoHalfCommit(index, total, cause, ctx, options) {
+    const what = `COMMIT failed on transaction ${index + 1} of ${total} after ${index} had committed`;
+    if (!options.journal || !options.repairConnection) {
+        return new errors/* CopyError */.k6(`${what}: some tables were copied and others not.`, { cause, fix: 'rerun the copy with if-target-not-empty: truncate to load every table again.', targetLeftPartial: true });
+    }
+    let client;
+    try {
+        client = await options.repairConnection();
+        await repairInterruptedCopy(client, options.journal.schema, ctx.runtime);
+        return new errors/* CopyError */.k6(`${what}; the tables those had filled were emptied again, so the target is as it was before this run.`, { cause, fix: 'check the cause above and run the copy again.' });
+    }
+    catch (repairError) {
+        return new errors/* CopyError */.k6(`${what}, and undoing them failed: some tables hold copied rows while others are empty.`, {
+            cause: repairError,
+            targetLeftPartial: true,
+            fix: `run the copy again: it first undoes the interrupted copy recorded in ${options.journal.table} when the tables have not been written to since.`,
+        });
+    }
+    finally {
+        await client?.end().catch(() => undefined);
     }
 }
 
+;// CONCATENATED MODULE: ./src/db/advisory-lock.ts
+async function tryAdvisoryLock(client, key) {
+    const { rows } = await client.query('SELECT pg_try_advisory_lock($1, $2) AS locked', [key[0], key[1]]);
+    return rows[0].locked;
+}
+async function releaseAdvisoryLock(client, key) {
+    await client.query('SELECT pg_advisory_unlock($1, $2)', [key[0], key[1]]);
+}
+async function findAdvisoryLockHolder(client, key) {
+    const { rows } = await client.query(`SELECT l.pid, a.application_name, a.usename, a.client_addr::text AS client_addr, a.backend_start, a.state
+       FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted
+        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        AND l.classid = $1::int4::oid AND l.objid = $2::int4::oid AND l.objsubid = 2
+        AND l.pid <> pg_backend_pid()
+      LIMIT 1`, [key[0], key[1]]);
+    const row = rows[0];
+    if (!row)
+        return undefined;
+    return {
+        pid: Number(row.pid),
+        applicationName: row.application_name ?? null,
+        user: row.usename ?? null,
+        clientAddr: row.client_addr ?? null,
+        backendStart: row.backend_start instanceof Date ? row.backend_start.toISOString() : row.backend_start ?? null,
+        state: row.state ?? null,
+    };
+}
+function describeHolder(holder) {
+    const parts = [`application_name '${holder.applicationName ?? ''}'`];
+    if (holder.user)
+        parts.push(`user ${holder.user}`);
+    if (holder.clientAddr)
+        parts.push(`from ${holder.clientAddr}`);
+    if (holder.backendStart)
+        parts.push(`connected since ${holder.backendStart}`);
+    if (holder.state)
+        parts.push(`state ${holder.state}`);
+    return `backend pid ${holder.pid} (${parts.join(', ')})`;
+}
+const advisory_lock_sleep = (ms, signal) => new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+});
+/**
+ * Takes the lock, polling until `timeoutMs`. Resolves true when taken; false when the time ran out
+ * (the caller names the holder with findAdvisoryLockHolder) or the signal aborted.
+ */
+async function pollAdvisoryLock(client, key, options) {
+    if (await tryAdvisoryLock(client, key))
+        return true;
+    const started = Date.now();
+    const progressMs = options.progressMs ?? 10_000;
+    let nextReport = started;
+    let pollMs = options.pollMs ?? 100;
+    for (;;) {
+        const waited = Date.now() - started;
+        if (Date.now() >= nextReport) {
+            options.onWait(await findAdvisoryLockHolder(client, key), waited);
+            nextReport = Date.now() + progressMs;
+        }
+        if (waited >= options.timeoutMs || options.signal?.aborted)
+            return false;
+        await advisory_lock_sleep(Math.min(pollMs, Math.max(1, options.timeoutMs - waited)), options.signal);
+        pollMs = Math.min(pollMs * 2, 1000);
+        if (await tryAdvisoryLock(client, key))
+            return true;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/copy/load/target-copy-lock.ts
+
+
+/** 'cutv' and 2 (= copies); the migration lock is ('cutv', 1). */
+const COPY_LOCK_KEY = [0x63757476, 2];
+function seconds(ms) {
+    return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+async function lockTargetForCopy(client, options) {
+    const taken = await pollAdvisoryLock(client, COPY_LOCK_KEY, {
+        timeoutMs: options.timeoutMs,
+        ...(options.signal ? { signal: options.signal } : {}),
+        onWait: (holder, waited) => options.runtime.info(waited === 0
+            ? `Another copy is writing to ${options.input} (${holder ? describeHolder(holder) : 'another session'}); waiting up to ${seconds(options.timeoutMs)} for it to finish.`
+            : `Still waiting for the copy lock on ${options.input} after ${Math.round(waited / 1000)} s (held by ${holder ? describeHolder(holder) : 'another session'}).`),
+    });
+    if (taken)
+        return;
+    if (options.signal?.aborted)
+        throw options.signal.reason;
+    const holder = await findAdvisoryLockHolder(client, COPY_LOCK_KEY);
+    throw new errors/* LockTimeoutError */.XB(`Timed out after ${seconds(options.timeoutMs)} waiting for the copy lock on ${options.input}: ${holder ? `it is held by ${describeHolder(holder)}` : 'another session held it'}, probably another cutover run copying into the same database. Nothing was written.`, {
+        fix: holder
+            ? `wait for that run to finish and retry, raise lock-timeout, or if that session is stuck end it with SELECT pg_terminate_backend(${holder.pid});`
+            : 'retry the run, or raise lock-timeout.',
+    });
+}
+
+;// CONCATENATED MODULE: ./src/copy/plan/fk-order.ts
+// Load order from foreign keys: tables connected by FKs (in either direction) form a component that
+// must load in ONE transaction (a child's rows are checked against its parent's uncommitted rows);
+// inside it, parents come before children. Self-references need no order (COPY checks FKs at the end
+// of the statement). A cycle is reported; it is loadable only when one FK on it is DEFERRABLE.
+class ForeignKeyCycleError extends Error {
+    tables;
+    constructor(tables) {
+        super(`foreign keys form a cycle between ${tables.join(', ')}`);
+        this.tables = tables;
+    }
+}
+function components(tables, edges) {
+    const parent = new Map(tables.map((t) => [t, t]));
+    const find = (t) => {
+        while (parent.get(t) !== t)
+            t = parent.get(t);
+        return t;
+    };
+    for (const edge of edges)
+        parent.set(find(edge.child), find(edge.parent));
+    const groups = new Map();
+    for (const table of tables)
+        groups.set(find(table), [...(groups.get(find(table)) ?? []), table]);
+    return [...groups.values()];
+}
+/** Kahn's algorithm, ties broken by name so the order is stable; returns the leftover (cyclic) tables. */
+function topological(tables, edges) {
+    const pending = new Map(tables.map((t) => [t, new Set()]));
+    for (const edge of edges)
+        if (edge.child !== edge.parent)
+            pending.get(edge.child).add(edge.parent);
+    const order = [];
+    for (;;) {
+        const ready = [...pending.entries()].filter(([, parents]) => parents.size === 0).map(([t]) => t).sort();
+        if (ready.length === 0)
+            break;
+        for (const table of ready) {
+            order.push(table);
+            pending.delete(table);
+            for (const parents of pending.values())
+                parents.delete(table);
+        }
+    }
+    return { order, leftover: [...pending.keys()].sort() };
+}
+/** Components with their load order; throws ForeignKeyCycleError when a cycle has no deferrable FK. */
+function planLoadOrder(tables, allEdges) {
+    const selected = new Set(tables);
+    const edges = allEdges.filter((e) => selected.has(e.child) && selected.has(e.parent));
+    return components(tables, edges).map((group) => {
+        const inGroup = edges.filter((e) => group.includes(e.child));
+        const first = topological(group, inGroup);
+        if (first.leftover.length === 0)
+            return { tables: first.order, cycle: [] };
+        // Deferred constraints are checked at commit: ignore deferrable edges and try again.
+        const second = topological(group, inGroup.filter((e) => !e.deferrable));
+        if (second.leftover.length > 0)
+            throw new ForeignKeyCycleError(second.leftover);
+        return { tables: second.order, cycle: first.leftover };
+    });
+}
+/** Spreads components over at most `jobs` connections, biggest first onto the least loaded. */
+function assignToConnections(items, jobs) {
+    const bins = Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, () => ({ load: 0, items: [] }));
+    for (const item of [...items].sort((a, b) => b.weight - a.weight)) {
+        const bin = bins.reduce((least, b) => (b.load < least.load ? b : least));
+        bin.items.push(item);
+        bin.load += item.weight;
+    }
+    return bins.map((b) => b.items).filter((items) => items.length > 0);
+}
+
 ;// CONCATENATED MODULE: ./src/copy/read/pg-snapshot.ts
+
 
 
 class PgSnapshot {
@@ -1690,7 +2669,7 @@ class PgSnapshot {
     static async open(location, connect) {
         const client = await connect(location, 'snapshot');
         try {
-            await prepareCopySession(client);
+            await prepareSourceReadSession(client);
             await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
             const { rows } = await client.query('SELECT pg_export_snapshot() AS id');
             return new PgSnapshot(client, rows[0].id, () => connect(location, 'reader'));
@@ -1707,20 +2686,97 @@ class PgSnapshot {
     async reader() {
         const client = await this.connect();
         this.readers.push(client);
-        await prepareCopySession(client);
+        await prepareSourceReadSession(client);
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
         await client.query(`SET TRANSACTION SNAPSHOT '${this.id.replace(/'/g, "''")}'`);
         return client;
     }
-    async close() {
+    /**
+     * Ends the snapshot. After a failure a reader may be stuck in a COPY nobody reads any more (the
+     * server blocks sending rows, and would never answer a ROLLBACK): then every connection is destroyed,
+     * which ends the read-only transactions at once instead of leaving them idle in transaction.
+     */
+    async close(failed = false) {
         for (const client of [...this.readers, this.coordinator]) {
-            await client.query('ROLLBACK').catch(() => undefined);
-            await client.end().catch(() => undefined);
+            if (failed)
+                destroyClient(client);
+            else
+                await closeClient(client);
         }
     }
 }
 
+// EXTERNAL MODULE: ./src/db/sqlite-driver.ts
+var sqlite_driver = __webpack_require__(9831);
+;// CONCATENATED MODULE: ./src/copy/read/sqlite-snapshot.ts
+
+
+class SqliteSnapshot {
+    db;
+    watcher;
+    startVersion;
+    journalMode;
+    constructor(db, watcher, startVersion, journalMode) {
+        this.db = db;
+        this.watcher = watcher;
+        this.startVersion = startVersion;
+        this.journalMode = journalMode;
+    }
+    static async begin(db) {
+        const Database = await (0,sqlite_driver/* loadSqlite */.T)();
+        const watcher = new Database(db.name, { readonly: true, fileMustExist: true });
+        const startVersion = Number(watcher.pragma('data_version', { simple: true }));
+        const journalMode = String(db.pragma('journal_mode', { simple: true })).toLowerCase();
+        db.exec('BEGIN');
+        // BEGIN is deferred: the snapshot starts with the first read.
+        db.prepare('SELECT count(*) FROM sqlite_schema').get();
+        return new SqliteSnapshot(db, watcher, startVersion, journalMode);
+    }
+    /** True when another connection committed to the file since the snapshot began. */
+    changed() {
+        return Number(this.watcher.pragma('data_version', { simple: true })) !== this.startVersion;
+    }
+    /**
+     * Before COMMIT: if worker threads (their own connections) read while the file changed, the tables
+     * may come from different points in time.
+     */
+    assertConsistent(usedWorkers, file) {
+        if (!usedWorkers || !this.changed())
+            return;
+        throw new errors/* CopyError */.k6(`The SQLite source ${file} was written to by another process during the copy, and some tables were read by worker threads that may have seen the newer state, so the copied tables might not come from one point in time. Nothing was committed: the target is as it was.`, {
+            fix: 'stop the application writing to the SQLite file during the copy (a cutover normally does), or set CUTOVER_COPY_THREADS=1 to read every table through one snapshot; then run again.',
+        });
+    }
+    /** A sentence for the log when the file changed but every table came from the snapshot. */
+    changeNote(file) {
+        if (!this.changed())
+            return undefined;
+        return `The SQLite source ${file} was written to by another process during the copy; every table was read from one snapshot taken when the copy started, so those later writes are not in the target.`;
+    }
+    end() {
+        try {
+            if (this.db.inTransaction)
+                this.db.exec('COMMIT');
+        }
+        catch {
+            // the connection is closing anyway
+        }
+        this.watcher.close();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/copy/copy-data.ts
+// copy: source → target, verified before it commits. Pipeline: open the source (SQLite read-only in
+// one read transaction, or one Postgres snapshot) → connect the target, refuse if it is the source,
+// take the target's copy lock, undo a copy whose commit was interrupted → introspect both sides →
+// plan and preflight (nothing written if anything is wrong) → all-or-nothing load with verification
+// inside the load transactions (load/load-groups.ts) → commit, or roll everything back.
+
+
+
+
+
+
 
 
 
@@ -1735,32 +2791,68 @@ class PgSnapshot {
 
 
 function connector(options) {
+    const label = options.runLabel ?? `cutover/${external_node_crypto_default().randomBytes(3).toString('hex')}`;
     return (location, purpose) => connectPostgres(location, {
         input: location === options.target ? options.targetInput : options.sourceInput,
         attempts: options.connectAttempts,
         connectTimeoutMs: options.connectTimeoutMs,
         onRetry: (message) => options.runtime.warning(message),
-        applicationName: `cutover ${purpose}`,
+        applicationName: `${label} ${purpose}`,
     });
 }
+// The fix of a preflight failure: one hint per kind of problem found (the problems name the tables).
+const PREFLIGHT_HINTS = [
+    [/does not exist in the target|not in the target table|NOT NULL without a default|cannot convert/, 'align the target schema with the source (migrations, create-tables) or narrow the tables with include/exclude'],
+    [/is not empty/, 'for non-empty target tables choose if-target-not-empty: truncate or append'],
+    [/row-level security/, 'copy as the tables\' owner or a role with BYPASSRLS'],
+    [/form a cycle/, 'make one foreign key of the cycle DEFERRABLE'],
+];
 function preflightError(problems) {
     const shown = problems.slice(0, 20).map((p) => `- ${p}`).join('\n');
+    const hints = PREFLIGHT_HINTS.filter(([pattern]) => problems.some((p) => pattern.test(p))).map(([, hint]) => hint);
     return new errors/* CopyError */.k6(`Preflight found ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was written to the target:\n${shown}${problems.length > 20 ? `\n- … and ${problems.length - 20} more` : ''}`, {
-        fix: 'align the target schema with the source (migrations, create-tables) or narrow the tables with include/exclude; for non-empty targets choose if-target-not-empty: truncate or append.',
+        fix: hints.length > 0 ? `${hints.join('; ')}.` : 'fix the problems listed above and run again.',
     });
+}
+function sameDatabaseError(options) {
+    return new errors/* CopyError */.k6(`${options.sourceInput} and ${options.targetInput} lead to the same database: a copy would read and write the same tables${options.copy.ifTargetNotEmpty === 'truncate' ? ' (and if-target-not-empty: truncate would empty them)' : ''}. Nothing was done.`, {
+        fix: 'point the target at the new database (or the source at the old one); a host alias, a pooler or localhost vs 127.0.0.1 can hide that two URLs are the same server.',
+    });
+}
+/** Several transactions need the journal; without it (no CREATE on the schema) the load uses one. */
+async function prepareJournal(control, schema, groups, runId, runtime) {
+    if (groups <= 1)
+        return undefined;
+    const journal = new CopyJournal(schema, runId, groups);
+    try {
+        await journal.ensure(control);
+        return journal;
+    }
+    catch (error) {
+        if (!(0,errors/* isPgError */.QO)(error) || error.code !== '42501')
+            throw error;
+        runtime.info(`The target role cannot create ${journal.table} (no CREATE on schema ${schema}): loading in one transaction instead of ${groups}, so the copy still commits at one point.`);
+        return undefined;
+    }
 }
 async function copyData(options) {
     const { runtime, copy } = options;
-    const connect = connector(options);
+    const runId = external_node_crypto_default().randomBytes(6).toString('hex');
+    const connect = connector({ ...options, runLabel: options.runLabel ?? `cutover/copy/${runId}` });
     const warnings = [];
     let sqlite;
+    let sqliteSnapshot;
     let snapshot;
     let control;
+    let failed = true;
     const entries = new Map();
     const rejects = new RejectsFile(copy.rejectsFile);
     try {
         if (options.source.kind === 'sqlite') {
             sqlite = await (0,sqlite_open/* openSqlite */.L)(options.source, { input: options.sourceInput, readonly: true });
+            sqliteSnapshot = await SqliteSnapshot.begin(sqlite);
+            if (sqliteSnapshot.journalMode !== 'wal')
+                runtime.info('Reading the SQLite source in one read transaction: other processes cannot commit writes to it until the copy ends.');
         }
         else {
             if (copy.createTables) {
@@ -1772,9 +2864,15 @@ async function copyData(options) {
         }
         control = await connect(options.target, 'target');
         await prepareCopySession(control);
+        if (snapshot && (await isSameDatabase(snapshot.coordinator, control)))
+            throw sameDatabaseError(options);
+        await lockTargetForCopy(control, { timeoutMs: options.lockTimeoutMs ?? 300_000, runtime, input: options.targetInput, ...(options.signal ? { signal: options.signal } : {}) });
         const targetSchema = (await control.query('SELECT current_schema() AS s')).rows[0].s ?? 'public';
+        await repairInterruptedCopy(control, targetSchema, runtime);
         const source = sqlite ? { kind: 'sqlite', tables: listSqliteTables(sqlite) } : { kind: 'postgres', tables: await listPgTables(snapshot.coordinator) };
-        const plan = buildCopyPlan(source, await listPgTables(control), { include: copy.include, exclude: copy.exclude, createTables: copy.createTables, targetSchema });
+        const plan = buildCopyPlan(source, await listPgTables(control), { include: copy.include, exclude: copy.exclude, createTables: copy.createTables, targetSchema, sourceInput: options.sourceInput, sourceLocation: options.source });
+        if (plan.leftOut.length > 0)
+            runtime.info(describeLeftOut(plan.leftOut));
         warnings.push(...plan.warnings);
         if (copy.ifTargetNotEmpty === 'fail') {
             for (const table of plan.tables) {
@@ -1786,7 +2884,7 @@ async function copyData(options) {
         try {
             const order = planLoadOrder(plan.tables.map((t) => t.key), plan.edges);
             for (const component of order.filter((c) => c.cycle.length > 0)) {
-                warnings.push(`Foreign keys form a cycle between ${component.cycle.join(', ')}; loaded with deferred constraints (checked at commit).`);
+                warnings.push(`Foreign keys form a cycle between ${component.cycle.join(', ')}; loaded with deferred constraints (checked before commit).`);
             }
             components = order.map((c) => c.tables);
         }
@@ -1797,8 +2895,6 @@ async function copyData(options) {
         }
         if (plan.problems.length > 0)
             throw preflightError(plan.problems);
-        if (plan.tables.length === 0)
-            warnings.push('No tables matched: nothing was copied (check include/exclude).');
         const byKey = new Map(plan.tables.map((t) => [t.key, t]));
         const expectedRows = new Map();
         for (const table of plan.tables) {
@@ -1808,35 +2904,83 @@ async function copyData(options) {
                 expectedRows.set(table.key, copy.sampleRows !== undefined ? Math.min(count, copy.sampleRows) : count);
             }
         }
+        // Only a copy into empty tables can be undone after a half-finished commit (see copy-journal.ts):
+        // truncate and append load in one transaction, which commits at one point.
+        const connections = copy.ifTargetNotEmpty === 'fail' ? copy.jobs : 1;
         const weighted = components.map((keys) => ({ tables: keys.map((k) => byKey.get(k)), weight: keys.reduce((sum, k) => sum + (expectedRows.get(k) ?? 1), 0) }));
-        const groups = assignToConnections(weighted, copy.jobs).map((group) => group.map((c) => c.tables));
-        runtime.info(`Copying ${plan.tables.length} table${plan.tables.length === 1 ? '' : 's'} in ${groups.length} transaction${groups.length === 1 ? '' : 's'} (jobs: ${copy.jobs}), all committed together at the end.`);
+        let groups = assignToConnections(weighted, connections).map((group) => group.map((c) => c.tables));
+        const journal = await prepareJournal(control, targetSchema, groups.length, runId, runtime);
+        if (groups.length > 1 && !journal)
+            groups = [groups.flat()];
+        const why = copy.ifTargetNotEmpty !== 'fail' && components.length > 1 ? ` (one transaction: if-target-not-empty: ${copy.ifTargetNotEmpty} cannot be undone once part of a copy has committed)` : '';
+        runtime.info(`Copying ${plan.tables.length} table${plan.tables.length === 1 ? '' : 's'} in ${groups.length} transaction${groups.length === 1 ? '' : 's'}${why}; rows are verified before anything is committed.`);
         const hashes = new Map();
         const baselines = new Map();
         const sampleSkipped = new Map();
-        await loadAllOrNothing(groups, { sampleSkipped, copy, runtime, connectTarget: () => connect(options.target, 'target'), ...(sqlite ? { sqlite } : {}), ...(snapshot ? { snapshot } : {}), rejects, entries, hashes, baselines, expectedRows, ...(options.signal ? { signal: options.signal } : {}) });
+        const started = Date.now();
+        const ctx = {
+            sampleSkipped,
+            copy,
+            runtime,
+            connectTarget: () => connect(options.target, 'target'),
+            ...(sqlite ? { sqlite } : {}),
+            ...(snapshot ? { snapshot } : {}),
+            rejects,
+            entries,
+            hashes,
+            baselines,
+            expectedRows,
+            errorContext: { sourceKind: options.source.kind, copied: new Set(plan.tables.map((t) => t.key)), ifTargetNotEmpty: copy.ifTargetNotEmpty },
+            journaling: journal !== undefined,
+            ...(options.signal ? { signal: options.signal } : {}),
+        };
+        const { verified: matched } = await loadAllOrNothing(groups, ctx, {
+            ...(journal ? { journal, repairConnection: () => connect(options.target, 'repair') } : {}),
+            beforeCommit: () => {
+                sqliteSnapshot?.assertConsistent(Boolean(ctx.readByWorkers), options.source.path);
+                if (options.requireEveryRow && rejects.count > 0) {
+                    throw new errors/* CopyError */.k6(`${rejects.count} source row${rejects.count === 1 ? '' : 's'} could not be converted (written to ${rejects.file}); a cutover needs every row, so nothing was committed: the target is as it was.`, {
+                        fix: 'correct those rows in the source (the rejects file names table, key, column and value) and run the cutover again.',
+                    });
+                }
+            },
+        });
         rejects.close();
+        const what = copy.checksums ? 'row counts and checksums' : 'row counts';
+        runtime.info(`Verified ${plan.tables.length} table${plan.tables.length === 1 ? '' : 's'} (${what}) before commit in ${((Date.now() - started) / 1000).toFixed(1)} s: ${matched ? 'source and target match; committed' : 'DIFFERENCES FOUND; rolled back, the target is as it was'}.`);
+        const changeNote = sqliteSnapshot?.changeNote(options.source.path);
+        if (changeNote)
+            warnings.push(changeNote);
         if (rejects.count > 0)
             warnings.push(`${rejects.count} row${rejects.count === 1 ? '' : 's'} could not be converted and ${rejects.count === 1 ? 'was' : 'were'} written to ${rejects.file} instead (on-error: skip).`);
         for (const [key, skipped] of sampleSkipped) {
             warnings.push(`${byKey.get(key).display}: ${skipped} sampled row${skipped === 1 ? '' : 's'} left out because ${skipped === 1 ? 'it references' : 'they reference'} rows outside the sample (sample-rows).`);
         }
-        const verified = await verifyCopiedTables(plan.tables, { sampleSkipped, copy, runtime, control, connectTarget: () => connect(options.target, 'target'), ...(sqlite ? { sqlite } : {}), ...(snapshot ? { snapshot } : {}), entries, hashes, baselines, warnings });
-        return { tables: [...entries.values()], warnings, rejectedRows: rejects.count, ...(rejects.count > 0 ? { rejectsFile: rejects.file } : {}), verified };
+        failed = false;
+        return { tables: [...entries.values()], warnings, rejectedRows: rejects.count, ...(rejects.count > 0 ? { rejectsFile: rejects.file } : {}), matched, verified: matched && rejects.count === 0, leftOut: plan.leftOut };
     }
     catch (error) {
         const tables = [...entries.values()];
         if (error instanceof errors/* CopyError */.k6 && !(error instanceof CopyFailedError)) {
-            throw Object.assign(new CopyFailedError(error.message, { cause: error.cause, ...(error.fix ? { fix: error.fix } : {}), tables }), { stack: error.stack });
+            throw Object.assign(new CopyFailedError(error.message, { cause: error.cause, ...(error.fix ? { fix: error.fix } : {}), targetLeftPartial: error.targetLeftPartial, tables }), { stack: error.stack });
         }
         throw error;
     }
     finally {
         rejects.close();
-        await control?.end().catch(() => undefined);
-        await snapshot?.close();
+        if (control)
+            await closeClient(control);
+        await snapshot?.close(failed);
+        sqliteSnapshot?.end();
         sqlite?.close();
     }
+}
+
+;// CONCATENATED MODULE: ./src/shell-quote.ts
+// Quotes one argument for a POSIX shell, leaving plain words as they are (readable commands in
+// reports, and `su -c` command lines).
+function shellQuote(text) {
+    return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 ;// CONCATENATED MODULE: ./src/settings.ts
@@ -1865,6 +3009,7 @@ const INPUT_DEFAULTS = {
     checksums: 'true',
     'sample-rows': '',
     'dry-run-database': 'auto',
+    'dry-run-database-reset': 'false',
     'postgres-version': '17',
     'schema-from': 'migrations',
     comment: 'true',
@@ -1979,6 +3124,7 @@ function buildSettings(raw, options) {
         },
         dryRun: {
             database,
+            reset: settings_boolean(raw, 'dry-run-database-reset', origin),
             postgresVersion: (raw['postgres-version'] || INPUT_DEFAULTS['postgres-version']).trim(),
             schemaFrom: pick(raw, 'schema-from', ['migrations', 'target'], origin),
             ...(raw['base-ref']?.trim() ? { baseRef: raw['base-ref'].trim() } : {}),
@@ -1994,7 +3140,48 @@ function buildSettings(raw, options) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/verify/describe-differences.ts
+const number = (n) => n.toLocaleString('en-US');
+function describeDifferences(d, keyFormat = (key) => key) {
+    const total = d.missing + d.extra + d.changed;
+    const kinds = [['missing', 'missing in the target'], ['extra', 'extra in the target'], ['changed', 'changed']]
+        .filter(([kind]) => d[kind] > 0)
+        .map(([kind, label]) => {
+        const keys = d.samples[kind].map(keyFormat).join(', ');
+        return `${d.exact ? '' : 'at least '}${number(d[kind])} ${label} (${keys}${d[kind] > d.samples[kind].length ? ', …' : ''})`;
+    });
+    const head = d.exact
+        ? `${number(total)} row${total === 1 ? '' : 's'} differ${total === 1 ? 's' : ''}`
+        : `at least ${number(total)} rows differ (a lower bound: only part of the table was compared row by row)`;
+    return `${head}: ${kinds.join(', ')}`;
+}
+
+;// CONCATENATED MODULE: ./src/verify/run-pool.ts
+// Runs `work` over items with at most `size` in flight; each call gets a stable worker index so it
+// can reuse that worker's connection. Stops at the first error (the others finish their item).
+async function runPool(items, size, work) {
+    let next = 0;
+    let failure;
+    const worker = async (index) => {
+        while (failure === undefined && next < items.length) {
+            const item = items[next++];
+            try {
+                await work(item, index);
+            }
+            catch (error) {
+                failure ??= error;
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(size, items.length) }, (_, i) => worker(i)));
+    if (failure !== undefined)
+        throw failure;
+}
+
 ;// CONCATENATED MODULE: ./src/verify/verify-data.ts
+
+
+
 
 
 
@@ -2030,13 +3217,17 @@ async function verifyData(options) {
         const control = targetSnapshot.coordinator;
         const targetSchema = (await control.query('SELECT current_schema() AS s')).rows[0].s ?? 'public';
         const source = sqlite ? { kind: 'sqlite', tables: listSqliteTables(sqlite) } : { kind: 'postgres', tables: await listPgTables(sourceSnapshot.coordinator) };
-        const plan = buildCopyPlan(source, await listPgTables(control), { include: options.include, exclude: options.exclude, createTables: false, targetSchema });
+        const plan = buildCopyPlan(source, await listPgTables(control), { include: options.include, exclude: options.exclude, createTables: false, targetSchema, sourceInput: options.sourceInput, sourceLocation: options.source });
+        // The target is read too: policies that filter it would make the comparison wrong.
+        refuseFilteredReads(plan.tables.map((t) => t.target), { name: 'target', input: options.targetInput, ...(options.target.user ? { role: options.target.user } : {}) });
+        if (plan.leftOut.length > 0)
+            runtime.info(describeLeftOut(plan.leftOut));
         let verified = true;
         const entries = [];
         for (const missing of plan.missingTables) {
             verified = false;
-            entries.push({ table: missing.display, checksumMatch: options.checksums ? false : null });
-            warnings.push(`Table ${missing.display} exists in the source but not in the target.`);
+            entries.push({ table: missing.display, missingInTarget: true });
+            warnings.push(`Table ${missing.display} exists in the source but not in the target, so it was not compared.`);
         }
         for (const problem of plan.problems.filter((p) => /exists in the source but not in the target table|cannot convert/.test(p))) {
             verified = false;
@@ -2073,15 +3264,18 @@ async function verifyData(options) {
                 verified = false;
                 if (options.checksums) {
                     const sourceSide = sqlite ? sqliteSide(sqlite, table) : pgSide(sourceReaders[worker], pgSourceCanonical(table));
-                    entry.differingKeys = await findDifferingKeys(sourceSide, pgSide(targetReaders[worker], targetSpec));
+                    const differences = await findDifferences(sourceSide, pgSide(targetReaders[worker], targetSpec));
+                    if (differences)
+                        Object.assign(entry, { differences, differingKeys: sampleKeys(differences) });
                 }
             }
             entry.durationMs = Date.now() - tableStarted;
-            runtime.info(`${table.display}: source ${entry.sourceRows} rows, target ${entry.targetRows} rows${options.checksums ? `, checksums ${entry.checksumMatch ? 'match' : 'DIFFER'}` : ''}${entry.differingKeys?.length ? ` (first differing keys: ${entry.differingKeys.slice(0, 5).join('; ')})` : ''}`);
+            runtime.info(`${table.display}: source ${entry.sourceRows} rows, target ${entry.targetRows} rows${options.checksums ? `, checksums ${entry.checksumMatch ? 'match' : 'DIFFER'}` : ''}${entry.differences ? ` — ${describeDifferences(entry.differences)}` : ''}`);
         });
         entries.sort((a, b) => a.table.localeCompare(b.table));
-        runtime.info(`Verified ${entries.length} table${entries.length === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${verified ? 'source and target match' : 'DIFFERENCES FOUND'}.`);
-        return { tables: entries, verified, warnings };
+        const compared = entries.filter((e) => !e.missingInTarget).length;
+        runtime.info(`Verified ${compared} table${compared === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${verified ? 'source and target match' : 'DIFFERENCES FOUND'}${plan.missingTables.length ? ` (${plan.missingTables.length} missing in the target)` : ''}.`);
+        return { tables: entries, verified, warnings, leftOut: plan.leftOut };
     }
     finally {
         await sourceSnapshot?.close();
@@ -2263,9 +3457,6 @@ function sqlHelper(database) {
     return (text, params) => database.query(text, params ?? []);
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
-var external_node_crypto_default = /*#__PURE__*/__webpack_require__.n(external_node_crypto_);
 ;// CONCATENATED MODULE: ./src/migrate/migration-files.ts
 // Reads a migrations directory into an ordered list and rejects, before anything runs, every layout
 // that would make the order or the identity of a migration ambiguous: duplicate ids or names, ids of
@@ -2451,7 +3642,7 @@ async function findLockHolder(client) {
         state: row.state ?? null,
     };
 }
-function describeHolder(holder) {
+function migration_lock_describeHolder(holder) {
     const parts = [`application_name '${holder.applicationName ?? ''}'`];
     if (holder.user)
         parts.push(`user ${holder.user}`);
@@ -2463,7 +3654,7 @@ function describeHolder(holder) {
         parts.push(`state ${holder.state}`);
     return `backend pid ${holder.pid} (${parts.join(', ')})`;
 }
-function seconds(ms) {
+function migration_lock_seconds(ms) {
     return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 /** Takes the lock on `client` (a connection used for nothing else) or throws LockTimeoutError. */
@@ -2473,7 +3664,7 @@ async function acquireMigrationLock(client, options) {
         return;
     const holder = await findLockHolder(client);
     if (options.timeoutMs > 0) {
-        options.runtime.info(`Waiting up to ${seconds(options.timeoutMs)} for the migration lock on ${options.input}, held by ${holder ? describeHolder(holder) : 'another session'}.`);
+        options.runtime.info(`Waiting up to ${migration_lock_seconds(options.timeoutMs)} for the migration lock on ${options.input}, held by ${holder ? migration_lock_describeHolder(holder) : 'another session'}.`);
         try {
             await client.query(`SET lock_timeout = ${Math.max(1, Math.floor(options.timeoutMs))}`);
             await client.query('SELECT pg_advisory_lock($1, $2)', [LOCK_KEY[0], LOCK_KEY[1]]);
@@ -2487,8 +3678,8 @@ async function acquireMigrationLock(client, options) {
         }
     }
     const current = (await findLockHolder(client)) ?? holder;
-    const who = current ? describeHolder(current) : 'another session (it was released just as we gave up)';
-    throw new errors/* LockTimeoutError */.XB(`Timed out after ${seconds(options.timeoutMs)} waiting for the migration lock on ${options.input}: it is held by ${who}, probably another cutover run migrating the same database.`, {
+    const who = current ? migration_lock_describeHolder(current) : 'another session (it was released just as we gave up)';
+    throw new errors/* LockTimeoutError */.XB(`Timed out after ${migration_lock_seconds(options.timeoutMs)} waiting for the migration lock on ${options.input}: it is held by ${who}, probably another cutover run migrating the same database.`, {
         fix: current
             ? `wait for that run to finish and retry, raise lock-timeout, or if that session is stuck end it with SELECT pg_terminate_backend(${current.pid});`
             : 'retry the run, or raise lock-timeout.',
@@ -2502,7 +3693,7 @@ function isSqliteBusy(error) {
     return /^SQLITE_(BUSY|LOCKED)/.test(String(error?.code ?? ''));
 }
 function sqliteBusyError(cause, timeoutMs, input) {
-    return new errors/* LockTimeoutError */.XB(`Timed out after ${seconds(timeoutMs)} waiting for the write lock on the SQLite database ${input}: another process is writing to it.`, {
+    return new errors/* LockTimeoutError */.XB(`Timed out after ${migration_lock_seconds(timeoutMs)} waiting for the write lock on the SQLite database ${input}: another process is writing to it.`, {
         cause,
         fix: 'stop the other writer (another cutover run, the app, or a DB browser with a transaction open), or raise lock-timeout.',
     });
@@ -3168,6 +4359,9 @@ async function runMigrationMode(settings, runtime, result) {
 
 
 
+
+
+
 function copyOptions(settings, runtime, target, overrides = {}) {
     return {
         source: settings.source,
@@ -3178,29 +4372,49 @@ function copyOptions(settings, runtime, target, overrides = {}) {
         runtime,
         sourceInput: inputLabel(settings.origin, 'source-url'),
         targetInput: inputLabel(settings.origin, 'target-url'),
+        lockTimeoutMs: settings.lockTimeoutMs,
+        requireEveryRow: settings.mode === 'cutover',
     };
 }
+function describeMismatch(t) {
+    if (t.missingInTarget)
+        return `${t.table} (missing in the target: not compared)`;
+    const rows = `source ${t.sourceRows ?? '?'} rows, target ${t.targetRows ?? '?'} rows`;
+    if (t.differences)
+        return `${t.table} (${rows}; ${describeDifferences(t.differences)})`;
+    return `${t.table} (${rows}${t.checksumMatch === false ? ', checksums differ' : ''}${t.differingKeys?.length ? `, first differing keys ${t.differingKeys.slice(0, 3).join(', ')}` : ''})`;
+}
 function mismatchError(tables) {
-    const differing = tables.filter((t) => t.sourceRows !== t.targetRows || t.checksumMatch === false);
-    const list = differing
-        .slice(0, 10)
-        .map((t) => `${t.table} (source ${t.sourceRows ?? '?'} rows, target ${t.targetRows ?? '?'} rows${t.checksumMatch === false ? ', checksums differ' : ''}${t.differingKeys?.length ? `, first differing keys ${t.differingKeys.slice(0, 3).join(', ')}` : ''})`)
-        .join('; ');
+    const differing = tables.filter((t) => t.missingInTarget || t.sourceRows !== t.targetRows || t.checksumMatch === false);
+    const missing = differing.filter((t) => t.missingInTarget).length;
+    const list = differing.slice(0, 10).map(describeMismatch).join('; ');
     return new errors/* VerifyError */.Gz(`Verification failed: ${differing.length} table${differing.length === 1 ? '' : 's'} differ between source and target: ${list}${differing.length > 10 ? '; …' : ''}.`, {
-        fix: 'see the tables section of the report; rerun with if-target-not-empty: truncate to copy again, or inspect the differing keys.',
+        fix: missing === differing.length
+            ? 'create the missing tables in the target (run the migrations), or leave them out with exclude.'
+            : 'see the tables section of the report; rerun with if-target-not-empty: truncate to copy again, or inspect the differing keys.',
     });
 }
-/** Copies (and verifies) into `target`; returns whether verification passed. */
+/** A copy whose verification before COMMIT found differences: it was rolled back. */
+function copyMismatchError(tables) {
+    const error = mismatchError(tables);
+    return new errors/* VerifyError */.Gz(`${error.message.replace(/\.$/, '')}. The copy was verified before COMMIT and rolled back: the target is as it was.`, {
+        fix: 'see the differing keys in the report: rows changed on their way in (a trigger or rule of the target, or a column default) or the source changed; fix that and run the copy again.',
+    });
+}
+/**
+ * Copies (and verifies, before commit) into `target`. A difference throws (nothing was committed);
+ * rejected rows (on-error: skip) leave the copy committed but not verified.
+ */
 async function applyCopyStep(options, result) {
     const outcome = await copyData(options);
     result.tables = outcome.tables;
+    result.leftOut = outcome.leftOut;
     result.warnings.push(...outcome.warnings);
     result.verified = outcome.verified;
-    if (outcome.rejectedRows > 0) {
-        result.warnings.push(`${outcome.rejectedRows} row${outcome.rejectedRows === 1 ? ' was' : 's were'} rejected (on-error: skip) and written to ${outcome.rejectsFile ?? options.copy.rejectsFile}.`);
-    }
-    if (outcome.verified === false)
-        throw mismatchError(outcome.tables);
+    if (outcome.rejectedRows > 0)
+        result.rejected = { rows: outcome.rejectedRows, file: outcome.rejectsFile ?? options.copy.rejectsFile };
+    if (!outcome.matched)
+        throw copyMismatchError(outcome.tables);
 }
 async function runCopyMode(settings, runtime, result) {
     await applyCopyStep(copyOptions(settings, runtime, settings.target), result);
@@ -3220,6 +4434,7 @@ async function runVerifyMode(settings, runtime, result) {
         targetInput: inputLabel(settings.origin, 'target-url'),
     });
     result.tables = outcome.tables;
+    result.leftOut = outcome.leftOut;
     result.verified = outcome.verified;
     result.warnings.push(...outcome.warnings);
     if (!outcome.verified)
@@ -3231,6 +4446,7 @@ async function runCutoverMode(settings, runtime, result) {
     const targetText = displayLocation(target);
     const sourceText = displayLocation(settings.source);
     let appliedByThisRun = [];
+    let copy = 'not started';
     result.rollback = [
         `The source (${sourceText}) was only read: until the application is switched over it remains the system of record.`,
         `After switching, roll back by pointing the application's database URL back at the source; writes made to the target since the switch are not copied back.`,
@@ -3245,15 +4461,28 @@ async function runCutoverMode(settings, runtime, result) {
             result.notes.push(`No migrations directory (${settings.migrationsDir}): target tables are created from the source schema (create-tables).`);
         }
         // No enclosing group: the copy opens one group per table, and Actions log groups do not nest.
+        copy = 'failed';
         await applyCopyStep(copyOptions(settings, runtime, target, { checksums: true }), result);
-        result.notes.push('Every table matched: row counts and checksums.');
+        copy = 'committed';
+        result.notes.push('Every table matched before commit: row counts and checksums.');
+    }
+    catch (error) {
+        if (copy === 'failed' && error instanceof errors/* CutoverError */.DB && error.targetLeftPartial)
+            copy = 'not started';
+        throw error;
     }
     finally {
         if (appliedByThisRun.length > 0) {
             result.rollback.push(`Undo this run's ${appliedByThisRun.length} migration${appliedByThisRun.length === 1 ? '' : 's'} on the target with the command below.`);
-            result.rollbackCommand = `cutover rollback --target-url '${targetText}' --steps ${appliedByThisRun.length}`;
+            const dir = external_node_path_default().relative(settings.workingDirectory, settings.migrationsDir) || '.';
+            result.rollbackCommand = `cutover rollback --target-url '${targetText}'${dir === 'migrations' ? '' : ` --migrations-dir ${shellQuote(dir)}`} --steps ${appliedByThisRun.length}`;
         }
-        result.rollback.push(`The copy is all-or-nothing: a failed run leaves the target's tables as they were. To copy again over a finished run, rerun with if-target-not-empty: truncate.`);
+        if (copy === 'committed') {
+            result.rollback.push('The copy committed every row after verifying it. To copy again over it, rerun with if-target-not-empty: truncate.');
+        }
+        else if (copy === 'failed') {
+            result.rollback.push(`The copy failed and was rolled back: no row was written to the target's tables${appliedByThisRun.length > 0 ? ' (the migrations this run applied remain; see above)' : ''}. After fixing the cause, run the cutover again.`);
+        }
     }
 }
 
@@ -3266,13 +4495,6 @@ function absorbPartialOutcome(result, error) {
         result.warnings.push(...carrier.outcome.warnings.filter((w) => !result.warnings.includes(w)));
     if (Array.isArray(carrier?.tables) && result.tables.length === 0)
         result.tables = carrier.tables;
-}
-
-;// CONCATENATED MODULE: ./src/shell-quote.ts
-// Quotes one argument for a POSIX shell, leaving plain words as they are (readable commands in
-// reports, and `su -c` command lines).
-function shellQuote(text) {
-    return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/reproduce-command.ts
@@ -4310,6 +5532,242 @@ async function copyTargetSchema(target, throwaway, targetMajor, historyTable) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/dry-run/dry-run-database-contents.ts
+
+
+// Schemas of the system: pg_catalog, pg_toast, pg_temp_N, … (names starting pg_ are reserved) and information_schema.
+const USER_SCHEMAS = `nspname <> 'information_schema' AND nspname NOT LIKE 'pg\\_%'`;
+async function inspectContents(client) {
+    const database = (await client.query('SELECT current_database() AS db')).rows[0].db;
+    const relations = await client.query(`
+    SELECT n.nspname AS schema, c.relname AS name, c.relkind IN ('r', 'p', 'f') AS table
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE ${USER_SCHEMAS.replace(/nspname/g, 'n.nspname')}
+       AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+       -- members of an extension
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+       -- sequences owned by a column (serial, identity) go with their table
+       AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i')))
+     ORDER BY 1, 2`);
+    const schemas = await client.query(`SELECT nspname AS name FROM pg_namespace WHERE ${USER_SCHEMAS} AND nspname <> 'public' ORDER BY 1`);
+    // Everything created in a schema records a dependency on it.
+    const inPublic = await client.query(`SELECT count(*)::int AS n FROM pg_depend WHERE refclassid = 'pg_namespace'::regclass AND refobjid = (SELECT oid FROM pg_namespace WHERE nspname = 'public')`);
+    let history;
+    const names = [];
+    let onlyTables = true;
+    for (const row of relations.rows) {
+        const qualified = `${row.schema}.${row.name}`;
+        if (row.name === HISTORY_TABLE && !history) {
+            const count = await client.query(`SELECT count(*)::int AS n FROM ${(0,pg_identifiers/* quoteIdent */.v4)(row.schema)}.${(0,pg_identifiers/* quoteIdent */.v4)(row.name)}`).catch(() => ({ rows: [{ n: -1 }] }));
+            history = { table: qualified, applied: count.rows[0].n };
+        }
+        else {
+            names.push(qualified);
+            onlyTables &&= row.table;
+        }
+    }
+    return { database, relations: names, onlyTables, ...(history ? { history } : {}), schemas: schemas.rows.map((r) => r.name), publicObjects: inPublic.rows[0].n };
+}
+/** Nothing a dry run could clash with or that anyone could need. */
+function holdsData(contents) {
+    return contents.relations.length > 0 || contents.history !== undefined;
+}
+/** Anything at all that a reset would drop. */
+function holdsAnything(contents) {
+    return holdsData(contents) || contents.schemas.length > 0 || contents.publicObjects > 0;
+}
+function listed(names, max = 5) {
+    return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')}, … ${names.length - max} more`;
+}
+/** "2 tables (app.customers, public.notes) and a migration history (public.cutover_migrations, 4 applied)" */
+function describeContents(contents) {
+    const parts = [];
+    if (contents.relations.length) {
+        const one = contents.relations.length === 1;
+        const noun = contents.onlyTables ? (one ? 'table' : 'tables') : one ? 'table, view or sequence' : 'tables, views or sequences';
+        parts.push(`${contents.relations.length} ${noun} (${listed(contents.relations)})`);
+    }
+    if (contents.history) {
+        const applied = contents.history.applied >= 0 ? `, ${contents.history.applied} applied` : '';
+        parts.push(`a migration history (${contents.history.table}${applied})`);
+    }
+    return parts.join(' and ');
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/reset-dry-run-database.ts
+
+
+
+async function publicSchema(client) {
+    const schema = await client.query(`SELECT pg_get_userbyid(nspowner) AS owner, obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = 'public'`);
+    if (!schema.rows[0])
+        return undefined;
+    // grantee 0 is PUBLIC; a NULL acl (the default) yields no rows and needs no grant.
+    const grants = await client.query(`SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS grantee, a.privilege_type AS privilege, a.is_grantable AS grantable
+       FROM pg_namespace n, aclexplode(n.nspacl) a
+      WHERE n.nspname = 'public'
+      ORDER BY a.grantee <> n.nspowner, a.grantee`);
+    return { owner: schema.rows[0].owner, comment: schema.rows[0].comment, grants: grants.rows };
+}
+/** Drops every non-system schema and recreates `public` as it was; returns the schemas dropped. */
+async function resetDryRunDatabase(client, input) {
+    const schemas = (await client.query(`SELECT nspname AS name FROM pg_namespace WHERE ${USER_SCHEMAS} ORDER BY nspname = 'public', nspname`)).rows.map((r) => r.name);
+    const saved = await publicSchema(client);
+    const database = (await client.query('SELECT current_database() AS db')).rows[0].db;
+    let step = '';
+    try {
+        await client.query('BEGIN');
+        for (const schema of schemas) {
+            step = `DROP SCHEMA ${(0,pg_identifiers/* quoteIdent */.v4)(schema)} CASCADE`;
+            await client.query(step);
+        }
+        if (saved && schemas.includes('public')) {
+            step = `CREATE SCHEMA public AUTHORIZATION ${(0,pg_identifiers/* quoteIdent */.v4)(saved.owner)}`;
+            await client.query(step);
+            for (const grant of saved.grants) {
+                const grantee = grant.grantee === 'PUBLIC' ? 'PUBLIC' : (0,pg_identifiers/* quoteIdent */.v4)(grant.grantee);
+                step = `GRANT ${grant.privilege} ON SCHEMA public TO ${grantee}${grant.grantable ? ' WITH GRANT OPTION' : ''}`;
+                await client.query(step);
+            }
+            if (saved.comment !== null) {
+                step = `COMMENT ON SCHEMA public IS ${(0,pg_identifiers/* quoteLiteral */.ce)(saved.comment)}`;
+                await client.query(step);
+            }
+        }
+        await client.query('COMMIT');
+    }
+    catch (cause) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw new errors/* ProvisionError */.uv(`dry-run-database-reset could not empty database "${database}" (${input}): \`${step}\` failed, so nothing was dropped.`, {
+            cause,
+            fix: `connect as the owner of the database and its schemas (or a superuser), or empty it yourself, or give ${input} a fresh database.`,
+        });
+    }
+    return schemas;
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/same-database.ts
+// Is the dry-run database the target (or the source)? URLs cannot tell: localhost and 127.0.0.1, a
+// DNS alias, a pooler port or another user all reach the same database. So both servers are asked:
+// the throwaway connection carries a unique application_name, and the other side looks for that
+// backend in its own pg_stat_activity (pid, application_name and database are visible to every user);
+// independently, both report their system identifier (when readable), postmaster start time and
+// database oid — a restored clone shares the identifier but not the start time.
+
+
+async function fingerprint(client) {
+    const { rows } = await client.query(`SELECT extract(epoch FROM pg_postmaster_start_time())::text AS started, current_database() AS database,
+            (SELECT oid::text FROM pg_database WHERE datname = current_database()) AS oid`);
+    let systemIdentifier;
+    try {
+        // Revoked on some managed services; the other checks stand on their own.
+        systemIdentifier = (await client.query('SELECT system_identifier::text AS id FROM pg_control_system()')).rows[0]?.id;
+    }
+    catch {
+        systemIdentifier = undefined;
+    }
+    return { ...(systemIdentifier ? { systemIdentifier } : {}), startedAt: rows[0].started, databaseOid: rows[0].oid, database: rows[0].database };
+}
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|0:0:0:0:0:0:0:1)$/i;
+/** Same host (loopback spellings folded together), port and database name. */
+function sameByUrl(a, b) {
+    const host = (location) => (LOOPBACK.test(location.host) ? 'loopback' : location.host.toLowerCase());
+    return host(a) === host(b) && a.port === b.port && a.database === b.database;
+}
+/** Compares the database at `probe` with the one at `other` on the servers themselves. */
+async function compareDatabases(probe, other, options) {
+    const marker = `cutover-probe-${external_node_crypto_default().randomBytes(6).toString('hex')}`;
+    const probeClient = await connectPostgres(probe, { input: options.probeInput, attempts: 1, connectTimeoutMs: options.connectTimeoutMs, applicationName: marker });
+    try {
+        const pid = (await probeClient.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+        const mine = await fingerprint(probeClient);
+        let otherClient;
+        try {
+            otherClient = await connectPostgres(other, { input: options.otherInput, attempts: 1, connectTimeoutMs: options.connectTimeoutMs });
+        }
+        catch (error) {
+            return { same: 'unknown', reason: error.message, urlsMatch: sameByUrl(probe, other) };
+        }
+        try {
+            const seen = await otherClient.query(`SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND application_name = $2 AND datname = current_database()) AS seen`, [pid, marker]);
+            if (seen.rows[0].seen)
+                return { same: true, how: `the dry-run connection shows up in the pg_stat_activity of ${options.otherInput}` };
+            const theirs = await fingerprint(otherClient);
+            const identifiers = mine.systemIdentifier && theirs.systemIdentifier;
+            if ((!identifiers || mine.systemIdentifier === theirs.systemIdentifier) && mine.startedAt === theirs.startedAt && mine.databaseOid === theirs.databaseOid) {
+                return { same: true, how: `both servers report the same ${identifiers ? 'system identifier, ' : ''}start time and database` };
+            }
+            return { same: false, how: `compared on the servers: ${identifiers ? 'system identifier, ' : ''}start time, database` };
+        }
+        finally {
+            await otherClient.end().catch(() => undefined);
+        }
+    }
+    finally {
+        await probeClient.end().catch(() => undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/guard-dry-run-database.ts
+
+
+
+
+
+
+function elsewhere(origin) {
+    const [name, pick] = origin === 'action' ? ['dry-run-database', 'dry-run-database: local or docker'] : ['--dry-run-database', '--dry-run-database local or docker'];
+    return `point ${name} at a database that is only for dry runs (a services: postgres container, or another database on the same server), or use ${pick}`;
+}
+async function refuseIfSameAs(settings, runtime, throwaway, side) {
+    const other = side === 'target-url' ? settings.target : settings.source;
+    if (other?.kind !== 'postgres')
+        return;
+    const dryInput = inputLabel(settings.origin, 'dry-run-database');
+    const otherInput = inputLabel(settings.origin, side);
+    const sameness = await compareDatabases(throwaway, other, { probeInput: dryInput, otherInput, connectTimeoutMs: Math.min(settings.connectTimeoutMs, 10_000) });
+    const refuse = (how) => {
+        const what = side === 'target-url' ? 'the dry run would apply the migrations to the real target' : 'the dry run would write into the database it copies from';
+        return new errors/* ConfigError */.xL(`${dryInput} is the same database as ${otherInput} (database "${other.database}"; ${how}): ${what}. Nothing was written.`, { fix: `${elsewhere(settings.origin)}.` });
+    };
+    if (sameness.same === true)
+        throw refuse(sameness.how);
+    if (sameness.same === false) {
+        runtime.info(`${dryInput} is not the database of ${otherInput} (${sameness.how}).`);
+        return;
+    }
+    if (sameness.urlsMatch)
+        throw refuse(`${otherInput} could not be reached to compare them on the server, and their URLs name the same host, port and database`);
+    runtime.info(`${otherInput} could not be reached to compare it with ${dryInput} (${sameness.reason}); their URLs name different servers or databases, so the dry run goes on.`);
+}
+/** Refuses a dry-run database that is the target or the source, or that holds data it may not drop. */
+async function guardDryRunDatabase(settings, runtime, throwaway) {
+    await refuseIfSameAs(settings, runtime, throwaway, 'target-url');
+    await refuseIfSameAs(settings, runtime, throwaway, 'source-url');
+    const input = inputLabel(settings.origin, 'dry-run-database');
+    const client = await connectPostgres(throwaway, { input, attempts: settings.connectAttempts, connectTimeoutMs: settings.connectTimeoutMs });
+    try {
+        const contents = await inspectContents(client);
+        if (!settings.dryRun.reset) {
+            if (!holdsData(contents))
+                return;
+            throw new errors/* ConfigError */.xL(`${input} (database "${contents.database}") is not empty: it has ${describeContents(contents)}. A dry run applies every migration to it, so it must be a database nobody needs.`, {
+                fix: `give a database used only for dry runs, or ${settings.origin === 'action' ? 'set dry-run-database-reset: true' : 'pass --dry-run-database-reset'} if everything in it may be dropped.`,
+            });
+        }
+        if (!holdsAnything(contents))
+            return;
+        const schemas = await resetDryRunDatabase(client, input);
+        const what = describeContents(contents);
+        runtime.info(`dry-run-database-reset: dropped everything in database "${contents.database}" outside the system schemas: ` +
+            `schema${schemas.length === 1 ? '' : 's'} ${schemas.join(', ')}${what ? `, with ${what}` : ''}` +
+            `${schemas.includes('public') ? '; public was created again with its owner, privileges and comment' : ''}.`);
+    }
+    finally {
+        await client.end().catch(() => undefined);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/dry-run/new-migrations.ts
 // Which migrations a pull request adds: those whose files are not on the PR's base commit. These
 // are the ones that will run on deploy, so the report marks them. Uses git: the base commit must be
@@ -4423,6 +5881,7 @@ async function serverMajorVersion(location, input, connectTimeoutMs) {
 
 
 
+
 async function targetMajor(settings, runtime) {
     if (settings.target?.kind !== 'postgres')
         return undefined;
@@ -4436,8 +5895,10 @@ async function targetMajor(settings, runtime) {
 }
 async function provision(settings, runtime, major, env) {
     const choice = settings.dryRun.database;
-    if (choice.kind === 'url')
+    if (choice.kind === 'url') {
+        await guardDryRunDatabase(settings, runtime, choice.location);
         return { location: choice.location, provider: 'url', teardown: async () => undefined };
+    }
     const handle = await provisionThrowawayPostgres({
         kind: choice.kind,
         postgresVersion: major ? String(major) : settings.dryRun.postgresVersion,
@@ -4457,7 +5918,8 @@ async function newMigrations(settings, runtime, env) {
 }
 async function runDryRun(settings, runtime, result, env) {
     // The real target's major version picks the throwaway server's, and gates pg_dump for
-    // schema-from: target; a given URL database needs neither, so the target is not contacted then.
+    // schema-from: target; a given URL database needs neither (the target is then only contacted by
+    // guardDryRunDatabase, to make sure it is not the same database).
     const needsTargetVersion = settings.dryRun.database.kind !== 'url' || settings.dryRun.schemaFrom === 'target';
     const major = needsTargetVersion ? await targetMajor(settings, runtime) : undefined;
     const throwaway = await runtime.group('Provision a throwaway Postgres', () => provision(settings, runtime, major, env));
@@ -4503,6 +5965,7 @@ async function runDryRun(settings, runtime, result, env) {
 
 
 
+
 async function runMode(settings, runtime, env = process.env) {
     const started = Date.now();
     const result = emptyResult(settings.mode);
@@ -4539,7 +6002,8 @@ async function runMode(settings, runtime, env = process.env) {
         result.error = (0,errors/* formatError */.Wk)(error);
     }
     result.durationMs = Date.now() - started;
-    return result;
+    // Every text of the result, before the report clips or escapes it (and a password could slip through).
+    return (0,redact/* redactStrings */.eT)(result);
 }
 
 ;// CONCATENATED MODULE: ./src/input-names.ts
@@ -4566,6 +6030,7 @@ const INPUT_NAMES = [
     'checksums',
     'sample-rows',
     'dry-run-database',
+    'dry-run-database-reset',
     'postgres-version',
     'schema-from',
     'base-ref',
@@ -4667,16 +6132,19 @@ function renderMigrations(result) {
 
 ;// CONCATENATED MODULE: ./src/report/render-tables.ts
 
+
 const KEYS_SHOWN = 5;
 /** A table is fine when both counts are known and equal and no checksum disagrees. */
 function tableMatches(entry) {
-    if (entry.checksumMatch === false)
+    if (entry.missingInTarget || entry.checksumMatch === false)
         return false;
     if (entry.sourceRows === undefined || entry.targetRows === undefined)
         return entry.checksumMatch ?? undefined;
     return entry.sourceRows === entry.targetRows;
 }
 function checksumCell(entry) {
+    if (entry.missingInTarget)
+        return '— not compared';
     if (entry.checksumMatch === true)
         return '✅ match';
     if (entry.checksumMatch === false)
@@ -4685,9 +6153,14 @@ function checksumCell(entry) {
 }
 function detailsCell(entry) {
     const parts = [];
+    if (entry.missingInTarget)
+        parts.push('missing in the target: not compared');
     if (entry.rejectedRows)
         parts.push(`${markdown_plural(entry.rejectedRows, 'row')} rejected`);
-    if (entry.differingKeys?.length) {
+    if (entry.differences) {
+        parts.push(describeDifferences(entry.differences, code));
+    }
+    else if (entry.differingKeys?.length) {
         const shown = entry.differingKeys.slice(0, KEYS_SHOWN).map((key) => code(key)).join(', ');
         const more = entry.differingKeys.length > KEYS_SHOWN ? ` and ${count(entry.differingKeys.length - KEYS_SHOWN)} more` : '';
         parts.push(`first differing keys: ${shown}${more}`);
@@ -4709,7 +6182,7 @@ function renderTables(result) {
         { header: 'Match', align: 'center', render: matchCell },
         { header: 'Checksum', align: 'center', render: checksumCell },
     ];
-    if (tables.some((t) => t.rejectedRows || t.differingKeys?.length)) {
+    if (tables.some((t) => t.rejectedRows || t.differingKeys?.length || t.differences || t.missingInTarget)) {
         columns.push({ header: 'Details', render: (t) => detailsCell(t) || cell('') });
     }
     const mismatched = tables.filter((t) => tableMatches(t) === false).length;
@@ -4717,6 +6190,19 @@ function renderTables(result) {
         ? `${markdown_plural(tables.length, 'table')} · **${markdown_plural(mismatched, 'table')} ${mismatched === 1 ? 'differs' : 'differ'}**`
         : `${markdown_plural(tables.length, 'table')}${tables.every((t) => tableMatches(t) === true) ? ' · all match' : ''}`;
     return ['### Tables', summary, table(columns, tables)].join('\n\n');
+}
+const LEFT_OUT_OPEN = 10;
+/** "Left out": the source tables not copied or compared, grouped by reason; collapsed when long. */
+function renderLeftOut(result) {
+    const leftOut = result.leftOut ?? [];
+    if (leftOut.length === 0)
+        return undefined;
+    const byReason = new Map();
+    for (const { table: name, reason } of leftOut)
+        byReason.set(reason, [...(byReason.get(reason) ?? []), name]);
+    const lines = [...byReason].map(([reason, names]) => `- ${cell(reason)}: ${names.map((name) => code(name)).join(', ')}`).join('\n');
+    const title = `Left out: ${markdown_plural(leftOut.length, 'source table')}`;
+    return leftOut.length > LEFT_OUT_OPEN ? details(title, lines) : `### ${title}\n\n${lines}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/render-report.ts
@@ -4748,6 +6234,8 @@ function headline(result) {
     const title = TITLES[result.mode] ?? result.mode;
     if (!result.ok)
         return `## ❌ ${title} failed`;
+    if (result.rejected)
+        return `## ⚠️ ${title} finished with ${result.rejected.rows.toLocaleString('en-US')} rejected row${result.rejected.rows === 1 ? '' : 's'}`;
     if (result.verified === false)
         return `## ❌ ${title}: verification found differences`;
     if (result.mode === 'status')
@@ -4760,7 +6248,11 @@ function facts(result) {
         parts.push(`**Target:** ${code(result.target)}${result.throwaway ? ' (read only)' : ''}`);
     if (result.source)
         parts.push(`**Source:** ${code(result.source)} (read only)`);
-    if (result.verified !== null)
+    if (result.rejected) {
+        const n = result.rejected.rows;
+        parts.push(`**Verified:** ❌ no: ${n.toLocaleString('en-US')} row${n === 1 ? ' was' : 's were'} rejected (on-error: skip) and ${n === 1 ? 'is' : 'are'} in ${code(result.rejected.file)}; the copied rows match the source`);
+    }
+    else if (result.verified !== null)
         parts.push(`**Verified:** ${result.verified ? '✅ yes' : '❌ no'}`);
     parts.push(`**Duration:** ${duration(result.durationMs)}`);
     return parts.join(' · ');
@@ -4805,6 +6297,7 @@ function renderReport(result, options = {}) {
         result.notes.length ? bulletList(result.notes) : undefined,
         renderMigrations(result),
         renderTables(result),
+        renderLeftOut(result),
         renderWarnings(result),
         renderRollback(result),
         renderReproduce(result),
@@ -4844,6 +6337,8 @@ function reportOutputs(result) {
         pending: JSON.stringify(pending),
         tables: JSON.stringify(tables),
         verified: result.verified === null || result.verified === undefined ? '' : String(result.verified),
+        // Rows a copy did not write (on-error: skip); empty when this run copied nothing.
+        rejected: result.rejected ? String(result.rejected.rows) : ['copy', 'cutover', 'dry-run'].includes(result.mode) && result.tables.length > 0 ? '0' : '',
     };
 }
 async function commentOnPullRequest(result, settings, runtime, env, summaryUrl) {
@@ -5002,7 +6497,9 @@ function properties(annotation) {
 function actionsRuntime() {
     const reported = new Set();
     // Mask every form of every password as soon as cutover learns it, also in raw log lines we do not format.
+    // Only distinctive passwords reach onSecret: core.setSecret('postgres') would garble the whole job log.
     (0,redact/* onSecret */.IJ)((secret) => core/* setSecret */.Pq(secret));
+    (0,redact/* onWeakPassword */.NQ)((notice) => core/* info */.pq((0,redact/* weakPasswordNotice */.iS)(notice, 'job log')));
     const runtime = redacting({
         info: (message) => core/* info */.pq(message),
         debug: (message) => core/* debug */.Yz(message),
