@@ -1,9 +1,10 @@
 // The PostgreSQL migration lock: a session advisory lock held on a dedicated connection for the whole
-// run, so a second concurrent run waits and then finds nothing pending. Waiting is bounded by
-// lock_timeout; on timeout we name the backend holding the lock (pg_locks + pg_stat_activity).
+// run, so a second concurrent run waits and then finds nothing pending. Waiting (by polling, see
+// acquireMigrationLock) is bounded by lock-timeout; on timeout we name the backend holding the lock
+// (pg_locks + pg_stat_activity).
 // SQLite has no such lock: writers wait for the file's write lock (busy_timeout), see sqliteBusyError.
 import type pg from 'pg';
-import { LockTimeoutError } from '../errors.js';
+import { CancelledError, LockTimeoutError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 
 /** Two-int advisory key: 'cutv' and 1 (= migrations). pg_locks shows it as classid/objid, objsubid 2. */
@@ -56,28 +57,73 @@ export interface AcquireLockOptions {
   runtime: Runtime;
   /** Label of the target in messages. */
   input: string;
+  /** Stops the wait with CancelledError. */
+  signal?: AbortSignal;
+  /** How often a long wait is reported in the log (default 30 s). */
+  progressEveryMs?: number;
 }
 
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
-/** Takes the lock on `client` (a connection used for nothing else) or throws LockTimeoutError. */
-export async function acquireMigrationLock(client: pg.Client, options: AcquireLockOptions): Promise<void> {
-  const { rows } = await client.query('SELECT pg_try_advisory_lock($1, $2) AS locked', [LOCK_KEY[0], LOCK_KEY[1]]);
-  if (rows[0].locked) return;
+const FIRST_POLL_MS = 100;
+const MAX_POLL_MS = 1000;
 
-  const holder = await findLockHolder(client);
+async function tryLock(client: pg.Client): Promise<boolean> {
+  const { rows } = await client.query('SELECT pg_try_advisory_lock($1, $2) AS locked', [LOCK_KEY[0], LOCK_KEY[1]]);
+  return rows[0].locked === true;
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Takes the lock on `client` (a connection used for nothing else) or throws LockTimeoutError.
+ *
+ * A waiter polls pg_try_advisory_lock and sleeps between polls with no statement or transaction
+ * open. It must not block in `SELECT pg_advisory_lock(…)`: that statement holds a snapshot, and a
+ * `CREATE INDEX CONCURRENTLY` migration in the run holding the lock waits for every older snapshot
+ * to go away — a deadlock Postgres does not detect, which would last until lock-timeout.
+ */
+export async function acquireMigrationLock(client: pg.Client, options: AcquireLockOptions): Promise<void> {
+  if (await tryLock(client)) return;
+
+  let holder = await findLockHolder(client);
+  const started = Date.now();
   if (options.timeoutMs > 0) {
     options.runtime.info(`Waiting up to ${seconds(options.timeoutMs)} for the migration lock on ${options.input}, held by ${holder ? describeHolder(holder) : 'another session'}.`);
-    try {
-      await client.query(`SET lock_timeout = ${Math.max(1, Math.floor(options.timeoutMs))}`);
-      await client.query('SELECT pg_advisory_lock($1, $2)', [LOCK_KEY[0], LOCK_KEY[1]]);
-      await client.query('RESET lock_timeout');
-      return;
-    } catch (error) {
-      if ((error as { code?: string }).code !== '55P03') throw error;
-      await client.query('RESET lock_timeout').catch(() => undefined);
+    const deadline = started + options.timeoutMs;
+    const progressEveryMs = options.progressEveryMs ?? 30_000;
+    let nextProgress = started + progressEveryMs;
+    let poll = FIRST_POLL_MS;
+    while (Date.now() < deadline) {
+      await pause(Math.min(poll, Math.max(0, deadline - Date.now())), options.signal);
+      if (options.signal?.aborted) {
+        throw new CancelledError(`Cancelled while waiting for the migration lock on ${options.input}: no migration was run by this run.`);
+      }
+      if (await tryLock(client)) {
+        options.runtime.info(`Got the migration lock on ${options.input} after ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+        return;
+      }
+      poll = Math.min(MAX_POLL_MS, poll * 2);
+      if (Date.now() >= nextProgress) {
+        nextProgress += progressEveryMs;
+        holder = (await findLockHolder(client)) ?? holder;
+        const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+        options.runtime.info(`Still waiting for the migration lock on ${options.input} after ${Math.round((Date.now() - started) / 1000)} s (${left} s left), held by ${holder ? describeHolder(holder) : 'another session'}.`);
+      }
     }
   }
   const current = (await findLockHolder(client)) ?? holder;
