@@ -14,6 +14,8 @@ export function migrationOptions(settings: Settings, runtime: Runtime, mode: Mig
     steps: settings.steps,
     allowChangedMigrations: settings.allowChangedMigrations,
     lockTimeoutMs: settings.lockTimeoutMs,
+    migrationLockTimeoutMs: settings.migrationLockTimeoutMs,
+    migrationStatementTimeoutMs: settings.migrationStatementTimeoutMs,
     connectAttempts: settings.connectAttempts,
     connectTimeoutMs: settings.connectTimeoutMs,
     appliedBy: settings.appliedBy,

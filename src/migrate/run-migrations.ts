@@ -11,7 +11,7 @@ import type { DatabaseLocation, PostgresLocation, SqliteLocation } from '../db/d
 import { connectPostgres } from '../db/postgres-connect.js';
 import { openSqlite } from '../db/sqlite-open.js';
 import { isTransactionPooler, sessionPoolerOf, supabaseKind } from '../db/supabase.js';
-import { formatError, MigrationError, MigrationPlanError } from '../errors.js';
+import { CancelledError, formatError, MigrationError, MigrationPlanError } from '../errors.js';
 import type { MigrationEntry, MigrationStatus } from '../run-result.js';
 import type { Runtime } from '../runtime.js';
 import { historyTable, type HistoryTable } from './history-table.js';
@@ -19,7 +19,9 @@ import { postgresDatabase, sqliteDatabase, type MigrationDatabase } from './migr
 import { readMigrationFiles, type MigrationFile } from './migration-files.js';
 import { acquireMigrationLock, isSqliteBusy, releaseMigrationLock, sqliteBusyError } from './migration-lock.js';
 import { buildEntries, describeDrift, driftError, findDrift, outOfOrder, resolveTo, selectPending, selectRollback } from './migration-plan.js';
-import { loadJsMigration, runMigrationStep, type MigrationRunContext } from './sql-migration.js';
+import { cancelledError, migrationError } from './migration-failure.js';
+import { plainGuard, postgresGuard, type StepGuard } from './guarded-step.js';
+import { loadJsMigration, StepFailure, type Direction, type MigrationRunContext } from './sql-migration.js';
 
 export interface MigrationOptions {
   /**
@@ -43,6 +45,16 @@ export interface MigrationOptions {
   allowChangedMigrations: boolean;
   /** 0 = fail at once when another run holds the lock. */
   lockTimeoutMs: number;
+  /** PostgreSQL: lock_timeout of migration statements (default 5 s); 0 = no limit. */
+  migrationLockTimeoutMs?: number;
+  /** PostgreSQL: statement_timeout of migration statements (default 0 = no limit). */
+  migrationStatementTimeoutMs?: number;
+  /** How often a migration that timed out waiting for a lock is retried (default 3). */
+  migrationLockRetries?: number;
+  /** Pause before the first such retry, doubled for each further one (default 1 s). */
+  migrationRetryDelayMs?: number;
+  /** Aborting stops the run (see CancelledError in runMigrations). */
+  signal?: AbortSignal;
   connectAttempts: number;
   connectTimeoutMs: number;
   /** Recorded in applied_by. */
@@ -51,6 +63,8 @@ export interface MigrationOptions {
   /** Label of the target in messages, e.g. "input 'target-url'". */
   input: string;
 }
+
+export const MIGRATION_DEFAULTS = { lockTimeoutMs: 5_000, statementTimeoutMs: 0, lockRetries: 3, retryDelayMs: 1_000 } as const;
 
 export interface MigrationOutcome {
   /** Every migration after the run, in order. */
@@ -109,9 +123,19 @@ async function runOnPostgres(target: PostgresLocation, state: RunState): Promise
     // status only reads: it neither waits for nor blocks a running migration.
     if (options.mode !== 'status') {
       lockClient = await connect('migration lock');
-      await acquireMigrationLock(lockClient, { timeoutMs: options.lockTimeoutMs, runtime: options.runtime, input: options.input });
+      await acquireMigrationLock(lockClient, { timeoutMs: options.lockTimeoutMs, runtime: options.runtime, input: options.input, ...(options.signal ? { signal: options.signal } : {}) });
     }
-    return await execute(postgresDatabase(client), state);
+    const guard = lockClient
+      ? await postgresGuard(client, lockClient, {
+          lockTimeoutMs: options.migrationLockTimeoutMs ?? MIGRATION_DEFAULTS.lockTimeoutMs,
+          statementTimeoutMs: options.migrationStatementTimeoutMs ?? MIGRATION_DEFAULTS.statementTimeoutMs,
+          lockRetries: options.migrationLockRetries ?? MIGRATION_DEFAULTS.lockRetries,
+          retryDelayMs: options.migrationRetryDelayMs ?? MIGRATION_DEFAULTS.retryDelayMs,
+          runtime: options.runtime,
+          ...(options.signal ? { signal: options.signal } : {}),
+        })
+      : plainGuard;
+    return await execute(postgresDatabase(client), state, guard);
   } finally {
     await client?.end().catch(() => undefined);
     if (lockClient) {
@@ -132,7 +156,7 @@ async function runOnSqlite(target: SqliteLocation, state: RunState): Promise<Mig
     // No server-side lock on SQLite: each migration takes the file's write lock (BEGIN IMMEDIATE),
     // waiting up to lock-timeout for another writer.
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.lockTimeoutMs))}`);
-    return await execute(sqliteDatabase(db), state);
+    return await execute(sqliteDatabase(db), state, plainGuard);
   } catch (error) {
     if (isSqliteBusy(error)) throw sqliteBusyError(error, options.lockTimeoutMs, options.input);
     throw error;
@@ -141,7 +165,7 @@ async function runOnSqlite(target: SqliteLocation, state: RunState): Promise<Mig
   }
 }
 
-async function execute(database: MigrationDatabase, state: RunState): Promise<MigrationOutcome> {
+async function execute(database: MigrationDatabase, state: RunState, guard: StepGuard): Promise<MigrationOutcome> {
   const { options, files } = state;
   const { mode, runtime } = options;
   const history = await historyTable(database);
@@ -179,13 +203,23 @@ async function execute(database: MigrationDatabase, state: RunState): Promise<Mi
     return finish();
   }
 
-  const context: MigrationRunContext = { database, history, appliedBy: options.appliedBy, runtime };
+  const { signal } = options;
+  const context: MigrationRunContext = { database, history, appliedBy: options.appliedBy, runtime, control: { phase: 'idle', ...(signal ? { signal } : {}) } };
+  const step = async (file: MigrationFile, direction: Direction) => {
+    if (signal?.aborted) throw cancelledError(mode, done, { next: file.name });
+    try {
+      return await guard.run(file, direction, context);
+    } catch (error) {
+      if (!(error instanceof StepFailure)) throw error;
+      throw signal?.aborted ? cancelledError(mode, done, { stopped: error }) : migrationError(error);
+    }
+  };
   const umzug = new Umzug<object>({
     migrations: files.map((file) => ({
       name: file.name,
       path: file.upPath,
-      up: async () => record(file, await runMigrationStep(file, 'up', context), 'applied'),
-      down: async () => record(file, await runMigrationStep(file, 'down', context), 'rolled-back'),
+      up: async () => record(file, await step(file, 'up'), 'applied'),
+      down: async () => record(file, await step(file, 'down'), 'rolled-back'),
     })),
     // Rows are written inside each migration's own transaction, so Umzug's log calls do nothing.
     storage: { executed: async () => (await history.read()).map((r) => r.name), logMigration: async () => undefined, unlogMigration: async () => undefined },
@@ -223,6 +257,8 @@ async function execute(database: MigrationDatabase, state: RunState): Promise<Mi
       runtime.error(formatError(error), { title: `Migration ${error.migration} failed`, ...(error.file ? { file: error.file } : {}), ...(error.line ? { line: error.line } : {}) });
       error.outcome = await finish(error);
     }
+    // Carried like MigrationError's outcome, so the report shows what the run did before the cancel.
+    if (error instanceof CancelledError) Object.assign(error, { outcome: await finish() });
     throw error;
   }
   return finish();

@@ -6,10 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describeCause, MigrationError } from '../errors.js';
+import { describeCause } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { errorLine, lineAtIndex, stackLine } from './error-position.js';
 import type { HistoryTable } from './history-table.js';
+import type { BlockedWait } from './lock-blockers.js';
 import type { MigrationDatabase } from './migration-database.js';
 import { sqlHelper } from './migration-database.js';
 import { hasNoTransactionMarker, type MigrationFile } from './migration-files.js';
@@ -66,6 +67,15 @@ export interface MigrationRunContext {
   history: HistoryTable;
   appliedBy: string;
   runtime: Runtime;
+  control: StepControl;
+}
+
+/** Shared between a running step and whoever may have to stop it (see guarded-step.ts). */
+export interface StepControl {
+  /** When it aborts, a step stops before its next statement and before its commit. */
+  signal?: AbortSignal;
+  /** 'body' while the migration's own code runs: the only phase in which its backend may be cancelled. */
+  phase: 'idle' | 'body' | 'commit';
 }
 
 export interface StepResult {
@@ -78,8 +88,15 @@ interface Body {
   noTransaction: boolean;
   /** File the failing code is in. */
   path: string;
-  run(database: MigrationDatabase): Promise<void>;
+  run(database: MigrationDatabase, signal?: AbortSignal): Promise<void>;
   lineOf(error: unknown): number | undefined;
+}
+
+/** Thrown by a statement loop that stopped because the run was cancelled. */
+export class StepCancelled extends Error {
+  constructor() {
+    super('cancelled');
+  }
 }
 
 async function bodyOf(file: MigrationFile, direction: Direction, database: MigrationDatabase): Promise<Body> {
@@ -106,13 +123,14 @@ async function bodyOf(file: MigrationFile, direction: Direction, database: Migra
   return {
     noTransaction,
     path: sqlPath,
-    async run(db) {
+    async run(db, signal) {
       if (!noTransaction || db.dialect === 'sqlite') {
         await db.execScript(script);
         return;
       }
       // A multi-statement string is one implicit transaction block: send statements one by one.
       for (const statement of splitSqlStatements(script)) {
+        if (signal?.aborted) throw new StepCancelled();
         failedStatement = { text: statement.text, startLine: lineAtIndex(script, statement.index) };
         await db.execScript(statement.text);
       }
@@ -121,41 +139,50 @@ async function bodyOf(file: MigrationFile, direction: Direction, database: Migra
   };
 }
 
-function failure(file: MigrationFile, direction: Direction, body: Body, error: unknown, inTransaction: boolean): MigrationError {
-  const line = body.lineOf(error);
-  const where = `${displayPath(body.path)}${line ? `, line ${line}` : ''}`;
-  const verb = direction === 'up' ? 'Migration' : 'Rolling back migration';
-  const aftermath = inTransaction
-    ? `Its transaction was rolled back: nothing it did remains${direction === 'up' ? ' and it is not recorded as applied' : ' and it is still recorded as applied'}.`
-    : `It ran without a transaction (cutover:no-transaction), so statements before the failing one may have taken effect; it is ${direction === 'up' ? 'not recorded as applied' : 'still recorded as applied'}.`;
-  return new MigrationError(`${verb} ${file.name} failed (${where}): ${describeCause(error)}. ${aftermath}`, {
-    migration: file.name,
-    file: displayPath(body.path),
-    ...(line ? { line } : {}),
-    cause: error,
-    fix: inTransaction
-      ? `fix ${displayPath(body.path)} and run again; migrations completed before it stay ${direction === 'up' ? 'applied' : 'rolled back'}.`
-      : `check what the statements before the failing one did (make them idempotent, e.g. IF NOT EXISTS), fix ${displayPath(body.path)} and run again.`,
-  });
+/** A step that failed or was stopped; turned into MigrationError or CancelledError by the caller. */
+export class StepFailure extends Error {
+  readonly file: MigrationFile;
+  readonly direction: Direction;
+  /** The file the failing code is in. */
+  readonly path: string;
+  readonly line: number | undefined;
+  /** True: the step's transaction was rolled back. False: it ran without one. */
+  readonly inTransaction: boolean;
+  readonly error: unknown;
+  /** Set by the guard when the failure was a lock wait that timed out. */
+  lock?: { attempts: number; lockTimeoutMs: number; wait?: BlockedWait };
+  constructor(details: { file: MigrationFile; direction: Direction; path: string; line: number | undefined; inTransaction: boolean; error: unknown }) {
+    super(describeCause(details.error), { cause: details.error });
+    this.file = details.file;
+    this.direction = details.direction;
+    this.path = details.path;
+    this.line = details.line;
+    this.inTransaction = details.inTransaction;
+    this.error = details.error;
+  }
 }
 
 /** Applies (`up`) or reverts (`down`) `file`, together with its history row. */
 export async function runMigrationStep(file: MigrationFile, direction: Direction, context: MigrationRunContext): Promise<StepResult> {
-  const { database, history } = context;
+  const { database, history, control } = context;
   const body = await bodyOf(file, direction, database);
   const alreadyDone = async () => (direction === 'up' ? history.has(file.name) : !(await history.has(file.name)));
   const record = async (durationMs: number) => {
     if (direction === 'up') await history.insert({ name: file.name, checksum: file.checksum, durationMs, appliedBy: context.appliedBy });
     else await history.remove(file.name);
   };
+  const fail = (error: unknown, inTransaction: boolean) => new StepFailure({ file, direction, path: body.path, line: body.lineOf(error), inTransaction, error });
 
   if (body.noTransaction) {
     if (await alreadyDone()) return { skipped: true, durationMs: 0 };
     const started = Date.now();
+    control.phase = 'body';
     try {
-      await body.run(database);
+      await body.run(database, control.signal);
     } catch (error) {
-      throw failure(file, direction, body, error, false);
+      throw fail(error, false);
+    } finally {
+      control.phase = 'idle';
     }
     const durationMs = Date.now() - started;
     await record(durationMs);
@@ -167,17 +194,25 @@ export async function runMigrationStep(file: MigrationFile, direction: Direction
   try {
     if (await alreadyDone()) return { skipped: true, durationMs: 0 };
     const started = Date.now();
+    control.phase = 'body';
     try {
-      await body.run(database);
+      await body.run(database, control.signal);
+      // A cancel that came while the body ran rolls it back rather than committing it.
+      if (control.signal?.aborted) throw new StepCancelled();
+      await record(Date.now() - started);
     } catch (error) {
-      throw failure(file, direction, body, error, true);
+      throw fail(error, true);
     }
-    const durationMs = Date.now() - started;
-    await record(durationMs);
-    await database.commit();
+    control.phase = 'commit';
+    try {
+      await database.commit();
+    } catch (error) {
+      throw fail(error, true);
+    }
     committed = true;
-    return { skipped: false, durationMs };
+    return { skipped: false, durationMs: Date.now() - started };
   } finally {
+    control.phase = 'idle';
     if (!committed) await database.rollback();
   }
 }
