@@ -10,7 +10,7 @@ import type pg from 'pg';
 import type { Runtime } from '../runtime.js';
 import { describeWait, watchBlockers } from './lock-blockers.js';
 import type { MigrationFile } from './migration-files.js';
-import { runMigrationStep, StepFailure, type Direction, type MigrationRunContext, type StepResult } from './sql-migration.js';
+import { runMigrationStep, StepFailure, type Direction, type MigrationRunContext, type StepResult } from './migration-step.js';
 
 export interface GuardSettings {
   /** lock_timeout of every migration statement; 0 = no limit (and no retries). */

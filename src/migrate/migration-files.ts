@@ -43,6 +43,13 @@ export function migrationChecksum(upText: string, downText?: string): string {
   return hash.digest('hex');
 }
 
+/** Where the file is, for messages and annotations: relative to the workspace when inside it. */
+export function displayPath(file: string): string {
+  const base = process.env.GITHUB_WORKSPACE || process.cwd();
+  const relative = path.relative(base, file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
+}
+
 function typoAdvice(file: string): string {
   if (/^\d+_[^.]+\.sql$/i.test(file)) return `rename it to ${file.replace(/\.sql$/i, '.up.sql')} (and its undo to ${file.replace(/\.sql$/i, '.down.sql')})`;
   if (/\.(ts|mts|cts)$/i.test(file)) return 'TypeScript migrations are not loaded: compile it to .js or .mjs (or write it in SQL)';

@@ -21,7 +21,9 @@ import { acquireMigrationLock, isSqliteBusy, releaseMigrationLock, sqliteBusyErr
 import { buildEntries, describeDrift, driftError, findDrift, outOfOrder, resolveTo, selectPending, selectRollback } from './migration-plan.js';
 import { cancelledError, migrationError } from './migration-failure.js';
 import { plainGuard, postgresGuard, type StepGuard } from './guarded-step.js';
-import { loadJsMigration, StepFailure, type Direction, type MigrationRunContext } from './sql-migration.js';
+import { loadJsMigration } from './js-migration.js';
+import { checkBeforeRunning } from './migration-preflight.js';
+import { StepFailure, type Direction, type MigrationRunContext } from './migration-step.js';
 
 export interface MigrationOptions {
   /**
@@ -241,11 +243,13 @@ async function execute(database: MigrationDatabase, state: RunState, guard: Step
       const selected = selectPending(files, rows, to);
       const early = outOfOrder(selected, rows);
       if (early.length) state.warn(`Applying out of order (they sort before migrations already applied): ${early.map((f) => f.name).join(', ')}.`);
+      await checkBeforeRunning(selected, 'up', database.dialect);
       if (selected.length === 0) runtime.info(`No pending migrations${to ? ` up to ${to}` : ''}: ${options.input} is up to date.`);
       else runtime.info(`Applying ${selected.length} migration${selected.length === 1 ? '' : 's'}: ${selected.map((f) => f.name).join(', ')}.`);
       await umzug.up({ migrations: selected.map((f) => f.name), rerun: 'SKIP' });
     } else {
       const names = selectRollback(rows, { ...(to !== undefined ? { to } : {}), steps: options.steps });
+      await checkBeforeRunning(files.filter((f) => names.includes(f.name)), 'down', database.dialect);
       await assertReversible(names, files, options.migrationsDir);
       if (names.length === 0) runtime.info(`Nothing to roll back${to ? ` after ${to}` : ''}.`);
       else runtime.info(`Rolling back ${names.length} migration${names.length === 1 ? '' : 's'}: ${names.join(', ')}.`);
