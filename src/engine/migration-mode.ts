@@ -28,6 +28,7 @@ export function migrationOptions(settings: Settings, runtime: Runtime, mode: Mig
 export async function applyMigrationStep(options: MigrationOptions, result: RunResult): Promise<MigrationOutcome> {
   const outcome = await runMigrations(options);
   result.migrations = outcome.entries;
+  result.history = outcome.history;
   result.warnings.push(...outcome.warnings);
   return outcome;
 }

@@ -14,9 +14,9 @@ import { isTransactionPooler, sessionPoolerOf, supabaseKind } from '../db/supaba
 import { CancelledError, formatError, MigrationError, MigrationPlanError } from '../errors.js';
 import type { MigrationEntry, MigrationStatus } from '../run-result.js';
 import type { Runtime } from '../runtime.js';
-import { historyTable, type HistoryTable } from './history-table.js';
+import { historyTable, type HistoryRow, type HistoryTable } from './history-table.js';
 import { postgresDatabase, sqliteDatabase, type MigrationDatabase } from './migration-database.js';
-import { readMigrationFiles, type MigrationFile } from './migration-files.js';
+import { compareMigrationNames, readMigrationFiles, type MigrationFile } from './migration-files.js';
 import { acquireMigrationLock, isSqliteBusy, releaseMigrationLock, sqliteBusyError } from './migration-lock.js';
 import { buildEntries, describeDrift, driftError, findDrift, outOfOrder, resolveTo, selectPending, selectRollback } from './migration-plan.js';
 import { cancelledError, migrationError } from './migration-failure.js';
@@ -75,6 +75,8 @@ export interface MigrationOutcome {
   applied: string[];
   /** Still pending after the run. */
   pending: string[];
+  /** Every name recorded as applied after the run, in migration order. */
+  history: string[];
   /** Also already emitted through runtime.warning. */
   warnings: string[];
 }
@@ -181,6 +183,8 @@ async function execute(database: MigrationDatabase, state: RunState, guard: Step
     else state.warn(`Continuing because allow-changed-migrations is set, although ${describeDrift(drift, options.migrationsDir)}.`);
   }
 
+  if (mode !== 'status') await upgradeLegacyChecksums(files, rows, history, runtime);
+
   const to = mode !== 'status' && options.to?.trim() ? resolveTo(options.to, files, rows, options.migrationsDir) : undefined;
   const touched = new Map<string, MigrationStatus>();
   const done: string[] = [];
@@ -192,7 +196,8 @@ async function execute(database: MigrationDatabase, state: RunState, guard: Step
       touched,
       ...(failed ? { failed: { name: failed.migration, message: failed.message, ...(failed.file ? { file: failed.file } : {}), ...(failed.line ? { line: failed.line } : {}) } } : {}),
     });
-    return { entries, applied: done, pending: files.filter((f) => !applied.has(f.name)).map((f) => f.name), warnings: state.warnings };
+    const recorded = after.map((r) => r.name).sort(compareMigrationNames);
+    return { entries, applied: done, pending: files.filter((f) => !applied.has(f.name)).map((f) => f.name), history: recorded, warnings: state.warnings };
   };
 
   if (mode === 'status') {
@@ -266,6 +271,27 @@ async function execute(database: MigrationDatabase, state: RunState, guard: Step
     throw error;
   }
   return finish();
+}
+
+/**
+ * Rows recorded by earlier versions hold the legacy checksum (up + down files). While it still
+ * matches, the up file is unchanged: record the current form (up file only), so that a later edit or
+ * removal of the down file is not drift. Only under the migration lock (never in status).
+ */
+async function upgradeLegacyChecksums(files: MigrationFile[], rows: HistoryRow[], history: HistoryTable, runtime: MigrationOptions['runtime']): Promise<void> {
+  const byName = new Map(files.map((f) => [f.name, f]));
+  const legacy = rows.filter((row) => {
+    const file = byName.get(row.name);
+    return file?.legacyChecksum !== undefined && row.checksum === file.legacyChecksum;
+  });
+  for (const row of legacy) {
+    const file = byName.get(row.name)!;
+    await history.updateChecksum(row.name, file.checksum);
+    row.checksum = file.checksum;
+  }
+  if (legacy.length > 0) {
+    runtime.info(`Recorded the current checksum form (up file only) for ${legacy.length} migration${legacy.length === 1 ? '' : 's'} applied by an earlier version of cutover (whose checksum also covered the down file): ${legacy.map((r) => r.name).join(', ')}. Their files are unchanged.`);
+  }
 }
 
 /** Every migration to roll back needs a down: check them all before reverting any. */

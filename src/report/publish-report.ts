@@ -13,8 +13,9 @@ import { renderReport } from './render-report.js';
 import { COMMENT_MAX_LENGTH, runUrl, SUMMARY_MAX_LENGTH, truncateMarkdown, truncationNotice } from './truncate.js';
 
 /** The step outputs derived from a result (all strings, as GitHub stores them). */
-export function reportOutputs(result: RunResult): Record<'applied' | 'pending' | 'tables' | 'verified', string> {
-  const applied = result.migrations.filter((m) => m.status === 'applied' || m.status === 'rolled-back' || m.status === 'baselined').map((m) => m.name);
+export function reportOutputs(result: RunResult): Record<'applied' | 'pending' | 'tables' | 'verified' | 'history', string> {
+  // In status entries, `applied` means applied before: status itself applies nothing.
+  const applied = result.mode === 'status' ? [] : result.migrations.filter((m) => m.status === 'applied' || m.status === 'rolled-back' || m.status === 'baselined').map((m) => m.name);
   // A migration this run rolled back is pending again.
   const pending = result.migrations.filter((m) => m.status === 'pending' || m.status === 'rolled-back').map((m) => m.name);
   const tables = result.tables.map((t) => ({
@@ -28,6 +29,7 @@ export function reportOutputs(result: RunResult): Record<'applied' | 'pending' |
     pending: JSON.stringify(pending),
     tables: JSON.stringify(tables),
     verified: result.verified === null || result.verified === undefined ? '' : String(result.verified),
+    history: result.history ? JSON.stringify(result.history) : '',
   };
 }
 
