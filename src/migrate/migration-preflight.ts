@@ -1,7 +1,8 @@
 // Checks made on the migrations a run is about to run, before the first one starts, so that a
 // problem in the fifth file does not leave the first four applied: SQL files that control their own
 // transaction (refused unless wrapped exactly in BEGIN; … COMMIT; or marked no-transaction), and
-// JS modules that cannot be loaded (a syntax error, named with file and line).
+// JS modules that cannot be loaded (a syntax error, named with file and line), and for rollback a
+// down for every migration to revert.
 import { MigrationError, MigrationPlanError } from '../errors.js';
 import { JsLoadError, loadJsMigration } from './js-migration.js';
 import { displayPath, hasNoTransactionMarker, type MigrationFile } from './migration-files.js';
@@ -52,4 +53,20 @@ export async function checkBeforeRunning(files: MigrationFile[], direction: Dire
       throw jsLoadFailure(file, error);
     }
   }
+}
+
+/** Every migration to roll back needs a down: check them all before reverting any. */
+export async function assertReversible(names: string[], files: MigrationFile[], dir: string): Promise<void> {
+  const byName = new Map(files.map((f) => [f.name, f]));
+  const problems: string[] = [];
+  for (const name of names) {
+    const file = byName.get(name);
+    if (!file) problems.push(`${name} (its file is no longer in ${dir})`);
+    else if (file.kind === 'sql' && !file.downPath) problems.push(`${name} (there is no ${name}.down.sql)`);
+    else if (file.kind === 'js' && typeof (await loadJsMigration(file)).down !== 'function') problems.push(`${name} (its module exports no down function)`);
+  }
+  if (problems.length === 0) return;
+  throw new MigrationPlanError(`Cannot roll back ${problems.join(', ')}, so nothing was rolled back.`, {
+    fix: `add the missing down file${problems.length === 1 ? '' : 's'} next to the up file (same name, .down.sql), or roll back fewer migrations (steps, or to a later migration).`,
+  });
 }

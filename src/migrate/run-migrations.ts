@@ -3,26 +3,28 @@
 // migration including its history row, and checksums of applied files.
 //
 // Order of a run: read and validate the files (nothing connected yet) → connect → take the lock
-// (PostgreSQL) → read the history → refuse drifted files → decide what to run → run → re-read the
-// history to report. Nothing changes before the last two steps.
+// (PostgreSQL) → read the history → refuse drifted files → decide what to run → check those files
+// (transaction control, JS that does not load) → run, each step guarded (lock_timeout, retries,
+// cancel; guarded-step.ts) → re-read the history to report. Nothing changes before running, except
+// that the history table is created and legacy checksums are brought to the current form.
 import { Umzug, MigrationError as UmzugMigrationError } from 'umzug';
 import type pg from 'pg';
 import type { DatabaseLocation, PostgresLocation, SqliteLocation } from '../db/database-url.js';
 import { connectPostgres } from '../db/postgres-connect.js';
 import { openSqlite } from '../db/sqlite-open.js';
 import { isTransactionPooler, sessionPoolerOf, supabaseKind } from '../db/supabase.js';
-import { CancelledError, formatError, MigrationError, MigrationPlanError } from '../errors.js';
+import { CancelledError, formatError, MigrationError } from '../errors.js';
 import type { MigrationEntry, MigrationStatus } from '../run-result.js';
 import type { Runtime } from '../runtime.js';
-import { historyTable, type HistoryRow, type HistoryTable } from './history-table.js';
+import { historyTable, type HistoryTable } from './history-table.js';
 import { postgresDatabase, sqliteDatabase, type MigrationDatabase } from './migration-database.js';
 import { compareMigrationNames, readMigrationFiles, type MigrationFile } from './migration-files.js';
 import { acquireMigrationLock, isSqliteBusy, releaseMigrationLock, sqliteBusyError } from './migration-lock.js';
 import { buildEntries, describeDrift, driftError, findDrift, outOfOrder, resolveTo, selectPending, selectRollback } from './migration-plan.js';
 import { cancelledError, migrationError } from './migration-failure.js';
 import { plainGuard, postgresGuard, type StepGuard } from './guarded-step.js';
-import { loadJsMigration } from './js-migration.js';
-import { checkBeforeRunning } from './migration-preflight.js';
+import { upgradeLegacyChecksums } from './legacy-checksums.js';
+import { assertReversible, checkBeforeRunning } from './migration-preflight.js';
 import { StepFailure, type Direction, type MigrationRunContext } from './migration-step.js';
 
 export interface MigrationOptions {
@@ -271,43 +273,6 @@ async function execute(database: MigrationDatabase, state: RunState, guard: Step
     throw error;
   }
   return finish();
-}
-
-/**
- * Rows recorded by earlier versions hold the legacy checksum (up + down files). While it still
- * matches, the up file is unchanged: record the current form (up file only), so that a later edit or
- * removal of the down file is not drift. Only under the migration lock (never in status).
- */
-async function upgradeLegacyChecksums(files: MigrationFile[], rows: HistoryRow[], history: HistoryTable, runtime: MigrationOptions['runtime']): Promise<void> {
-  const byName = new Map(files.map((f) => [f.name, f]));
-  const legacy = rows.filter((row) => {
-    const file = byName.get(row.name);
-    return file?.legacyChecksum !== undefined && row.checksum === file.legacyChecksum;
-  });
-  for (const row of legacy) {
-    const file = byName.get(row.name)!;
-    await history.updateChecksum(row.name, file.checksum);
-    row.checksum = file.checksum;
-  }
-  if (legacy.length > 0) {
-    runtime.info(`Recorded the current checksum form (up file only) for ${legacy.length} migration${legacy.length === 1 ? '' : 's'} applied by an earlier version of cutover (whose checksum also covered the down file): ${legacy.map((r) => r.name).join(', ')}. Their files are unchanged.`);
-  }
-}
-
-/** Every migration to roll back needs a down: check them all before reverting any. */
-async function assertReversible(names: string[], files: MigrationFile[], dir: string): Promise<void> {
-  const byName = new Map(files.map((f) => [f.name, f]));
-  const problems: string[] = [];
-  for (const name of names) {
-    const file = byName.get(name);
-    if (!file) problems.push(`${name} (its file is no longer in ${dir})`);
-    else if (file.kind === 'sql' && !file.downPath) problems.push(`${name} (there is no ${name}.down.sql)`);
-    else if (file.kind === 'js' && typeof (await loadJsMigration(file)).down !== 'function') problems.push(`${name} (its module exports no down function)`);
-  }
-  if (problems.length === 0) return;
-  throw new MigrationPlanError(`Cannot roll back ${problems.join(', ')}, so nothing was rolled back.`, {
-    fix: `add the missing down file${problems.length === 1 ? '' : 's'} next to the up file (same name, .down.sql), or roll back fewer migrations (steps, or to a later migration).`,
-  });
 }
 
 /** Records `selected` as applied without running them, in one transaction. */
