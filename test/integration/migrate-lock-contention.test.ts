@@ -19,13 +19,18 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** Sessions blocked inside a statement that waits for cutover's lock (what the old waiters did). */
-async function blockedWaiters(): Promise<number> {
+/**
+ * Sessions blocked inside a statement that waits for cutover's lock (what the old waiters did), and
+ * sessions idle in a transaction while the index is being built (a snapshot it would wait for).
+ */
+async function snapshotHolders(): Promise<{ blocked: number; idleInTransaction: number }> {
   const { rows } = await db.query(
-    `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = $1::int4::oid AND objid = $2::int4::oid AND objsubid = 2`,
+    `SELECT (SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = $1::int4::oid AND objid = $2::int4::oid AND objsubid = 2) AS blocked,
+            (SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'
+                AND EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE '%CREATE INDEX CONCURRENTLY%' AND pid <> pg_backend_pid())) AS idle_in_transaction`,
     [LOCK_KEY[0], LOCK_KEY[1]],
   );
-  return rows[0].n;
+  return { blocked: rows[0].blocked, idleInTransaction: rows[0].idle_in_transaction };
 }
 
 test(`${RUNS} concurrent migrate runs with a CREATE INDEX CONCURRENTLY migration: each migration applied exactly once, no deadlock (${ROUNDS} rounds)`, async () => {
@@ -35,9 +40,11 @@ test(`${RUNS} concurrent migrate runs with a CREATE INDEX CONCURRENTLY migration
     // lock-timeout is far longer than a round needs: a deadlock shows up as LockTimeoutError.
     const runs = Promise.allSettled(Array.from({ length: RUNS }, () => run(db.location, fixture('migrations-concurrent-index'), { lockTimeoutMs: 12_000 })));
     void runs.then(() => (settled = true));
-    let maxBlocked = 0;
+    const seen = { blocked: 0, idleInTransaction: 0 };
     while (!settled) {
-      maxBlocked = Math.max(maxBlocked, await blockedWaiters());
+      const now = await snapshotHolders();
+      seen.blocked = Math.max(seen.blocked, now.blocked);
+      seen.idleInTransaction = Math.max(seen.idleInTransaction, now.idleInTransaction);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     const results = await runs;
@@ -51,7 +58,7 @@ test(`${RUNS} concurrent migrate runs with a CREATE INDEX CONCURRENTLY migration
     expect(rows[0].n).toBe(1);
     const index = await db.query(`SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'items_sku_idx'`);
     expect(index.rows).toEqual([{ indisvalid: true }]);
-    // No waiter ever sat in a statement waiting for the lock.
-    expect(maxBlocked).toBe(0);
+    // No waiter ever sat in a statement waiting for the lock, and no session of any run sat idle in a transaction.
+    expect({ round, seen }).toEqual({ round, seen: { blocked: 0, idleInTransaction: 0 } });
   }
 }, 60_000);
