@@ -32,7 +32,7 @@ async function sleeping(): Promise<boolean> {
 }
 
 async function lockHeld(): Promise<boolean> {
-  const { rows } = await db.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::int4::oid AND objid = $2::int4::oid AND objsubid = 2`, [LOCK_KEY[0], LOCK_KEY[1]]);
+  const { rows } = await db.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND classid = $1::int4::oid AND objid = $2::int4::oid AND objsubid = 2`, [LOCK_KEY[0], LOCK_KEY[1]]);
   return rows.length > 0;
 }
 

@@ -25,7 +25,7 @@ afterAll(async () => {
  */
 async function snapshotHolders(): Promise<{ blocked: number; idleInTransaction: number }> {
   const { rows } = await db.query(
-    `SELECT (SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = $1::int4::oid AND objid = $2::int4::oid AND objsubid = 2) AS blocked,
+    `SELECT (SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND classid = $1::int4::oid AND objid = $2::int4::oid AND objsubid = 2) AS blocked,
             (SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'
                 AND EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE '%CREATE INDEX CONCURRENTLY%' AND pid <> pg_backend_pid())) AS idle_in_transaction`,
     [LOCK_KEY[0], LOCK_KEY[1]],
