@@ -123,7 +123,7 @@ else {
     if (code !== undefined)
         process.exitCode = code;
     else
-        await (await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(211), __nccwpck_require__.e(226)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3349))).run();
+        await (await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(211), __nccwpck_require__.e(487)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7032))).run();
 }
 
 __webpack_async_result__();

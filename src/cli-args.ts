@@ -86,6 +86,7 @@ Databases
 Migrations
   --migrations-dir DIR             default: migrations
   --to NAME  --steps N  --allow-changed-migrations  --lock-timeout SECONDS (default 300)
+  --migration-lock-timeout SECONDS (default 5; 0 = no limit)  --migration-statement-timeout SECONDS (default 0 = none)
 
 Copy and verify
   --include T1,T2  --exclude T3    table names or patterns (* ?)

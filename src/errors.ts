@@ -54,6 +54,8 @@ export class MigrationError extends CutoverError {
 /** The migration lock could not be taken in time. */
 export class LockTimeoutError extends CutoverError {}
 
+export class CancelledError extends CutoverError {}
+
 /** Copying data failed (preflight, conversion or load). */
 export class CopyError extends CutoverError {}
 

@@ -10,6 +10,8 @@ export const INPUT_NAMES = [
   'steps',
   'allow-changed-migrations',
   'lock-timeout',
+  'migration-lock-timeout',
+  'migration-statement-timeout',
   'connect-attempts',
   'connect-timeout',
   'include',

@@ -68,6 +68,8 @@ export interface RunResult {
   /** Dry runs: the throwaway database (never the real target). */
   throwaway?: { provider: string; serverVersion?: string };
   migrations: MigrationEntry[];
+  /** Names recorded as applied after the run, in migration order; undefined when not read. */
+  history?: string[];
   tables: TableEntry[];
   /** null when verification did not run. */
   verified: boolean | null;

@@ -40,6 +40,10 @@ export interface Settings {
   steps: number;
   allowChangedMigrations: boolean;
   lockTimeoutMs: number;
+  /** lock_timeout of migration statements (PostgreSQL); 0 = no limit. */
+  migrationLockTimeoutMs: number;
+  /** statement_timeout of migration statements (PostgreSQL); 0 = no limit. */
+  migrationStatementTimeoutMs: number;
   connectAttempts: number;
   connectTimeoutMs: number;
   copy: CopySettings;
@@ -73,6 +77,8 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   steps: '1',
   'allow-changed-migrations': 'false',
   'lock-timeout': '300',
+  'migration-lock-timeout': '5',
+  'migration-statement-timeout': '0',
   'connect-attempts': '3',
   'connect-timeout': '10',
   include: '',
@@ -191,6 +197,8 @@ export function buildSettings(raw: RawInputs, options: { origin: Settings['origi
     steps: integer(raw, 'steps', origin, 1),
     allowChangedMigrations: boolean(raw, 'allow-changed-migrations', origin),
     lockTimeoutMs: integer(raw, 'lock-timeout', origin, 0, 86_400) * 1000,
+    migrationLockTimeoutMs: integer(raw, 'migration-lock-timeout', origin, 0, 86_400) * 1000,
+    migrationStatementTimeoutMs: integer(raw, 'migration-statement-timeout', origin, 0, 86_400) * 1000,
     connectAttempts: integer(raw, 'connect-attempts', origin, 1, 20),
     connectTimeoutMs: integer(raw, 'connect-timeout', origin, 1, 600) * 1000,
     copy: {

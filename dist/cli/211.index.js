@@ -1126,6 +1126,7 @@ async function openSqlite(location, options) {
 /* harmony export */   V$: () => (/* binding */ describeCause),
 /* harmony export */   Wk: () => (/* binding */ formatError),
 /* harmony export */   XB: () => (/* binding */ LockTimeoutError),
+/* harmony export */   cc: () => (/* binding */ CancelledError),
 /* harmony export */   eJ: () => (/* binding */ MigrationPlanError),
 /* harmony export */   k6: () => (/* binding */ CopyError),
 /* harmony export */   tf: () => (/* binding */ SqliteFileError),
@@ -1178,6 +1179,8 @@ class MigrationError extends CutoverError {
 }
 /** The migration lock could not be taken in time. */
 class LockTimeoutError extends CutoverError {
+}
+class CancelledError extends CutoverError {
 }
 /** Copying data failed (preflight, conversion or load). */
 class CopyError extends CutoverError {

@@ -35198,6 +35198,8 @@ class MigrationError extends CutoverError {
 /** The migration lock could not be taken in time. */
 class LockTimeoutError extends (/* unused pure expression or super */ null && (CutoverError)) {
 }
+class CancelledError extends (/* unused pure expression or super */ null && (CutoverError)) {
+}
 /** Copying data failed (preflight, conversion or load). */
 class CopyError extends (/* unused pure expression or super */ null && (CutoverError)) {
 }

@@ -14,6 +14,8 @@ export function migrationOptions(settings: Settings, runtime: Runtime, mode: Mig
     steps: settings.steps,
     allowChangedMigrations: settings.allowChangedMigrations,
     lockTimeoutMs: settings.lockTimeoutMs,
+    migrationLockTimeoutMs: settings.migrationLockTimeoutMs,
+    migrationStatementTimeoutMs: settings.migrationStatementTimeoutMs,
     connectAttempts: settings.connectAttempts,
     connectTimeoutMs: settings.connectTimeoutMs,
     appliedBy: settings.appliedBy,
@@ -26,6 +28,7 @@ export function migrationOptions(settings: Settings, runtime: Runtime, mode: Mig
 export async function applyMigrationStep(options: MigrationOptions, result: RunResult): Promise<MigrationOutcome> {
   const outcome = await runMigrations(options);
   result.migrations = outcome.entries;
+  result.history = outcome.history;
   result.warnings.push(...outcome.warnings);
   return outcome;
 }

@@ -1,5 +1,6 @@
 // Maps PostgreSQL's error `position` (1-based, counted in characters of the query text we sent) to the
 // 1-based line of the migration file, so annotations point at the offending line.
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Line (1-based) of the character at `position` (1-based, code points) in `text`. */
 export function lineAtPosition(text: string, position: number): number {
@@ -31,12 +32,14 @@ export function errorLine(error: unknown, statementText: string, startLine = 1):
   return startLine + lineAtPosition(statementText, position) - 1;
 }
 
-/** For errors thrown by a JS migration: the line of `fileUrl` in the stack trace, if any. */
-export function stackLine(error: unknown, fileUrl: string): number | undefined {
+/** For errors thrown by a JS migration: the line of `file` (a path or file: URL) in the stack trace. */
+export function stackLine(error: unknown, file: string): number | undefined {
   const stack = (error as Error)?.stack;
   if (!stack) return undefined;
-  const at = stack.indexOf(`${fileUrl}:`);
-  if (at < 0) return undefined;
-  const match = /^:(\d+)/.exec(stack.slice(at + fileUrl.length));
+  const filePath = file.startsWith('file:') ? fileURLToPath(file) : file;
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // Frames name the module by URL, with the ?checksum=… query it was imported with (js-migration.ts),
+  // or by plain path where source maps rewrite stacks (e.g. under jest).
+  const match = new RegExp(`(?:${escape(pathToFileURL(filePath).href)}|${escape(filePath)})(?:\\?[^:\\s)]*)?:(\\d+)`).exec(stack);
   return match ? Number(match[1]) : undefined;
 }

@@ -24,6 +24,7 @@ export interface HistoryTable {
   has(name: string): Promise<boolean>;
   insert(row: { name: string; checksum: string; durationMs: number | null; appliedBy: string }): Promise<void>;
   remove(name: string): Promise<void>;
+  updateChecksum(name: string, checksum: string): Promise<void>;
 }
 
 export async function historyTable(database: MigrationDatabase): Promise<HistoryTable> {
@@ -77,6 +78,9 @@ function postgresHistory(database: MigrationDatabase, schema: string): HistoryTa
     async remove(name) {
       await database.query(`DELETE FROM ${table} WHERE name = $1`, [name]);
     },
+    async updateChecksum(name, checksum) {
+      await database.query(`UPDATE ${table} SET checksum = $2 WHERE name = $1`, [name, checksum]);
+    },
   };
 }
 
@@ -111,6 +115,9 @@ function sqliteHistory(database: MigrationDatabase): HistoryTable {
     },
     async remove(name) {
       await database.query(`DELETE FROM ${table} WHERE name = ?`, [name]);
+    },
+    async updateChecksum(name, checksum) {
+      await database.query(`UPDATE ${table} SET checksum = ? WHERE name = ?`, [checksum, name]);
     },
   };
 }

@@ -17,8 +17,10 @@ export interface MigrationFile {
   upPath: string;
   /** Absolute path of the down file (SQL only; JS modules export `down`). */
   downPath?: string;
-  /** sha256 hex of the up file followed by the down file (CRLF normalised to LF). */
+  /** sha256 hex of what is applied: the up file (or module), CRLF as LF, a leading BOM dropped. */
   checksum: string;
+  /** The form earlier versions of cutover recorded (up + down), when it differs (see checksumMatches). */
+  legacyChecksum?: string;
 }
 
 const SQL_FILE = /^(\d+)_([A-Za-z0-9][A-Za-z0-9_-]*)\.(up|down)\.sql$/;
@@ -32,15 +34,51 @@ const JS_MARKER = /^[ \t]*(?:\/\/|--)[ \t]*cutover:no-transaction\b/m;
 
 /** True when the file opts out of the per-migration transaction with the marker comment. */
 export function hasNoTransactionMarker(text: string, kind: MigrationFile['kind'] = 'sql'): boolean {
-  return (kind === 'sql' ? SQL_MARKER : JS_MARKER).test(text);
+  return (kind === 'sql' ? SQL_MARKER : JS_MARKER).test(text.replace(/^\uFEFF/, ''));
 }
 
-export function migrationChecksum(upText: string, downText?: string): string {
+const normalise = (text: string) => text.replace(/\r\n/g, '\n');
+
+/**
+ * The checksum recorded for a migration: what is applied, i.e. the up file only, so that adding,
+ * editing or removing its down file is not drift. Line endings are normalised (a Windows checkout
+ * with core.autocrlf is not an edit) and a leading UTF-8 byte-order mark is dropped (an editor adding
+ * or removing one is not an edit either; the BOM is not run).
+ */
+export function migrationChecksum(upText: string): string {
+  return crypto.createHash('sha256').update(normalise(upText).replace(/^\uFEFF/, '')).digest('hex');
+}
+
+/** What earlier versions recorded: sha256 of the up text then the down text, CRLF as LF, a BOM kept. */
+export function legacyMigrationChecksum(upText: string, downText?: string): string {
   const hash = crypto.createHash('sha256');
-  // Normalise line endings so a Windows checkout (core.autocrlf) does not look like an edit.
-  hash.update(upText.replace(/\r\n/g, '\n'));
-  if (downText !== undefined) hash.update(downText.replace(/\r\n/g, '\n'));
+  hash.update(normalise(upText));
+  if (downText !== undefined) hash.update(normalise(downText));
   return hash.digest('hex');
+}
+
+/**
+ * Whether a history row's checksum matches the file. Rows written by earlier versions hold the
+ * legacy form (up + down); both forms are accepted so that an upgrade does not make every applied
+ * migration look edited. The first migrate/rollback/baseline run then records the current form for
+ * such rows (run-migrations.ts), after which the down file no longer counts. A down file edited or
+ * removed before that run cannot be told from an edit of the migration: it shows as drift.
+ */
+export function checksumMatches(file: MigrationFile, recorded: string): boolean {
+  return recorded === file.checksum || (file.legacyChecksum !== undefined && recorded === file.legacyChecksum);
+}
+
+function withChecksums(file: Omit<MigrationFile, 'checksum'>, up: string, down?: string): MigrationFile {
+  const checksum = migrationChecksum(up);
+  const legacy = legacyMigrationChecksum(up, down);
+  return { ...file, checksum, ...(legacy !== checksum ? { legacyChecksum: legacy } : {}) };
+}
+
+/** Where the file is, for messages and annotations: relative to the workspace when inside it. */
+export function displayPath(file: string): string {
+  const base = process.env.GITHUB_WORKSPACE || process.cwd();
+  const relative = path.relative(base, file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
 }
 
 function typoAdvice(file: string): string {
@@ -108,11 +146,11 @@ export function readMigrationFiles(dir: string, options: ReadMigrationsOptions):
     }
     const up = fs.readFileSync(slot.up, 'utf8');
     const down = slot.down ? fs.readFileSync(slot.down, 'utf8') : undefined;
-    migrations.push({ name, id: slot.id, kind: 'sql', upPath: slot.up, ...(slot.down ? { downPath: slot.down } : {}), checksum: migrationChecksum(up, down) });
+    migrations.push(withChecksums({ name, id: slot.id, kind: 'sql', upPath: slot.up, ...(slot.down ? { downPath: slot.down } : {}) }, up, down));
   }
   for (const [name, module] of js) {
     if (sql.has(name)) continue; // reported above
-    migrations.push({ name, id: module.id, kind: 'js', upPath: module.file, checksum: migrationChecksum(fs.readFileSync(module.file, 'utf8')) });
+    migrations.push(withChecksums({ name, id: module.id, kind: 'js', upPath: module.file }, fs.readFileSync(module.file, 'utf8')));
   }
 
   problems.push(...orderingProblems(migrations));

@@ -4,7 +4,7 @@
 import { MigrationPlanError } from '../errors.js';
 import type { MigrationEntry, MigrationStatus } from '../run-result.js';
 import type { HistoryRow } from './history-table.js';
-import { compareMigrationNames, type MigrationFile } from './migration-files.js';
+import { checksumMatches, compareMigrationNames, type MigrationFile } from './migration-files.js';
 
 export interface Drift {
   /** Applied migrations whose file's checksum differs from the recorded one. */
@@ -19,7 +19,7 @@ export function findDrift(files: MigrationFile[], history: HistoryRow[]): Drift 
   for (const row of history) {
     const file = byName.get(row.name);
     if (!file) drift.missing.push(row);
-    else if (file.checksum !== row.checksum) drift.changed.push({ file, row });
+    else if (!checksumMatches(file, row.checksum)) drift.changed.push({ file, row });
   }
   return drift;
 }
@@ -36,7 +36,9 @@ export function describeDrift(drift: Drift, dir: string): string {
 export function driftError(drift: Drift, dir: string): MigrationPlanError {
   const count = drift.changed.length + drift.missing.length;
   return new MigrationPlanError(`${count} applied migration${count === 1 ? '' : 's'} no longer match${count === 1 ? 'es' : ''} the files, so nothing was run: ${describeDrift(drift, dir)}.`, {
-    fix: 'restore the applied files as they were (e.g. git checkout <commit> -- <file>) and put the change in a new migration; or, if the edit is intentional and harmless, pass allow-changed-migrations: true.',
+    fix:
+      'restore the applied files as they were (e.g. git checkout <commit> -- <file>) and put the change in a new migration; or, if the edit is intentional and harmless, pass allow-changed-migrations: true. ' +
+      '(Only a .down.sql changed, on a database last migrated by an earlier cutover whose checksum covered down files too? Restore the down file and run migrate once: it records the up-only checksum.)',
   });
 }
 
@@ -104,7 +106,7 @@ export function buildEntries(files: MigrationFile[], history: HistoryRow[], opti
     else if (options.touched.has(name)) status = options.touched.get(name)!;
     else if (!row) status = 'pending';
     else if (!file) status = 'missing-file';
-    else if (file.checksum !== row.checksum) status = 'changed';
+    else if (!checksumMatches(file, row.checksum)) status = 'changed';
     else status = options.mode === 'status' ? 'applied' : 'already-applied';
     const entry: MigrationEntry = { name, status, checksum: file?.checksum ?? row!.checksum };
     if (row) {

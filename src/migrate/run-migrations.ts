@@ -3,23 +3,29 @@
 // migration including its history row, and checksums of applied files.
 //
 // Order of a run: read and validate the files (nothing connected yet) → connect → take the lock
-// (PostgreSQL) → read the history → refuse drifted files → decide what to run → run → re-read the
-// history to report. Nothing changes before the last two steps.
+// (PostgreSQL) → read the history → refuse drifted files → decide what to run → check those files
+// (transaction control, JS that does not load) → run, each step guarded (lock_timeout, retries,
+// cancel; guarded-step.ts) → re-read the history to report. Nothing changes before running, except
+// that the history table is created and legacy checksums are brought to the current form.
 import { Umzug, MigrationError as UmzugMigrationError } from 'umzug';
 import type pg from 'pg';
 import type { DatabaseLocation, PostgresLocation, SqliteLocation } from '../db/database-url.js';
 import { connectPostgres } from '../db/postgres-connect.js';
 import { openSqlite } from '../db/sqlite-open.js';
 import { isTransactionPooler, sessionPoolerOf, supabaseKind } from '../db/supabase.js';
-import { formatError, MigrationError, MigrationPlanError } from '../errors.js';
+import { CancelledError, formatError, MigrationError } from '../errors.js';
 import type { MigrationEntry, MigrationStatus } from '../run-result.js';
 import type { Runtime } from '../runtime.js';
 import { historyTable, type HistoryTable } from './history-table.js';
 import { postgresDatabase, sqliteDatabase, type MigrationDatabase } from './migration-database.js';
-import { readMigrationFiles, type MigrationFile } from './migration-files.js';
+import { compareMigrationNames, readMigrationFiles, type MigrationFile } from './migration-files.js';
 import { acquireMigrationLock, isSqliteBusy, releaseMigrationLock, sqliteBusyError } from './migration-lock.js';
 import { buildEntries, describeDrift, driftError, findDrift, outOfOrder, resolveTo, selectPending, selectRollback } from './migration-plan.js';
-import { loadJsMigration, runMigrationStep, type MigrationRunContext } from './sql-migration.js';
+import { cancelledError, migrationError } from './migration-failure.js';
+import { plainGuard, postgresGuard, type StepGuard } from './guarded-step.js';
+import { upgradeLegacyChecksums } from './legacy-checksums.js';
+import { assertReversible, checkBeforeRunning } from './migration-preflight.js';
+import { StepFailure, type Direction, type MigrationRunContext } from './migration-step.js';
 
 export interface MigrationOptions {
   /**
@@ -43,6 +49,16 @@ export interface MigrationOptions {
   allowChangedMigrations: boolean;
   /** 0 = fail at once when another run holds the lock. */
   lockTimeoutMs: number;
+  /** PostgreSQL: lock_timeout of migration statements (default 5 s); 0 = no limit. */
+  migrationLockTimeoutMs?: number;
+  /** PostgreSQL: statement_timeout of migration statements (default 0 = no limit). */
+  migrationStatementTimeoutMs?: number;
+  /** How often a migration that timed out waiting for a lock is retried (default 3). */
+  migrationLockRetries?: number;
+  /** Pause before the first such retry, doubled for each further one (default 1 s). */
+  migrationRetryDelayMs?: number;
+  /** Aborting stops the run (see CancelledError in runMigrations). */
+  signal?: AbortSignal;
   connectAttempts: number;
   connectTimeoutMs: number;
   /** Recorded in applied_by. */
@@ -52,6 +68,8 @@ export interface MigrationOptions {
   input: string;
 }
 
+export const MIGRATION_DEFAULTS = { lockTimeoutMs: 5_000, statementTimeoutMs: 0, lockRetries: 3, retryDelayMs: 1_000 } as const;
+
 export interface MigrationOutcome {
   /** Every migration after the run, in order. */
   entries: MigrationEntry[];
@@ -59,6 +77,8 @@ export interface MigrationOutcome {
   applied: string[];
   /** Still pending after the run. */
   pending: string[];
+  /** Every name recorded as applied after the run, in migration order. */
+  history: string[];
   /** Also already emitted through runtime.warning. */
   warnings: string[];
 }
@@ -109,9 +129,19 @@ async function runOnPostgres(target: PostgresLocation, state: RunState): Promise
     // status only reads: it neither waits for nor blocks a running migration.
     if (options.mode !== 'status') {
       lockClient = await connect('migration lock');
-      await acquireMigrationLock(lockClient, { timeoutMs: options.lockTimeoutMs, runtime: options.runtime, input: options.input });
+      await acquireMigrationLock(lockClient, { timeoutMs: options.lockTimeoutMs, runtime: options.runtime, input: options.input, ...(options.signal ? { signal: options.signal } : {}) });
     }
-    return await execute(postgresDatabase(client), state);
+    const guard = lockClient
+      ? await postgresGuard(client, lockClient, {
+          lockTimeoutMs: options.migrationLockTimeoutMs ?? MIGRATION_DEFAULTS.lockTimeoutMs,
+          statementTimeoutMs: options.migrationStatementTimeoutMs ?? MIGRATION_DEFAULTS.statementTimeoutMs,
+          lockRetries: options.migrationLockRetries ?? MIGRATION_DEFAULTS.lockRetries,
+          retryDelayMs: options.migrationRetryDelayMs ?? MIGRATION_DEFAULTS.retryDelayMs,
+          runtime: options.runtime,
+          ...(options.signal ? { signal: options.signal } : {}),
+        })
+      : plainGuard;
+    return await execute(postgresDatabase(client), state, guard);
   } finally {
     await client?.end().catch(() => undefined);
     if (lockClient) {
@@ -132,7 +162,7 @@ async function runOnSqlite(target: SqliteLocation, state: RunState): Promise<Mig
     // No server-side lock on SQLite: each migration takes the file's write lock (BEGIN IMMEDIATE),
     // waiting up to lock-timeout for another writer.
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.lockTimeoutMs))}`);
-    return await execute(sqliteDatabase(db), state);
+    return await execute(sqliteDatabase(db), state, plainGuard);
   } catch (error) {
     if (isSqliteBusy(error)) throw sqliteBusyError(error, options.lockTimeoutMs, options.input);
     throw error;
@@ -141,7 +171,7 @@ async function runOnSqlite(target: SqliteLocation, state: RunState): Promise<Mig
   }
 }
 
-async function execute(database: MigrationDatabase, state: RunState): Promise<MigrationOutcome> {
+async function execute(database: MigrationDatabase, state: RunState, guard: StepGuard): Promise<MigrationOutcome> {
   const { options, files } = state;
   const { mode, runtime } = options;
   const history = await historyTable(database);
@@ -155,6 +185,8 @@ async function execute(database: MigrationDatabase, state: RunState): Promise<Mi
     else state.warn(`Continuing because allow-changed-migrations is set, although ${describeDrift(drift, options.migrationsDir)}.`);
   }
 
+  if (mode !== 'status') await upgradeLegacyChecksums(files, rows, history, runtime);
+
   const to = mode !== 'status' && options.to?.trim() ? resolveTo(options.to, files, rows, options.migrationsDir) : undefined;
   const touched = new Map<string, MigrationStatus>();
   const done: string[] = [];
@@ -166,7 +198,8 @@ async function execute(database: MigrationDatabase, state: RunState): Promise<Mi
       touched,
       ...(failed ? { failed: { name: failed.migration, message: failed.message, ...(failed.file ? { file: failed.file } : {}), ...(failed.line ? { line: failed.line } : {}) } } : {}),
     });
-    return { entries, applied: done, pending: files.filter((f) => !applied.has(f.name)).map((f) => f.name), warnings: state.warnings };
+    const recorded = after.map((r) => r.name).sort(compareMigrationNames);
+    return { entries, applied: done, pending: files.filter((f) => !applied.has(f.name)).map((f) => f.name), history: recorded, warnings: state.warnings };
   };
 
   if (mode === 'status') {
@@ -179,13 +212,23 @@ async function execute(database: MigrationDatabase, state: RunState): Promise<Mi
     return finish();
   }
 
-  const context: MigrationRunContext = { database, history, appliedBy: options.appliedBy, runtime };
+  const { signal } = options;
+  const context: MigrationRunContext = { database, history, appliedBy: options.appliedBy, runtime, control: { phase: 'idle', ...(signal ? { signal } : {}) } };
+  const step = async (file: MigrationFile, direction: Direction) => {
+    if (signal?.aborted) throw cancelledError(mode, done, { next: file.name });
+    try {
+      return await guard.run(file, direction, context);
+    } catch (error) {
+      if (!(error instanceof StepFailure)) throw error;
+      throw signal?.aborted ? cancelledError(mode, done, { stopped: error }) : migrationError(error);
+    }
+  };
   const umzug = new Umzug<object>({
     migrations: files.map((file) => ({
       name: file.name,
       path: file.upPath,
-      up: async () => record(file, await runMigrationStep(file, 'up', context), 'applied'),
-      down: async () => record(file, await runMigrationStep(file, 'down', context), 'rolled-back'),
+      up: async () => record(file, await step(file, 'up'), 'applied'),
+      down: async () => record(file, await step(file, 'down'), 'rolled-back'),
     })),
     // Rows are written inside each migration's own transaction, so Umzug's log calls do nothing.
     storage: { executed: async () => (await history.read()).map((r) => r.name), logMigration: async () => undefined, unlogMigration: async () => undefined },
@@ -207,11 +250,13 @@ async function execute(database: MigrationDatabase, state: RunState): Promise<Mi
       const selected = selectPending(files, rows, to);
       const early = outOfOrder(selected, rows);
       if (early.length) state.warn(`Applying out of order (they sort before migrations already applied): ${early.map((f) => f.name).join(', ')}.`);
+      await checkBeforeRunning(selected, 'up', database.dialect);
       if (selected.length === 0) runtime.info(`No pending migrations${to ? ` up to ${to}` : ''}: ${options.input} is up to date.`);
       else runtime.info(`Applying ${selected.length} migration${selected.length === 1 ? '' : 's'}: ${selected.map((f) => f.name).join(', ')}.`);
       await umzug.up({ migrations: selected.map((f) => f.name), rerun: 'SKIP' });
     } else {
       const names = selectRollback(rows, { ...(to !== undefined ? { to } : {}), steps: options.steps });
+      await checkBeforeRunning(files.filter((f) => names.includes(f.name)), 'down', database.dialect);
       await assertReversible(names, files, options.migrationsDir);
       if (names.length === 0) runtime.info(`Nothing to roll back${to ? ` after ${to}` : ''}.`);
       else runtime.info(`Rolling back ${names.length} migration${names.length === 1 ? '' : 's'}: ${names.join(', ')}.`);
@@ -223,25 +268,11 @@ async function execute(database: MigrationDatabase, state: RunState): Promise<Mi
       runtime.error(formatError(error), { title: `Migration ${error.migration} failed`, ...(error.file ? { file: error.file } : {}), ...(error.line ? { line: error.line } : {}) });
       error.outcome = await finish(error);
     }
+    // Carried like MigrationError's outcome, so the report shows what the run did before the cancel.
+    if (error instanceof CancelledError) Object.assign(error, { outcome: await finish() });
     throw error;
   }
   return finish();
-}
-
-/** Every migration to roll back needs a down: check them all before reverting any. */
-async function assertReversible(names: string[], files: MigrationFile[], dir: string): Promise<void> {
-  const byName = new Map(files.map((f) => [f.name, f]));
-  const problems: string[] = [];
-  for (const name of names) {
-    const file = byName.get(name);
-    if (!file) problems.push(`${name} (its file is no longer in ${dir})`);
-    else if (file.kind === 'sql' && !file.downPath) problems.push(`${name} (there is no ${name}.down.sql)`);
-    else if (file.kind === 'js' && typeof (await loadJsMigration(file)).down !== 'function') problems.push(`${name} (its module exports no down function)`);
-  }
-  if (problems.length === 0) return;
-  throw new MigrationPlanError(`Cannot roll back ${problems.join(', ')}, so nothing was rolled back.`, {
-    fix: `add the missing down file${problems.length === 1 ? '' : 's'} next to the up file (same name, .down.sql), or roll back fewer migrations (steps, or to a later migration).`,
-  });
 }
 
 /** Records `selected` as applied without running them, in one transaction. */

@@ -13,8 +13,9 @@ import { renderReport } from './render-report.js';
 import { COMMENT_MAX_LENGTH, runUrl, SUMMARY_MAX_LENGTH, truncateMarkdown, truncationNotice } from './truncate.js';
 
 /** The step outputs derived from a result (all strings, as GitHub stores them). */
-export function reportOutputs(result: RunResult): Record<'applied' | 'pending' | 'tables' | 'verified' | 'rejected', string> {
-  const applied = result.migrations.filter((m) => m.status === 'applied' || m.status === 'rolled-back' || m.status === 'baselined').map((m) => m.name);
+export function reportOutputs(result: RunResult): Record<'applied' | 'pending' | 'tables' | 'verified' | 'rejected' | 'history', string> {
+  // In status entries, `applied` means applied before: status itself applies nothing.
+  const applied = result.mode === 'status' ? [] : result.migrations.filter((m) => m.status === 'applied' || m.status === 'rolled-back' || m.status === 'baselined').map((m) => m.name);
   // A migration this run rolled back is pending again.
   const pending = result.migrations.filter((m) => m.status === 'pending' || m.status === 'rolled-back').map((m) => m.name);
   const tables = result.tables.map((t) => ({
@@ -30,6 +31,7 @@ export function reportOutputs(result: RunResult): Record<'applied' | 'pending' |
     verified: result.verified === null || result.verified === undefined ? '' : String(result.verified),
     // Rows a copy did not write (on-error: skip); empty when this run copied nothing.
     rejected: result.rejected ? String(result.rejected.rows) : ['copy', 'cutover', 'dry-run'].includes(result.mode) && result.tables.length > 0 ? '0' : '',
+    history: result.history ? JSON.stringify(result.history) : '',
   };
 }
 

@@ -81,6 +81,7 @@ describe('a failing migration', () => {
     expect(error).toBeInstanceOf(MigrationError);
     expect(error.message).toContain('Migration 001_js failed');
     expect(error.message).toContain('nope');
+    expect(error.line).toBe(3);
     expect(await tableExists(db, 'public.js_made')).toBe(false);
   });
 });

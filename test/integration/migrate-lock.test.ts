@@ -4,13 +4,13 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { formatError, LockTimeoutError } from '../../src/errors.js';
+import { CancelledError, formatError, LockTimeoutError } from '../../src/errors.js';
 import { readMigrationFiles } from '../../src/migrate/migration-files.js';
-import { LOCK_KEY } from '../../src/migrate/migration-lock.js';
+import { acquireMigrationLock, LOCK_KEY } from '../../src/migrate/migration-lock.js';
 import { recordingRuntime } from '../../src/runtime.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { fixture, historyNames, rejection, resetSchema, run, tableExists } from './migrate-helpers.js';
-import { spawnNode } from '../helpers/run-dist.js';
+import { NODE24 } from '../helpers/run-dist.js';
 
 const CONCURRENT = ['001_create_runs', '002_insert_once', '003_insert_again'];
 
@@ -33,12 +33,22 @@ async function holdLock(applicationName: string): Promise<{ client: pg.Client; p
   return { client, pid: rows[0].pid };
 }
 
-async function waiters(): Promise<number> {
-  const { rows } = await db.query(
-    `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = $1::int4::oid AND objid = $2::int4::oid AND objsubid = 2`,
-    [LOCK_KEY[0], LOCK_KEY[1]],
-  );
-  return rows[0].n;
+/** Waiters poll (nothing open while they wait), so a waiter is seen by the line it logs. */
+const isWaiting = (text: string) => text.includes('Waiting up to');
+
+/** Starts the child that runs `migrate` once; `stderr()` is what it has logged so far. */
+function startChild(dir: string): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; stderr: () => string } {
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+  const child = spawn(NODE24, ['--import', './scripts/register-ts.mjs', 'test/fixtures/run-migrations-child.ts', db.url, dir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  return { done, stderr: () => stderr };
 }
 
 async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -98,12 +108,43 @@ describe('migration lock', () => {
     }
   });
 
+  test('a waiter polls with nothing open, reports progress naming the holder, and stops when cancelled', async () => {
+    const holder = await holdLock('long-deploy');
+    const client = new pg.Client({ connectionString: db.url, application_name: 'waiting-run' });
+    await client.connect();
+    try {
+      const runtime = recordingRuntime();
+      const controller = new AbortController();
+      const waiting = acquireMigrationLock(client, { timeoutMs: 30_000, runtime, input: 'the test target', signal: controller.signal, progressEveryMs: 200 });
+      await until(async () => runtime.logs.some((l) => l.message.startsWith('Still waiting')), 10_000);
+      // Between polls the waiter has no statement and no transaction open; a sample may catch a poll.
+      for (let sample = 0; sample < 5; sample++) {
+        const { rows } = await db.query(`SELECT state, backend_xmin IS NULL AS no_snapshot, query FROM pg_stat_activity WHERE application_name = 'waiting-run'`);
+        expect(rows).toHaveLength(1);
+        if (rows[0].state !== 'idle') expect(rows[0]).toEqual({ state: 'active', no_snapshot: false, query: expect.stringContaining('pg_try_advisory_lock') });
+        else expect(rows[0].no_snapshot).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 60));
+      }
+      const progress = runtime.logs.find((l) => l.message.startsWith('Still waiting'))!.message;
+      expect(progress).toContain(`backend pid ${holder.pid}`);
+      expect(progress).toContain("application_name 'long-deploy'");
+      controller.abort();
+      const error = await rejection(waiting);
+      expect(error).toBeInstanceOf(CancelledError);
+      expect(error.message).toBe('Cancelled while waiting for the migration lock on the test target: no migration was run by this run.');
+    } finally {
+      await client.end();
+      await holder.client.end();
+    }
+  });
+
   test('a run waiting for the lock computes what is pending only after it gets the lock', async () => {
     const dir = fixture('migrations-concurrent');
     const holder = await holdLock('first-run');
-    const waiting = run(db.location, dir, { lockTimeoutMs: 30_000 });
+    const runtime = recordingRuntime();
+    const waiting = run(db.location, dir, { lockTimeoutMs: 30_000, runtime });
     try {
-      await until(async () => (await waiters()) === 1, 10_000);
+      await until(async () => runtime.logs.some((l) => isWaiting(l.message)), 10_000);
       // While it waits, the lock holder (standing in for another cutover run) applies everything.
       const first = await run(db.location, dir, { lockTimeoutMs: 0 }).catch((error) => error);
       expect(first).toBeInstanceOf(LockTimeoutError);
@@ -126,16 +167,13 @@ describe('migration lock', () => {
   test('four migrate processes at once apply each migration exactly once', async () => {
     // Hold the lock until all four are queued on it, so they really contend.
     const holder = await holdLock('test-gate');
-    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
-    const children = Array.from({ length: 4 }, () =>
-      spawnNode(['--import', './scripts/register-ts.mjs', 'test/fixtures/run-migrations-child.ts', db.url, fixture('migrations-concurrent')], env),
-    );
+    const children = Array.from({ length: 4 }, () => startChild(fixture('migrations-concurrent')));
     try {
-      await until(async () => (await waiters()) === 4, 45_000);
+      await until(async () => children.every((c) => isWaiting(c.stderr())), 45_000);
     } finally {
       await holder.client.end();
     }
-    const results = await Promise.all(children);
+    const results = await Promise.all(children.map((c) => c.done));
     for (const result of results) expect({ code: result.code, stderr: result.stderr.replace(/.*ExperimentalWarning.*\n?/g, '') }).toEqual({ code: 0, stderr: expect.any(String) });
     const applied = results.map((r) => JSON.parse(r.stdout.trim().split('\n').pop()!).applied as string[]);
     expect(applied.flat().sort()).toEqual(CONCURRENT);

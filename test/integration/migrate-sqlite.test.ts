@@ -43,8 +43,7 @@ describe('runMigrations on SQLite', () => {
     const rows = await query<{ name: string; checksum: string; applied_at: string; duration_ms: number; applied_by: string }>(target, 'SELECT * FROM cutover_migrations ORDER BY name');
     expect(rows.map((r) => r.name)).toEqual(ALL);
     const up = fs.readFileSync(path.join(NOTES, '001_create_notes.up.sql'), 'utf8');
-    const down = fs.readFileSync(path.join(NOTES, '001_create_notes.down.sql'), 'utf8');
-    expect(rows[0]).toMatchObject({ checksum: migrationChecksum(up, down), applied_by: 'dev@laptop' });
+    expect(rows[0]).toMatchObject({ checksum: migrationChecksum(up), applied_by: 'dev@laptop' });
     expect(new Date(rows[0].applied_at).toISOString()).toBe(rows[0].applied_at);
     expect(rows[0].duration_ms).toBeGreaterThanOrEqual(0);
     expect(await query(target, 'SELECT body FROM notes')).toEqual([{ body: 'inserted by 002' }]);
@@ -126,7 +125,7 @@ describe('runMigrations on SQLite', () => {
     for (const file of fs.readdirSync(NOTES)) fs.copyFileSync(path.join(NOTES, file), path.join(dir, file));
     const target = newDatabase();
     await run(target, dir, { to: '001' });
-    fs.appendFileSync(path.join(dir, '001_create_notes.down.sql'), '-- edited\n');
+    fs.appendFileSync(path.join(dir, '001_create_notes.up.sql'), '-- edited\n');
     expect(await rejection(run(target, dir))).toBeInstanceOf(MigrationPlanError);
     expect(await names(target)).toEqual(['001_create_notes']);
   });

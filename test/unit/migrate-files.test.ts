@@ -2,7 +2,7 @@
 // before anything runs (missing/empty directory, typos, duplicates, ambiguous ids, stray downs).
 import path from 'node:path';
 import { MigrationPlanError, formatError } from '../../src/errors.js';
-import { hasNoTransactionMarker, migrationChecksum, readMigrationFiles } from '../../src/migrate/migration-files.js';
+import { hasNoTransactionMarker, legacyMigrationChecksum, migrationChecksum, readMigrationFiles } from '../../src/migrate/migration-files.js';
 import { makeTempDir, writeFiles } from '../helpers/temp-dir.js';
 
 function dirWith(files: Record<string, string>): string {
@@ -40,14 +40,20 @@ describe('readMigrationFiles', () => {
     expect(files[0].upPath).toBe(path.join(dir, '001_a.up.sql'));
     expect(files[0].downPath).toBe(path.join(dir, '001_a.down.sql'));
     expect(files[2].downPath).toBeUndefined();
-    expect(files[0].checksum).toBe(migrationChecksum('CREATE TABLE a (id int);', 'DROP TABLE a;'));
+    expect(files[0].checksum).toBe(migrationChecksum('CREATE TABLE a (id int);'));
+    expect(files[0].legacyChecksum).toBe(legacyMigrationChecksum('CREATE TABLE a (id int);', 'DROP TABLE a;'));
+    expect(files[2].legacyChecksum).toBeUndefined(); // no down file, no BOM: both forms agree
     expect(files[0].checksum).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  test('checksum covers up and down, and ignores CRLF vs LF', () => {
-    expect(migrationChecksum('a\nb', 'c')).not.toBe(migrationChecksum('a\nb'));
-    expect(migrationChecksum('a\r\nb', 'c\r\n')).toBe(migrationChecksum('a\nb', 'c\n'));
-    expect(migrationChecksum('a', 'b')).not.toBe(migrationChecksum('a', 'c'));
+  test('checksum covers the up file, ignoring CRLF vs LF and a leading BOM; the legacy form covers up + down', () => {
+    expect(migrationChecksum('a\r\nb')).toBe(migrationChecksum('a\nb'));
+    expect(migrationChecksum('\uFEFFa\nb')).toBe(migrationChecksum('a\nb'));
+    expect(migrationChecksum('a')).not.toBe(migrationChecksum('b'));
+    // Files without a down file or BOM keep the checksum earlier versions recorded.
+    expect(migrationChecksum('a\r\nb')).toBe(legacyMigrationChecksum('a\r\nb'));
+    expect(legacyMigrationChecksum('a\nb', 'c')).not.toBe(legacyMigrationChecksum('a\nb'));
+    expect(legacyMigrationChecksum('a\r\nb', 'c\r\n')).toBe(legacyMigrationChecksum('a\nb', 'c\n'));
   });
 
   test('accepts 14-digit timestamp ids and mixed widths whose text and number order agree', () => {

@@ -63,6 +63,7 @@ describe('reportOutputs', () => {
       applied: '["002_orders"]',
       pending: '["003_index"]',
       tables: '[{"table":"public.users","sourceRows":3,"targetRows":3,"checksumMatch":true}]',
+      history: '',
       verified: 'true',
       rejected: '',
     });
@@ -81,7 +82,7 @@ describe('publishReport', () => {
     expect(file).toContain('## ✅ Migrate succeeded');
     expect(file).toContain('[workflow run](https://github.com/acme/shop/actions/runs/555)');
     expect(runtime.summary).toEqual([file]);
-    expect(runtime.outputs).toEqual({ report: s.report.path, applied: '["002_orders"]', pending: '["003_index"]', tables: expect.any(String), verified: 'true', rejected: '' });
+    expect(runtime.outputs).toEqual({ report: s.report.path, applied: '["002_orders"]', pending: '["003_index"]', tables: expect.any(String), verified: 'true', rejected: '', history: '' });
     expect(api.requests).toHaveLength(0);
     expect(file).not.toContain(password);
   });

@@ -34,6 +34,8 @@ describe('buildSettings', () => {
       migrationsDir: '/repo/migrations',
       steps: 1,
       lockTimeoutMs: 300_000,
+      migrationLockTimeoutMs: 5_000,
+      migrationStatementTimeoutMs: 0,
       connectAttempts: 3,
       copy: { onError: 'fail', ifTargetNotEmpty: 'fail', jobs: 2, checksums: true, rejectsFile: '/tmp/runner/cutover-rejects.jsonl' },
       report: { comment: true, path: '/tmp/runner/cutover-report.md' },
@@ -70,6 +72,8 @@ describe('buildSettings', () => {
     ['if-target-not-empty', 'merge'],
     ['checksums', 'maybe'],
     ['lock-timeout', '-1'],
+    ['migration-lock-timeout', '2.5'],
+    ['migration-statement-timeout', 'none'],
   ])('invalid %s=%s is rejected with the expected form', (name, value) => {
     expect(configError(() => buildSettings({ 'target-url': 'postgresql://h/db', [name]: value }, { origin: 'action', env }))).toContain(`Invalid input '${name}': '${value}'. Fix: expected`);
   });

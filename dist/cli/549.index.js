@@ -1,8 +1,8 @@
-export const id = 178;
-export const ids = [178];
+export const id = 549;
+export const ids = [549];
 export const modules = {
 
-/***/ 3805:
+/***/ 2026:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -33,6 +33,8 @@ const INPUT_NAMES = [
     'steps',
     'allow-changed-migrations',
     'lock-timeout',
+    'migration-lock-timeout',
+    'migration-statement-timeout',
     'connect-attempts',
     'connect-timeout',
     'include',
@@ -382,6 +384,8 @@ const INPUT_DEFAULTS = {
     steps: '1',
     'allow-changed-migrations': 'false',
     'lock-timeout': '300',
+    'migration-lock-timeout': '5',
+    'migration-statement-timeout': '0',
     'connect-attempts': '3',
     'connect-timeout': '10',
     include: '',
@@ -493,6 +497,8 @@ function buildSettings(raw, options) {
         steps: integer(raw, 'steps', origin, 1),
         allowChangedMigrations: settings_boolean(raw, 'allow-changed-migrations', origin),
         lockTimeoutMs: integer(raw, 'lock-timeout', origin, 0, 86_400) * 1000,
+        migrationLockTimeoutMs: integer(raw, 'migration-lock-timeout', origin, 0, 86_400) * 1000,
+        migrationStatementTimeoutMs: integer(raw, 'migration-statement-timeout', origin, 0, 86_400) * 1000,
         connectAttempts: integer(raw, 'connect-attempts', origin, 1, 20),
         connectTimeoutMs: integer(raw, 'connect-timeout', origin, 1, 600) * 1000,
         copy: {
@@ -607,6 +613,7 @@ Databases
 Migrations
   --migrations-dir DIR             default: migrations
   --to NAME  --steps N  --allow-changed-migrations  --lock-timeout SECONDS (default 300)
+  --migration-lock-timeout SECONDS (default 5; 0 = no limit)  --migration-statement-timeout SECONDS (default 0 = none)
 
 Copy and verify
   --include T1,T2  --exclude T3    table names or patterns (* ?)
@@ -3482,6 +3489,9 @@ function postgresHistory(database, schema) {
         async remove(name) {
             await database.query(`DELETE FROM ${table} WHERE name = $1`, [name]);
         },
+        async updateChecksum(name, checksum) {
+            await database.query(`UPDATE ${table} SET checksum = $2 WHERE name = $1`, [name, checksum]);
+        },
     };
 }
 function sqliteHistory(database) {
@@ -3515,6 +3525,9 @@ function sqliteHistory(database) {
         },
         async remove(name) {
             await database.query(`DELETE FROM ${table} WHERE name = ?`, [name]);
+        },
+        async updateChecksum(name, checksum) {
+            await database.query(`UPDATE ${table} SET checksum = ? WHERE name = ?`, [checksum, name]);
         },
     };
 }
@@ -3615,15 +3628,46 @@ const SQL_MARKER = /^[ \t]*--[ \t]*cutover:no-transaction[ \t]*\r?$/m;
 const JS_MARKER = /^[ \t]*(?:\/\/|--)[ \t]*cutover:no-transaction\b/m;
 /** True when the file opts out of the per-migration transaction with the marker comment. */
 function hasNoTransactionMarker(text, kind = 'sql') {
-    return (kind === 'sql' ? SQL_MARKER : JS_MARKER).test(text);
+    return (kind === 'sql' ? SQL_MARKER : JS_MARKER).test(text.replace(/^\uFEFF/, ''));
 }
-function migrationChecksum(upText, downText) {
+const normalise = (text) => text.replace(/\r\n/g, '\n');
+/**
+ * The checksum recorded for a migration: what is applied, i.e. the up file only, so that adding,
+ * editing or removing its down file is not drift. Line endings are normalised (a Windows checkout
+ * with core.autocrlf is not an edit) and a leading UTF-8 byte-order mark is dropped (an editor adding
+ * or removing one is not an edit either; the BOM is not run).
+ */
+function migrationChecksum(upText) {
+    return external_node_crypto_default().createHash('sha256').update(normalise(upText).replace(/^\uFEFF/, '')).digest('hex');
+}
+/** What earlier versions recorded: sha256 of the up text then the down text, CRLF as LF, a BOM kept. */
+function legacyMigrationChecksum(upText, downText) {
     const hash = external_node_crypto_default().createHash('sha256');
-    // Normalise line endings so a Windows checkout (core.autocrlf) does not look like an edit.
-    hash.update(upText.replace(/\r\n/g, '\n'));
+    hash.update(normalise(upText));
     if (downText !== undefined)
-        hash.update(downText.replace(/\r\n/g, '\n'));
+        hash.update(normalise(downText));
     return hash.digest('hex');
+}
+/**
+ * Whether a history row's checksum matches the file. Rows written by earlier versions hold the
+ * legacy form (up + down); both forms are accepted so that an upgrade does not make every applied
+ * migration look edited. The first migrate/rollback/baseline run then records the current form for
+ * such rows (run-migrations.ts), after which the down file no longer counts. A down file edited or
+ * removed before that run cannot be told from an edit of the migration: it shows as drift.
+ */
+function checksumMatches(file, recorded) {
+    return recorded === file.checksum || (file.legacyChecksum !== undefined && recorded === file.legacyChecksum);
+}
+function withChecksums(file, up, down) {
+    const checksum = migrationChecksum(up);
+    const legacy = legacyMigrationChecksum(up, down);
+    return { ...file, checksum, ...(legacy !== checksum ? { legacyChecksum: legacy } : {}) };
+}
+/** Where the file is, for messages and annotations: relative to the workspace when inside it. */
+function displayPath(file) {
+    const base = process.env.GITHUB_WORKSPACE || process.cwd();
+    const relative = external_node_path_default().relative(base, file);
+    return relative && !relative.startsWith('..') && !external_node_path_default().isAbsolute(relative) ? relative.split((external_node_path_default()).sep).join('/') : file;
 }
 function typoAdvice(file) {
     if (/^\d+_[^.]+\.sql$/i.test(file))
@@ -3691,12 +3735,12 @@ function readMigrationFiles(dir, options) {
         }
         const up = external_node_fs_default().readFileSync(slot.up, 'utf8');
         const down = slot.down ? external_node_fs_default().readFileSync(slot.down, 'utf8') : undefined;
-        migrations.push({ name, id: slot.id, kind: 'sql', upPath: slot.up, ...(slot.down ? { downPath: slot.down } : {}), checksum: migrationChecksum(up, down) });
+        migrations.push(withChecksums({ name, id: slot.id, kind: 'sql', upPath: slot.up, ...(slot.down ? { downPath: slot.down } : {}) }, up, down));
     }
     for (const [name, module] of js) {
         if (sql.has(name))
             continue; // reported above
-        migrations.push({ name, id: module.id, kind: 'js', upPath: module.file, checksum: migrationChecksum(external_node_fs_default().readFileSync(module.file, 'utf8')) });
+        migrations.push(withChecksums({ name, id: module.id, kind: 'js', upPath: module.file }, external_node_fs_default().readFileSync(module.file, 'utf8')));
     }
     problems.push(...orderingProblems(migrations));
     if (problems.length > 0) {
@@ -3760,65 +3804,44 @@ function orderingProblems(migrations) {
 
 ;// CONCATENATED MODULE: ./src/migrate/migration-lock.ts
 
+
 /** Two-int advisory key: 'cutv' and 1 (= migrations). pg_locks shows it as classid/objid, objsubid 2. */
 const LOCK_KEY = [0x63757476, 1];
-async function findLockHolder(client) {
-    const { rows } = await client.query(`SELECT l.pid, a.application_name, a.usename, a.client_addr::text AS client_addr, a.backend_start, a.state
-       FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
-      WHERE l.locktype = 'advisory' AND l.granted
-        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-        AND l.classid = $1::int4::oid AND l.objid = $2::int4::oid AND l.objsubid = 2
-        AND l.pid <> pg_backend_pid()
-      LIMIT 1`, [LOCK_KEY[0], LOCK_KEY[1]]);
-    const row = rows[0];
-    if (!row)
-        return undefined;
-    return {
-        pid: Number(row.pid),
-        applicationName: row.application_name ?? null,
-        user: row.usename ?? null,
-        clientAddr: row.client_addr ?? null,
-        backendStart: row.backend_start instanceof Date ? row.backend_start.toISOString() : row.backend_start ?? null,
-        state: row.state ?? null,
-    };
-}
-function migration_lock_describeHolder(holder) {
-    const parts = [`application_name '${holder.applicationName ?? ''}'`];
-    if (holder.user)
-        parts.push(`user ${holder.user}`);
-    if (holder.clientAddr)
-        parts.push(`from ${holder.clientAddr}`);
-    if (holder.backendStart)
-        parts.push(`connected since ${holder.backendStart}`);
-    if (holder.state)
-        parts.push(`state ${holder.state}`);
-    return `backend pid ${holder.pid} (${parts.join(', ')})`;
-}
 function migration_lock_seconds(ms) {
     return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
-/** Takes the lock on `client` (a connection used for nothing else) or throws LockTimeoutError. */
+/**
+ * Takes the lock on `client` (a connection used for nothing else) or throws LockTimeoutError.
+ * Waiting polls (src/db/advisory-lock.ts): a waiter blocked in `SELECT pg_advisory_lock(…)` would
+ * hold a snapshot that a `CREATE INDEX CONCURRENTLY` migration of the lock's holder waits for.
+ */
 async function acquireMigrationLock(client, options) {
-    const { rows } = await client.query('SELECT pg_try_advisory_lock($1, $2) AS locked', [LOCK_KEY[0], LOCK_KEY[1]]);
-    if (rows[0].locked)
+    const started = Date.now();
+    let waited = false;
+    const taken = await pollAdvisoryLock(client, LOCK_KEY, {
+        timeoutMs: options.timeoutMs,
+        progressMs: options.progressEveryMs ?? 30_000,
+        ...(options.signal ? { signal: options.signal } : {}),
+        onWait: (holder, ms) => {
+            if (options.timeoutMs === 0)
+                return;
+            waited = true;
+            const who = holder ? describeHolder(holder) : 'another session';
+            if (ms === 0)
+                options.runtime.info(`Waiting up to ${migration_lock_seconds(options.timeoutMs)} for the migration lock on ${options.input}, held by ${who}.`);
+            else
+                options.runtime.info(`Still waiting for the migration lock on ${options.input} after ${Math.round(ms / 1000)} s (${Math.max(0, Math.round((options.timeoutMs - ms) / 1000))} s left), held by ${who}.`);
+        },
+    });
+    if (taken) {
+        if (waited)
+            options.runtime.info(`Got the migration lock on ${options.input} after ${((Date.now() - started) / 1000).toFixed(1)} s.`);
         return;
-    const holder = await findLockHolder(client);
-    if (options.timeoutMs > 0) {
-        options.runtime.info(`Waiting up to ${migration_lock_seconds(options.timeoutMs)} for the migration lock on ${options.input}, held by ${holder ? migration_lock_describeHolder(holder) : 'another session'}.`);
-        try {
-            await client.query(`SET lock_timeout = ${Math.max(1, Math.floor(options.timeoutMs))}`);
-            await client.query('SELECT pg_advisory_lock($1, $2)', [LOCK_KEY[0], LOCK_KEY[1]]);
-            await client.query('RESET lock_timeout');
-            return;
-        }
-        catch (error) {
-            if (error.code !== '55P03')
-                throw error;
-            await client.query('RESET lock_timeout').catch(() => undefined);
-        }
     }
-    const current = (await findLockHolder(client)) ?? holder;
-    const who = current ? migration_lock_describeHolder(current) : 'another session (it was released just as we gave up)';
+    if (options.signal?.aborted)
+        throw new errors/* CancelledError */.cc(`Cancelled while waiting for the migration lock on ${options.input}: no migration was run by this run.`);
+    const current = await findAdvisoryLockHolder(client, LOCK_KEY);
+    const who = current ? describeHolder(current) : 'another session (it was released just as we gave up)';
     throw new errors/* LockTimeoutError */.XB(`Timed out after ${migration_lock_seconds(options.timeoutMs)} waiting for the migration lock on ${options.input}: it is held by ${who}, probably another cutover run migrating the same database.`, {
         fix: current
             ? `wait for that run to finish and retry, raise lock-timeout, or if that session is stuck end it with SELECT pg_terminate_backend(${current.pid});`
@@ -3826,7 +3849,7 @@ async function acquireMigrationLock(client, options) {
     });
 }
 async function releaseMigrationLock(client) {
-    await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_KEY[0], LOCK_KEY[1]]);
+    await releaseAdvisoryLock(client, LOCK_KEY);
 }
 /** True for SQLite's "database is locked" errors (another connection holds the write lock). */
 function isSqliteBusy(error) {
@@ -3852,7 +3875,7 @@ function findDrift(files, history) {
         const file = byName.get(row.name);
         if (!file)
             drift.missing.push(row);
-        else if (file.checksum !== row.checksum)
+        else if (!checksumMatches(file, row.checksum))
             drift.changed.push({ file, row });
     }
     return drift;
@@ -3869,7 +3892,8 @@ function describeDrift(drift, dir) {
 function driftError(drift, dir) {
     const count = drift.changed.length + drift.missing.length;
     return new errors/* MigrationPlanError */.eJ(`${count} applied migration${count === 1 ? '' : 's'} no longer match${count === 1 ? 'es' : ''} the files, so nothing was run: ${describeDrift(drift, dir)}.`, {
-        fix: 'restore the applied files as they were (e.g. git checkout <commit> -- <file>) and put the change in a new migration; or, if the edit is intentional and harmless, pass allow-changed-migrations: true.',
+        fix: 'restore the applied files as they were (e.g. git checkout <commit> -- <file>) and put the change in a new migration; or, if the edit is intentional and harmless, pass allow-changed-migrations: true. ' +
+            '(Only a .down.sql changed, on a database last migrated by an earlier cutover whose checksum covered down files too? Restore the down file and run migrate once: it records the up-only checksum.)',
     });
 }
 /** All names (files and history) in run order. */
@@ -3931,7 +3955,7 @@ function buildEntries(files, history, options) {
             status = 'pending';
         else if (!file)
             status = 'missing-file';
-        else if (file.checksum !== row.checksum)
+        else if (!checksumMatches(file, row.checksum))
             status = 'changed';
         else
             status = options.mode === 'status' ? 'applied' : 'already-applied';
@@ -3951,11 +3975,100 @@ function buildEntries(files, history, options) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/migrate/lock-blockers.ts
+const QUERY_MAX = 160;
+/** The blocker's query without string literals (they may hold user data) and cut to a readable length. */
+function redactQuery(query) {
+    const flat = query
+        .replace(/'(?:[^']|'')*'/g, "'…'")
+        .replace(/\$([A-Za-z_]\w*)?\$[\s\S]*?\$\1\$/g, () => '$$…$$')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return flat.length > QUERY_MAX ? `${flat.slice(0, QUERY_MAX - 1)}…` : flat;
+}
+/** The sessions blocking backend `pid`, or undefined when it is not waiting for a lock right now. */
+async function findBlockers(monitor, pid) {
+    // The lateral join calls pg_blocking_pids (which briefly locks the lock manager) only while the
+    // migration actually waits for a lock.
+    const { rows } = await monitor.query(`SELECT b.pid, b.application_name, b.usename, b.state, b.query,
+            (extract(epoch FROM clock_timestamp() - b.xact_start) * 1000)::bigint AS transaction_ms
+       FROM pg_stat_activity w
+      CROSS JOIN LATERAL unnest(pg_blocking_pids(w.pid)) AS bp(pid)
+       JOIN pg_stat_activity b ON b.pid = bp.pid
+      WHERE w.pid = $1 AND w.wait_event_type = 'Lock'
+      ORDER BY b.xact_start NULLS LAST`, [pid]);
+    if (rows.length === 0)
+        return undefined;
+    const waiting = await monitor.query(`SELECT l.mode, l.locktype, CASE WHEN l.relation IS NOT NULL THEN l.relation::regclass::text END AS relation
+       FROM pg_locks l WHERE l.pid = $1 AND NOT l.granted LIMIT 1`, [pid]);
+    const lock = waiting.rows[0];
+    return {
+        waitingFor: lock ? `${lock.mode} on ${lock.relation ?? `a ${lock.locktype} lock`}` : null,
+        blockers: rows.map((row) => ({
+            pid: Number(row.pid),
+            applicationName: row.application_name ?? '',
+            user: row.usename ?? null,
+            state: row.state ?? null,
+            query: redactQuery(String(row.query ?? '')),
+            transactionMs: row.transaction_ms === null ? null : Number(row.transaction_ms),
+        })),
+    };
+}
+/** Looks every `everyMs` whether backend `pid` is blocked, remembering the last observation. */
+function watchBlockers(monitor, pid, everyMs) {
+    let last;
+    let stopped = false;
+    let timer;
+    let inFlight = Promise.resolve();
+    const tick = () => {
+        inFlight = findBlockers(monitor, pid)
+            .then((seen) => {
+            if (seen)
+                last = seen;
+        })
+            .catch(() => undefined) // a failed look must not fail the migration
+            .finally(() => {
+            if (!stopped)
+                timer = setTimeout(tick, everyMs);
+        });
+    };
+    timer = setTimeout(tick, Math.min(everyMs, 100));
+    return {
+        async stop() {
+            stopped = true;
+            clearTimeout(timer);
+            await inFlight;
+            return last;
+        },
+    };
+}
+function duration(ms) {
+    return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}
+function describeBlocker(blocker) {
+    const parts = [`application_name '${blocker.applicationName}'`];
+    if (blocker.user)
+        parts.push(`user ${blocker.user}`);
+    if (blocker.state)
+        parts.push(`state ${blocker.state}`);
+    if (blocker.transactionMs !== null)
+        parts.push(`in a transaction open for ${duration(blocker.transactionMs)}, holding the lock until it ends`);
+    if (blocker.query)
+        parts.push(`${blocker.state === 'active' ? 'running' : 'last query'}: ${blocker.query}`);
+    return `backend pid ${blocker.pid} (${parts.join('; ')})`;
+}
+/** "waiting for AccessExclusiveLock on public.users, held by backend pid 42 (…)" */
+function describeWait(wait) {
+    const who = wait.blockers.map(describeBlocker).join(' and ');
+    return `${wait.waitingFor ? `waiting for ${wait.waitingFor}, ` : ''}blocked by ${who}`;
+}
+
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __webpack_require__(3136);
 ;// CONCATENATED MODULE: ./src/migrate/error-position.ts
 // Maps PostgreSQL's error `position` (1-based, counted in characters of the query text we sent) to the
 // 1-based line of the migration file, so annotations point at the offending line.
+
 /** Line (1-based) of the character at `position` (1-based, code points) in `text`. */
 function lineAtPosition(text, position) {
     if (!Number.isFinite(position) || position < 1)
@@ -3989,80 +4102,136 @@ function errorLine(error, statementText, startLine = 1) {
         return undefined;
     return startLine + lineAtPosition(statementText, position) - 1;
 }
-/** For errors thrown by a JS migration: the line of `fileUrl` in the stack trace, if any. */
-function stackLine(error, fileUrl) {
+/** For errors thrown by a JS migration: the line of `file` (a path or file: URL) in the stack trace. */
+function stackLine(error, file) {
     const stack = error?.stack;
     if (!stack)
         return undefined;
-    const at = stack.indexOf(`${fileUrl}:`);
-    if (at < 0)
-        return undefined;
-    const match = /^:(\d+)/.exec(stack.slice(at + fileUrl.length));
+    const filePath = file.startsWith('file:') ? (0,external_node_url_.fileURLToPath)(file) : file;
+    const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // Frames name the module by URL, with the ?checksum=… query it was imported with (js-migration.ts),
+    // or by plain path where source maps rewrite stacks (e.g. under jest).
+    const match = new RegExp(`(?:${escape((0,external_node_url_.pathToFileURL)(filePath).href)}|${escape(filePath)})(?:\\?[^:\\s)]*)?:(\\d+)`).exec(stack);
     return match ? Number(match[1]) : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/migrate/sql-statements.ts
-// Splits a PostgreSQL script into statements. Only needed for files marked no-transaction: a
-// multi-statement query string runs as one implicit transaction block, which CREATE INDEX
-// CONCURRENTLY refuses, so those files are sent one statement at a time. Understands quotes,
-// E'' escapes, dollar quoting and (nested) comments; semicolons inside them do not split.
+// Splits a SQL script into statements, as psql does. Needed where a file is run one statement at a
+// time (no-transaction files: a multi-statement query string is one implicit transaction block,
+// which CREATE INDEX CONCURRENTLY refuses) and to find transaction control before anything runs.
+// Understands quotes, E'' escapes, dollar quoting (PostgreSQL), `…` and […] identifiers (SQLite),
+// (nested) comments, parentheses, and BEGIN … END bodies of CREATE FUNCTION/PROCEDURE (BEGIN ATOMIC)
+// and SQLite's CREATE TRIGGER: semicolons inside any of them do not split.
 const DOLLAR_TAG = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/;
-function splitSqlStatements(script) {
+const WORD_START = /[A-Za-z_\u0080-\uFFFF]/;
+const WORD_CHAR = /[A-Za-z0-9_$\u0080-\uFFFF]/;
+/** Index just past the comment, quoted text or identifier starting at `i`, or -1 if none starts there. */
+function skipQuoted(script, i, dialect) {
+    const ch = script[i];
+    const next = script[i + 1];
+    if (ch === '-' && next === '-') {
+        const eol = script.indexOf('\n', i);
+        return eol < 0 ? script.length : eol + 1;
+    }
+    if (ch === '/' && next === '*') {
+        let depth = 1;
+        let j = i + 2;
+        while (j < script.length && depth > 0) {
+            if (script[j] === '/' && script[j + 1] === '*')
+                (depth += 1), (j += 2);
+            else if (script[j] === '*' && script[j + 1] === '/')
+                (depth -= 1), (j += 2);
+            else
+                j += 1;
+        }
+        return j;
+    }
+    if (ch === "'" || ch === '"' || (dialect === 'sqlite' && ch === '`')) {
+        const escapes = dialect === 'postgres' && ch === "'" && i > 0 && /[eE]/.test(script[i - 1]) && !/[A-Za-z0-9_]/.test(script[i - 2] ?? ' ');
+        let j = i + 1;
+        while (j < script.length) {
+            if (escapes && script[j] === '\\')
+                j += 2;
+            else if (script[j] === ch && script[j + 1] === ch)
+                j += 2;
+            else if (script[j] === ch)
+                break;
+            else
+                j += 1;
+        }
+        return j + 1;
+    }
+    if (dialect === 'sqlite' && ch === '[') {
+        const close = script.indexOf(']', i + 1);
+        return close < 0 ? script.length : close + 1;
+    }
+    if (dialect === 'postgres' && ch === '$' && !WORD_CHAR.test(script[i - 1] ?? ' ')) {
+        const tag = DOLLAR_TAG.exec(script.slice(i, i + 80))?.[0];
+        if (tag) {
+            const close = script.indexOf(tag, i + tag.length);
+            return close < 0 ? script.length : close + tag.length;
+        }
+    }
+    return -1;
+}
+/** Whether the statement's leading words open a body whose BEGIN … END may contain semicolons. */
+function hasBeginEndBody(words, dialect) {
+    if (words[0] !== 'create')
+        return false;
+    const rest = words[1] === 'or' && words[2] === 'replace' ? words.slice(3) : words.slice(1);
+    if (dialect === 'postgres')
+        return rest[0] === 'function' || rest[0] === 'procedure';
+    return rest[0] === 'trigger' || (['temp', 'temporary'].includes(rest[0]) && rest[1] === 'trigger');
+}
+function splitSqlStatements(script, dialect = 'postgres') {
     const statements = [];
     let start = 0;
     let i = 0;
+    let parens = 0;
+    let blocks = 0;
+    let words = [];
     const push = (end) => {
         const text = script.slice(start, end);
-        if (hasCode(text))
+        if (hasCode(text, dialect))
             statements.push({ text, index: start });
     };
     while (i < script.length) {
+        const skipped = skipQuoted(script, i, dialect);
+        if (skipped >= 0) {
+            i = skipped;
+            continue;
+        }
         const ch = script[i];
-        const next = script[i + 1];
-        if (ch === '-' && next === '-') {
-            const eol = script.indexOf('\n', i);
-            i = eol < 0 ? script.length : eol + 1;
-        }
-        else if (ch === '/' && next === '*') {
-            let depth = 1;
-            i += 2;
-            while (i < script.length && depth > 0) {
-                if (script[i] === '/' && script[i + 1] === '*')
-                    (depth += 1), (i += 2);
-                else if (script[i] === '*' && script[i + 1] === '/')
-                    (depth -= 1), (i += 2);
-                else
-                    i += 1;
+        if (WORD_START.test(ch) && !WORD_CHAR.test(script[i - 1] ?? ' ')) {
+            let j = i + 1;
+            while (j < script.length && WORD_CHAR.test(script[j]))
+                j += 1;
+            const word = script.slice(i, j).toLowerCase();
+            if (words.length < 4)
+                words.push(word);
+            // psql's heuristic: inside such a body CASE … END nests too.
+            if (parens === 0 && hasBeginEndBody(words, dialect)) {
+                if (word === 'begin')
+                    blocks += 1;
+                else if (word === 'case' && blocks > 0)
+                    blocks += 1;
+                else if (word === 'end' && blocks > 0)
+                    blocks -= 1;
             }
+            i = j;
         }
-        else if (ch === "'" || ch === '"') {
-            const escapes = ch === "'" && i > 0 && /[eE]/.test(script[i - 1]) && !/[A-Za-z0-9_]/.test(script[i - 2] ?? ' ');
-            i += 1;
-            while (i < script.length) {
-                if (escapes && script[i] === '\\')
-                    i += 2;
-                else if (script[i] === ch && script[i + 1] === ch)
-                    i += 2;
-                else if (script[i] === ch)
-                    break;
-                else
-                    i += 1;
-            }
+        else if (ch === '(') {
+            parens += 1;
             i += 1;
         }
-        else if (ch === '$' && !/[A-Za-z0-9_]/.test(script[i - 1] ?? ' ')) {
-            const tag = DOLLAR_TAG.exec(script.slice(i))?.[0];
-            if (tag) {
-                const close = script.indexOf(tag, i + tag.length);
-                i = close < 0 ? script.length : close + tag.length;
-            }
-            else {
-                i += 1;
-            }
+        else if (ch === ')') {
+            parens = Math.max(0, parens - 1);
+            i += 1;
         }
-        else if (ch === ';') {
+        else if (ch === ';' && parens === 0 && blocks === 0) {
             push(i + 1);
             start = i + 1;
+            words = [];
             i += 1;
         }
         else {
@@ -4072,16 +4241,372 @@ function splitSqlStatements(script) {
     push(script.length);
     return statements;
 }
+/** The first `count` words of a statement, lower-cased, after any leading comments. */
+function leadingWords(text, count, dialect = 'postgres') {
+    const words = [];
+    let i = 0;
+    while (i < text.length && words.length < count) {
+        if (/\s/.test(text[i])) {
+            i += 1;
+            continue;
+        }
+        const skipped = skipQuoted(text, i, dialect);
+        if (skipped >= 0) {
+            // Only comments may come before the first word; quoted text ends the words.
+            if (text[i] === '-' || text[i] === '/') {
+                i = skipped;
+                continue;
+            }
+            break;
+        }
+        const match = /^[A-Za-z_][A-Za-z0-9_$]*/.exec(text.slice(i, i + 64));
+        if (!match)
+            break;
+        words.push(match[0].toLowerCase());
+        i += match[0].length;
+    }
+    return words;
+}
 /** True when `text` has something besides whitespace, comments and semicolons. */
-function hasCode(text) {
-    const stripped = text
-        .replace(/--[^\n]*/g, '')
-        .replace(/\/\*[\s\S]*?\*\//g, '')
-        .replace(/[;\s]/g, '');
-    return stripped.length > 0;
+function hasCode(text, dialect) {
+    let i = 0;
+    while (i < text.length) {
+        if (/[\s;]/.test(text[i])) {
+            i += 1;
+            continue;
+        }
+        if ((text[i] === '-' && text[i + 1] === '-') || (text[i] === '/' && text[i + 1] === '*')) {
+            i = skipQuoted(text, i, dialect);
+            continue;
+        }
+        return true;
+    }
+    return false;
 }
 
-;// CONCATENATED MODULE: ./src/migrate/sql-migration.ts
+;// CONCATENATED MODULE: ./src/migrate/transaction-control.ts
+// Finds transaction control (BEGIN, COMMIT, ROLLBACK, …) in a SQL migration before anything runs.
+// cutover runs each migration in its own transaction together with its history row; a COMMIT inside
+// the file would commit part of it on its own, and a later failure would leave that part behind while
+// the migration is not recorded. Only statements at the top level count: words inside strings,
+// comments, dollar quotes and function bodies are not statements (sql-statements.ts).
+
+
+/** What kind of transaction control a statement is, if any. */
+function controlKind(text, dialect) {
+    const [first, second, third] = leadingWords(text, 3, dialect);
+    const noise = (word) => word === undefined || word === 'work' || word === 'transaction';
+    switch (first) {
+        case 'begin':
+            // PostgreSQL: BEGIN [WORK|TRANSACTION]; SQLite: BEGIN [DEFERRED|IMMEDIATE|EXCLUSIVE] [TRANSACTION].
+            if (dialect === 'sqlite')
+                return { kind: 'begin', plain: noise(second) || (['deferred', 'immediate', 'exclusive'].includes(second) && noise(third)) };
+            return { kind: 'begin', plain: noise(second) && third === undefined };
+        case 'start':
+            return dialect === 'postgres' && second === 'transaction' ? { kind: 'begin', plain: third === undefined } : undefined;
+        case 'commit':
+        case 'end':
+            // COMMIT PREPARED and COMMIT AND CHAIN are control too, but not a plain end of the wrapper.
+            return { kind: 'commit', plain: noise(second) && third === undefined };
+        case 'rollback':
+            // ROLLBACK TO [SAVEPOINT] x stays inside the transaction.
+            if (second === 'to' || (noise(second) && second !== undefined && third === 'to'))
+                return undefined;
+            return { kind: 'rollback', plain: false };
+        case 'abort':
+            return dialect === 'postgres' ? { kind: 'rollback', plain: false } : undefined;
+        case 'prepare':
+            return dialect === 'postgres' && second === 'transaction' ? { kind: 'other', plain: false } : undefined;
+        default:
+            return undefined;
+    }
+}
+function firstLine(text) {
+    const trimmed = text.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '');
+    return trimmed.split('\n')[0].replace(/;\s*$/, '').trim().slice(0, 60);
+}
+function findTransactionControl(script, dialect) {
+    const statements = splitSqlStatements(script, dialect);
+    const found = [];
+    statements.forEach((statement, position) => {
+        const control = controlKind(statement.text, dialect);
+        if (!control)
+            return;
+        const codeStart = statement.index + (statement.text.length - statement.text.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '').length);
+        found.push({ kind: control.kind, plain: control.plain, text: firstLine(statement.text), line: lineAtIndex(script, codeStart), position, end: statement.index + statement.text.length });
+    });
+    if (found.length === 0)
+        return { kind: 'none' };
+    const [begin, commit] = found;
+    const last = statements.length - 1;
+    if (found.length === 2 && begin.kind === 'begin' && begin.plain && begin.position === 0 && commit.kind === 'commit' && commit.plain && commit.position === last) {
+        return { kind: 'wrapped', innerStart: begin.end, innerEnd: statements[last].index, begin, commit };
+    }
+    return { kind: 'mixed', statements: found.map(({ kind, text, line }) => ({ kind, text, line })) };
+}
+
+;// CONCATENATED MODULE: ./src/migrate/sql-file-body.ts
+// What running a SQL migration file means. By default its text is sent as one script inside
+// cutover's transaction for the migration; a file wrapped exactly in `BEGIN; … COMMIT;` (Alembic's
+// --sql output) has the wrapper left out; a file marked `-- cutover:no-transaction` is sent one
+// statement at a time, and its progress is kept so that a failure can say what remains.
+
+
+
+
+
+
+/** Thrown between statements when the run was cancelled. */
+class StepCancelled extends Error {
+    constructor() {
+        super('cancelled');
+    }
+}
+/** A SQL migration's text without a leading UTF-8 byte-order mark (Windows editors add one). */
+function readSqlFile(file) {
+    return external_node_fs_default().readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+}
+function sqlBody(sqlPath, dialect, runtime) {
+    const script = readSqlFile(sqlPath);
+    const noTransaction = hasNoTransactionMarker(script);
+    if (noTransaction)
+        return statementByStatement(sqlPath, script, dialect);
+    let text = script;
+    let startLine = 1;
+    const control = findTransactionControl(script, dialect);
+    // Mixed transaction control was refused before the run (migration-preflight.ts).
+    if (control.kind === 'wrapped') {
+        text = script.slice(control.innerStart, control.innerEnd);
+        startLine = lineAtIndex(script, control.innerStart);
+        runtime.info(`${external_node_path_default().basename(sqlPath)} is wrapped in its own BEGIN; (line ${control.begin.line}) … COMMIT; (line ${control.commit.line}), as alembic --sql writes it: its statements run inside cutover's transaction for the migration instead.`);
+    }
+    return {
+        noTransaction: false,
+        path: sqlPath,
+        run: (db) => db.execScript(text),
+        lineOf: (error) => errorLine(error, text, startLine),
+    };
+}
+function statementByStatement(sqlPath, script, dialect) {
+    const statements = splitSqlStatements(script, dialect).map((statement) => {
+        const codeStart = statement.index + (statement.text.length - statement.text.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '').length);
+        return { ...statement, line: lineAtIndex(script, codeStart), startLine: lineAtIndex(script, statement.index) };
+    });
+    const progress = { total: statements.length, kept: [], notRun: 0 };
+    let current;
+    return {
+        noTransaction: true,
+        path: sqlPath,
+        progress,
+        async run(db, signal) {
+            // Statements inside the file's own BEGIN … COMMIT only remain once it commits.
+            let ownBegin;
+            let inOwnTransaction = [];
+            for (const [index, statement] of statements.entries()) {
+                current = statement;
+                if (signal?.aborted) {
+                    progress.stoppedBeforeLine = statement.line;
+                    progress.notRun = statements.length - index - 1;
+                    throw new StepCancelled();
+                }
+                try {
+                    // One statement per query: a multi-statement string would be one implicit transaction block.
+                    await db.execScript(statement.text);
+                }
+                catch (error) {
+                    progress.failedLine = statement.line;
+                    progress.failedWords = leadingWords(statement.text, 5, dialect);
+                    progress.notRun = statements.length - index - 1;
+                    if (ownBegin !== undefined)
+                        progress.ownTransactionLine = ownBegin;
+                    throw error;
+                }
+                const control = controlKind(statement.text, dialect)?.kind;
+                if (control === 'begin') {
+                    ownBegin = statement.line;
+                }
+                else if (control) {
+                    if (control === 'commit')
+                        progress.kept.push(...inOwnTransaction);
+                    ownBegin = undefined;
+                    inOwnTransaction = [];
+                }
+                else if (ownBegin !== undefined) {
+                    inOwnTransaction.push(statement.line);
+                }
+                else {
+                    progress.kept.push(statement.line);
+                }
+            }
+        },
+        // pg's position when it gives one, else the statement's own line (e.g. division by zero).
+        lineOf: (error) => (current ? (errorLine(error, current.text, current.startLine) ?? current.line) : undefined),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/migrate/migration-failure.ts
+// The paragraph a failed migration step turns into: where it failed, why, and — only as far as it is
+// true — what it left behind: nothing when its transaction was rolled back; for a migration that ran
+// without a transaction, what may remain.
+
+
+
+
+function migration_failure_seconds(ms) {
+    return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+function pgCode(error) {
+    return error?.code;
+}
+function lines(list) {
+    const shown = list.slice(0, 12).join(', ');
+    return `line${list.length === 1 ? '' : 's'} ${shown}${list.length > 12 ? ', …' : ''}`;
+}
+function migration_failure_plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+/** What a no-transaction SQL file left behind, from its statement-by-statement progress. */
+function statementsLeft(progress, how) {
+    const parts = [];
+    const at = progress.failedLine ?? progress.stoppedBeforeLine;
+    const event = progress.failedLine !== undefined ? `the statement at line ${progress.failedLine} ${how === 'failing' ? 'failed' : 'was cancelled'}` : `it was stopped before the statement at line ${at}`;
+    if (progress.kept.length > 0) {
+        parts.push(`${progress.kept.length} of its ${migration_failure_plural(progress.total, 'statement')} completed and ${progress.kept.length === 1 ? 'remains' : 'remain'} (${lines(progress.kept)})`, event);
+    }
+    else {
+        parts.push(`${event} and nothing it did before it remains`);
+    }
+    if (progress.ownTransactionLine !== undefined)
+        parts.push(`the file's own transaction (BEGIN at line ${progress.ownTransactionLine}) was open and was rolled back, with what it did since`);
+    if (progress.notRun > 0)
+        parts.push(`${migration_failure_plural(progress.notRun, 'statement')} after it did not run`);
+    let text = parts.join('; ');
+    const words = progress.failedWords ?? [];
+    const concurrently = words.includes('concurrently') && (words[0] === 'create' || words[0] === 'reindex');
+    if (concurrently) {
+        text += `. A failed ${words[0] === 'create' ? 'CREATE INDEX' : 'REINDEX'} CONCURRENTLY can leave an INVALID index behind: drop it (DROP INDEX CONCURRENTLY IF EXISTS …) before running it again`;
+    }
+    return text;
+}
+/** What the failed (or stopped) step left behind, as one or two sentences. */
+function aftermath(failure, how = 'failing') {
+    const up = failure.direction === 'up';
+    const recorded = up ? 'It is not recorded as applied.' : 'It is still recorded as applied.';
+    if (failure.inTransaction) {
+        return `Its transaction was rolled back: nothing it did remains${up ? ' and it is not recorded as applied' : ' and it is still recorded as applied'}.`;
+    }
+    if (failure.progress && (failure.progress.failedLine !== undefined || failure.progress.stoppedBeforeLine !== undefined)) {
+        return `It ran without a transaction (cutover:no-transaction): ${statementsLeft(failure.progress, how)}. ${recorded}`;
+    }
+    // A JS module without a transaction: cutover cannot see which of its queries completed.
+    return `It ran without a transaction (cutover:no-transaction), so what it did before the ${how === 'failing' ? 'error' : 'cancel'} remains (cutover cannot tell which of its queries completed). ${recorded}`;
+}
+/**
+ * The run was cancelled (options.signal): which migrations this run had already applied (they stay),
+ * and what became of the one that was running, or which one would have been next.
+ */
+function cancelledError(mode, done, at) {
+    const verb = mode === 'rollback' ? 'rolled back' : 'applied';
+    const where = at.stopped
+        ? `Cancelled while ${at.stopped.file.name} was ${at.stopped.direction === 'up' ? 'running' : 'being rolled back'}. ${aftermath(at.stopped, 'cancelled')}`
+        : `Cancelled before ${at.next ?? 'the next migration'} started.`;
+    const before = done.length
+        ? `Before the cancel this run ${verb} ${done.join(', ')}; ${done.length === 1 ? 'it stays' : 'they stay'} ${verb}.`
+        : `This run had ${verb} no migration before the cancel.`;
+    return new errors/* CancelledError */.cc(`${where} ${before} No later migration was started.`, {
+        ...(at.stopped && !(at.stopped.error instanceof StepCancelled) ? { cause: at.stopped.error } : {}),
+        fix: `run ${mode} again to continue.`,
+    });
+}
+/** Why it could not get its lock, when that is what failed. */
+function lockSentence(failure) {
+    const lock = failure.lock;
+    if (!lock || pgCode(failure.error) !== '55P03')
+        return '';
+    const tries = lock.attempts === 1 ? 'once' : `${lock.attempts} times (with backoff between tries)`;
+    const who = lock.wait ? describeWait(lock.wait) : 'the session holding the lock was not seen while it waited';
+    return ` It waited migration-lock-timeout (${migration_failure_seconds(lock.lockTimeoutMs)}) for a lock ${tries}: ${who}.`;
+}
+function fixFor(failure, where) {
+    const blocker = failure.lock?.wait?.blockers[0];
+    if (pgCode(failure.error) === '55P03' && failure.lock) {
+        const stuck = blocker ? ` (if it is stuck: SELECT pg_terminate_backend(${blocker.pid});)` : '';
+        return `let the blocking transaction finish or end it${stuck} and run again, run the migration when the application is quiet, or raise migration-lock-timeout (0 waits without limit, which makes the application's queries on that table wait behind the migration).`;
+    }
+    if (failure.inTransaction)
+        return `fix ${where} and run again; migrations completed before it stay ${failure.direction === 'up' ? 'applied' : 'rolled back'}.`;
+    return `undo or keep what remains (or make the statements idempotent, e.g. IF NOT EXISTS), fix ${where} and run again.`;
+}
+function migrationError(failure) {
+    const file = displayPath(failure.path);
+    const where = `${file}${failure.line ? `, line ${failure.line}` : ''}`;
+    const verb = failure.direction === 'up' ? 'Migration' : 'Rolling back migration';
+    return new errors/* MigrationError */.Py(`${verb} ${failure.file.name} failed (${where}): ${(0,errors/* describeCause */.V$)(failure.error)}.${lockSentence(failure)} ${aftermath(failure)}`, {
+        migration: failure.file.name,
+        file,
+        ...(failure.line ? { line: failure.line } : {}),
+        cause: failure.error,
+        fix: fixFor(failure, file),
+    });
+}
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
+;// CONCATENATED MODULE: ./src/migrate/js-migration.ts
+// Loading JavaScript migrations (`<id>_<name>.js` / `.mjs` exporting `up` and optionally `down`).
+// Node's SyntaxError from import() names neither the file nor the line; `node --check` on the same
+// Node does, so a module that fails to parse is checked once more to point at the right place.
+
+
+
+
+/** A module that could not be loaded, with the line of the problem when it is known. */
+class JsLoadError extends Error {
+    file;
+    line;
+    constructor(message, details) {
+        super(message, { cause: details.cause });
+        this.file = details.file;
+        this.line = details.line;
+    }
+}
+/** The line `node --check` reports for `file` ("<file>:<line>" on its first line), if any. */
+function checkSyntax(file) {
+    const result = (0,external_node_child_process_.spawnSync)(process.execPath, ['--check', file], { encoding: 'utf8', timeout: 15_000, env: { ...process.env, NODE_OPTIONS: '' } });
+    const match = new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+)\\s*$`, 'm').exec(result.stderr ?? '');
+    return match ? Number(match[1]) : undefined;
+}
+function js_migration_loadError(error, file) {
+    const name = error?.name ?? 'Error';
+    const message = error?.message ?? String(error);
+    // Errors thrown by the module's top-level code carry the file in their stack; parse errors do not.
+    const line = stackLine(error, (0,external_node_url_.pathToFileURL)(file.upPath).href) ?? (name === 'SyntaxError' ? checkSyntax(file.upPath) : undefined);
+    return new JsLoadError(`${name}: ${message}`, { file: file.upPath, ...(line ? { line } : {}), cause: error });
+}
+const modules = new Map();
+/** Imports a JS migration module once per run; rejects with JsLoadError. */
+function loadJsMigration(file) {
+    const key = `${file.upPath}#${file.checksum}`;
+    let loaded = modules.get(key);
+    if (!loaded) {
+        // The checksum in the query string makes an edited file load fresh rather than from the cache.
+        const specifier = `${(0,external_node_url_.pathToFileURL)(file.upPath).href}?checksum=${file.checksum.slice(0, 12)}`;
+        // webpackIgnore: ncc (webpack) would otherwise turn import(<expression>) into an empty context
+        // that throws "Cannot find module"; with it, the bundle keeps Node's own import().
+        loaded = import(/* webpackIgnore: true */ specifier).then((module) => {
+            const source = typeof module.up === 'function' ? module : (module.default ?? {});
+            if (typeof source.up !== 'function')
+                throw new JsLoadError(`${external_node_path_default().basename(file.upPath)} does not export an async function up`, { file: file.upPath, cause: undefined });
+            return source;
+        }, (error) => {
+            throw js_migration_loadError(error, file);
+        });
+        modules.set(key, loaded);
+    }
+    return loaded;
+}
+
+;// CONCATENATED MODULE: ./src/migrate/migration-step.ts
 // Runs one migration in one direction. By default the migration and its history-row change share a
 // transaction (BEGIN; migration; INSERT/DELETE history; COMMIT), so a failure leaves neither behind.
 // Inside that transaction the history is checked again: on SQLite, where there is no run-wide lock,
@@ -4095,93 +4620,59 @@ function hasCode(text) {
 
 
 
-const modules = new Map();
-/** Imports a JS migration module once per run. */
-function loadJsMigration(file) {
-    const key = `${file.upPath}#${file.checksum}`;
-    let loaded = modules.get(key);
-    if (!loaded) {
-        // The checksum in the query string makes an edited file load fresh rather than from the cache.
-        const specifier = `${(0,external_node_url_.pathToFileURL)(file.upPath).href}?checksum=${file.checksum.slice(0, 12)}`;
-        // webpackIgnore: ncc (webpack) would otherwise turn import(<expression>) into an empty context
-        // that throws "Cannot find module"; with it, the bundle keeps Node's own import().
-        loaded = import(/* webpackIgnore: true */ specifier).then((module) => {
-            const source = typeof module.up === 'function' ? module : (module.default ?? {});
-            if (typeof source.up !== 'function')
-                throw new Error(`${external_node_path_default().basename(file.upPath)} does not export an async function up`);
-            return source;
-        });
-        modules.set(key, loaded);
+
+async function bodyOf(file, direction, database, runtime) {
+    if (file.kind === 'sql') {
+        const sqlPath = direction === 'up' ? file.upPath : file.downPath;
+        if (!sqlPath)
+            throw new Error(`${file.name} has no down file`);
+        return sqlBody(sqlPath, database.dialect, runtime);
     }
-    return loaded;
-}
-/** Where the file is, for messages and annotations: relative to the workspace when inside it. */
-function displayPath(file) {
-    const base = process.env.GITHUB_WORKSPACE || process.cwd();
-    const relative = external_node_path_default().relative(base, file);
-    return relative && !relative.startsWith('..') && !external_node_path_default().isAbsolute(relative) ? relative.split((external_node_path_default()).sep).join('/') : file;
-}
-async function bodyOf(file, direction, database) {
-    if (file.kind === 'js') {
-        const module = await loadJsMigration(file);
-        const fn = module[direction];
-        if (typeof fn !== 'function')
-            throw new Error(`${external_node_path_default().basename(file.upPath)} does not export a ${direction} function`);
-        const source = external_node_fs_default().readFileSync(file.upPath, 'utf8');
-        const url = (0,external_node_url_.pathToFileURL)(file.upPath).href;
-        const context = { sql: sqlHelper(database), client: database.raw, dialect: database.dialect, name: file.name };
-        context.context = context;
-        return {
-            noTransaction: module.transaction === false || hasNoTransactionMarker(source, 'js'),
-            path: file.upPath,
-            run: async () => void (await fn(context)),
-            lineOf: (error) => stackLine(error, url),
-        };
-    }
-    const sqlPath = direction === 'up' ? file.upPath : file.downPath;
-    if (!sqlPath)
-        throw new Error(`${file.name} has no down file`);
-    const script = external_node_fs_default().readFileSync(sqlPath, 'utf8');
-    const noTransaction = hasNoTransactionMarker(script);
-    let failedStatement = { text: script, startLine: 1 };
+    const module = await loadJsMigration(file);
+    const fn = module[direction];
+    if (typeof fn !== 'function')
+        throw new Error(`${external_node_path_default().basename(file.upPath)} does not export a ${direction} function`);
+    const source = external_node_fs_default().readFileSync(file.upPath, 'utf8');
+    const url = (0,external_node_url_.pathToFileURL)(file.upPath).href;
+    const context = { sql: sqlHelper(database), client: database.raw, dialect: database.dialect, name: file.name };
+    context.context = context;
     return {
-        noTransaction,
-        path: sqlPath,
-        async run(db) {
-            if (!noTransaction || db.dialect === 'sqlite') {
-                await db.execScript(script);
-                return;
-            }
-            // A multi-statement string is one implicit transaction block: send statements one by one.
-            for (const statement of splitSqlStatements(script)) {
-                failedStatement = { text: statement.text, startLine: lineAtIndex(script, statement.index) };
-                await db.execScript(statement.text);
-            }
-        },
-        lineOf: (error) => errorLine(error, failedStatement.text, failedStatement.startLine),
+        noTransaction: module.transaction === false || hasNoTransactionMarker(source, 'js'),
+        path: file.upPath,
+        run: async () => void (await fn(context)),
+        lineOf: (error) => stackLine(error, url),
     };
 }
-function failure(file, direction, body, error, inTransaction) {
-    const line = body.lineOf(error);
-    const where = `${displayPath(body.path)}${line ? `, line ${line}` : ''}`;
-    const verb = direction === 'up' ? 'Migration' : 'Rolling back migration';
-    const aftermath = inTransaction
-        ? `Its transaction was rolled back: nothing it did remains${direction === 'up' ? ' and it is not recorded as applied' : ' and it is still recorded as applied'}.`
-        : `It ran without a transaction (cutover:no-transaction), so statements before the failing one may have taken effect; it is ${direction === 'up' ? 'not recorded as applied' : 'still recorded as applied'}.`;
-    return new errors/* MigrationError */.Py(`${verb} ${file.name} failed (${where}): ${(0,errors/* describeCause */.V$)(error)}. ${aftermath}`, {
-        migration: file.name,
-        file: displayPath(body.path),
-        ...(line ? { line } : {}),
-        cause: error,
-        fix: inTransaction
-            ? `fix ${displayPath(body.path)} and run again; migrations completed before it stay ${direction === 'up' ? 'applied' : 'rolled back'}.`
-            : `check what the statements before the failing one did (make them idempotent, e.g. IF NOT EXISTS), fix ${displayPath(body.path)} and run again.`,
-    });
+/** A step that failed or was stopped; turned into MigrationError or CancelledError by the caller. */
+class StepFailure extends Error {
+    file;
+    direction;
+    /** The file the failing code is in. */
+    path;
+    line;
+    /** True: the step's transaction was rolled back. False: it ran without one. */
+    inTransaction;
+    error;
+    /** No-transaction SQL files: which statements ran. */
+    progress;
+    /** Set by the guard when the failure was a lock wait that timed out. */
+    lock;
+    constructor(details) {
+        super((0,errors/* describeCause */.V$)(details.error), { cause: details.error });
+        this.file = details.file;
+        this.direction = details.direction;
+        this.path = details.path;
+        this.line = details.line;
+        this.inTransaction = details.inTransaction;
+        this.error = details.error;
+        if (details.progress)
+            this.progress = details.progress;
+    }
 }
 /** Applies (`up`) or reverts (`down`) `file`, together with its history row. */
 async function runMigrationStep(file, direction, context) {
-    const { database, history } = context;
-    const body = await bodyOf(file, direction, database);
+    const { database, history, control } = context;
+    const body = await bodyOf(file, direction, database, context.runtime);
     const alreadyDone = async () => (direction === 'up' ? history.has(file.name) : !(await history.has(file.name)));
     const record = async (durationMs) => {
         if (direction === 'up')
@@ -4189,15 +4680,22 @@ async function runMigrationStep(file, direction, context) {
         else
             await history.remove(file.name);
     };
+    const fail = (error, inTransaction) => new StepFailure({ file, direction, path: body.path, line: body.lineOf(error), inTransaction, error, ...(body.progress ? { progress: body.progress } : {}) });
     if (body.noTransaction) {
         if (await alreadyDone())
             return { skipped: true, durationMs: 0 };
         const started = Date.now();
+        control.phase = 'body';
         try {
-            await body.run(database);
+            await body.run(database, control.signal);
         }
         catch (error) {
-            throw failure(file, direction, body, error, false);
+            // Ends a transaction the file itself opened (BEGIN without its COMMIT); a no-op otherwise.
+            await database.rollback();
+            throw fail(error, false);
+        }
+        finally {
+            control.phase = 'idle';
         }
         const durationMs = Date.now() - started;
         await record(durationMs);
@@ -4209,22 +4707,203 @@ async function runMigrationStep(file, direction, context) {
         if (await alreadyDone())
             return { skipped: true, durationMs: 0 };
         const started = Date.now();
+        control.phase = 'body';
         try {
-            await body.run(database);
+            await body.run(database, control.signal);
+            // A cancel that came while the body ran rolls it back rather than committing it.
+            if (control.signal?.aborted)
+                throw new StepCancelled();
+            await record(Date.now() - started);
         }
         catch (error) {
-            throw failure(file, direction, body, error, true);
+            throw fail(error, true);
         }
-        const durationMs = Date.now() - started;
-        await record(durationMs);
-        await database.commit();
+        control.phase = 'commit';
+        try {
+            await database.commit();
+        }
+        catch (error) {
+            throw fail(error, true);
+        }
         committed = true;
-        return { skipped: false, durationMs };
+        return { skipped: false, durationMs: Date.now() - started };
     }
     finally {
+        control.phase = 'idle';
         if (!committed)
             await database.rollback();
     }
+}
+
+;// CONCATENATED MODULE: ./src/migrate/guarded-step.ts
+
+
+/** SQLite: no server to cancel and no lock_timeout (writers wait busy_timeout for the file lock). */
+const plainGuard = { run: runMigrationStep };
+function guarded_step_seconds(ms) {
+    return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+function pause(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+    });
+}
+/**
+ * `client` runs the migrations; `monitor` is the run's lock connection, idle while migrations run,
+ * which only ever runs short catalog queries (it must never hold a snapshot for long: a
+ * CREATE INDEX CONCURRENTLY on `client` would wait for it).
+ */
+async function postgresGuard(client, monitor, settings) {
+    const { rows } = await client.query('SELECT pg_backend_pid() AS pid');
+    const pid = Number(rows[0].pid);
+    const { lockTimeoutMs, statementTimeoutMs, lockRetries, retryDelayMs, signal, runtime } = settings;
+    const watchEveryMs = lockTimeoutMs > 0 ? Math.max(50, Math.min(250, Math.floor(lockTimeoutMs / 4))) : 250;
+    return {
+        async run(file, direction, context) {
+            for (let attempt = 1;; attempt++) {
+                // Set before every step, so that a migration changing them does not carry that into the next.
+                await client.query(`SET lock_timeout = ${Math.floor(lockTimeoutMs)}`);
+                await client.query(`SET statement_timeout = ${Math.floor(statementTimeoutMs)}`);
+                const watch = watchBlockers(monitor, pid, watchEveryMs);
+                let cancelling = Promise.resolve();
+                // Only while the migration's own code runs: never during its COMMIT, whose outcome we report.
+                const onAbort = () => {
+                    if (context.control.phase === 'body')
+                        cancelling = monitor.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+                };
+                signal?.addEventListener('abort', onAbort, { once: true });
+                try {
+                    return await runMigrationStep(file, direction, context);
+                }
+                catch (error) {
+                    const wait = await watch.stop();
+                    if (!(error instanceof StepFailure) || error.error?.code !== '55P03')
+                        throw error;
+                    error.lock = { attempts: attempt, lockTimeoutMs, ...(wait ? { wait } : {}) };
+                    // A no-transaction step may have done part of its work: running it again is not safe.
+                    if (!error.inTransaction || attempt > lockRetries || lockTimeoutMs === 0 || signal?.aborted)
+                        throw error;
+                    const delay = retryDelayMs * 2 ** (attempt - 1);
+                    runtime.warning(`${file.name} could not get a lock within migration-lock-timeout (${guarded_step_seconds(lockTimeoutMs)}): ${wait ? describeWait(wait) : 'the session holding the lock was not seen'}. ` +
+                        `Its transaction was rolled back (nothing it did remains); retry ${attempt} of ${lockRetries} in ${guarded_step_seconds(delay)}.`);
+                    await pause(delay, signal);
+                    if (signal?.aborted)
+                        throw error;
+                }
+                finally {
+                    signal?.removeEventListener('abort', onAbort);
+                    await watch.stop();
+                    await cancelling;
+                }
+            }
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/migrate/legacy-checksums.ts
+/**
+ * Rows recorded by earlier versions hold the legacy checksum (up + down files). While it still
+ * matches, the up file is unchanged: record the current form (up file only), so that a later edit or
+ * removal of the down file is not drift. Only under the migration lock (never in status).
+ */
+async function upgradeLegacyChecksums(files, rows, history, runtime) {
+    const byName = new Map(files.map((f) => [f.name, f]));
+    const legacy = rows.filter((row) => {
+        const file = byName.get(row.name);
+        return file?.legacyChecksum !== undefined && row.checksum === file.legacyChecksum;
+    });
+    for (const row of legacy) {
+        const file = byName.get(row.name);
+        await history.updateChecksum(row.name, file.checksum);
+        row.checksum = file.checksum;
+    }
+    if (legacy.length > 0) {
+        runtime.info(`Recorded the current checksum form (up file only) for ${legacy.length} migration${legacy.length === 1 ? '' : 's'} applied by an earlier version of cutover (whose checksum also covered the down file): ${legacy.map((r) => r.name).join(', ')}. Their files are unchanged.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/migrate/migration-preflight.ts
+// Checks made on the migrations a run is about to run, before the first one starts, so that a
+// problem in the fifth file does not leave the first four applied: SQL files that control their own
+// transaction (refused unless wrapped exactly in BEGIN; … COMMIT; or marked no-transaction), and
+// JS modules that cannot be loaded (a syntax error, named with file and line), and for rollback a
+// down for every migration to revert.
+
+
+
+
+
+function jsLoadFailure(file, error) {
+    const where = displayPath(file.upPath);
+    const line = error instanceof JsLoadError ? error.line : undefined;
+    const what = error instanceof Error ? error.message : String(error);
+    return new errors/* MigrationError */.Py(`Migration ${file.name} cannot be loaded (${where}${line ? `, line ${line}` : ''}): ${what}, so nothing was run.`, {
+        migration: file.name,
+        file: where,
+        ...(line ? { line } : {}),
+        cause: error instanceof JsLoadError ? error.cause : error,
+        fix: `fix ${where} and run again (\`node --check ${where}\` shows the same error).`,
+    });
+}
+async function checkBeforeRunning(files, direction, dialect) {
+    const problems = [];
+    for (const file of files) {
+        if (file.kind !== 'sql')
+            continue;
+        const sqlPath = direction === 'up' ? file.upPath : file.downPath;
+        if (!sqlPath)
+            continue;
+        const script = readSqlFile(sqlPath);
+        // A no-transaction file runs statement by statement: its own BEGIN/COMMIT work as written.
+        if (hasNoTransactionMarker(script))
+            continue;
+        const control = findTransactionControl(script, dialect);
+        if (control.kind === 'mixed')
+            problems.push(`${displayPath(sqlPath)} has ${control.statements.map((s) => `${s.text} at line ${s.line}`).join(', ')}`);
+    }
+    if (problems.length > 0) {
+        const count = problems.length === 1 ? 'A migration file controls its own transaction' : `${problems.length} migration files control their own transaction`;
+        throw new errors/* MigrationPlanError */.eJ(`${count}, so nothing was run: ${problems.join('; ')}. cutover runs each migration in one transaction together with its history row; a COMMIT or ROLLBACK in the file would end that transaction early, and a later failure would leave part of the migration applied but not recorded.`, {
+            fix: 'split the file so that each migration is one transaction without BEGIN/COMMIT (a file wrapped exactly in BEGIN; … COMMIT; is accepted), or, if it must manage its own transactions, mark it with a line -- cutover:no-transaction (it then runs statement by statement, outside any transaction of cutover).',
+        });
+    }
+    for (const file of files) {
+        if (file.kind !== 'js')
+            continue;
+        try {
+            await loadJsMigration(file);
+        }
+        catch (error) {
+            throw jsLoadFailure(file, error);
+        }
+    }
+}
+/** Every migration to roll back needs a down: check them all before reverting any. */
+async function assertReversible(names, files, dir) {
+    const byName = new Map(files.map((f) => [f.name, f]));
+    const problems = [];
+    for (const name of names) {
+        const file = byName.get(name);
+        if (!file)
+            problems.push(`${name} (its file is no longer in ${dir})`);
+        else if (file.kind === 'sql' && !file.downPath)
+            problems.push(`${name} (there is no ${name}.down.sql)`);
+        else if (file.kind === 'js' && typeof (await loadJsMigration(file)).down !== 'function')
+            problems.push(`${name} (its module exports no down function)`);
+    }
+    if (problems.length === 0)
+        return;
+    throw new errors/* MigrationPlanError */.eJ(`Cannot roll back ${problems.join(', ')}, so nothing was rolled back.`, {
+        fix: `add the missing down file${problems.length === 1 ? '' : 's'} next to the up file (same name, .down.sql), or roll back fewer migrations (steps, or to a later migration).`,
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/migrate/run-migrations.ts
@@ -4233,8 +4912,10 @@ async function runMigrationStep(file, direction, context) {
 // migration including its history row, and checksums of applied files.
 //
 // Order of a run: read and validate the files (nothing connected yet) → connect → take the lock
-// (PostgreSQL) → read the history → refuse drifted files → decide what to run → run → re-read the
-// history to report. Nothing changes before the last two steps.
+// (PostgreSQL) → read the history → refuse drifted files → decide what to run → check those files
+// (transaction control, JS that does not load) → run, each step guarded (lock_timeout, retries,
+// cancel; guarded-step.ts) → re-read the history to report. Nothing changes before running, except
+// that the history table is created and legacy checksums are brought to the current form.
 
 
 
@@ -4246,6 +4927,11 @@ async function runMigrationStep(file, direction, context) {
 
 
 
+
+
+
+
+const MIGRATION_DEFAULTS = { lockTimeoutMs: 5_000, statementTimeoutMs: 0, lockRetries: 3, retryDelayMs: 1_000 };
 async function runMigrations(options) {
     const files = readMigrationFiles(options.migrationsDir, { requireMigrations: options.mode !== 'status' });
     const warnings = [];
@@ -4283,9 +4969,19 @@ async function runOnPostgres(target, state) {
         // status only reads: it neither waits for nor blocks a running migration.
         if (options.mode !== 'status') {
             lockClient = await connect('migration lock');
-            await acquireMigrationLock(lockClient, { timeoutMs: options.lockTimeoutMs, runtime: options.runtime, input: options.input });
+            await acquireMigrationLock(lockClient, { timeoutMs: options.lockTimeoutMs, runtime: options.runtime, input: options.input, ...(options.signal ? { signal: options.signal } : {}) });
         }
-        return await execute(postgresDatabase(client), state);
+        const guard = lockClient
+            ? await postgresGuard(client, lockClient, {
+                lockTimeoutMs: options.migrationLockTimeoutMs ?? MIGRATION_DEFAULTS.lockTimeoutMs,
+                statementTimeoutMs: options.migrationStatementTimeoutMs ?? MIGRATION_DEFAULTS.statementTimeoutMs,
+                lockRetries: options.migrationLockRetries ?? MIGRATION_DEFAULTS.lockRetries,
+                retryDelayMs: options.migrationRetryDelayMs ?? MIGRATION_DEFAULTS.retryDelayMs,
+                runtime: options.runtime,
+                ...(options.signal ? { signal: options.signal } : {}),
+            })
+            : plainGuard;
+        return await execute(postgresDatabase(client), state, guard);
     }
     finally {
         await client?.end().catch(() => undefined);
@@ -4306,7 +5002,7 @@ async function runOnSqlite(target, state) {
         // No server-side lock on SQLite: each migration takes the file's write lock (BEGIN IMMEDIATE),
         // waiting up to lock-timeout for another writer.
         db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.lockTimeoutMs))}`);
-        return await execute(sqliteDatabase(db), state);
+        return await execute(sqliteDatabase(db), state, plainGuard);
     }
     catch (error) {
         if (isSqliteBusy(error))
@@ -4317,7 +5013,7 @@ async function runOnSqlite(target, state) {
         db.close();
     }
 }
-async function execute(database, state) {
+async function execute(database, state, guard) {
     const { options, files } = state;
     const { mode, runtime } = options;
     const history = await historyTable(database);
@@ -4333,6 +5029,8 @@ async function execute(database, state) {
         else
             state.warn(`Continuing because allow-changed-migrations is set, although ${describeDrift(drift, options.migrationsDir)}.`);
     }
+    if (mode !== 'status')
+        await upgradeLegacyChecksums(files, rows, history, runtime);
     const to = mode !== 'status' && options.to?.trim() ? resolveTo(options.to, files, rows, options.migrationsDir) : undefined;
     const touched = new Map();
     const done = [];
@@ -4344,7 +5042,8 @@ async function execute(database, state) {
             touched,
             ...(failed ? { failed: { name: failed.migration, message: failed.message, ...(failed.file ? { file: failed.file } : {}), ...(failed.line ? { line: failed.line } : {}) } } : {}),
         });
-        return { entries, applied: done, pending: files.filter((f) => !applied.has(f.name)).map((f) => f.name), warnings: state.warnings };
+        const recorded = after.map((r) => r.name).sort(compareMigrationNames);
+        return { entries, applied: done, pending: files.filter((f) => !applied.has(f.name)).map((f) => f.name), history: recorded, warnings: state.warnings };
     };
     if (mode === 'status') {
         const pending = files.filter((f) => !rows.some((r) => r.name === f.name)).length;
@@ -4355,13 +5054,26 @@ async function execute(database, state) {
         await baseline(selectPending(files, rows, to), database, history, state, touched, done);
         return finish();
     }
-    const context = { database, history, appliedBy: options.appliedBy, runtime };
+    const { signal } = options;
+    const context = { database, history, appliedBy: options.appliedBy, runtime, control: { phase: 'idle', ...(signal ? { signal } : {}) } };
+    const step = async (file, direction) => {
+        if (signal?.aborted)
+            throw cancelledError(mode, done, { next: file.name });
+        try {
+            return await guard.run(file, direction, context);
+        }
+        catch (error) {
+            if (!(error instanceof StepFailure))
+                throw error;
+            throw signal?.aborted ? cancelledError(mode, done, { stopped: error }) : migrationError(error);
+        }
+    };
     const umzug = new lib.Umzug({
         migrations: files.map((file) => ({
             name: file.name,
             path: file.upPath,
-            up: async () => record(file, await runMigrationStep(file, 'up', context), 'applied'),
-            down: async () => record(file, await runMigrationStep(file, 'down', context), 'rolled-back'),
+            up: async () => record(file, await step(file, 'up'), 'applied'),
+            down: async () => record(file, await step(file, 'down'), 'rolled-back'),
         })),
         // Rows are written inside each migration's own transaction, so Umzug's log calls do nothing.
         storage: { executed: async () => (await history.read()).map((r) => r.name), logMigration: async () => undefined, unlogMigration: async () => undefined },
@@ -4383,6 +5095,7 @@ async function execute(database, state) {
             const early = outOfOrder(selected, rows);
             if (early.length)
                 state.warn(`Applying out of order (they sort before migrations already applied): ${early.map((f) => f.name).join(', ')}.`);
+            await checkBeforeRunning(selected, 'up', database.dialect);
             if (selected.length === 0)
                 runtime.info(`No pending migrations${to ? ` up to ${to}` : ''}: ${options.input} is up to date.`);
             else
@@ -4391,6 +5104,7 @@ async function execute(database, state) {
         }
         else {
             const names = selectRollback(rows, { ...(to !== undefined ? { to } : {}), steps: options.steps });
+            await checkBeforeRunning(files.filter((f) => names.includes(f.name)), 'down', database.dialect);
             await assertReversible(names, files, options.migrationsDir);
             if (names.length === 0)
                 runtime.info(`Nothing to roll back${to ? ` after ${to}` : ''}.`);
@@ -4405,28 +5119,12 @@ async function execute(database, state) {
             runtime.error((0,errors/* formatError */.Wk)(error), { title: `Migration ${error.migration} failed`, ...(error.file ? { file: error.file } : {}), ...(error.line ? { line: error.line } : {}) });
             error.outcome = await finish(error);
         }
+        // Carried like MigrationError's outcome, so the report shows what the run did before the cancel.
+        if (error instanceof errors/* CancelledError */.cc)
+            Object.assign(error, { outcome: await finish() });
         throw error;
     }
     return finish();
-}
-/** Every migration to roll back needs a down: check them all before reverting any. */
-async function assertReversible(names, files, dir) {
-    const byName = new Map(files.map((f) => [f.name, f]));
-    const problems = [];
-    for (const name of names) {
-        const file = byName.get(name);
-        if (!file)
-            problems.push(`${name} (its file is no longer in ${dir})`);
-        else if (file.kind === 'sql' && !file.downPath)
-            problems.push(`${name} (there is no ${name}.down.sql)`);
-        else if (file.kind === 'js' && typeof (await loadJsMigration(file)).down !== 'function')
-            problems.push(`${name} (its module exports no down function)`);
-    }
-    if (problems.length === 0)
-        return;
-    throw new errors/* MigrationPlanError */.eJ(`Cannot roll back ${problems.join(', ')}, so nothing was rolled back.`, {
-        fix: `add the missing down file${problems.length === 1 ? '' : 's'} next to the up file (same name, .down.sql), or roll back fewer migrations (steps, or to a later migration).`,
-    });
 }
 /** Records `selected` as applied without running them, in one transaction. */
 async function baseline(selected, database, history, state, touched, done) {
@@ -4467,6 +5165,8 @@ function migrationOptions(settings, runtime, mode, target, input) {
         steps: settings.steps,
         allowChangedMigrations: settings.allowChangedMigrations,
         lockTimeoutMs: settings.lockTimeoutMs,
+        migrationLockTimeoutMs: settings.migrationLockTimeoutMs,
+        migrationStatementTimeoutMs: settings.migrationStatementTimeoutMs,
         connectAttempts: settings.connectAttempts,
         connectTimeoutMs: settings.connectTimeoutMs,
         appliedBy: settings.appliedBy,
@@ -4478,6 +5178,7 @@ function migrationOptions(settings, runtime, mode, target, input) {
 async function applyMigrationStep(options, result) {
     const outcome = await runMigrations(options);
     result.migrations = outcome.entries;
+    result.history = outcome.history;
     result.warnings.push(...outcome.warnings);
     return outcome;
 }
@@ -4631,6 +5332,8 @@ function absorbPartialOutcome(result, error) {
     const carrier = error;
     if (carrier?.outcome?.entries && result.migrations.length === 0)
         result.migrations = carrier.outcome.entries;
+    if (carrier?.outcome?.history && result.history === undefined)
+        result.history = carrier.outcome.history;
     if (carrier?.outcome?.warnings)
         result.warnings.push(...carrier.outcome.warnings.filter((w) => !result.warnings.includes(w)));
     if (Array.isArray(carrier?.tables) && result.tables.length === 0)
@@ -4677,8 +5380,6 @@ function reproduceCommand(settings) {
     return args.join(' ');
 }
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(1421);
 ;// CONCATENATED MODULE: ./src/db/throwaway/run-command.ts
 // Runs the external programs the throwaway providers need (initdb, pg_ctl, docker) and captures
 // their output. Never throws for a non-zero exit: callers decide what a failure means.
@@ -5391,7 +6092,7 @@ function count(value) {
     return fraction ? `${grouped}.${fraction}` : grouped;
 }
 /** 12 → "12 ms", 4200 → "4.2 s", 125000 → "2 min 5 s". */
-function duration(ms) {
+function markdown_duration(ms) {
     if (ms === undefined || ms === null || Number.isNaN(ms))
         return '—';
     if (ms < 1000)
@@ -6248,7 +6949,7 @@ function columns(entries) {
         result.push({ header: 'New in this PR', align: 'center', render: (m) => (m.isNew ? '🆕 yes' : m.isNew === false ? 'no' : '—') });
     }
     result.push({ header: 'Status', render: (m) => STATUS_LABELS[m.status] ?? cell(m.status) });
-    result.push({ header: 'Duration', align: 'right', render: (m) => (m.durationMs === undefined ? '—' : duration(m.durationMs)) });
+    result.push({ header: 'Duration', align: 'right', render: (m) => (m.durationMs === undefined ? '—' : markdown_duration(m.durationMs)) });
     if (entries.some((m) => m.error))
         result.push({ header: 'Error', render: errorCell });
     return result;
@@ -6410,7 +7111,7 @@ function facts(result) {
     }
     else if (result.verified !== null)
         parts.push(`**Verified:** ${result.verified ? '✅ yes' : '❌ no'}`);
-    parts.push(`**Duration:** ${duration(result.durationMs)}`);
+    parts.push(`**Duration:** ${markdown_duration(result.durationMs)}`);
     return parts.join(' · ');
 }
 function throwawayNote(result) {
@@ -6442,7 +7143,7 @@ function renderReproduce(result) {
 }
 function footer(result, summaryUrl) {
     const run = summaryUrl ? ` · [workflow run](${summaryUrl})` : '';
-    return `<sub>cutover ${MODE_LABELS[result.mode] ?? result.mode} · ${duration(result.durationMs)}${run}</sub>`;
+    return `<sub>cutover ${MODE_LABELS[result.mode] ?? result.mode} · ${markdown_duration(result.durationMs)}${run}</sub>`;
 }
 function renderReport(result, options = {}) {
     const sections = [

@@ -1,0 +1,119 @@
+// Who blocks a running migration. While a migration runs, a second connection (the run's lock
+// connection, idle otherwise) looks every few hundred ms whether the migration's backend waits for a
+// lock and, if so, which sessions hold it (pg_blocking_pids). Once lock_timeout has cancelled the
+// wait, Postgres no longer knows who blocked it: the last observation is what the error names.
+import type pg from 'pg';
+
+export interface Blocker {
+  pid: number;
+  applicationName: string;
+  user: string | null;
+  state: string | null;
+  /** Redacted (string literals hidden) and shortened. */
+  query: string;
+  /** How long the blocker's transaction has been open: it holds its locks until it ends. */
+  transactionMs: number | null;
+}
+
+export interface BlockedWait {
+  /** What the migration waited for, e.g. "AccessExclusiveLock on public.users". */
+  waitingFor: string | null;
+  blockers: Blocker[];
+}
+
+const QUERY_MAX = 160;
+
+/** The blocker's query without string literals (they may hold user data) and cut to a readable length. */
+export function redactQuery(query: string): string {
+  const flat = query
+    .replace(/'(?:[^']|'')*'/g, "'…'")
+    .replace(/\$([A-Za-z_]\w*)?\$[\s\S]*?\$\1\$/g, () => '$$…$$')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return flat.length > QUERY_MAX ? `${flat.slice(0, QUERY_MAX - 1)}…` : flat;
+}
+
+/** The sessions blocking backend `pid`, or undefined when it is not waiting for a lock right now. */
+export async function findBlockers(monitor: pg.Client, pid: number): Promise<BlockedWait | undefined> {
+  // The lateral join calls pg_blocking_pids (which briefly locks the lock manager) only while the
+  // migration actually waits for a lock.
+  const { rows } = await monitor.query(
+    `SELECT b.pid, b.application_name, b.usename, b.state, b.query,
+            (extract(epoch FROM clock_timestamp() - b.xact_start) * 1000)::bigint AS transaction_ms
+       FROM pg_stat_activity w
+      CROSS JOIN LATERAL unnest(pg_blocking_pids(w.pid)) AS bp(pid)
+       JOIN pg_stat_activity b ON b.pid = bp.pid
+      WHERE w.pid = $1 AND w.wait_event_type = 'Lock'
+      ORDER BY b.xact_start NULLS LAST`,
+    [pid],
+  );
+  if (rows.length === 0) return undefined;
+  const waiting = await monitor.query(
+    `SELECT l.mode, l.locktype, CASE WHEN l.relation IS NOT NULL THEN l.relation::regclass::text END AS relation
+       FROM pg_locks l WHERE l.pid = $1 AND NOT l.granted LIMIT 1`,
+    [pid],
+  );
+  const lock = waiting.rows[0];
+  return {
+    waitingFor: lock ? `${lock.mode} on ${lock.relation ?? `a ${lock.locktype} lock`}` : null,
+    blockers: rows.map((row) => ({
+      pid: Number(row.pid),
+      applicationName: row.application_name ?? '',
+      user: row.usename ?? null,
+      state: row.state ?? null,
+      query: redactQuery(String(row.query ?? '')),
+      transactionMs: row.transaction_ms === null ? null : Number(row.transaction_ms),
+    })),
+  };
+}
+
+export interface BlockerWatch {
+  /** Stops watching; resolves to the last wait observed (undefined: never seen waiting for a lock). */
+  stop(): Promise<BlockedWait | undefined>;
+}
+
+/** Looks every `everyMs` whether backend `pid` is blocked, remembering the last observation. */
+export function watchBlockers(monitor: pg.Client, pid: number, everyMs: number): BlockerWatch {
+  let last: BlockedWait | undefined;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> = Promise.resolve();
+  const tick = () => {
+    inFlight = findBlockers(monitor, pid)
+      .then((seen) => {
+        if (seen) last = seen;
+      })
+      .catch(() => undefined) // a failed look must not fail the migration
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, everyMs);
+      });
+  };
+  timer = setTimeout(tick, Math.min(everyMs, 100));
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await inFlight;
+      return last;
+    },
+  };
+}
+
+function duration(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}
+
+export function describeBlocker(blocker: Blocker): string {
+  const parts = [`application_name '${blocker.applicationName}'`];
+  if (blocker.user) parts.push(`user ${blocker.user}`);
+  if (blocker.state) parts.push(`state ${blocker.state}`);
+  if (blocker.transactionMs !== null) parts.push(`in a transaction open for ${duration(blocker.transactionMs)}, holding the lock until it ends`);
+  if (blocker.query) parts.push(`${blocker.state === 'active' ? 'running' : 'last query'}: ${blocker.query}`);
+  return `backend pid ${blocker.pid} (${parts.join('; ')})`;
+}
+
+/** "waiting for AccessExclusiveLock on public.users, held by backend pid 42 (…)" */
+export function describeWait(wait: BlockedWait): string {
+  const who = wait.blockers.map(describeBlocker).join(' and ');
+  return `${wait.waitingFor ? `waiting for ${wait.waitingFor}, ` : ''}blocked by ${who}`;
+}

@@ -1,0 +1,127 @@
+// What running a SQL migration file means. By default its text is sent as one script inside
+// cutover's transaction for the migration; a file wrapped exactly in `BEGIN; … COMMIT;` (Alembic's
+// --sql output) has the wrapper left out; a file marked `-- cutover:no-transaction` is sent one
+// statement at a time, and its progress is kept so that a failure can say what remains.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Runtime } from '../runtime.js';
+import { errorLine, lineAtIndex } from './error-position.js';
+import type { MigrationDatabase } from './migration-database.js';
+import { hasNoTransactionMarker } from './migration-files.js';
+import { leadingWords, splitSqlStatements, type SqlDialect } from './sql-statements.js';
+import { controlKind, findTransactionControl } from './transaction-control.js';
+
+/** A migration's code, ready to run on a database. */
+export interface Body {
+  noTransaction: boolean;
+  /** File the failing code is in. */
+  path: string;
+  run(database: MigrationDatabase, signal?: AbortSignal): Promise<void>;
+  lineOf(error: unknown): number | undefined;
+  /** No-transaction SQL files: which statements ran (for the error). */
+  progress?: StatementProgress;
+}
+
+/** How far a no-transaction file got, statement by statement. */
+export interface StatementProgress {
+  total: number;
+  /** Lines of the statements that completed and were not undone by the file's own ROLLBACK. */
+  kept: number[];
+  /** Line of the statement that failed or was cancelled while running. */
+  failedLine?: number;
+  /** First words of that statement, lower-cased (to recognise CREATE INDEX CONCURRENTLY). */
+  failedWords?: string[];
+  /** Line of the statement that did not start because the run was cancelled. */
+  stoppedBeforeLine?: number;
+  /** Statements after the failed (or stopped-before) one that did not run. */
+  notRun: number;
+  /** Line of the file's own BEGIN when its own transaction was open at the failure. */
+  ownTransactionLine?: number;
+}
+
+/** Thrown between statements when the run was cancelled. */
+export class StepCancelled extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+/** A SQL migration's text without a leading UTF-8 byte-order mark (Windows editors add one). */
+export function readSqlFile(file: string): string {
+  return fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+}
+
+export function sqlBody(sqlPath: string, dialect: SqlDialect, runtime: Runtime): Body {
+  const script = readSqlFile(sqlPath);
+  const noTransaction = hasNoTransactionMarker(script);
+  if (noTransaction) return statementByStatement(sqlPath, script, dialect);
+
+  let text = script;
+  let startLine = 1;
+  const control = findTransactionControl(script, dialect);
+  // Mixed transaction control was refused before the run (migration-preflight.ts).
+  if (control.kind === 'wrapped') {
+    text = script.slice(control.innerStart, control.innerEnd);
+    startLine = lineAtIndex(script, control.innerStart);
+    runtime.info(
+      `${path.basename(sqlPath)} is wrapped in its own BEGIN; (line ${control.begin.line}) … COMMIT; (line ${control.commit.line}), as alembic --sql writes it: its statements run inside cutover's transaction for the migration instead.`,
+    );
+  }
+  return {
+    noTransaction: false,
+    path: sqlPath,
+    run: (db) => db.execScript(text),
+    lineOf: (error) => errorLine(error, text, startLine),
+  };
+}
+
+function statementByStatement(sqlPath: string, script: string, dialect: SqlDialect): Body {
+  const statements = splitSqlStatements(script, dialect).map((statement) => {
+    const codeStart = statement.index + (statement.text.length - statement.text.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '').length);
+    return { ...statement, line: lineAtIndex(script, codeStart), startLine: lineAtIndex(script, statement.index) };
+  });
+  const progress: StatementProgress = { total: statements.length, kept: [], notRun: 0 };
+  let current: (typeof statements)[number] | undefined;
+  return {
+    noTransaction: true,
+    path: sqlPath,
+    progress,
+    async run(db, signal) {
+      // Statements inside the file's own BEGIN … COMMIT only remain once it commits.
+      let ownBegin: number | undefined;
+      let inOwnTransaction: number[] = [];
+      for (const [index, statement] of statements.entries()) {
+        current = statement;
+        if (signal?.aborted) {
+          progress.stoppedBeforeLine = statement.line;
+          progress.notRun = statements.length - index - 1;
+          throw new StepCancelled();
+        }
+        try {
+          // One statement per query: a multi-statement string would be one implicit transaction block.
+          await db.execScript(statement.text);
+        } catch (error) {
+          progress.failedLine = statement.line;
+          progress.failedWords = leadingWords(statement.text, 5, dialect);
+          progress.notRun = statements.length - index - 1;
+          if (ownBegin !== undefined) progress.ownTransactionLine = ownBegin;
+          throw error;
+        }
+        const control = controlKind(statement.text, dialect)?.kind;
+        if (control === 'begin') {
+          ownBegin = statement.line;
+        } else if (control) {
+          if (control === 'commit') progress.kept.push(...inOwnTransaction);
+          ownBegin = undefined;
+          inOwnTransaction = [];
+        } else if (ownBegin !== undefined) {
+          inOwnTransaction.push(statement.line);
+        } else {
+          progress.kept.push(statement.line);
+        }
+      }
+    },
+    // pg's position when it gives one, else the statement's own line (e.g. division by zero).
+    lineOf: (error) => (current ? (errorLine(error, current.text, current.startLine) ?? current.line) : undefined),
+  };
+}
