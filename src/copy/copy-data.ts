@@ -10,7 +10,7 @@ import { closeClient } from '../db/pg-client-lifecycle.js';
 import { listPgTables, pgTableIsEmpty } from '../db/pg-introspect.js';
 import { prepareCopySession } from '../db/pg-session.js';
 import { connectPostgres } from '../db/postgres-connect.js';
-import { isSameDatabase } from '../db/same-database.js';
+import { compareConnections } from '../db/same-database.js';
 import type { SqliteDatabase } from '../db/sqlite-driver.js';
 import { countSqliteRows, listSqliteTables } from '../db/sqlite-introspect.js';
 import { openSqlite } from '../db/sqlite-open.js';
@@ -138,7 +138,7 @@ export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
     }
     control = await connect(options.target, 'target');
     await prepareCopySession(control);
-    if (snapshot && (await isSameDatabase(snapshot.coordinator, control))) throw sameDatabaseError(options);
+    if (snapshot && (await compareConnections(control, snapshot.coordinator, options.sourceInput)).same) throw sameDatabaseError(options);
     await lockTargetForCopy(control, { timeoutMs: options.lockTimeoutMs ?? 300_000, runtime, input: options.targetInput, ...(options.signal ? { signal: options.signal } : {}) });
     const targetSchema = (await control.query<{ s: string | null }>('SELECT current_schema() AS s')).rows[0].s ?? 'public';
     await repairInterruptedCopy(control, targetSchema, runtime);
