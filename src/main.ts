@@ -1,5 +1,7 @@
 // Action glue: inputs → engine → report and outputs → exit status. The only catch that fails the step.
 import * as core from '@actions/core';
+import { listenForCancellation } from './cancellation.js';
+import { finalCancellationLine } from './engine/cancellation-line.js';
 import { runMode } from './engine/run-mode.js';
 import { formatError } from './errors.js';
 import { readActionInputs } from './inputs.js';
@@ -8,10 +10,23 @@ import { actionsRuntime } from './runtime-actions.js';
 
 export async function run(): Promise<void> {
   const runtime = actionsRuntime();
+  // GitHub cancels a job with SIGINT, then SIGTERM about 7.5 s later, then SIGKILL: the first stops
+  // the run, the report still goes out, and the step ends 130 (SIGINT) or 143 (SIGTERM).
+  const cancellation = listenForCancellation({
+    onCancel: (cause) => runtime.debug(`Cancelling (${cause}): stopping the run; a second ${cause === 'parent-exit' ? 'signal' : cause} stops at once.`),
+    writeLine: (line) => core.error(line),
+  });
   try {
     const settings = readActionInputs();
-    const result = await runMode(settings, runtime, process.env);
+    const result = await runMode(settings, runtime, process.env, cancellation.signal);
     await publishReport(result, settings, runtime, process.env);
+    if (cancellation.exitCode !== undefined) {
+      const line = finalCancellationLine(result, cancellation.signal.reason);
+      if (result.ok) core.warning(line);
+      else core.error(line);
+      // Work abandoned on the cancel (a read-only query) must not keep the process alive.
+      process.exit(cancellation.exitCode);
+    }
     if (result.ok) return;
     // A failed migration was already annotated on its file; a second, file-less copy adds noise.
     const message = result.error ?? `cutover ${settings.mode} failed`;
@@ -19,5 +34,7 @@ export async function run(): Promise<void> {
     else core.setFailed(message);
   } catch (error) {
     core.setFailed(formatError(error));
+  } finally {
+    cancellation.dispose();
   }
 }
