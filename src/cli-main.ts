@@ -59,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
   // Ctrl-C (SIGINT) or SIGTERM stops the run: it rolls back, says what state the target is in, and
   // exits 130 / 143; a second Ctrl-C exits at once.
   const cancellation = listenForCancellation({
-    onCancel: (cause) => runtime.debug(`Cancelling (${cause}): stopping the run; a second ${cause === 'parent-exit' ? 'signal' : cause} stops at once.`),
+    onCancel: (message) => runtime.debug(message),
   });
   try {
     const result = await runMode(settings, runtime, process.env, cancellation.signal);

@@ -19,7 +19,7 @@ function alreadyApplied(env: NodeJS.ProcessEnv): boolean {
 /**
  * Runs this same script as a child with HEAP_FLAGS (on a new enough Node: src/node-runtime.ts) and
  * resolves with its exit code; resolves undefined when this process already is that child (the
- * caller then runs in-process). SIGINT and SIGTERM are passed on, so a cancelled job stops the child
+ * caller then runs in-process). SIGINT, SIGTERM and SIGHUP are passed on, so a cancelled job stops the child
  * too; the child also gets an IPC channel, which closes when this process ends however it ends (even
  * SIGKILL), and src/cancellation.ts takes that as a cancellation: the engine never outlives us.
  */
@@ -43,7 +43,7 @@ export function respawnWithHeapFlags(env: NodeJS.ProcessEnv = process.env): Prom
       env: { ...env, [MARKER]: '1' },
     });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
-    const handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, forward(signal)] as const);
+    const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => [signal, forward(signal)] as const);
     for (const [signal, handler] of handlers) process.on(signal, handler);
     child.on('error', () => resolve(undefined)); // could not start a child: run in this process
     child.on('exit', (code, signal) => {

@@ -113,10 +113,15 @@ export function waitForStall(db: TestDatabase, run: RunningEntry): Promise<unkno
 export interface RunningEntry {
   child: ChildProcess;
   pid: number;
+  /** stdout and stderr interleaved as they arrived. */
   output(): string;
+  stdout(): string;
+  stderr(): string;
   exited(): boolean;
-  /** Resolves with the exit code (or 128 + signal number for a signal), within `timeoutMs`. */
+  /** Resolves with the exit code or the signal that ended it; rejects after `timeoutMs`. */
   exit(timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves when every holder of the output pipes is gone (all output read); rejects after `timeoutMs`. */
+  closed(timeoutMs?: number): Promise<void>;
   /** Files of the Action's runtime (summary, outputs), for the Action entry. */
   summaryFile?: string;
 }
@@ -145,22 +150,25 @@ export function startEntry(entry: { action: Record<string, string> } | { cli: st
   }
   const child = spawn(NODE24, args, { env, cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  // 'close' (not 'exit'): also waits for the pipes, which a surviving grandchild would keep open.
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => ((output += chunk.toString()), (stdout += chunk.toString())));
+  child.stderr!.on('data', (chunk: Buffer) => ((output += chunk.toString()), (stderr += chunk.toString())));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const pipesClosed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  const bounded = <T>(promise: Promise<T>, timeoutMs: number, what: string) =>
+    Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} within ${timeoutMs} ms; output: ${output}`)), timeoutMs).unref())]);
   let done = false;
   void exited.then(() => (done = true));
   return {
     child,
     pid: child.pid!,
     output: () => output,
+    stdout: () => stdout,
+    stderr: () => stderr,
     exited: () => done,
-    exit: (timeoutMs = 30_000) =>
-      Promise.race([
-        exited,
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the run did not exit within ${timeoutMs} ms; output: ${output}`)), timeoutMs).unref()),
-      ]),
+    exit: (timeoutMs = 30_000) => bounded(exited, timeoutMs, 'the run did not exit'),
+    closed: (timeoutMs = 30_000) => bounded(pipesClosed, timeoutMs, 'the output pipes did not close'),
     ...(summaryFile ? { summaryFile } : {}),
   };
 }
