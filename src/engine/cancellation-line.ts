@@ -27,6 +27,10 @@ function migrationsWord(n: number): string {
   return `${n} migration${n === 1 ? '' : 's'}`;
 }
 
+function stay(n: number): string {
+  return n === 1 ? 'stays' : 'stay';
+}
+
 /**
  * migrate / rollback / baseline: what this run changed and what stays so. `entries` are the runner's
  * (undefined when the cancelled runner reported none).
@@ -39,7 +43,7 @@ export function migrationsSentence(mode: RunResult['mode'], entries: MigrationEn
   const status = mode === 'rollback' ? 'rolled-back' : mode === 'baseline' ? 'baselined' : 'applied';
   const done = entries.filter((e) => e.status === status).map((e) => e.name);
   const interrupted = entries.filter((e) => e.status === 'failed');
-  const parts = [done.length ? `the ${migrationsWord(done.length)} this run ${verb} (${names(done)}) stay ${verb}` : `this run ${verb} no migration`];
+  const parts = [done.length ? `the ${migrationsWord(done.length)} this run ${verb} (${names(done)}) ${stay(done.length)} ${verb}` : `this run ${verb} no migration`];
   for (const entry of interrupted) parts.push(`${entry.name} did not complete${entry.error ? ` (${entry.error.message.replace(/\.$/, '')})` : ''}`);
   return `${parts.join('; ')}.`;
 }
@@ -47,7 +51,7 @@ export function migrationsSentence(mode: RunResult['mode'], entries: MigrationEn
 /** cutover: the migrations step's share of the line, from the names the step returned. */
 export function cutoverMigrationsSentence(applied: string[]): string {
   return applied.length
-    ? `the ${migrationsWord(applied.length)} this run applied (${names(applied)}) stay applied (the report has the command that undoes them)`
+    ? `the ${migrationsWord(applied.length)} this run applied (${names(applied)}) ${stay(applied.length)} applied (the report has the command that undoes ${applied.length === 1 ? 'it' : 'them'})`
     : 'this run applied no migration';
 }
 

@@ -40,8 +40,9 @@ export async function makeSource(): Promise<string> {
 
 /**
  * Target tables that already hold rows (the copy runs with if-target-not-empty: truncate, so "untouched"
- * means the TRUNCATE was rolled back too) and a trigger that waits, at row STALL_AT of `items`, for an
- * advisory lock the test holds.
+ * means the TRUNCATE was rolled back too). `items` has a column the source lacks, whose default counts
+ * the rows COPY writes and, at row STALL_AT, waits for an advisory lock the test holds (a default, not
+ * a trigger: the copy lifts user triggers on tables it owns).
  */
 export async function makeTarget(db: TestDatabase): Promise<void> {
   await db.query(`
@@ -50,12 +51,16 @@ export async function makeTarget(db: TestDatabase): Promise<void> {
     CREATE TABLE items (id bigint PRIMARY KEY, account_id bigint NOT NULL REFERENCES accounts(id), body text NOT NULL);
     INSERT INTO accounts VALUES (1, 'old@example.com'), (2, 'older@example.com');
     INSERT INTO items VALUES (1, 1, 'kept'), (2, 2, 'kept too');
-    CREATE OR REPLACE FUNCTION stall_copy() RETURNS trigger LANGUAGE plpgsql AS $$
+    DROP SEQUENCE IF EXISTS stall_rows;
+    CREATE SEQUENCE stall_rows;
+    CREATE OR REPLACE FUNCTION stall_copy() RETURNS bigint LANGUAGE plpgsql AS $$
+    DECLARE n bigint := nextval('stall_rows');
     BEGIN
-      IF NEW.id = ${STALL_AT} THEN PERFORM pg_advisory_xact_lock(${STALL_LOCK}); END IF;
-      RETURN NEW;
+      IF n = ${STALL_AT} THEN PERFORM pg_advisory_xact_lock(${STALL_LOCK}); END IF;
+      RETURN n;
     END $$;
-    CREATE TRIGGER stall_copy BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION stall_copy();`);
+    ALTER TABLE items ADD COLUMN load_order bigint DEFAULT stall_copy();
+    ALTER SEQUENCE stall_rows RESTART;`);
 }
 
 /** Holds the advisory lock the trigger waits for, on its own connection, until release(). */
