@@ -2,7 +2,9 @@
 // Logs go to stderr; the Markdown report (or --json result) goes to stdout.
 import fs from 'node:fs';
 import path from 'node:path';
+import { listenForCancellation } from './cancellation.js';
 import { HELP, parseCliArgs, type CliArgs } from './cli-args.js';
+import { finalCancellationLine } from './engine/cancellation-line.js';
 import { runMode } from './engine/run-mode.js';
 import { formatError } from './errors.js';
 import { scaffoldMigration } from './migrate/scaffold-migration.js';
@@ -54,14 +56,28 @@ export async function main(argv: string[]): Promise<number> {
   const runtime = redacting(consoleRuntime({ verbose: args.verbose }));
   onWeakPassword((notice) => runtime.info(weakPasswordNotice(notice, 'output')));
   runtime.debug(`node ${process.version} ${process.execArgv.join(' ')}`.trim());
-  const result = await runMode(settings, runtime, process.env);
-  if (args.json) {
-    process.stdout.write(`${redact(JSON.stringify(result, null, 2))}\n`);
-  } else {
-    const markdown = redact(renderReport(result, {}));
-    process.stdout.write(`${markdown}\n`);
-    if (args.raw['report-path']) fs.writeFileSync(settings.report.path, markdown);
+  // Ctrl-C (SIGINT) or SIGTERM stops the run: it rolls back, says what state the target is in, and
+  // exits 130 / 143; a second Ctrl-C exits at once.
+  const cancellation = listenForCancellation({
+    onCancel: (message) => runtime.debug(message),
+  });
+  try {
+    const result = await runMode(settings, runtime, process.env, cancellation.signal);
+    if (args.json) {
+      process.stdout.write(`${redact(JSON.stringify(result, null, 2))}\n`);
+    } else {
+      const markdown = redact(renderReport(result, {}));
+      process.stdout.write(`${markdown}\n`);
+      if (args.raw['report-path']) fs.writeFileSync(settings.report.path, markdown);
+    }
+    if (cancellation.exitCode !== undefined) {
+      fail(finalCancellationLine(result, cancellation.signal.reason), cancellation.exitCode);
+      // Work abandoned on the cancel (a read-only query) must not keep the process alive.
+      process.exit(cancellation.exitCode);
+    }
+    if (!result.ok) return fail(result.error ?? `${settings.mode} failed`, 1);
+    return 0;
+  } finally {
+    cancellation.dispose();
   }
-  if (!result.ok) return fail(result.error ?? `${settings.mode} failed`, 1);
-  return 0;
 }

@@ -64,6 +64,7 @@ export class VerifyError extends CutoverError {}
 
 /** A throwaway database for dry runs could not be provisioned. */
 export class ProvisionError extends CutoverError {}
+export class CancelledError extends CutoverError {}
 
 /** Fields that node-postgres' DatabaseError carries (we read them structurally). */
 export interface PgErrorFields {

@@ -19,7 +19,9 @@ function alreadyApplied(env: NodeJS.ProcessEnv): boolean {
 /**
  * Runs this same script as a child with HEAP_FLAGS (on a new enough Node: src/node-runtime.ts) and
  * resolves with its exit code; resolves undefined when this process already is that child (the
- * caller then runs in-process). Signals are passed on, so a cancelled job stops the child too.
+ * caller then runs in-process). SIGINT, SIGTERM and SIGHUP are passed on, so a cancelled job stops the child
+ * too; the child also gets an IPC channel, which closes when this process ends however it ends (even
+ * SIGKILL), and src/cancellation.ts takes that as a cancellation: the engine never outlives us.
  */
 export function respawnWithHeapFlags(env: NodeJS.ProcessEnv = process.env): Promise<number | undefined> {
   const node = engineNode();
@@ -27,14 +29,21 @@ export function respawnWithHeapFlags(env: NodeJS.ProcessEnv = process.env): Prom
     process.stderr.write(`${unsupportedNodeMessage()}\n`);
     return Promise.resolve(1);
   }
-  if (alreadyApplied(env) && node === process.execPath) return Promise.resolve(undefined);
+  if (alreadyApplied(env) && node === process.execPath) {
+    // The channel to the parent must not keep this process alive once its work is done.
+    process.channel?.unref();
+    return Promise.resolve(undefined);
+  }
   return new Promise((resolve) => {
     const child = spawn(node, [...HEAP_FLAGS, ...process.execArgv, ...process.argv.slice(1)], {
-      stdio: 'inherit',
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+      // Its own process group: a Ctrl-C in a terminal reaches only this process, which forwards it
+      // once. In our group the child would get it twice (terminal and forward) and stop at once.
+      detached: process.platform !== 'win32',
       env: { ...env, [MARKER]: '1' },
     });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
-    const handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, forward(signal)] as const);
+    const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => [signal, forward(signal)] as const);
     for (const [signal, handler] of handlers) process.on(signal, handler);
     child.on('error', () => resolve(undefined)); // could not start a child: run in this process
     child.on('exit', (code, signal) => {

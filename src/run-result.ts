@@ -88,6 +88,8 @@ export interface RunResult {
   durationMs: number;
   /** copy/verify: source tables that were not copied or compared, and why. */
   leftOut?: LeftOutEntry[];
+  /** A cancelled run (SIGINT/SIGTERM): the one line saying so and what state the target is in. */
+  cancelled?: string;
 }
 
 export function emptyResult(mode: Mode): RunResult {

@@ -4,16 +4,17 @@ import fs from 'node:fs';
 import { displayLocation, type PostgresLocation } from '../db/database-url.js';
 import { copyData, type CopyOptions } from '../copy/copy-data.js';
 import path from 'node:path';
-import { CutoverError, VerifyError } from '../errors.js';
+import { CancelledError, CutoverError, VerifyError } from '../errors.js';
 import { shellQuote } from '../shell-quote.js';
 import type { RunResult, TableEntry } from '../run-result.js';
 import type { Runtime } from '../runtime.js';
 import { inputLabel, type Settings } from '../settings.js';
 import { describeDifferences } from '../verify/describe-differences.js';
 import { verifyData } from '../verify/verify-data.js';
+import { copySentence, type CopyLeft } from './cancellation-line.js';
 import { applyMigrationStep, migrationOptions } from './migration-mode.js';
 
-export function copyOptions(settings: Settings, runtime: Runtime, target: PostgresLocation, overrides: Partial<CopyOptions['copy']> = {}): CopyOptions {
+export function copyOptions(settings: Settings, runtime: Runtime, target: PostgresLocation, overrides: Partial<CopyOptions['copy']> = {}, signal?: AbortSignal): CopyOptions {
   return {
     source: settings.source!,
     target,
@@ -25,6 +26,7 @@ export function copyOptions(settings: Settings, runtime: Runtime, target: Postgr
     targetInput: inputLabel(settings.origin, 'target-url'),
     lockTimeoutMs: settings.lockTimeoutMs,
     requireEveryRow: settings.mode === 'cutover',
+    ...(signal ? { signal } : {}),
   };
 }
 
@@ -56,10 +58,19 @@ function copyMismatchError(tables: TableEntry[]): VerifyError {
 
 /**
  * Copies (and verifies, before commit) into `target`. A difference throws (nothing was committed);
- * rejected rows (on-error: skip) leave the copy committed but not verified.
+ * rejected rows (on-error: skip) leave the copy committed but not verified. A cancelled copy throws a
+ * CancelledError saying what it left: the copy throws the signal's reason only when it rolled back
+ * (src/copy/load/load-groups.ts: its commit phase is not interrupted), and returns only after COMMIT.
  */
-export async function applyCopyStep(options: CopyOptions, result: RunResult): Promise<void> {
-  const outcome = await copyData(options);
+export async function applyCopyStep(options: CopyOptions, result: RunResult, left: (state: CopyLeft) => string = copySentence): Promise<void> {
+  if (options.signal?.aborted) throw new CancelledError(left('not-started'), { cause: options.signal.reason });
+  let outcome;
+  try {
+    outcome = await copyData(options);
+  } catch (error) {
+    if (error instanceof CancelledError && error === options.signal?.reason) throw new CancelledError(left('rolled-back'), { cause: error });
+    throw error;
+  }
   result.tables = outcome.tables;
   result.leftOut = outcome.leftOut;
   result.warnings.push(...outcome.warnings);
@@ -68,11 +79,11 @@ export async function applyCopyStep(options: CopyOptions, result: RunResult): Pr
   if (!outcome.matched) throw copyMismatchError(outcome.tables);
 }
 
-export async function runCopyMode(settings: Settings, runtime: Runtime, result: RunResult): Promise<void> {
-  await applyCopyStep(copyOptions(settings, runtime, settings.target as PostgresLocation), result);
+export async function runCopyMode(settings: Settings, runtime: Runtime, result: RunResult, signal?: AbortSignal): Promise<void> {
+  await applyCopyStep(copyOptions(settings, runtime, settings.target as PostgresLocation, {}, signal), result);
 }
 
-export async function runVerifyMode(settings: Settings, runtime: Runtime, result: RunResult): Promise<void> {
+export async function runVerifyMode(settings: Settings, runtime: Runtime, result: RunResult, signal?: AbortSignal): Promise<void> {
   const outcome = await verifyData({
     source: settings.source!,
     target: settings.target!,
@@ -85,6 +96,8 @@ export async function runVerifyMode(settings: Settings, runtime: Runtime, result
     runtime,
     sourceInput: inputLabel(settings.origin, 'source-url'),
     targetInput: inputLabel(settings.origin, 'target-url'),
+    // Verify only reads: run-mode stops waiting for it on a cancel; a verifier that takes a signal stops too.
+    ...(signal ? { signal } : {}),
   });
   result.tables = outcome.tables;
   result.leftOut = outcome.leftOut;
@@ -94,12 +107,12 @@ export async function runVerifyMode(settings: Settings, runtime: Runtime, result
 }
 
 /** migrate → copy → verify (checksums always on), then say how to go back. */
-export async function runCutoverMode(settings: Settings, runtime: Runtime, result: RunResult): Promise<void> {
+export async function runCutoverMode(settings: Settings, runtime: Runtime, result: RunResult, signal?: AbortSignal): Promise<void> {
   const target = settings.target as PostgresLocation;
   const targetText = displayLocation(target);
   const sourceText = displayLocation(settings.source!);
   let appliedByThisRun: string[] = [];
-  let copy: 'not started' | 'committed' | 'failed' = 'not started';
+  let copy: 'not started' | 'committed' | 'failed' | 'cancelled' = 'not started';
   result.rollback = [
     `The source (${sourceText}) was only read: until the application is switched over it remains the system of record.`,
     `After switching, roll back by pointing the application's database URL back at the source; writes made to the target since the switch are not copied back.`,
@@ -107,18 +120,25 @@ export async function runCutoverMode(settings: Settings, runtime: Runtime, resul
   try {
     const migrationsPresent = fs.existsSync(settings.migrationsDir);
     if (migrationsPresent || !settings.copy.createTables) {
-      const outcome = await runtime.group('Migrate the target', () => applyMigrationStep(migrationOptions(settings, runtime, 'migrate', target), result));
-      appliedByThisRun = outcome.applied;
+      try {
+        const outcome = await runtime.group('Migrate the target', () => applyMigrationStep(migrationOptions(settings, runtime, 'migrate', target, undefined, signal), result));
+        appliedByThisRun = outcome.applied;
+      } catch (error) {
+        if (error instanceof CancelledError) throw new CancelledError(`${error.message.replace(/\.$/, '')}; the copy had not started.`, { cause: error });
+        throw error;
+      }
     } else {
       result.notes.push(`No migrations directory (${settings.migrationsDir}): target tables are created from the source schema (create-tables).`);
     }
+    if (signal?.aborted) throw new CancelledError(copySentence('not-started', appliedByThisRun), { cause: signal.reason });
     // No enclosing group: the copy opens one group per table, and Actions log groups do not nest.
     copy = 'failed';
-    await applyCopyStep(copyOptions(settings, runtime, target, { checksums: true }), result);
+    await applyCopyStep(copyOptions(settings, runtime, target, { checksums: true }, signal), result, (state) => copySentence(state, appliedByThisRun));
     copy = 'committed';
     result.notes.push('Every table matched before commit: row counts and checksums.');
   } catch (error) {
     if (copy === 'failed' && error instanceof CutoverError && error.targetLeftPartial) copy = 'not started';
+    if (copy === 'failed' && error instanceof CancelledError) copy = 'cancelled';
     throw error;
   } finally {
     if (appliedByThisRun.length > 0) {
@@ -128,6 +148,8 @@ export async function runCutoverMode(settings: Settings, runtime: Runtime, resul
     }
     if (copy === 'committed') {
       result.rollback.push('The copy committed every row after verifying it. To copy again over it, rerun with if-target-not-empty: truncate.');
+    } else if (copy === 'cancelled') {
+      result.rollback.push(`The copy was cancelled and rolled back: no row was written to the target's tables${appliedByThisRun.length > 0 ? ' (the migrations this run applied remain; see above)' : ''}.`);
     } else if (copy === 'failed') {
       result.rollback.push(`The copy failed and was rolled back: no row was written to the target's tables${appliedByThisRun.length > 0 ? ' (the migrations this run applied remain; see above)' : ''}. After fixing the cause, run the cutover again.`);
     }

@@ -1,11 +1,13 @@
 // status / migrate / rollback / baseline: a thin bridge from Settings to the migration runner.
 import type { DatabaseLocation } from '../db/database-url.js';
+import { CancelledError } from '../errors.js';
 import { runMigrations, type MigrationOptions, type MigrationOutcome } from '../migrate/run-migrations.js';
 import type { RunResult } from '../run-result.js';
 import type { Runtime } from '../runtime.js';
 import { inputLabel, type Settings } from '../settings.js';
+import { migrationsSentence } from './cancellation-line.js';
 
-export function migrationOptions(settings: Settings, runtime: Runtime, mode: MigrationOptions['mode'], target: DatabaseLocation, input?: string): MigrationOptions {
+export function migrationOptions(settings: Settings, runtime: Runtime, mode: MigrationOptions['mode'], target: DatabaseLocation, input?: string, signal?: AbortSignal): MigrationOptions {
   return {
     mode,
     target,
@@ -21,21 +23,35 @@ export function migrationOptions(settings: Settings, runtime: Runtime, mode: Mig
     appliedBy: settings.appliedBy,
     runtime,
     input: input ?? inputLabel(settings.origin, 'target-url'),
+    // The runner stops between (and inside) migrations when it is aborted (MigrationOptions.signal).
+    ...(signal ? { signal } : {}),
   };
 }
 
-/** Runs the migration step and records its entries and warnings on the result. */
+/**
+ * Runs the migration step and records its entries and warnings on the result. A cancelled step
+ * throws a CancelledError saying which migrations this run changed (from the entries the runner
+ * attached to its error as `outcome`, like MigrationError; without them, that it cannot tell).
+ */
 export async function applyMigrationStep(options: MigrationOptions, result: RunResult): Promise<MigrationOutcome> {
-  const outcome = await runMigrations(options);
+  let outcome: MigrationOutcome;
+  try {
+    outcome = await runMigrations(options);
+  } catch (error) {
+    if (!(error instanceof CancelledError)) throw error;
+    const partial = (error as { outcome?: MigrationOutcome }).outcome;
+    const detail = error.message && !/^Cancelled \(/.test(error.message) ? ` ${error.message}` : '';
+    throw Object.assign(new CancelledError(`${migrationsSentence(options.mode, partial?.entries)}${detail}`, { cause: error }), partial ? { outcome: partial } : {});
+  }
   result.migrations = outcome.entries;
   result.history = outcome.history;
   result.warnings.push(...outcome.warnings);
   return outcome;
 }
 
-export async function runMigrationMode(settings: Settings, runtime: Runtime, result: RunResult): Promise<void> {
+export async function runMigrationMode(settings: Settings, runtime: Runtime, result: RunResult, signal?: AbortSignal): Promise<void> {
   const mode = settings.mode as MigrationOptions['mode'];
-  const outcome = await applyMigrationStep(migrationOptions(settings, runtime, mode, settings.target!), result);
+  const outcome = await applyMigrationStep(migrationOptions(settings, runtime, mode, settings.target!, undefined, signal), result);
   const verb = { status: 'pending', migrate: 'applied', rollback: 'rolled back', baseline: 'baselined' }[mode];
   const names = mode === 'status' ? outcome.pending : outcome.applied;
   result.notes.push(`${names.length} migration${names.length === 1 ? '' : 's'} ${verb}.`);
