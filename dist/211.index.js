@@ -842,6 +842,7 @@ function sqliteSelectSql(spec) {
     const where = spec.rowidRange ? ` WHERE _rowid_ BETWEEN ${spec.rowidRange[0]} AND ${spec.rowidRange[1]}` : '';
     return { sql: `SELECT ${select.join(', ')} FROM ${(0,pg_identifiers/* quoteIdent */.v4)(spec.table)}${where}${order}`, keyIndexes, rowidIndex };
 }
+const YIELD_EVERY_MS = 50;
 /** Readable of COPY text lines. `rows` counts rows read, `copied` rows sent, `rejected` skipped. */
 class SqliteRowSource extends external_node_stream_.Readable {
     rows = 0;
@@ -852,6 +853,8 @@ class SqliteRowSource extends external_node_stream_.Readable {
     rowIterator;
     step;
     onRows;
+    /** When the next chunk goes through setImmediate (see _read). */
+    yieldAt = Date.now() + YIELD_EVERY_MS;
     constructor(db, spec, options) {
         super({ highWaterMark: CHUNK_BYTES });
         const { sql, keyIndexes, rowidIndex } = sqliteSelectSql(spec);
@@ -884,8 +887,20 @@ class SqliteRowSource extends external_node_stream_.Readable {
                 this.buffer = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, line.length * 3));
                 this.used = this.buffer.write(line, 0, 'utf8');
                 this.onRows?.(this.rows);
-                if (out.length > 0)
-                    return void this.push(out);
+                if (out.length === 0)
+                    continue;
+                // Writes to a local socket complete synchronously, so reading and pushing never leave the
+                // nextTick queue: signals, a closed IPC channel (the parent died) and timers would wait until
+                // the table ends. Now and then the chunk is handed over from a macrotask instead.
+                if (Date.now() >= this.yieldAt) {
+                    this.yieldAt = Date.now() + YIELD_EVERY_MS;
+                    setImmediate(() => {
+                        if (!this.destroyed)
+                            this.push(out);
+                    });
+                    return;
+                }
+                return void this.push(out);
             }
         }
         catch (error) {
@@ -1180,6 +1195,7 @@ class MigrationError extends CutoverError {
 /** The migration lock could not be taken in time. */
 class LockTimeoutError extends CutoverError {
 }
+/** The run was cancelled (SIGINT/SIGTERM, or the process that started it went away). */
 class CancelledError extends CutoverError {
 }
 /** Copying data failed (preflight, conversion or load). */

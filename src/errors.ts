@@ -54,6 +54,7 @@ export class MigrationError extends CutoverError {
 /** The migration lock could not be taken in time. */
 export class LockTimeoutError extends CutoverError {}
 
+/** The run was cancelled (SIGINT/SIGTERM, or the process that started it went away). */
 export class CancelledError extends CutoverError {}
 
 /** Copying data failed (preflight, conversion or load). */
@@ -64,7 +65,6 @@ export class VerifyError extends CutoverError {}
 
 /** A throwaway database for dry runs could not be provisioned. */
 export class ProvisionError extends CutoverError {}
-export class CancelledError extends CutoverError {}
 
 /** Fields that node-postgres' DatabaseError carries (we read them structurally). */
 export interface PgErrorFields {

@@ -18,7 +18,7 @@ if (!node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.isMainThread) {
 }
 else {
     const code = await (0,_heap_flags_js__WEBPACK_IMPORTED_MODULE_1__/* .respawnWithHeapFlags */ .g)();
-    process.exitCode = code ?? (await (await Promise.all(/* import() */[__nccwpck_require__.e(748), __nccwpck_require__.e(211), __nccwpck_require__.e(549)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2026))).main(process.argv.slice(2)));
+    process.exitCode = code ?? (await (await Promise.all(/* import() */[__nccwpck_require__.e(748), __nccwpck_require__.e(211), __nccwpck_require__.e(749)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3794))).main(process.argv.slice(2)));
 }
 
 __webpack_async_result__();
@@ -95,7 +95,9 @@ function alreadyApplied(env) {
 /**
  * Runs this same script as a child with HEAP_FLAGS (on a new enough Node: src/node-runtime.ts) and
  * resolves with its exit code; resolves undefined when this process already is that child (the
- * caller then runs in-process). Signals are passed on, so a cancelled job stops the child too.
+ * caller then runs in-process). SIGINT, SIGTERM and SIGHUP are passed on, so a cancelled job stops the child
+ * too; the child also gets an IPC channel, which closes when this process ends however it ends (even
+ * SIGKILL), and src/cancellation.ts takes that as a cancellation: the engine never outlives us.
  */
 function respawnWithHeapFlags(env = process.env) {
     const node = engineNode();
@@ -103,15 +105,21 @@ function respawnWithHeapFlags(env = process.env) {
         process.stderr.write(`${unsupportedNodeMessage()}\n`);
         return Promise.resolve(1);
     }
-    if (alreadyApplied(env) && node === process.execPath)
+    if (alreadyApplied(env) && node === process.execPath) {
+        // The channel to the parent must not keep this process alive once its work is done.
+        process.channel?.unref();
         return Promise.resolve(undefined);
+    }
     return new Promise((resolve) => {
         const child = (0,external_node_child_process_.spawn)(node, [...HEAP_FLAGS, ...process.execArgv, ...process.argv.slice(1)], {
-            stdio: 'inherit',
+            stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+            // Its own process group: a Ctrl-C in a terminal reaches only this process, which forwards it
+            // once. In our group the child would get it twice (terminal and forward) and stop at once.
+            detached: process.platform !== 'win32',
             env: { ...env, [MARKER]: '1' },
         });
         const forward = (signal) => () => child.kill(signal);
-        const handlers = ['SIGINT', 'SIGTERM'].map((signal) => [signal, forward(signal)]);
+        const handlers = ['SIGINT', 'SIGTERM', 'SIGHUP'].map((signal) => [signal, forward(signal)]);
         for (const [signal, handler] of handlers)
             process.on(signal, handler);
         child.on('error', () => resolve(undefined)); // could not start a child: run in this process

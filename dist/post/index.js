@@ -35198,6 +35198,7 @@ class MigrationError extends CutoverError {
 /** The migration lock could not be taken in time. */
 class LockTimeoutError extends (/* unused pure expression or super */ null && (CutoverError)) {
 }
+/** The run was cancelled (SIGINT/SIGTERM, or the process that started it went away). */
 class CancelledError extends (/* unused pure expression or super */ null && (CutoverError)) {
 }
 /** Copying data failed (preflight, conversion or load). */

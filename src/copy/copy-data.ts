@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import type pg from 'pg';
 import type { DatabaseLocation, PostgresLocation } from '../db/database-url.js';
-import { closeClient } from '../db/pg-client-lifecycle.js';
+import { closeClient, destroyClient } from '../db/pg-client-lifecycle.js';
 import { listPgTables, pgTableIsEmpty } from '../db/pg-introspect.js';
 import { prepareCopySession } from '../db/pg-session.js';
 import { connectPostgres } from '../db/postgres-connect.js';
@@ -123,7 +123,17 @@ export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
   let failed = true;
   const entries = new Map<string, TableEntry>();
   const rejects = new RejectsFile(copy.rejectsFile);
+  // A cancellation before the commit phase closes every connection at once, whatever it waits on
+  // (a lock, a catalog query): the load's own connections are handled in load-groups.ts.
+  let committing = false;
+  const onAbort = () => {
+    if (committing) return;
+    if (control) destroyClient(control);
+    snapshot?.abort();
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
+    options.signal?.throwIfAborted();
     if (options.source.kind === 'sqlite') {
       sqlite = await openSqlite(options.source, { input: options.sourceInput, readonly: true });
       sqliteSnapshot = await SqliteSnapshot.begin(sqlite);
@@ -205,6 +215,7 @@ export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
     };
     const { verified: matched } = await loadAllOrNothing(groups, ctx, {
       ...(journal ? { journal, repairConnection: () => connect(options.target, 'repair') } : {}),
+      onCommitPhase: () => (committing = true),
       beforeCommit: () => {
         sqliteSnapshot?.assertConsistent(Boolean((ctx as { readByWorkers?: boolean }).readByWorkers), (options.source as { path: string }).path);
         if (options.requireEveryRow && rejects.count > 0) {
@@ -226,12 +237,15 @@ export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
     failed = false;
     return { tables: [...entries.values()], warnings, rejectedRows: rejects.count, ...(rejects.count > 0 ? { rejectsFile: rejects.file } : {}), matched, verified: matched && rejects.count === 0, leftOut: plan.leftOut };
   } catch (error) {
+    // Whatever a destroyed connection made fail, the cause is the cancellation (nothing was committed).
+    if (options.signal?.aborted && !committing) throw options.signal.reason;
     const tables = [...entries.values()];
     if (error instanceof CopyError && !(error instanceof CopyFailedError)) {
       throw Object.assign(new CopyFailedError(error.message, { cause: error.cause, ...(error.fix ? { fix: error.fix } : {}), targetLeftPartial: error.targetLeftPartial, tables }), { stack: error.stack });
     }
     throw error;
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     rejects.close();
     if (control) await closeClient(control);
     await snapshot?.close(failed);

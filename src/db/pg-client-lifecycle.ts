@@ -5,11 +5,24 @@
 // only emits 'error'/'end' on the client: `watchConnection` turns that into a callback.
 import type pg from 'pg';
 
-type Socketed = { connection?: { stream?: { destroy?: () => void } } };
+type Socketed = { connection?: { stream?: { destroy?: () => void; resetAndDestroy?: () => void; destroyed?: boolean } } };
 
-/** Closes without waiting on the server (after failures and cancellations). */
+/**
+ * Closes without waiting on the server (after failures and cancellations). With a reset (RST), not a
+ * FIN: a FIN queues behind COPY data the server is not reading (it waits on a lock, say), so the
+ * server would not see the close until that wait ends; an RST reaches it at once, and with
+ * client_connection_check_interval (src/db/pg-session.ts) the backend then ends even mid-wait.
+ */
 export function destroyClient(client: pg.Client): void {
-  (client as unknown as Socketed).connection?.stream?.destroy?.();
+  const stream = (client as unknown as Socketed).connection?.stream;
+  if (stream && !stream.destroyed) {
+    try {
+      if (stream.resetAndDestroy) stream.resetAndDestroy();
+      else stream.destroy?.();
+    } catch {
+      stream.destroy?.();
+    }
+  }
   client.end().catch(() => undefined);
 }
 

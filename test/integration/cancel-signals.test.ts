@@ -1,10 +1,11 @@
 // SIGINT / SIGTERM mid-copy through the real entries (the Action's src/index.ts and the CLI's
 // src/cli.ts, each re-spawning its engine): the run stops, rolls back, leaves no backend, prints ONE
-// line saying it was cancelled and what state the target is in, and exits 130 / 143. A second signal
-// of the same kind exits at once.
+// line saying it was cancelled and what state the target is in, and exits 130 / 143 — also while the
+// load waits on a lock an application holds. The commit phase is not interrupted; a second signal of
+// the same kind exits at once.
 import fs from 'node:fs';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { childPids, cutoverBackends, holdStall, isAlive, makeSource, makeTarget, startEntry, tableDigests, waitFor, waitForStall, type RunningEntry } from './lifecycle-helpers.js';
+import { childPids, cutoverBackends, holdStall, isAlive, makeSource, makeTarget, makeTwoGroupSource, makeTwoGroupTargetWithHeldJournal, startEntry, tableDigests, waitFor, waitForCommitPhase, waitForStall, type RunningEntry } from './lifecycle-helpers.js';
 
 const ROLLED_BACK = "the copy was rolled back; the target's tables are as they were before this run.";
 
@@ -47,10 +48,8 @@ describe.each([
 
       const signalled = Date.now();
       run.child.kill(signal);
-      // The engine took the cancel (its debug line) while its load still waits at the stalled row;
-      // from here on the rows after it must never be committed.
-      await waitFor(`the engine to take the ${signal}`, () => (run.output().includes(`Cancelling (${signal})`) ? true : undefined), 20_000);
-      await stall.release();
+      // The load waits at the stalled row on a lock an "application" holds: the engine must stop
+      // anyway, without waiting for that lock, and leave no backend holding the target's locks.
       const { code } = await run.exit();
       const exitedAfter = Date.now() - signalled;
       await run.closed();
@@ -70,24 +69,27 @@ describe.each([
         expect(run.stdout()).toContain(line); // the Markdown report
       }
       expect(engine.filter(isAlive)).toEqual([]);
-      await waitFor('cutover backends to disappear', async () => ((await cutoverBackends(db)).length === 0 ? true : undefined), 10_000);
+      await waitFor('cutover backends to disappear while the lock is still held', async () => ((await cutoverBackends(db)).length === 0 ? true : undefined), 10_000);
+      await stall.release();
       expect(await tableDigests(db)).toEqual(before);
     } finally {
       await cleanUp(run, stall);
     }
   }, 60_000);
 
-  test(`a second ${signal} exits at once, even while the rollback waits`, async () => {
-    await makeTarget(db);
+  test(`during the commit phase the first ${signal} waits for the commits; a second one exits at once`, async () => {
+    const twoGroups = await makeTwoGroupSource();
+    const journal = await makeTwoGroupTargetWithHeldJournal(db);
     const before = await tableDigests(db);
-    const stall = await holdStall(db);
-    const run = start('cli');
+    const run = startEntry({ cli: ['copy', '--source-url', twoGroups, '--target-url', db.url, '--jobs', '2', '--verbose'] });
     try {
-      await waitForStall(db, run);
+      await waitForCommitPhase(db, run);
       const engine = childPids(run.pid);
       run.child.kill(signal);
       await waitFor(`the engine to take the first ${signal}`, () => (run.output().includes(`Cancelling (${signal})`) ? true : undefined), 20_000);
-      // The orderly stop cannot finish while the load waits for the stall; the second signal ends it.
+      // The commit phase is not interrupted: the engine is still there a second later.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(run.exited()).toBe(false);
       run.child.kill(signal);
       const { code } = await run.exit();
       await run.closed();
@@ -95,12 +97,13 @@ describe.each([
       expect(run.stderr()).toMatch(new RegExp(`Stopped at once on a second ${signal}: work not yet committed is rolled back by the database as the connections close`));
       expect(run.stderr()).not.toContain(ROLLED_BACK); // it cannot know that, so it does not say it
       expect(engine.filter(isAlive)).toEqual([]);
-
-      await stall.release();
+      // The server drops the dead sessions while they still wait for the test's lock.
       await waitFor('cutover backends to disappear', async () => ((await cutoverBackends(db)).length === 0 ? true : undefined), 10_000);
+      await journal.release();
       expect(await tableDigests(db)).toEqual(before);
     } finally {
-      await cleanUp(run, stall);
+      await journal.release();
+      for (const pid of [run.pid, ...childPids(run.pid)]) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     }
   }, 60_000);
 });

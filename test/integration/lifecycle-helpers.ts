@@ -204,3 +204,51 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * A copy that loads in two transactions (two tables without foreign keys between them, jobs 2),
+ * so it writes the commit journal in its commit phase: the one part of a copy a cancel does not
+ * interrupt (src/copy/load/load-groups.ts).
+ */
+export async function makeTwoGroupSource(): Promise<string> {
+  const file = path.join(makeTempDir('cutover-lifecycle-'), 'two-groups.db');
+  await makeSqlite(file, `
+    CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT);
+    CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO kv SELECT 'k' || i, 'v' || i FROM n;
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO notes SELECT i, 'note ' || i FROM n;`);
+  return file;
+}
+
+/**
+ * The two target tables, and the commit journal table locked by the test until release(): the
+ * copy's commit phase then waits on it, with everything loaded and verified but nothing committed.
+ */
+export async function makeTwoGroupTargetWithHeldJournal(db: TestDatabase): Promise<{ release: () => Promise<void> }> {
+  const { CopyJournal } = await import('../../src/copy/load/copy-journal.js');
+  await db.query(`DROP TABLE IF EXISTS kv, notes, items, accounts, cutover_copy_journal; CREATE TABLE kv (k text PRIMARY KEY, v text); CREATE TABLE notes (id bigint PRIMARY KEY, body text NOT NULL)`);
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  await new CopyJournal('public', 'held-by-test', 2).ensure(client);
+  await client.query('BEGIN');
+  // SHARE: the copy may read the journal (it looks for an interrupted run first), but not write it.
+  await client.query('LOCK TABLE cutover_copy_journal IN SHARE MODE');
+  let released = false;
+  return {
+    release: async () => {
+      if (released) return;
+      released = true;
+      await client.query('ROLLBACK').catch(() => undefined);
+      await client.end();
+    },
+  };
+}
+
+/** Waits until the copy's commit phase is blocked on the journal the test holds. */
+export function waitForCommitPhase(db: TestDatabase, run: RunningEntry): Promise<unknown> {
+  return waitFor(`the copy to reach its commit phase (output so far: ${run.output().slice(-2000)})`, async () => {
+    if (run.exited()) throw new Error(`the run exited before its commit phase: ${run.output()}`);
+    const backends = await cutoverBackends(db);
+    return backends.find((b) => b.wait_event_type === 'Lock' && /INSERT INTO .*cutover_copy_journal/.test(b.query)) ?? undefined;
+  });
+}

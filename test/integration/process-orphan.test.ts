@@ -2,7 +2,7 @@
 // re-spawns the engine in a child Node for heap flags (src/heap-flags.ts); SIGKILL cannot be caught
 // or forwarded, so the child has to notice on its own that its parent is gone, and stop.
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { childPids, cutoverBackends, holdStall, isAlive, makeSource, makeTarget, startEntry, tableDigests, waitFor, waitForStall } from './lifecycle-helpers.js';
+import { childPids, cutoverBackends, holdStall, isAlive, makeSource, makeTarget, makeTwoGroupSource, makeTwoGroupTargetWithHeldJournal, startEntry, tableDigests, waitFor, waitForCommitPhase, waitForStall } from './lifecycle-helpers.js';
 
 let db: TestDatabase;
 let source: string;
@@ -53,30 +53,27 @@ test.each([
   }
 }, 60_000);
 
-test('kill -9 while the engine cannot stop in an orderly way (its load waits on a lock): it still ends, by its deadline', async () => {
-  await makeTarget(db);
+test('kill -9 while the engine is in its commit phase (which a cancel does not interrupt): it still ends, by its deadline', async () => {
+  const twoGroups = await makeTwoGroupSource();
+  const journal = await makeTwoGroupTargetWithHeldJournal(db);
   const before = await tableDigests(db);
-  const stall = await holdStall(db);
-  const run = startEntry({ action: { mode: 'copy', 'source-url': source, 'target-url': db.url, 'if-target-not-empty': 'truncate', jobs: '1', comment: 'false' } });
+  const run = startEntry({ action: { mode: 'copy', 'source-url': twoGroups, 'target-url': db.url, jobs: '2', comment: 'false' } });
   try {
-    await waitForStall(db, run);
+    await waitForCommitPhase(db, run);
     const engine = childPids(run.pid);
     expect(engine).toHaveLength(1);
     run.child.kill('SIGKILL');
     await run.exit();
     const killed = Date.now();
-    // The stall is NOT released: the rollback queues behind the waiting COPY, so only the deadline ends the engine.
-    await waitFor('the engine child to end while its load still waits', () => (engine.some(isAlive) ? undefined : true), 30_000);
-    process.stdout.write(`kill -9 (stuck load): engine gone ${Date.now() - killed} ms after its parent was killed\n`);
+    // The journal stays locked: the commit phase cannot finish, so only the deadline ends the engine.
+    await waitFor('the engine child to end while its commit phase still waits', () => (engine.some(isAlive) ? undefined : true), 30_000);
+    process.stdout.write(`kill -9 (commit phase held): engine gone ${Date.now() - killed} ms after its parent was killed\n`);
     expect(run.output()).toMatch(/Stopped: the process that started cutover ended and the run did not stop within \d+ s; work not yet committed is rolled back by the database as the connections close/);
-
-    // Its backend still waits for the lock; once it gets it, it finds the client gone and rolls back.
-    await stall.release();
-    await waitFor('cutover backends to disappear', async () => ((await cutoverBackends(db)).length === 0 ? true : undefined), 30_000);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await waitFor('cutover backends to disappear', async () => ((await cutoverBackends(db)).length === 0 ? true : undefined), 10_000);
+    await journal.release();
     expect(await tableDigests(db)).toEqual(before);
   } finally {
-    await stall.release();
+    await journal.release();
     for (const pid of [run.pid, ...childPids(run.pid)]) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   }
 }, 60_000);

@@ -117,6 +117,7 @@ export async function repairInterruptedCopy(client: pg.ClientBase, schema: strin
   const exists = await client.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [table]);
   if (!exists.rows[0].present) return;
   const { rows } = await client.query<JournalRow>(`SELECT * FROM ${table} ORDER BY run_id, group_no, table_name`);
+  if (rows.length === 0) return;
   const runs = new Map<string, JournalRow[]>();
   for (const row of rows) runs.set(row.run_id, [...(runs.get(row.run_id) ?? []), row]);
   for (const [runId, entries] of runs) {

@@ -36,6 +36,8 @@ export interface LoadOptions {
   repairConnection?: () => Promise<pg.Client>;
   /** Last check before the commit phase; throwing rolls every transaction back. */
   beforeCommit?: () => void;
+  /** Told when the commit phase starts: from then on a cancellation must not close connections. */
+  onCommitPhase?: () => void;
 }
 
 async function openGroup(tables: TablePlan[], ctx: LoadContext, controller: AbortController, sessions: GroupSession[], stops: Array<() => void>): Promise<GroupSession> {
@@ -79,6 +81,18 @@ export async function loadAllOrNothing(groups: TablePlan[][][], ctx: LoadContext
   const sessions: GroupSession[] = [];
   const stops: Array<() => void> = [];
   let committing = false;
+  // A failed or cancelled load must not wait on its connections: a COPY blocked on a lock the
+  // application holds, or a server busy building a key, would keep the process (and the lock) alive.
+  // Destroyed connections end their transactions on the server at once.
+  const dropAll = () => {
+    if (committing) return;
+    for (const stop of stops) stop();
+    for (const session of sessions) {
+      destroyClient(session.client);
+      if (session.reader) destroyClient(session.reader);
+    }
+  };
+  controller.signal.addEventListener('abort', dropAll, { once: true });
   try {
     const results = await Promise.allSettled(
       groups.map(async (components) => {
@@ -104,12 +118,14 @@ export async function loadAllOrNothing(groups: TablePlan[][][], ctx: LoadContext
     }
     // From here on a cancellation waits: stopping between two COMMITs is what the journal is for.
     committing = true;
+    options.onCommitPhase?.();
     ctx.signal?.removeEventListener('abort', onOuterAbort);
     if (options.journal) await Promise.all(sessions.map((s, i) => options.journal!.record(s.client, i + 1, s.changes.journal)));
     await commitAll(sessions, ctx, options);
     return { verified: true };
   } finally {
     ctx.signal?.removeEventListener('abort', onOuterAbort);
+    controller.signal.removeEventListener('abort', dropAll);
     for (const stop of stops) stop();
     // After a failure a connection may be stuck in a COPY: destroy it (the server rolls back).
     const failed = controller.signal.aborted && !committing;

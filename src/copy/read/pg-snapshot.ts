@@ -52,6 +52,11 @@ export class PgSnapshot {
    * server blocks sending rows, and would never answer a ROLLBACK): then every connection is destroyed,
    * which ends the read-only transactions at once instead of leaving them idle in transaction.
    */
+  /** Destroys every connection at once (a cancellation before the load started). */
+  abort(): void {
+    for (const client of [...this.readers, this.coordinator]) destroyClient(client);
+  }
+
   async close(failed = false): Promise<void> {
     for (const client of [...this.readers, this.coordinator]) {
       if (failed) destroyClient(client);

@@ -80,6 +80,8 @@ export interface SqliteRowSourceOptions {
   onRow?: (high: number, low: number, keyCanon: string, keyDisplay: () => string) => void;
 }
 
+const YIELD_EVERY_MS = 50;
+
 /** Readable of COPY text lines. `rows` counts rows read, `copied` rows sent, `rejected` skipped. */
 export class SqliteRowSource extends Readable {
   rows = 0;
@@ -90,6 +92,8 @@ export class SqliteRowSource extends Readable {
   private readonly rowIterator: IterableIterator<unknown[]>;
   private readonly step: (row: unknown[]) => string | null;
   private readonly onRows?: (rows: number) => void;
+  /** When the next chunk goes through setImmediate (see _read). */
+  private yieldAt = Date.now() + YIELD_EVERY_MS;
 
   constructor(db: SqliteDatabase, spec: SqliteReadSpec, options: SqliteRowSourceOptions) {
     super({ highWaterMark: CHUNK_BYTES });
@@ -122,7 +126,18 @@ export class SqliteRowSource extends Readable {
         this.buffer = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, line.length * 3));
         this.used = this.buffer.write(line, 0, 'utf8');
         this.onRows?.(this.rows);
-        if (out.length > 0) return void this.push(out);
+        if (out.length === 0) continue;
+        // Writes to a local socket complete synchronously, so reading and pushing never leave the
+        // nextTick queue: signals, a closed IPC channel (the parent died) and timers would wait until
+        // the table ends. Now and then the chunk is handed over from a macrotask instead.
+        if (Date.now() >= this.yieldAt) {
+          this.yieldAt = Date.now() + YIELD_EVERY_MS;
+          setImmediate(() => {
+            if (!this.destroyed) this.push(out);
+          });
+          return;
+        }
+        return void this.push(out);
       }
     } catch (error) {
       this.destroy(error as Error);

@@ -1,8 +1,8 @@
-export const id = 487;
-export const ids = [487];
+export const id = 156;
+export const ids = [156];
 export const modules = {
 
-/***/ 7032:
+/***/ 2747:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -15,11 +15,187 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
 var core = __webpack_require__(6421);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(3916);
+;// CONCATENATED MODULE: ./src/cancellation.ts
+// How a run gets cancelled, in the process that runs the engine. The first SIGINT, SIGTERM or SIGHUP
+// (a closed terminal; some runners cancel with it) aborts the run's AbortSignal: the engine stops, rolls back, releases its locks and reports what state the
+// target is in (src/engine/cancellation-line.ts). A second signal of the same kind exits at once (an
+// impatient Ctrl-C). When this process is the engine child re-spawned by src/heap-flags.ts, the end
+// of its parent, however it ended (even SIGKILL, which nobody can forward), closes the IPC channel:
+// that cancels the run too, and as no second signal can come any more, a deadline ends the process
+// if the orderly stop takes too long. Nothing here imports @actions/core: the entries pass writers.
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** Shell convention, 128 + the signal's number; SIGHUP's 129 also for "the process that started us went away". */
+const CANCEL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, 'parent-exit': 129 };
+/** Long enough for a rollback and the release of locks; short enough that no orphan writes for long. */
+const ORPHAN_DEADLINE_MS = 5000;
+const CAUSE_TEXT = {
+    SIGINT: 'SIGINT',
+    SIGTERM: 'SIGTERM',
+    SIGHUP: 'SIGHUP',
+    'parent-exit': 'the process that started cutover ended',
+};
+const UNFINISHED = 'work not yet committed is rolled back by the database as the connections close; cutover cannot tell whether a commit was under way, so check the target before rerunning.';
+function listenForCancellation(options = {}) {
+    const controller = new AbortController();
+    const writeLine = options.writeLine ?? ((line) => process.stderr.write(`${line}\n`));
+    let cause;
+    let deadline;
+    const cancel = (next) => {
+        if (cause)
+            return;
+        cause = next;
+        // The terminal or the parent's pipe readers may be gone: a failed write must not crash a rollback.
+        if (next === 'SIGHUP' || next === 'parent-exit')
+            for (const stream of [process.stdout, process.stderr])
+                stream.on('error', () => undefined);
+        options.onCancel?.(next === 'parent-exit'
+            ? `Cancelling (parent-exit): stopping the run, or ending this process in ${ORPHAN_DEADLINE_MS / 1000} s.`
+            : `Cancelling (${next}): stopping the run; a second ${next} stops at once.`);
+        controller.abort(new errors/* CancelledError */.cc(`Cancelled (${CAUSE_TEXT[next]})`));
+    };
+    const handlers = SIGNALS.map((name) => {
+        const handler = () => {
+            if (cause !== name)
+                return cancel(name);
+            writeLine(`Stopped at once on a second ${name}: ${UNFINISHED}`);
+            process.exit(CANCEL_EXIT_CODES[name]);
+        };
+        process.on(name, handler);
+        return [name, handler];
+    });
+    const onParentGone = () => {
+        cancel('parent-exit');
+        deadline ??= setTimeout(() => {
+            writeLine(`Stopped: the process that started cutover ended and the run did not stop within ${ORPHAN_DEADLINE_MS / 1000} s; ${UNFINISHED}`);
+            process.exit(CANCEL_EXIT_CODES['parent-exit']);
+        }, ORPHAN_DEADLINE_MS);
+        // Only a process that something keeps alive needs it; an orderly stop just ends.
+        deadline.unref();
+    };
+    const hasParentChannel = process.channel !== undefined;
+    if (hasParentChannel) {
+        process.on('disconnect', onParentGone);
+        // The parent may have ended while this process was still loading.
+        if (!process.connected)
+            onParentGone();
+    }
+    return {
+        signal: controller.signal,
+        get cause() {
+            return cause;
+        },
+        get exitCode() {
+            return cause ? CANCEL_EXIT_CODES[cause] : undefined;
+        },
+        dispose() {
+            for (const [name, handler] of handlers)
+                process.off(name, handler);
+            if (hasParentChannel)
+                process.off('disconnect', onParentGone);
+            // The deadline stays: a process whose parent is gone must still end if something keeps it alive.
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/engine/cancellation-line.ts
+// The one line a cancelled run ends with: what cancelled it and what state it left the target in.
+// Each sentence is chosen from what the run knows it did (the copy threw its rollback, the copy
+// returned after its commit, the migration runner's entries); where it cannot know, it says so.
+// The modes (data-modes.ts, migration-mode.ts) throw a CancelledError carrying the state sentence;
+// run-mode.ts puts "Cancelled (<cause>)" in front, or the sentence for a run that finished anyway.
+
+/**
+ * copy / cutover: what a copy stopped before its commit left. `migrationsApplied` is given for
+ * cutover (the names its migration step applied), whose tables are then as the migrations left them.
+ */
+function copySentence(left, migrationsApplied) {
+    const copy = left === 'rolled-back' ? 'the copy was rolled back' : 'the copy had not started';
+    if (!migrationsApplied)
+        return `${copy}; the target's tables are as they were before this run.`;
+    if (migrationsApplied.length === 0)
+        return `${cutoverMigrationsSentence([])}; ${copy}; the target's tables are as they were before this run.`;
+    return `${cutoverMigrationsSentence(migrationsApplied)}; ${copy}; the target's tables are as the migrations left them.`;
+}
+function names(list) {
+    return list.length > 8 ? `${list.slice(0, 8).join(', ')} and ${list.length - 8} more` : list.join(', ');
+}
+function migrationsWord(n) {
+    return `${n} migration${n === 1 ? '' : 's'}`;
+}
+function stay(n) {
+    return n === 1 ? 'stays' : 'stay';
+}
+/**
+ * migrate / rollback / baseline: what this run changed and what stays so. `entries` are the runner's
+ * (undefined when the cancelled runner reported none).
+ */
+function migrationsSentence(mode, entries) {
+    const verb = mode === 'rollback' ? 'rolled back' : mode === 'baseline' ? 'recorded as applied' : 'applied';
+    if (!entries || entries.length === 0) {
+        return `cutover cannot tell which migrations this run had ${verb} before it stopped (each one commits on its own, so those stay ${verb}; the log above lists them).`;
+    }
+    const status = mode === 'rollback' ? 'rolled-back' : mode === 'baseline' ? 'baselined' : 'applied';
+    const done = entries.filter((e) => e.status === status).map((e) => e.name);
+    const interrupted = entries.filter((e) => e.status === 'failed');
+    const parts = [done.length ? `the ${migrationsWord(done.length)} this run ${verb} (${names(done)}) ${stay(done.length)} ${verb}` : `this run ${verb} no migration`];
+    for (const entry of interrupted)
+        parts.push(`${entry.name} did not complete${entry.error ? ` (${entry.error.message.replace(/\.$/, '')})` : ''}`);
+    return `${parts.join('; ')}.`;
+}
+/** cutover: the migrations step's share of the line, from the names the step returned. */
+function cutoverMigrationsSentence(applied) {
+    return applied.length
+        ? `the ${migrationsWord(applied.length)} this run applied (${names(applied)}) ${stay(applied.length)} applied (the report has the command that undoes ${applied.length === 1 ? 'it' : 'them'})`
+        : 'this run applied no migration';
+}
+/** A run that finished although it was cancelled (the cancel came too late to stop it). */
+function finishedSentence(result) {
+    const applied = result.migrations.filter((m) => m.status === 'applied').map((m) => m.name);
+    const copied = `the copy was committed${result.verified ? ' and verified' : ''}: the target holds the copied rows`;
+    switch (result.mode) {
+        case 'copy':
+            return `${copied}.`;
+        case 'cutover':
+            return `${cutoverMigrationsSentence(applied)}; ${copied}.`;
+        case 'dry-run':
+            return 'a dry run is not interrupted: it ran to its end, writing only to its dry-run database, not to the target.';
+        default:
+            return migrationsSentence(result.mode, result.migrations);
+    }
+}
+/**
+ * The line for a cancelled run. `reason` is the AbortSignal's reason; `error` what the run threw
+ * (undefined if it completed); `started` false when the cancel came before the run began.
+ */
+function cancellationLine(reason, result, error, started = true) {
+    const prefix = reason instanceof errors/* CancelledError */.cc ? reason.message : 'Cancelled';
+    if (result.mode === 'status')
+        return `${prefix}: status only reads; nothing was written.`;
+    if (result.mode === 'verify')
+        return `${prefix}: verify only reads; neither database was written.`;
+    if (!started)
+        return `${prefix}: the run stopped before it began; nothing was written.`;
+    if (error === undefined)
+        return `${prefix}, too late to stop the run, which completed: ${finishedSentence(result)}`;
+    // The modes wrap their cancellations with what they left behind; a bare one has nothing to say.
+    if (error instanceof errors/* CancelledError */.cc && error !== reason)
+        return `${prefix}: ${error.message}`;
+    if (error instanceof errors/* CancelledError */.cc)
+        return `${prefix}: cutover cannot tell what the run had written before it stopped; check the target before rerunning.`;
+    return `${prefix}, and the run ended with an error: ${(0,errors/* formatError */.Wk)(error)}`;
+}
+/** The line an entry prints: the run's own, or, when the cancel came after the engine had returned, that. */
+function finalCancellationLine(result, reason) {
+    const prefix = reason instanceof errors/* CancelledError */.cc ? reason.message : 'Cancelled';
+    return result.cancelled ?? `${prefix} after the run had ended; its report states the outcome.`;
+}
+
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/redact.ts
 var redact = __webpack_require__(6670);
 ;// CONCATENATED MODULE: ./src/edit-distance.ts
@@ -341,9 +517,25 @@ var external_node_fs_default = /*#__PURE__*/__webpack_require__.n(external_node_
 var external_node_crypto_ = __webpack_require__(7598);
 var external_node_crypto_default = /*#__PURE__*/__webpack_require__.n(external_node_crypto_);
 ;// CONCATENATED MODULE: ./src/db/pg-client-lifecycle.ts
-/** Closes without waiting on the server (after failures and cancellations). */
+/**
+ * Closes without waiting on the server (after failures and cancellations). With a reset (RST), not a
+ * FIN: a FIN queues behind COPY data the server is not reading (it waits on a lock, say), so the
+ * server would not see the close until that wait ends; an RST reaches it at once, and with
+ * client_connection_check_interval (src/db/pg-session.ts) the backend then ends even mid-wait.
+ */
 function destroyClient(client) {
-    client.connection?.stream?.destroy?.();
+    const stream = client.connection?.stream;
+    if (stream && !stream.destroyed) {
+        try {
+            if (stream.resetAndDestroy)
+                stream.resetAndDestroy();
+            else
+                stream.destroy?.();
+        }
+        catch {
+            stream.destroy?.();
+        }
+    }
     client.end().catch(() => undefined);
 }
 /** Ends politely, but destroys the socket if the server has not let go within `ms`. */
@@ -508,6 +700,18 @@ async function pgTableIsEmpty(client, table) {
 async function prepareCopySession(client) {
     await client.query(`SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3; SET TimeZone = 'UTC';
      SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0; SET client_encoding = 'UTF8'`);
+    await noticeLostClients(client);
+}
+/**
+ * When cutover goes away (killed, cancelled: it destroys its sockets) the server must notice at once,
+ * even while the session waits on a lock or runs a long statement, or it would keep its transaction
+ * and locks: on PostgreSQL 14+ client_connection_check_interval polls the socket during queries; and
+ * TCP keepalives from the server side find a client whose machine vanished in about 25 s.
+ */
+async function noticeLostClients(client) {
+    const { rows } = await client.query(`SELECT current_setting('server_version_num')::int AS v`);
+    const check = rows[0].v >= 140000 ? `SET client_connection_check_interval = 1000; ` : '';
+    await client.query(`${check}SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3`);
 }
 /** Reader sessions (the source, and the target when verify reads it): with row_security off, as
  *  pg_dump sets it, a table whose policies would filter rows makes the query fail ("query would be
@@ -749,11 +953,31 @@ async function connectPostgres(location, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/db/same-database.ts
-async function isSameDatabase(source, target) {
-    const me = await target.query(`SELECT pg_backend_pid() AS pid, current_setting('application_name') AS app`);
-    const { pid, app } = me.rows[0];
-    const seen = await source.query(`SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND application_name = $2 AND datname = current_database()) AS same`, [pid, app]);
-    return seen.rows[0].same;
+async function fingerprint(client) {
+    const { rows } = await client.query(`SELECT extract(epoch FROM pg_postmaster_start_time())::text AS started,
+            (SELECT oid::text FROM pg_database WHERE datname = current_database()) AS oid`);
+    // Revoked on some managed services; the other checks stand on their own. Asked, not tried: an
+    // error would abort the transaction the connection may be in (a source snapshot).
+    const { rows: allowed } = await client.query(`SELECT has_function_privilege('pg_control_system()', 'EXECUTE') AS ok`);
+    const systemIdentifier = allowed[0].ok ? (await client.query('SELECT system_identifier::text AS id FROM pg_control_system()')).rows[0]?.id : undefined;
+    return { ...(systemIdentifier ? { systemIdentifier } : {}), startedAt: rows[0].started, databaseOid: rows[0].oid };
+}
+/**
+ * Compares the databases behind two open connections. `probe` must carry an application_name no
+ * other session uses. Neither connection may be inside a transaction that already read
+ * pg_stat_activity (Postgres keeps that view fixed for the rest of the transaction).
+ */
+async function compareConnections(probe, other, otherLabel) {
+    const me = await probe.query(`SELECT pg_backend_pid() AS pid, current_setting('application_name') AS app`);
+    const seen = await other.query(`SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND application_name = $2 AND datname = current_database()) AS seen`, [me.rows[0].pid, me.rows[0].app]);
+    if (seen.rows[0].seen)
+        return { same: true, how: `the connection shows up in the pg_stat_activity of ${otherLabel}` };
+    const [mine, theirs] = [await fingerprint(probe), await fingerprint(other)];
+    const identifiers = mine.systemIdentifier && theirs.systemIdentifier;
+    if ((!identifiers || mine.systemIdentifier === theirs.systemIdentifier) && mine.startedAt === theirs.startedAt && mine.databaseOid === theirs.databaseOid) {
+        return { same: true, how: `both servers report the same ${identifiers ? 'system identifier, ' : ''}start time and database` };
+    }
+    return { same: false, how: `compared on the servers: ${identifiers ? 'system identifier, ' : ''}start time, database` };
 }
 
 ;// CONCATENATED MODULE: ./src/db/sqlite-introspect.ts
@@ -884,6 +1108,8 @@ async function repairInterruptedCopy(client, schema, runtime) {
     if (!exists.rows[0].present)
         return;
     const { rows } = await client.query(`SELECT * FROM ${table} ORDER BY run_id, group_no, table_name`);
+    if (rows.length === 0)
+        return;
     const runs = new Map();
     for (const row of rows)
         runs.set(row.run_id, [...(runs.get(row.run_id) ?? []), row]);
@@ -2380,6 +2606,21 @@ async function loadAllOrNothing(groups, ctx, options = {}) {
     const sessions = [];
     const stops = [];
     let committing = false;
+    // A failed or cancelled load must not wait on its connections: a COPY blocked on a lock the
+    // application holds, or a server busy building a key, would keep the process (and the lock) alive.
+    // Destroyed connections end their transactions on the server at once.
+    const dropAll = () => {
+        if (committing)
+            return;
+        for (const stop of stops)
+            stop();
+        for (const session of sessions) {
+            destroyClient(session.client);
+            if (session.reader)
+                destroyClient(session.reader);
+        }
+    };
+    controller.signal.addEventListener('abort', dropAll, { once: true });
     try {
         const results = await Promise.allSettled(groups.map(async (components) => {
             try {
@@ -2410,6 +2651,7 @@ async function loadAllOrNothing(groups, ctx, options = {}) {
         }
         // From here on a cancellation waits: stopping between two COMMITs is what the journal is for.
         committing = true;
+        options.onCommitPhase?.();
         ctx.signal?.removeEventListener('abort', onOuterAbort);
         if (options.journal)
             await Promise.all(sessions.map((s, i) => options.journal.record(s.client, i + 1, s.changes.journal)));
@@ -2418,6 +2660,7 @@ async function loadAllOrNothing(groups, ctx, options = {}) {
     }
     finally {
         ctx.signal?.removeEventListener('abort', onOuterAbort);
+        controller.signal.removeEventListener('abort', dropAll);
         for (const stop of stops)
             stop();
         // After a failure a connection may be stuck in a COPY: destroy it (the server rolls back).
@@ -2696,6 +2939,11 @@ class PgSnapshot {
      * server blocks sending rows, and would never answer a ROLLBACK): then every connection is destroyed,
      * which ends the read-only transactions at once instead of leaving them idle in transaction.
      */
+    /** Destroys every connection at once (a cancellation before the load started). */
+    abort() {
+        for (const client of [...this.readers, this.coordinator])
+            destroyClient(client);
+    }
     async close(failed = false) {
         for (const client of [...this.readers, this.coordinator]) {
             if (failed)
@@ -2847,7 +3095,19 @@ async function copyData(options) {
     let failed = true;
     const entries = new Map();
     const rejects = new RejectsFile(copy.rejectsFile);
+    // A cancellation before the commit phase closes every connection at once, whatever it waits on
+    // (a lock, a catalog query): the load's own connections are handled in load-groups.ts.
+    let committing = false;
+    const onAbort = () => {
+        if (committing)
+            return;
+        if (control)
+            destroyClient(control);
+        snapshot?.abort();
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
+        options.signal?.throwIfAborted();
         if (options.source.kind === 'sqlite') {
             sqlite = await (0,sqlite_open/* openSqlite */.L)(options.source, { input: options.sourceInput, readonly: true });
             sqliteSnapshot = await SqliteSnapshot.begin(sqlite);
@@ -2864,7 +3124,7 @@ async function copyData(options) {
         }
         control = await connect(options.target, 'target');
         await prepareCopySession(control);
-        if (snapshot && (await isSameDatabase(snapshot.coordinator, control)))
+        if (snapshot && (await compareConnections(control, snapshot.coordinator, options.sourceInput)).same)
             throw sameDatabaseError(options);
         await lockTargetForCopy(control, { timeoutMs: options.lockTimeoutMs ?? 300_000, runtime, input: options.targetInput, ...(options.signal ? { signal: options.signal } : {}) });
         const targetSchema = (await control.query('SELECT current_schema() AS s')).rows[0].s ?? 'public';
@@ -2936,6 +3196,7 @@ async function copyData(options) {
         };
         const { verified: matched } = await loadAllOrNothing(groups, ctx, {
             ...(journal ? { journal, repairConnection: () => connect(options.target, 'repair') } : {}),
+            onCommitPhase: () => (committing = true),
             beforeCommit: () => {
                 sqliteSnapshot?.assertConsistent(Boolean(ctx.readByWorkers), options.source.path);
                 if (options.requireEveryRow && rejects.count > 0) {
@@ -2960,6 +3221,9 @@ async function copyData(options) {
         return { tables: [...entries.values()], warnings, rejectedRows: rejects.count, ...(rejects.count > 0 ? { rejectsFile: rejects.file } : {}), matched, verified: matched && rejects.count === 0, leftOut: plan.leftOut };
     }
     catch (error) {
+        // Whatever a destroyed connection made fail, the cause is the cancellation (nothing was committed).
+        if (options.signal?.aborted && !committing)
+            throw options.signal.reason;
         const tables = [...entries.values()];
         if (error instanceof errors/* CopyError */.k6 && !(error instanceof CopyFailedError)) {
             throw Object.assign(new CopyFailedError(error.message, { cause: error.cause, ...(error.fix ? { fix: error.fix } : {}), targetLeftPartial: error.targetLeftPartial, tables }), { stack: error.stack });
@@ -2967,6 +3231,7 @@ async function copyData(options) {
         throw error;
     }
     finally {
+        options.signal?.removeEventListener('abort', onAbort);
         rejects.close();
         if (control)
             await closeClient(control);
@@ -5013,7 +5278,9 @@ async function baseline(selected, database, history, state, touched, done) {
 ;// CONCATENATED MODULE: ./src/engine/migration-mode.ts
 
 
-function migrationOptions(settings, runtime, mode, target, input) {
+
+
+function migrationOptions(settings, runtime, mode, target, input, signal) {
     return {
         mode,
         target,
@@ -5029,19 +5296,35 @@ function migrationOptions(settings, runtime, mode, target, input) {
         appliedBy: settings.appliedBy,
         runtime,
         input: input ?? inputLabel(settings.origin, 'target-url'),
+        // The runner stops between (and inside) migrations when it is aborted (MigrationOptions.signal).
+        ...(signal ? { signal } : {}),
     };
 }
-/** Runs the migration step and records its entries and warnings on the result. */
+/**
+ * Runs the migration step and records its entries and warnings on the result. A cancelled step
+ * throws a CancelledError saying which migrations this run changed (from the entries the runner
+ * attached to its error as `outcome`, like MigrationError; without them, that it cannot tell).
+ */
 async function applyMigrationStep(options, result) {
-    const outcome = await runMigrations(options);
+    let outcome;
+    try {
+        outcome = await runMigrations(options);
+    }
+    catch (error) {
+        if (!(error instanceof errors/* CancelledError */.cc))
+            throw error;
+        const partial = error.outcome;
+        const detail = error.message && !/^Cancelled \(/.test(error.message) ? ` ${error.message}` : '';
+        throw Object.assign(new errors/* CancelledError */.cc(`${migrationsSentence(options.mode, partial?.entries)}${detail}`, { cause: error }), partial ? { outcome: partial } : {});
+    }
     result.migrations = outcome.entries;
     result.history = outcome.history;
     result.warnings.push(...outcome.warnings);
     return outcome;
 }
-async function runMigrationMode(settings, runtime, result) {
+async function runMigrationMode(settings, runtime, result, signal) {
     const mode = settings.mode;
-    const outcome = await applyMigrationStep(migrationOptions(settings, runtime, mode, settings.target), result);
+    const outcome = await applyMigrationStep(migrationOptions(settings, runtime, mode, settings.target, undefined, signal), result);
     const verb = { status: 'pending', migrate: 'applied', rollback: 'rolled back', baseline: 'baselined' }[mode];
     const names = mode === 'status' ? outcome.pending : outcome.applied;
     result.notes.push(`${names.length} migration${names.length === 1 ? '' : 's'} ${verb}.`);
@@ -5060,7 +5343,8 @@ async function runMigrationMode(settings, runtime, result) {
 
 
 
-function copyOptions(settings, runtime, target, overrides = {}) {
+
+function copyOptions(settings, runtime, target, overrides = {}, signal) {
     return {
         source: settings.source,
         target,
@@ -5072,6 +5356,7 @@ function copyOptions(settings, runtime, target, overrides = {}) {
         targetInput: inputLabel(settings.origin, 'target-url'),
         lockTimeoutMs: settings.lockTimeoutMs,
         requireEveryRow: settings.mode === 'cutover',
+        ...(signal ? { signal } : {}),
     };
 }
 function describeMismatch(t) {
@@ -5101,10 +5386,22 @@ function copyMismatchError(tables) {
 }
 /**
  * Copies (and verifies, before commit) into `target`. A difference throws (nothing was committed);
- * rejected rows (on-error: skip) leave the copy committed but not verified.
+ * rejected rows (on-error: skip) leave the copy committed but not verified. A cancelled copy throws a
+ * CancelledError saying what it left: the copy throws the signal's reason only when it rolled back
+ * (src/copy/load/load-groups.ts: its commit phase is not interrupted), and returns only after COMMIT.
  */
-async function applyCopyStep(options, result) {
-    const outcome = await copyData(options);
+async function applyCopyStep(options, result, left = copySentence) {
+    if (options.signal?.aborted)
+        throw new errors/* CancelledError */.cc(left('not-started'), { cause: options.signal.reason });
+    let outcome;
+    try {
+        outcome = await copyData(options);
+    }
+    catch (error) {
+        if (error instanceof errors/* CancelledError */.cc && error === options.signal?.reason)
+            throw new errors/* CancelledError */.cc(left('rolled-back'), { cause: error });
+        throw error;
+    }
     result.tables = outcome.tables;
     result.leftOut = outcome.leftOut;
     result.warnings.push(...outcome.warnings);
@@ -5114,10 +5411,10 @@ async function applyCopyStep(options, result) {
     if (!outcome.matched)
         throw copyMismatchError(outcome.tables);
 }
-async function runCopyMode(settings, runtime, result) {
-    await applyCopyStep(copyOptions(settings, runtime, settings.target), result);
+async function runCopyMode(settings, runtime, result, signal) {
+    await applyCopyStep(copyOptions(settings, runtime, settings.target, {}, signal), result);
 }
-async function runVerifyMode(settings, runtime, result) {
+async function runVerifyMode(settings, runtime, result, signal) {
     const outcome = await verifyData({
         source: settings.source,
         target: settings.target,
@@ -5130,6 +5427,8 @@ async function runVerifyMode(settings, runtime, result) {
         runtime,
         sourceInput: inputLabel(settings.origin, 'source-url'),
         targetInput: inputLabel(settings.origin, 'target-url'),
+        // Verify only reads: run-mode stops waiting for it on a cancel; a verifier that takes a signal stops too.
+        ...(signal ? { signal } : {}),
     });
     result.tables = outcome.tables;
     result.leftOut = outcome.leftOut;
@@ -5139,7 +5438,7 @@ async function runVerifyMode(settings, runtime, result) {
         throw mismatchError(outcome.tables);
 }
 /** migrate → copy → verify (checksums always on), then say how to go back. */
-async function runCutoverMode(settings, runtime, result) {
+async function runCutoverMode(settings, runtime, result, signal) {
     const target = settings.target;
     const targetText = displayLocation(target);
     const sourceText = displayLocation(settings.source);
@@ -5152,21 +5451,32 @@ async function runCutoverMode(settings, runtime, result) {
     try {
         const migrationsPresent = external_node_fs_default().existsSync(settings.migrationsDir);
         if (migrationsPresent || !settings.copy.createTables) {
-            const outcome = await runtime.group('Migrate the target', () => applyMigrationStep(migrationOptions(settings, runtime, 'migrate', target), result));
-            appliedByThisRun = outcome.applied;
+            try {
+                const outcome = await runtime.group('Migrate the target', () => applyMigrationStep(migrationOptions(settings, runtime, 'migrate', target, undefined, signal), result));
+                appliedByThisRun = outcome.applied;
+            }
+            catch (error) {
+                if (error instanceof errors/* CancelledError */.cc)
+                    throw new errors/* CancelledError */.cc(`${error.message.replace(/\.$/, '')}; the copy had not started.`, { cause: error });
+                throw error;
+            }
         }
         else {
             result.notes.push(`No migrations directory (${settings.migrationsDir}): target tables are created from the source schema (create-tables).`);
         }
+        if (signal?.aborted)
+            throw new errors/* CancelledError */.cc(copySentence('not-started', appliedByThisRun), { cause: signal.reason });
         // No enclosing group: the copy opens one group per table, and Actions log groups do not nest.
         copy = 'failed';
-        await applyCopyStep(copyOptions(settings, runtime, target, { checksums: true }), result);
+        await applyCopyStep(copyOptions(settings, runtime, target, { checksums: true }, signal), result, (state) => copySentence(state, appliedByThisRun));
         copy = 'committed';
         result.notes.push('Every table matched before commit: row counts and checksums.');
     }
     catch (error) {
         if (copy === 'failed' && error instanceof errors/* CutoverError */.DB && error.targetLeftPartial)
             copy = 'not started';
+        if (copy === 'failed' && error instanceof errors/* CancelledError */.cc)
+            copy = 'cancelled';
         throw error;
     }
     finally {
@@ -5177,6 +5487,9 @@ async function runCutoverMode(settings, runtime, result) {
         }
         if (copy === 'committed') {
             result.rollback.push('The copy committed every row after verifying it. To copy again over it, rerun with if-target-not-empty: truncate.');
+        }
+        else if (copy === 'cancelled') {
+            result.rollback.push(`The copy was cancelled and rolled back: no row was written to the target's tables${appliedByThisRun.length > 0 ? ' (the migrations this run applied remain; see above)' : ''}.`);
         }
         else if (copy === 'failed') {
             result.rollback.push(`The copy failed and was rolled back: no row was written to the target's tables${appliedByThisRun.length > 0 ? ' (the migrations this run applied remain; see above)' : ''}. After fixing the cause, run the cutover again.`);
@@ -6345,27 +6658,11 @@ async function resetDryRunDatabase(client, input) {
 }
 
 ;// CONCATENATED MODULE: ./src/dry-run/same-database.ts
-// Is the dry-run database the target (or the source)? URLs cannot tell: localhost and 127.0.0.1, a
-// DNS alias, a pooler port or another user all reach the same database. So both servers are asked:
-// the throwaway connection carries a unique application_name, and the other side looks for that
-// backend in its own pg_stat_activity (pid, application_name and database are visible to every user);
-// independently, both report their system identifier (when readable), postmaster start time and
-// database oid — a restored clone shares the identifier but not the start time.
+// Is the dry-run database the target (or the source)? Asked on the servers (src/db/same-database.ts);
+// when the other side cannot be reached, the URLs are compared and the caller says so.
 
 
-async function fingerprint(client) {
-    const { rows } = await client.query(`SELECT extract(epoch FROM pg_postmaster_start_time())::text AS started, current_database() AS database,
-            (SELECT oid::text FROM pg_database WHERE datname = current_database()) AS oid`);
-    let systemIdentifier;
-    try {
-        // Revoked on some managed services; the other checks stand on their own.
-        systemIdentifier = (await client.query('SELECT system_identifier::text AS id FROM pg_control_system()')).rows[0]?.id;
-    }
-    catch {
-        systemIdentifier = undefined;
-    }
-    return { ...(systemIdentifier ? { systemIdentifier } : {}), startedAt: rows[0].started, databaseOid: rows[0].oid, database: rows[0].database };
-}
+
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|0:0:0:0:0:0:0:1)$/i;
 /** Same host (loopback spellings folded together), port and database name. */
 function sameByUrl(a, b) {
@@ -6377,8 +6674,6 @@ async function compareDatabases(probe, other, options) {
     const marker = `cutover-probe-${external_node_crypto_default().randomBytes(6).toString('hex')}`;
     const probeClient = await connectPostgres(probe, { input: options.probeInput, attempts: 1, connectTimeoutMs: options.connectTimeoutMs, applicationName: marker });
     try {
-        const pid = (await probeClient.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
-        const mine = await fingerprint(probeClient);
         let otherClient;
         try {
             otherClient = await connectPostgres(other, { input: options.otherInput, attempts: 1, connectTimeoutMs: options.connectTimeoutMs });
@@ -6387,15 +6682,7 @@ async function compareDatabases(probe, other, options) {
             return { same: 'unknown', reason: error.message, urlsMatch: sameByUrl(probe, other) };
         }
         try {
-            const seen = await otherClient.query(`SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND application_name = $2 AND datname = current_database()) AS seen`, [pid, marker]);
-            if (seen.rows[0].seen)
-                return { same: true, how: `the dry-run connection shows up in the pg_stat_activity of ${options.otherInput}` };
-            const theirs = await fingerprint(otherClient);
-            const identifiers = mine.systemIdentifier && theirs.systemIdentifier;
-            if ((!identifiers || mine.systemIdentifier === theirs.systemIdentifier) && mine.startedAt === theirs.startedAt && mine.databaseOid === theirs.databaseOid) {
-                return { same: true, how: `both servers report the same ${identifiers ? 'system identifier, ' : ''}start time and database` };
-            }
-            return { same: false, how: `compared on the servers: ${identifiers ? 'system identifier, ' : ''}start time, database` };
+            return await compareConnections(probeClient, otherClient, options.otherInput);
         }
         finally {
             await otherClient.end().catch(() => undefined);
@@ -6655,6 +6942,8 @@ async function runDryRun(settings, runtime, result, env) {
 ;// CONCATENATED MODULE: ./src/engine/run-mode.ts
 // Dispatches a run by mode and turns whatever happens into a RunResult. This is the engine's front
 // door, shared by the Action (main.ts), the CLI (cli.ts) and the tests; it never throws.
+// `signal` (from src/cancellation.ts) cancels the run; a cancelled result carries the one line that
+// says so and what state the target is in (`cancelled`, also its `error` when the run did not complete).
 
 
 
@@ -6664,7 +6953,38 @@ async function runDryRun(settings, runtime, result, env) {
 
 
 
-async function runMode(settings, runtime, env = process.env) {
+
+function dispatch(settings, runtime, result, env, signal) {
+    switch (settings.mode) {
+        case 'status':
+        case 'migrate':
+        case 'rollback':
+        case 'baseline':
+            return runMigrationMode(settings, runtime, result, signal);
+        case 'copy':
+            return runCopyMode(settings, runtime, result, signal);
+        case 'verify':
+            return runVerifyMode(settings, runtime, result, signal);
+        case 'cutover':
+            return runCutoverMode(settings, runtime, result, signal);
+        case 'dry-run':
+            // Not interrupted: its throwaway server must be torn down, which it always does at its end.
+            return runDryRun(settings, runtime, result, env);
+    }
+}
+/**
+ * Modes that only read can be abandoned the moment they are cancelled: nothing to roll back, and the
+ * entry ends the process (closing their connections) right after reporting.
+ */
+function untilAborted(work, signal) {
+    work.catch(() => undefined);
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+}
+async function runMode(settings, runtime, env = process.env, signal) {
     const started = Date.now();
     const result = emptyResult(settings.mode);
     if (settings.target && settings.mode !== 'dry-run')
@@ -6672,32 +6992,25 @@ async function runMode(settings, runtime, env = process.env) {
     if (settings.source)
         result.source = displayLocation(settings.source);
     result.reproduce = reproduceCommand(settings);
+    const began = !signal?.aborted;
+    let failure;
     try {
-        switch (settings.mode) {
-            case 'status':
-            case 'migrate':
-            case 'rollback':
-            case 'baseline':
-                await runMigrationMode(settings, runtime, result);
-                break;
-            case 'copy':
-                await runCopyMode(settings, runtime, result);
-                break;
-            case 'verify':
-                await runVerifyMode(settings, runtime, result);
-                break;
-            case 'cutover':
-                await runCutoverMode(settings, runtime, result);
-                break;
-            case 'dry-run':
-                await runDryRun(settings, runtime, result, env);
-                break;
-        }
+        signal?.throwIfAborted();
+        const work = dispatch(settings, runtime, result, env, signal);
+        await (signal && (settings.mode === 'status' || settings.mode === 'verify') ? untilAborted(work, signal) : work);
     }
     catch (error) {
+        failure = error;
         result.ok = false;
         absorbPartialOutcome(result, error);
         result.error = (0,errors/* formatError */.Wk)(error);
+    }
+    if (signal?.aborted) {
+        result.cancelled = cancellationLine(signal.reason, result, failure, began);
+        if (result.ok)
+            result.notes.push(result.cancelled);
+        else
+            result.error = result.cancelled;
     }
     result.durationMs = Date.now() - started;
     // Every text of the result, before the report clips or escapes it (and a password could slip through).
@@ -7231,11 +7544,30 @@ function actionsRuntime() {
 
 
 
+
+
 async function main_run() {
     const runtime = actionsRuntime();
+    // GitHub cancels a job with SIGINT, then SIGTERM about 7.5 s later, then SIGKILL: the first stops
+    // the run, the report still goes out, and the step ends 130 (SIGINT) or 143 (SIGTERM).
+    const cancellation = listenForCancellation({
+        onCancel: (message) => runtime.debug(message),
+        writeLine: (line) => core/* error */.z3(line),
+    });
     try {
         const settings = readActionInputs();
-        const result = await runMode(settings, runtime, process.env);
+        const result = await runMode(settings, runtime, process.env, cancellation.signal);
+        if (cancellation.exitCode !== undefined) {
+            // The line first: the runner's SIGKILL may come before the report is out.
+            const line = finalCancellationLine(result, cancellation.signal.reason);
+            if (result.ok)
+                core/* warning */.$e(line);
+            else
+                core/* error */.z3(line);
+            await publishReport(result, settings, runtime, process.env);
+            // Work abandoned on the cancel (a read-only query) must not keep the process alive.
+            process.exit(cancellation.exitCode);
+        }
         await publishReport(result, settings, runtime, process.env);
         if (result.ok)
             return;
@@ -7248,6 +7580,9 @@ async function main_run() {
     }
     catch (error) {
         core/* setFailed */.C1((0,errors/* formatError */.Wk)(error));
+    }
+    finally {
+        cancellation.dispose();
     }
 }
 
