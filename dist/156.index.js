@@ -161,7 +161,7 @@ function finishedSentence(result) {
         case 'cutover':
             return `${cutoverMigrationsSentence(applied)}; ${copied}.`;
         case 'dry-run':
-            return 'a dry run is not interrupted: it ran to its end, writing only to its dry-run database, not to the target.';
+            return 'the dry run had finished, writing only to its dry-run database, not to the target.';
         default:
             return migrationsSentence(result.mode, result.migrations);
     }
@@ -6901,7 +6901,7 @@ async function newMigrations(settings, runtime, env) {
         return undefined;
     return migrationsNewSince(baseRef, settings.migrationsDir, settings.workingDirectory, runtime);
 }
-async function runDryRun(settings, runtime, result, env) {
+async function runDryRun(settings, runtime, result, env, signal) {
     // The real target's major version picks the throwaway server's, and gates pg_dump for
     // schema-from: target; a given URL database needs neither (the target is then only contacted by
     // guardDryRunDatabase, to make sure it is not the same database).
@@ -6918,7 +6918,7 @@ async function runDryRun(settings, runtime, result, env) {
         }
         const fresh = await newMigrations(settings, runtime, env);
         try {
-            await runtime.group('Apply migrations', () => applyMigrationStep(migrationOptions(settings, runtime, 'migrate', throwaway.location, 'the throwaway database'), result));
+            await runtime.group('Apply migrations', () => applyMigrationStep(migrationOptions(settings, runtime, 'migrate', throwaway.location, 'the throwaway database', signal), result));
         }
         catch (error) {
             absorbPartialOutcome(result, error);
@@ -6931,8 +6931,15 @@ async function runDryRun(settings, runtime, result, env) {
         }
         if (settings.source) {
             runtime.info('Copying the source data through the migrations.');
-            await applyCopyStep(copyOptions(settings, runtime, throwaway.location, { ifTargetNotEmpty: 'fail' }), result);
+            await applyCopyStep(copyOptions(settings, runtime, throwaway.location, { ifTargetNotEmpty: 'fail' }, signal), result);
         }
+    }
+    catch (error) {
+        // The modes' sentences speak of "the target"; here that is the throwaway, which goes away anyway.
+        if (error instanceof errors/* CancelledError */.cc) {
+            throw new errors/* CancelledError */.cc(`the dry run stopped before its end and its ${throwaway.provider === 'url' ? 'dry-run database keeps what it had applied or copied' : 'throwaway database is removed'}; the real target was not written.`, { cause: error });
+        }
+        throw error;
     }
     finally {
         await throwaway.teardown().catch((error) => runtime.warning(`Removing the throwaway database failed: ${error.message}`));
@@ -6968,8 +6975,8 @@ function dispatch(settings, runtime, result, env, signal) {
         case 'cutover':
             return runCutoverMode(settings, runtime, result, signal);
         case 'dry-run':
-            // Not interrupted: its throwaway server must be torn down, which it always does at its end.
-            return runDryRun(settings, runtime, result, env);
+            // Its throwaway server is torn down in runDryRun's finally, cancelled or not.
+            return runDryRun(settings, runtime, result, env, signal);
     }
 }
 /**
@@ -7245,6 +7252,8 @@ const TITLES = {
 };
 function headline(result) {
     const title = TITLES[result.mode] ?? result.mode;
+    if (result.cancelled && !result.ok)
+        return `## ⏹️ ${title} cancelled`;
     if (!result.ok)
         return `## ❌ ${title} failed`;
     if (result.rejected)

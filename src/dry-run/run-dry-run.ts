@@ -4,7 +4,7 @@
 // removes it too if this process is killed (state saved under 'throwaway').
 import type { PostgresLocation } from '../db/database-url.js';
 import { provisionThrowawayPostgres } from '../db/throwaway/provision-throwaway.js';
-import { ProvisionError } from '../errors.js';
+import { CancelledError, ProvisionError } from '../errors.js';
 import { applyCopyStep, copyOptions } from '../engine/data-modes.js';
 import { applyMigrationStep, migrationOptions } from '../engine/migration-mode.js';
 import { absorbPartialOutcome } from '../engine/partial-outcome.js';
@@ -58,7 +58,7 @@ async function newMigrations(settings: Settings, runtime: Runtime, env: NodeJS.P
   return migrationsNewSince(baseRef, settings.migrationsDir, settings.workingDirectory, runtime);
 }
 
-export async function runDryRun(settings: Settings, runtime: Runtime, result: RunResult, env: NodeJS.ProcessEnv): Promise<void> {
+export async function runDryRun(settings: Settings, runtime: Runtime, result: RunResult, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<void> {
   // The real target's major version picks the throwaway server's, and gates pg_dump for
   // schema-from: target; a given URL database needs neither (the target is then only contacted by
   // guardDryRunDatabase, to make sure it is not the same database).
@@ -75,7 +75,7 @@ export async function runDryRun(settings: Settings, runtime: Runtime, result: Ru
     }
     const fresh = await newMigrations(settings, runtime, env);
     try {
-      await runtime.group('Apply migrations', () => applyMigrationStep(migrationOptions(settings, runtime, 'migrate', throwaway.location, 'the throwaway database'), result));
+      await runtime.group('Apply migrations', () => applyMigrationStep(migrationOptions(settings, runtime, 'migrate', throwaway.location, 'the throwaway database', signal), result));
     } catch (error) {
       absorbPartialOutcome(result, error);
       throw error;
@@ -84,8 +84,14 @@ export async function runDryRun(settings: Settings, runtime: Runtime, result: Ru
     }
     if (settings.source) {
       runtime.info('Copying the source data through the migrations.');
-      await applyCopyStep(copyOptions(settings, runtime, throwaway.location, { ifTargetNotEmpty: 'fail' }), result);
+      await applyCopyStep(copyOptions(settings, runtime, throwaway.location, { ifTargetNotEmpty: 'fail' }, signal), result);
     }
+  } catch (error) {
+    // The modes' sentences speak of "the target"; here that is the throwaway, which goes away anyway.
+    if (error instanceof CancelledError) {
+      throw new CancelledError(`the dry run stopped before its end and its ${throwaway.provider === 'url' ? 'dry-run database keeps what it had applied or copied' : 'throwaway database is removed'}; the real target was not written.`, { cause: error });
+    }
+    throw error;
   } finally {
     await throwaway.teardown().catch((error) => runtime.warning(`Removing the throwaway database failed: ${(error as Error).message}`));
   }

@@ -65,7 +65,7 @@ function finishedSentence(result: RunResult): string {
     case 'cutover':
       return `${cutoverMigrationsSentence(applied)}; ${copied}.`;
     case 'dry-run':
-      return 'a dry run is not interrupted: it ran to its end, writing only to its dry-run database, not to the target.';
+      return 'the dry run had finished, writing only to its dry-run database, not to the target.';
     default:
       return migrationsSentence(result.mode, result.migrations);
   }

@@ -29,8 +29,8 @@ function dispatch(settings: Settings, runtime: Runtime, result: RunResult, env: 
     case 'cutover':
       return runCutoverMode(settings, runtime, result, signal);
     case 'dry-run':
-      // Not interrupted: its throwaway server must be torn down, which it always does at its end.
-      return runDryRun(settings, runtime, result, env);
+      // Its throwaway server is torn down in runDryRun's finally, cancelled or not.
+      return runDryRun(settings, runtime, result, env, signal);
   }
 }
 

@@ -41,6 +41,7 @@ const TITLES: Record<Mode, string> = {
 
 function headline(result: RunResult): string {
   const title = TITLES[result.mode] ?? result.mode;
+  if (result.cancelled && !result.ok) return `## ⏹️ ${title} cancelled`;
   if (!result.ok) return `## ❌ ${title} failed`;
   if (result.rejected) return `## ⚠️ ${title} finished with ${result.rejected.rows.toLocaleString('en-US')} rejected row${result.rejected.rows === 1 ? '' : 's'}`;
   if (result.verified === false) return `## ❌ ${title}: verification found differences`;

@@ -113,3 +113,17 @@ test('verify cancelled mid-run returns at once: it only reads', async () => {
   expect(result.cancelled).toBe('Cancelled (SIGTERM): verify only reads; neither database was written.');
   expect(result.verified).toBeNull();
 });
+
+test('dry-run cancelled when its copy starts: stops, says the real target was not written, the target untouched', async () => {
+  const target = await database('cancel_dry_target');
+  const dryRun = await database('cancel_dry_throwaway');
+  await target.query('CREATE TABLE untouched (id int PRIMARY KEY); INSERT INTO untouched VALUES (1)');
+  const controller = new AbortController();
+  const runtime = abortingRuntime(controller, (e) => e.kind === 'info' && /^Copying the source data/.test(e.text));
+  const result = await runMode(settings({ mode: 'dry-run', 'source-url': `sqlite:${source}`, 'target-url': target.url, 'dry-run-database': dryRun.url, comment: 'false' }), runtime, {}, controller.signal);
+  expect(result.ok).toBe(false);
+  expect(result.cancelled).toBe('Cancelled (SIGTERM): the dry run stopped before its end and its dry-run database keeps what it had applied or copied; the real target was not written.');
+  expect(await rowCounts(dryRun)).toEqual({ u: 0, o: 0, e: 0 });
+  expect((await target.query('SELECT count(*)::int AS n FROM untouched')).rows[0].n).toBe(1);
+  expect((await target.query(`SELECT to_regclass('cutover_migrations') AS t`)).rows[0].t).toBeNull();
+});

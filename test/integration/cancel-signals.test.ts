@@ -63,7 +63,9 @@ describe.each([
       if (kind === 'action') {
         expect(log).toContain(`::error::${line}`);
         // The report went out, stating the cancellation.
-        expect(fs.readFileSync(run.summaryFile!, 'utf8')).toContain(line);
+        const summary = fs.readFileSync(run.summaryFile!, 'utf8');
+        expect(summary).toContain(line);
+        expect(summary).toMatch(/^## ⏹️ Copy cancelled$/m);
       } else {
         expect(log).toContain(`cutover: ${line}`);
         expect(run.stdout()).toContain(line); // the Markdown report
