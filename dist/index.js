@@ -131,7 +131,7 @@ else {
     if (code !== undefined)
         process.exitCode = code;
     else
-        await (await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(211), __nccwpck_require__.e(156)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2747))).run();
+        await (await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(211), __nccwpck_require__.e(222)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6281))).run();
 }
 
 __webpack_async_result__();

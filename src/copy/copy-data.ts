@@ -80,6 +80,7 @@ const PREFLIGHT_HINTS: Array<[RegExp, string]> = [
   [/does not exist in the target|not in the target table|NOT NULL without a default|cannot convert/, 'align the target schema with the source (migrations, create-tables) or narrow the tables with include/exclude'],
   [/is not empty/, 'for non-empty target tables choose if-target-not-empty: truncate or append'],
   [/row-level security/, 'copy as the tables\' owner or a role with BYPASSRLS'],
+  [/may not (read|write|TRUNCATE)/, 'grant the missing privileges named above on that side, or connect as the tables\' owner'],
   [/form a cycle/, 'make one foreign key of the cycle DEFERRABLE'],
 ];
 
@@ -153,7 +154,7 @@ export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
     const targetSchema = (await control.query<{ s: string | null }>('SELECT current_schema() AS s')).rows[0].s ?? 'public';
     await repairInterruptedCopy(control, targetSchema, runtime);
     const source: SourceSchema = sqlite ? { kind: 'sqlite', tables: listSqliteTables(sqlite) } : { kind: 'postgres', tables: await listPgTables(snapshot!.coordinator) };
-    const plan = buildCopyPlan(source, await listPgTables(control), { include: copy.include, exclude: copy.exclude, createTables: copy.createTables, targetSchema, sourceInput: options.sourceInput, sourceLocation: options.source });
+    const plan = buildCopyPlan(source, await listPgTables(control), { include: copy.include, exclude: copy.exclude, createTables: copy.createTables, targetSchema, sourceInput: options.sourceInput, sourceLocation: options.source, ifTargetNotEmpty: copy.ifTargetNotEmpty });
     if (plan.leftOut.length > 0) runtime.info(describeLeftOut(plan.leftOut));
     warnings.push(...plan.warnings);
     if (copy.ifTargetNotEmpty === 'fail') {

@@ -60,6 +60,8 @@ export interface PgTable {
   userTriggers: PgTrigger[];
   /** The extension the table, or its schema, belongs to (pg_depend deptype 'e'), e.g. postgis. */
   extension?: string;
+  /** What the connected role may do with the table (and may reach its schema). */
+  privileges: { select: boolean; insert: boolean; truncate: boolean };
 }
 
 /** The connected role's attributes that decide what row-level security it sees. */
@@ -87,8 +89,11 @@ export function pgTableSql(table: { schema: string; name: string }): string {
 const SYSTEM_SCHEMAS = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'`;
 
 export async function listPgTables(client: pg.ClientBase): Promise<PgTable[]> {
-  const tables = await client.query<{ oid: number; schema: string; name: string; owned: boolean; rls: boolean; force: boolean; applies: boolean; extension: string | null }>(
+  const tables = await client.query<{ oid: number; schema: string; name: string; owned: boolean; rls: boolean; force: boolean; applies: boolean; extension: string | null; sel: boolean; ins: boolean; trunc: boolean }>(
     `SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS name, pg_has_role(c.relowner, 'USAGE') AS owned,
+            has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'SELECT') AS sel,
+            has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'INSERT') AS ins,
+            has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'TRUNCATE') AS trunc,
             c.relrowsecurity AS rls, c.relforcerowsecurity AS force, row_security_active(c.oid) AS applies,
             (SELECT e.extname FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
               WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
@@ -104,6 +109,7 @@ export async function listPgTables(client: pg.ClientBase): Promise<PgTable[]> {
       schema: row.schema, name: row.name, columns: [], primaryKey: [], foreignKeys: [],
       owned: row.owned, rowSecurity: row.rls, forceRowSecurity: row.force, rowSecurityApplies: row.applies, userTriggers: [],
       ...(row.extension ? { extension: row.extension } : {}),
+      privileges: { select: row.sel, insert: row.ins, truncate: row.trunc },
     });
   }
   if (byOid.size === 0) return [];

@@ -107,7 +107,7 @@ test('user triggers on a table the role does not own: a warning listing the ones
   expect(outcome.verified).toBe(true);
   expect(outcome.warnings).toContain(
     'public.stamped: the role cutover connects as does not own this target table, so it cannot disable its triggers, which will fire during the load: fill_placed_at (BEFORE INSERT OR UPDATE, for each row). ' +
-      "If they change the copied rows, verification reports the difference; to copy the rows exactly, copy as the table's owner.",
+      "If they change the copied rows, verification before COMMIT finds the difference and the whole copy is rolled back; to copy the rows exactly, copy as the table's owner (cutover then disables them for the load).",
   );
   expect(outcome.warnings.join('\n')).not.toContain('disabled_one');
   await target.query('TRUNCATE public.stamped, public.plain');

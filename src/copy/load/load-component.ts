@@ -133,10 +133,8 @@ export async function loadComponent(client: pg.ClientBase, reader: pg.ClientBase
   // Before TRUNCATE: it fires ON TRUNCATE user triggers too.
   for (const table of existing) {
     const guards = await readTableGuards(client, table.target.schema, table.target.name);
+    // Tables the role does not own keep their triggers (the preflight warned); verification catches them.
     changes.guards.push(await liftGuards(client, guards));
-    if (!guards.owned && guards.triggers.length > 0) {
-      ctx.runtime.warning(`${table.display}: the copying role does not own this table, so its trigger${guards.triggers.length === 1 ? '' : 's'} ${guards.triggers.map((t) => t.name).join(', ')} will fire for every copied row; if ${guards.triggers.length === 1 ? 'it changes' : 'they change'} rows, verification before COMMIT rolls the copy back.`);
-    }
   }
   if (ctx.copy.ifTargetNotEmpty === 'truncate' && existing.length > 0) {
     // One statement for the whole component: truncating a parent alone fails while a child references it.

@@ -4,6 +4,7 @@
 // collected, then reported at once; the scope (table-scope.ts) and source row security are checked
 // first and throw, since nothing else is worth reporting when the set of tables is wrong.
 import type { DatabaseLocation } from '../../db/database-url.js';
+import type { IfTargetNotEmpty } from '../../settings.js';
 import type { PgColumn, PgTable } from '../../db/pg-introspect.js';
 import { pgTableKey } from '../../db/pg-introspect.js';
 import type { SqliteTable } from '../../db/sqlite-introspect.js';
@@ -12,6 +13,7 @@ import { createTableDdl, type TableDdl } from './create-table-ddl.js';
 import { displayIdentifier, displayName } from './display-name.js';
 import type { FkEdge } from './fk-order.js';
 import { mapSqliteType } from './sqlite-type-mapping.js';
+import { privilegeProblems } from './privilege-preflight.js';
 import { checkSourceRowSecurity, targetAccessFindings } from './row-security-preflight.js';
 import { resolveScope, type LeftOutTable } from './table-scope.js';
 
@@ -62,6 +64,8 @@ export interface PlanOptions {
   /** For messages, e.g. "input 'source-url'". */
   sourceInput?: string;
   sourceLocation?: DatabaseLocation;
+  /** copy: whether TRUNCATE privilege is needed too. */
+  ifTargetNotEmpty?: IfTargetNotEmpty;
 }
 
 function findByName<T extends { name: string }>(items: T[], name: string): T | undefined {
@@ -158,6 +162,11 @@ export function buildCopyPlan(source: SourceSchema, targetTables: PgTable[], opt
 
   const access = targetAccessFindings(plans);
   problems.push(...access.problems);
+  const sourceTables = new Map(plans.flatMap((p) => {
+    const view = views.find((v) => v.name === p.sourceName && v.schema === p.sourceSchema && v.pg);
+    return view?.pg ? [[p, view.pg] as const] : [];
+  }));
+  problems.push(...privilegeProblems(plans, sourceTables, options.ifTargetNotEmpty));
   warnings.push(...access.warnings);
 
   const keys = new Set(plans.map((p) => p.key));

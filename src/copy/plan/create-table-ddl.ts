@@ -89,7 +89,7 @@ export function createTableDdl(table: SqliteTable, schema: string, created: Map<
     create: `CREATE TABLE ${target} (\n  ${lines.join(',\n  ')}\n)`,
     constraints,
     // Created by this run's role: owned, no row-level security, no triggers.
-    table: { schema, name: table.name, columns, primaryKey: table.pkHasNulls ? [] : [...table.primaryKey], foreignKeys, owned: true, rowSecurity: false, forceRowSecurity: false, rowSecurityApplies: false, userTriggers: [] },
+    table: { schema, name: table.name, columns, primaryKey: table.pkHasNulls ? [] : [...table.primaryKey], foreignKeys, owned: true, rowSecurity: false, forceRowSecurity: false, rowSecurityApplies: false, userTriggers: [], privileges: { select: true, insert: true, truncate: true } },
     warnings,
   };
 }

@@ -53,7 +53,7 @@ export function targetAccessFindings(plans: TablePlan[]): { problems: string[]; 
     const firing = table.owned ? [] : table.userTriggers.filter((t) => t.enabled && t.events.includes('INSERT'));
     if (firing.length > 0) {
       warnings.push(
-        `${plan.display}: the role cutover connects as does not own this target table, so it cannot disable its triggers, which will fire during the load: ${firing.map(describeTrigger).join(', ')}. If they change the copied rows, verification reports the difference; to copy the rows exactly, copy as the table's owner.`,
+        `${plan.display}: the role cutover connects as does not own this target table, so it cannot disable its triggers, which will fire during the load: ${firing.map(describeTrigger).join(', ')}. If they change the copied rows, verification before COMMIT finds the difference and the whole copy is rolled back; to copy the rows exactly, copy as the table's owner (cutover then disables them for the load).`,
       );
     }
   }

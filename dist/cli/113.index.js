@@ -1,8 +1,8 @@
-export const id = 156;
-export const ids = [156];
+export const id = 113;
+export const ids = [113];
 export const modules = {
 
-/***/ 2747:
+/***/ 6822:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -10,11 +10,15 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  run: () => (/* binding */ main_run)
+  main: () => (/* binding */ main)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
-var core = __webpack_require__(6421);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+var external_node_fs_default = /*#__PURE__*/__webpack_require__.n(external_node_fs_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
 ;// CONCATENATED MODULE: ./src/cancellation.ts
@@ -100,104 +104,47 @@ function listenForCancellation(options = {}) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/engine/cancellation-line.ts
-// The one line a cancelled run ends with: what cancelled it and what state it left the target in.
-// Each sentence is chosen from what the run knows it did (the copy threw its rollback, the copy
-// returned after its commit, the migration runner's entries); where it cannot know, it says so.
-// The modes (data-modes.ts, migration-mode.ts) throw a CancelledError carrying the state sentence;
-// run-mode.ts puts "Cancelled (<cause>)" in front, or the sentence for a run that finished anyway.
+;// CONCATENATED MODULE: ./src/input-names.ts
+// The Action's inputs, shared by src/inputs.ts and the CLI's flags.
+/** Every input in action.yml (a unit test keeps this list and action.yml in step). */
+const INPUT_NAMES = [
+    'mode',
+    'target-url',
+    'source-url',
+    'migrations-dir',
+    'to',
+    'steps',
+    'allow-changed-migrations',
+    'lock-timeout',
+    'migration-lock-timeout',
+    'migration-statement-timeout',
+    'connect-attempts',
+    'connect-timeout',
+    'include',
+    'exclude',
+    'create-tables',
+    'on-error',
+    'rejects-file',
+    'if-target-not-empty',
+    'jobs',
+    'checksums',
+    'sample-rows',
+    'dry-run-database',
+    'dry-run-database-reset',
+    'postgres-version',
+    'schema-from',
+    'base-ref',
+    'comment',
+    'comment-id',
+    'github-token',
+    'report-path',
+];
 
-/**
- * copy / cutover: what a copy stopped before its commit left. `migrationsApplied` is given for
- * cutover (the names its migration step applied), whose tables are then as the migrations left them.
- */
-function copySentence(left, migrationsApplied) {
-    const copy = left === 'rolled-back' ? 'the copy was rolled back' : 'the copy had not started';
-    if (!migrationsApplied)
-        return `${copy}; the target's tables are as they were before this run.`;
-    if (migrationsApplied.length === 0)
-        return `${cutoverMigrationsSentence([])}; ${copy}; the target's tables are as they were before this run.`;
-    return `${cutoverMigrationsSentence(migrationsApplied)}; ${copy}; the target's tables are as the migrations left them.`;
-}
-function names(list) {
-    return list.length > 8 ? `${list.slice(0, 8).join(', ')} and ${list.length - 8} more` : list.join(', ');
-}
-function migrationsWord(n) {
-    return `${n} migration${n === 1 ? '' : 's'}`;
-}
-function stay(n) {
-    return n === 1 ? 'stays' : 'stay';
-}
-/**
- * migrate / rollback / baseline: what this run changed and what stays so. `entries` are the runner's
- * (undefined when the cancelled runner reported none).
- */
-function migrationsSentence(mode, entries) {
-    const verb = mode === 'rollback' ? 'rolled back' : mode === 'baseline' ? 'recorded as applied' : 'applied';
-    if (!entries || entries.length === 0) {
-        return `cutover cannot tell which migrations this run had ${verb} before it stopped (each one commits on its own, so those stay ${verb}; the log above lists them).`;
-    }
-    const status = mode === 'rollback' ? 'rolled-back' : mode === 'baseline' ? 'baselined' : 'applied';
-    const done = entries.filter((e) => e.status === status).map((e) => e.name);
-    const interrupted = entries.filter((e) => e.status === 'failed');
-    const parts = [done.length ? `the ${migrationsWord(done.length)} this run ${verb} (${names(done)}) ${stay(done.length)} ${verb}` : `this run ${verb} no migration`];
-    for (const entry of interrupted)
-        parts.push(`${entry.name} did not complete${entry.error ? ` (${entry.error.message.replace(/\.$/, '')})` : ''}`);
-    return `${parts.join('; ')}.`;
-}
-/** cutover: the migrations step's share of the line, from the names the step returned. */
-function cutoverMigrationsSentence(applied) {
-    return applied.length
-        ? `the ${migrationsWord(applied.length)} this run applied (${names(applied)}) ${stay(applied.length)} applied (the report has the command that undoes ${applied.length === 1 ? 'it' : 'them'})`
-        : 'this run applied no migration';
-}
-/** A run that finished although it was cancelled (the cancel came too late to stop it). */
-function finishedSentence(result) {
-    const applied = result.migrations.filter((m) => m.status === 'applied').map((m) => m.name);
-    const copied = `the copy was committed${result.verified ? ' and verified' : ''}: the target holds the copied rows`;
-    switch (result.mode) {
-        case 'copy':
-            return `${copied}.`;
-        case 'cutover':
-            return `${cutoverMigrationsSentence(applied)}; ${copied}.`;
-        case 'dry-run':
-            return 'the dry run had finished, writing only to its dry-run database, not to the target.';
-        default:
-            return migrationsSentence(result.mode, result.migrations);
-    }
-}
-/**
- * The line for a cancelled run. `reason` is the AbortSignal's reason; `error` what the run threw
- * (undefined if it completed); `started` false when the cancel came before the run began.
- */
-function cancellationLine(reason, result, error, started = true) {
-    const prefix = reason instanceof errors/* CancelledError */.cc ? reason.message : 'Cancelled';
-    if (result.mode === 'status')
-        return `${prefix}: status only reads; nothing was written.`;
-    if (result.mode === 'verify')
-        return `${prefix}: verify only reads; neither database was written.`;
-    if (!started)
-        return `${prefix}: the run stopped before it began; nothing was written.`;
-    if (error === undefined)
-        return `${prefix}, too late to stop the run, which completed: ${finishedSentence(result)}`;
-    // The modes wrap their cancellations with what they left behind; a bare one has nothing to say.
-    if (error instanceof errors/* CancelledError */.cc && error !== reason)
-        return `${prefix}: ${error.message}`;
-    if (error instanceof errors/* CancelledError */.cc)
-        return `${prefix}: cutover cannot tell what the run had written before it stopped; check the target before rerunning.`;
-    return `${prefix}, and the run ended with an error: ${(0,errors/* formatError */.Wk)(error)}`;
-}
-/** The line an entry prints: the run's own, or, when the cancel came after the engine had returned, that. */
-function finalCancellationLine(result, reason) {
-    const prefix = reason instanceof errors/* CancelledError */.cc ? reason.message : 'Cancelled';
-    return result.cancelled ?? `${prefix} after the run had ended; its report states the outcome.`;
-}
-
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
 // EXTERNAL MODULE: ./src/redact.ts
-var redact = __webpack_require__(6670);
+var src_redact = __webpack_require__(6670);
 ;// CONCATENATED MODULE: ./src/edit-distance.ts
 // "Did you mean …?" for misspelt names: optimal string alignment distance (Levenshtein plus adjacent
 // transpositions, so `sslmdoe` is one edit from `sslmode`).
@@ -417,7 +364,7 @@ function parsePostgres(raw, afterSlashes, input) {
         const bad = /[@#/?]/.exec(passwordPart) ?? /[@#/?]/.exec(userPart);
         if (bad) {
             if (passwordPart)
-                (0,redact/* registerSecret */.cl)(passwordPart, { input, user: userPart });
+                (0,src_redact/* registerSecret */.cl)(passwordPart, { input, user: userPart });
             throw new errors/* ConfigError */.xL(`The password in ${input} contains an unencoded '${bad[0]}', so the URL cannot be split into user, password and host reliably (${redactRawUrl(raw)}).`, { fix: `${ENCODE_HINT}.` });
         }
     }
@@ -435,7 +382,7 @@ function parsePostgres(raw, afterSlashes, input) {
     const database = decode(slash >= 0 ? hostAndPath.slice(slash + 1) : '', 'database name', input, raw);
     // Registered once user and database are known: a password equal to either is not masked as free text.
     if (password !== undefined) {
-        (0,redact/* registerSecret */.cl)(password, { input, user: user || 'postgres', database: database || user || 'postgres', alsoWritten: [userinfo.slice(colon + 1)] });
+        (0,src_redact/* registerSecret */.cl)(password, { input, user: user || 'postgres', database: database || user || 'postgres', alsoWritten: [userinfo.slice(colon + 1)] });
     }
     let host;
     let portText;
@@ -482,7 +429,7 @@ function parsePostgres(raw, afterSlashes, input) {
             sslrootcert = value;
         }
         else if (key === 'password') {
-            (0,redact/* registerSecret */.cl)(value, { input });
+            (0,src_redact/* registerSecret */.cl)(value, { input });
             throw new errors/* ConfigError */.xL(`${input} passes the password as a query parameter.`, {
                 fix: `put it in the user-info part instead: postgresql://user:ENCODED_PASSWORD@host:5432/dbname.`,
             });
@@ -505,14 +452,374 @@ function parsePostgres(raw, afterSlashes, input) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/settings.ts
+// The typed settings object every run is driven by. Both the Action (src/inputs.ts) and the CLI
+// (src/cli-args.ts) collect raw strings keyed by the action.yml input names and hand them to
+// `buildSettings`, so validation and defaults live in exactly one place.
+
+
+
+
+const MODES = ['status', 'migrate', 'rollback', 'baseline', 'copy', 'verify', 'cutover', 'dry-run'];
+const INPUT_DEFAULTS = {
+    mode: 'migrate',
+    'migrations-dir': 'migrations',
+    steps: '1',
+    'allow-changed-migrations': 'false',
+    'lock-timeout': '300',
+    'migration-lock-timeout': '5',
+    'migration-statement-timeout': '0',
+    'connect-attempts': '3',
+    'connect-timeout': '10',
+    include: '',
+    exclude: '',
+    'create-tables': 'false',
+    'on-error': 'fail',
+    'if-target-not-empty': 'fail',
+    jobs: '2',
+    checksums: 'true',
+    'sample-rows': '',
+    'dry-run-database': 'auto',
+    'dry-run-database-reset': 'false',
+    'postgres-version': '17',
+    'schema-from': 'migrations',
+    comment: 'true',
+    'comment-id': '',
+};
+function inputLabel(origin, name) {
+    return origin === 'action' ? `input '${name}'` : `--${name}`;
+}
+function pick(raw, name, allowed, origin) {
+    const value = (raw[name] || INPUT_DEFAULTS[name] || '').trim().toLowerCase();
+    if (!allowed.includes(value)) {
+        throw new errors/* ConfigError */.xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected one of: ${allowed.join(', ')}.` });
+    }
+    return value;
+}
+function integer(raw, name, origin, min, max = Number.MAX_SAFE_INTEGER) {
+    const text = (raw[name] || INPUT_DEFAULTS[name] || '').trim();
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+        throw new errors/* ConfigError */.xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'up' : max}.` });
+    }
+    return Number(text);
+}
+function settings_boolean(raw, name, origin) {
+    const text = (raw[name] || INPUT_DEFAULTS[name] || '').trim().toLowerCase();
+    if (['true', 'yes', '1', 'on'].includes(text))
+        return true;
+    if (['false', 'no', '0', 'off'].includes(text))
+        return false;
+    throw new errors/* ConfigError */.xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected true or false.` });
+}
+function list(raw, name) {
+    return (raw[name] ?? '')
+        .split(/[,\n]/)
+        .map((item) => item.trim())
+        .filter(Boolean);
+}
+function appliedByFromEnv(env) {
+    if (env.GITHUB_ACTIONS === 'true') {
+        const run = env.GITHUB_RUN_ID ? ` run ${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : '';
+        return `${env.GITHUB_ACTOR ?? 'github-actions'}${run}`;
+    }
+    try {
+        return `${external_node_os_default().userInfo().username}@${external_node_os_default().hostname()}`;
+    }
+    catch {
+        return 'unknown';
+    }
+}
+function buildSettings(raw, options) {
+    const { origin } = options;
+    const env = options.env ?? process.env;
+    const cwd = options.cwd ?? process.cwd();
+    const mode = pick(raw, 'mode', MODES, origin);
+    const targetText = raw['target-url']?.trim() || env.DATABASE_URL?.trim();
+    const target = targetText ? parseDatabaseUrl(targetText, { input: raw['target-url']?.trim() ? inputLabel(origin, 'target-url') : 'DATABASE_URL', cwd }) : undefined;
+    const sourceText = raw['source-url']?.trim();
+    const source = sourceText ? parseDatabaseUrl(sourceText, { input: inputLabel(origin, 'source-url'), cwd }) : undefined;
+    if (!target && mode !== 'dry-run') {
+        throw new errors/* ConfigError */.xL(`No target database: ${inputLabel(origin, 'target-url')} is empty and DATABASE_URL is not set.`, {
+            fix: origin === 'action'
+                ? `pass target-url: \${{ secrets.DATABASE_URL }} (a postgresql:// URL or sqlite:path) to the step.`
+                : `pass --target postgresql://user:password@host:5432/db (or sqlite:app.db), or set DATABASE_URL.`,
+        });
+    }
+    if (!source && (mode === 'copy' || mode === 'verify' || mode === 'cutover')) {
+        throw new errors/* ConfigError */.xL(`Mode '${mode}' needs a source database, but ${inputLabel(origin, 'source-url')} is empty.`, {
+            fix: `pass the database to copy from as ${inputLabel(origin, 'source-url')} (postgresql:// URL or sqlite:path).`,
+        });
+    }
+    if ((mode === 'copy' || mode === 'cutover') && target?.kind === 'sqlite') {
+        throw new errors/* ConfigError */.xL(`Mode '${mode}' writes to PostgreSQL only, but the target is a SQLite file (${target.path}).`, {
+            fix: `point ${inputLabel(origin, 'target-url')} at a PostgreSQL database; SQLite targets support status, migrate, rollback and baseline.`,
+        });
+    }
+    const dryRunText = (raw['dry-run-database'] || INPUT_DEFAULTS['dry-run-database']).trim();
+    let database;
+    if (['auto', 'docker', 'local'].includes(dryRunText.toLowerCase())) {
+        database = { kind: dryRunText.toLowerCase() };
+    }
+    else {
+        const location = parseDatabaseUrl(dryRunText, { input: inputLabel(origin, 'dry-run-database'), cwd });
+        if (location.kind !== 'postgres') {
+            throw new errors/* ConfigError */.xL(`${inputLabel(origin, 'dry-run-database')} must be auto, docker, local or a postgresql:// URL.`, { fix: `use a PostgreSQL URL, e.g. the workflow's services: postgres container.` });
+        }
+        database = { kind: 'url', location };
+    }
+    const sampleText = raw['sample-rows']?.trim();
+    const workingDirectory = cwd;
+    const tempDir = env.RUNNER_TEMP || external_node_os_default().tmpdir();
+    return {
+        mode,
+        origin,
+        ...(target ? { target } : {}),
+        ...(source ? { source } : {}),
+        migrationsDir: external_node_path_default().resolve(cwd, raw['migrations-dir']?.trim() || INPUT_DEFAULTS['migrations-dir']),
+        ...(raw.to?.trim() ? { to: raw.to.trim() } : {}),
+        steps: integer(raw, 'steps', origin, 1),
+        allowChangedMigrations: settings_boolean(raw, 'allow-changed-migrations', origin),
+        lockTimeoutMs: integer(raw, 'lock-timeout', origin, 0, 86_400) * 1000,
+        migrationLockTimeoutMs: integer(raw, 'migration-lock-timeout', origin, 0, 86_400) * 1000,
+        migrationStatementTimeoutMs: integer(raw, 'migration-statement-timeout', origin, 0, 86_400) * 1000,
+        connectAttempts: integer(raw, 'connect-attempts', origin, 1, 20),
+        connectTimeoutMs: integer(raw, 'connect-timeout', origin, 1, 600) * 1000,
+        copy: {
+            include: list(raw, 'include'),
+            exclude: list(raw, 'exclude'),
+            createTables: settings_boolean(raw, 'create-tables', origin),
+            onError: pick(raw, 'on-error', ['fail', 'skip'], origin),
+            rejectsFile: external_node_path_default().resolve(cwd, raw['rejects-file']?.trim() || external_node_path_default().join(tempDir, 'cutover-rejects.jsonl')),
+            ifTargetNotEmpty: pick(raw, 'if-target-not-empty', ['fail', 'truncate', 'append'], origin),
+            jobs: integer(raw, 'jobs', origin, 1, 32),
+            checksums: settings_boolean(raw, 'checksums', origin),
+            ...(sampleText ? { sampleRows: integer(raw, 'sample-rows', origin, 1) } : {}),
+        },
+        dryRun: {
+            database,
+            reset: settings_boolean(raw, 'dry-run-database-reset', origin),
+            postgresVersion: (raw['postgres-version'] || INPUT_DEFAULTS['postgres-version']).trim(),
+            schemaFrom: pick(raw, 'schema-from', ['migrations', 'target'], origin),
+            ...(raw['base-ref']?.trim() ? { baseRef: raw['base-ref'].trim() } : {}),
+        },
+        report: {
+            comment: settings_boolean(raw, 'comment', origin),
+            commentId: (raw['comment-id'] ?? '').trim(),
+            ...(raw['github-token']?.trim() ? { githubToken: raw['github-token'].trim() } : {}),
+            path: external_node_path_default().resolve(cwd, raw['report-path']?.trim() || external_node_path_default().join(tempDir, 'cutover-report.md')),
+        },
+        appliedBy: appliedByFromEnv(env),
+        workingDirectory,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cli-args.ts
+// argv → command and raw inputs, keyed by the same names as action.yml so that buildSettings
+// validates CLI flags and Action inputs alike. Every input is a flag: --target-url, --on-error, …
+
+
+
+const COMMANDS = [...MODES, 'new'];
+const ALIASES = { target: 'target-url', source: 'source-url', dir: 'migrations-dir' };
+const BOOLEAN_FLAGS = new Set(['allow-changed-migrations', 'create-tables', 'checksums', 'comment', 'dry-run-database-reset']);
+function suggestion(name) {
+    const known = [...INPUT_NAMES, ...Object.keys(ALIASES), 'help', 'json', 'verbose', 'version'];
+    const close = known.find((k) => k.startsWith(name.slice(0, 4)) || name.startsWith(k.slice(0, 4)));
+    return close ? ` Did you mean --${close}?` : '';
+}
+function parseCliArgs(argv) {
+    const args = { raw: {}, positional: [], help: false, version: false, json: false, verbose: false };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === '-h' || arg === '--help')
+            args.help = true;
+        else if (arg === '--version' || arg === '-V')
+            args.version = true;
+        else if (arg === '--json')
+            args.json = true;
+        else if (arg === '-v' || arg === '--verbose')
+            args.verbose = true;
+        else if (arg.startsWith('--')) {
+            const eq = arg.indexOf('=');
+            const given = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+            const negated = given.startsWith('no-') && BOOLEAN_FLAGS.has(given.slice(3));
+            const name = ALIASES[given] ?? (negated ? given.slice(3) : given);
+            if (!INPUT_NAMES.includes(name)) {
+                throw new errors/* ConfigError */.xL(`Unknown option --${given}.${suggestion(given)}`, { fix: 'run `cutover --help` for the list of options.' });
+            }
+            let value;
+            if (eq >= 0)
+                value = arg.slice(eq + 1);
+            else if (negated)
+                value = 'false';
+            else if (BOOLEAN_FLAGS.has(name) && (argv[i + 1] === undefined || argv[i + 1].startsWith('--') || !/^(true|false|yes|no|1|0|on|off)$/i.test(argv[i + 1])))
+                value = 'true';
+            else {
+                if (argv[i + 1] === undefined)
+                    throw new errors/* ConfigError */.xL(`Option --${given} needs a value.`, { fix: `write --${given} VALUE or --${given}=VALUE.` });
+                value = argv[++i];
+            }
+            args.raw[name] = value;
+        }
+        else if (!args.command) {
+            if (!COMMANDS.includes(arg)) {
+                throw new errors/* ConfigError */.xL(`Unknown command '${arg}'.`, { fix: `use one of: ${COMMANDS.join(', ')} (cutover --help).` });
+            }
+            args.command = arg;
+        }
+        else {
+            args.positional.push(arg);
+        }
+    }
+    return args;
+}
+const HELP = `cutover — migrate, copy and verify databases (the engine of the cutover GitHub Action)
+
+Usage: cutover <command> [options]
+
+Commands
+  status      list applied and pending migrations (changes nothing)
+  migrate     apply pending migrations (all, or --to NAME)
+  rollback    roll back applied migrations (--steps N, default 1, or --to NAME)
+  baseline    record migrations as applied without running them (up to --to NAME)
+  new NAME    create the next <id>_NAME.up.sql / .down.sql pair in the migrations directory
+  copy        copy every row from --source into --target, then verify
+  verify      compare --source and --target (row counts and checksums), writing nothing
+  cutover     migrate the target, copy, verify; fails on any difference
+  dry-run     apply migrations (and copy --source) on a throwaway Postgres, never the target
+
+Databases
+  --target URL, --target-url URL   postgresql://user:password@host:5432/db, sqlite:path, or file.db
+                                   (default: $DATABASE_URL)
+  --source URL, --source-url URL   the database to copy from (only ever read)
+
+Migrations
+  --migrations-dir DIR             default: migrations
+  --to NAME  --steps N  --allow-changed-migrations  --lock-timeout SECONDS (default 300)
+  --migration-lock-timeout SECONDS (default 5; 0 = no limit)  --migration-statement-timeout SECONDS (default 0 = none)
+
+Copy and verify
+  --include T1,T2  --exclude T3    table names or patterns (* ?)
+  --create-tables                  create missing target tables from the SQLite schema
+  --on-error fail|skip             a value that cannot be converted (default fail)
+  --rejects-file FILE              where skipped rows go (JSON lines)
+  --if-target-not-empty fail|truncate|append   (default fail)
+  --jobs N  --no-checksums
+
+Dry run
+  --dry-run-database auto|docker|local|URL  --postgres-version N  --schema-from migrations|target
+  --dry-run-database-reset         the dry-run-database URL is disposable: drop everything in it first
+  --sample-rows N  --base-ref SHA
+
+Connections
+  --connect-attempts N (default 3)  --connect-timeout SECONDS (default 10)
+
+Output
+  --report-path FILE   write the Markdown report there (it is also printed)
+  --json               print the run result as JSON instead of Markdown
+  -v, --verbose        debug logging
+
+Exit status: 0 success, 1 the run failed (or verification found differences), 2 bad usage.
+`;
+
+;// CONCATENATED MODULE: ./src/engine/cancellation-line.ts
+// The one line a cancelled run ends with: what cancelled it and what state it left the target in.
+// Each sentence is chosen from what the run knows it did (the copy threw its rollback, the copy
+// returned after its commit, the migration runner's entries); where it cannot know, it says so.
+// The modes (data-modes.ts, migration-mode.ts) throw a CancelledError carrying the state sentence;
+// run-mode.ts puts "Cancelled (<cause>)" in front, or the sentence for a run that finished anyway.
+
+/**
+ * copy / cutover: what a copy stopped before its commit left. `migrationsApplied` is given for
+ * cutover (the names its migration step applied), whose tables are then as the migrations left them.
+ */
+function copySentence(left, migrationsApplied) {
+    const copy = left === 'rolled-back' ? 'the copy was rolled back' : 'the copy had not started';
+    if (!migrationsApplied)
+        return `${copy}; the target's tables are as they were before this run.`;
+    if (migrationsApplied.length === 0)
+        return `${cutoverMigrationsSentence([])}; ${copy}; the target's tables are as they were before this run.`;
+    return `${cutoverMigrationsSentence(migrationsApplied)}; ${copy}; the target's tables are as the migrations left them.`;
+}
+function names(list) {
+    return list.length > 8 ? `${list.slice(0, 8).join(', ')} and ${list.length - 8} more` : list.join(', ');
+}
+function migrationsWord(n) {
+    return `${n} migration${n === 1 ? '' : 's'}`;
+}
+function stay(n) {
+    return n === 1 ? 'stays' : 'stay';
+}
+/**
+ * migrate / rollback / baseline: what this run changed and what stays so. `entries` are the runner's
+ * (undefined when the cancelled runner reported none).
+ */
+function migrationsSentence(mode, entries) {
+    const verb = mode === 'rollback' ? 'rolled back' : mode === 'baseline' ? 'recorded as applied' : 'applied';
+    if (!entries || entries.length === 0) {
+        return `cutover cannot tell which migrations this run had ${verb} before it stopped (each one commits on its own, so those stay ${verb}; the log above lists them).`;
+    }
+    const status = mode === 'rollback' ? 'rolled-back' : mode === 'baseline' ? 'baselined' : 'applied';
+    const done = entries.filter((e) => e.status === status).map((e) => e.name);
+    const interrupted = entries.filter((e) => e.status === 'failed');
+    const parts = [done.length ? `the ${migrationsWord(done.length)} this run ${verb} (${names(done)}) ${stay(done.length)} ${verb}` : `this run ${verb} no migration`];
+    for (const entry of interrupted)
+        parts.push(`${entry.name} did not complete${entry.error ? ` (${entry.error.message.replace(/\.$/, '')})` : ''}`);
+    return `${parts.join('; ')}.`;
+}
+/** cutover: the migrations step's share of the line, from the names the step returned. */
+function cutoverMigrationsSentence(applied) {
+    return applied.length
+        ? `the ${migrationsWord(applied.length)} this run applied (${names(applied)}) ${stay(applied.length)} applied (the report has the command that undoes ${applied.length === 1 ? 'it' : 'them'})`
+        : 'this run applied no migration';
+}
+/** A run that finished although it was cancelled (the cancel came too late to stop it). */
+function finishedSentence(result) {
+    const applied = result.migrations.filter((m) => m.status === 'applied').map((m) => m.name);
+    const copied = `the copy was committed${result.verified ? ' and verified' : ''}: the target holds the copied rows`;
+    switch (result.mode) {
+        case 'copy':
+            return `${copied}.`;
+        case 'cutover':
+            return `${cutoverMigrationsSentence(applied)}; ${copied}.`;
+        case 'dry-run':
+            return 'the dry run had finished, writing only to its dry-run database, not to the target.';
+        default:
+            return migrationsSentence(result.mode, result.migrations);
+    }
+}
+/**
+ * The line for a cancelled run. `reason` is the AbortSignal's reason; `error` what the run threw
+ * (undefined if it completed); `started` false when the cancel came before the run began.
+ */
+function cancellationLine(reason, result, error, started = true) {
+    const prefix = reason instanceof errors/* CancelledError */.cc ? reason.message : 'Cancelled';
+    if (result.mode === 'status')
+        return `${prefix}: status only reads; nothing was written.`;
+    if (result.mode === 'verify')
+        return `${prefix}: verify only reads; neither database was written.`;
+    if (!started)
+        return `${prefix}: the run stopped before it began; nothing was written.`;
+    if (error === undefined)
+        return `${prefix}, too late to stop the run, which completed: ${finishedSentence(result)}`;
+    // The modes wrap their cancellations with what they left behind; a bare one has nothing to say.
+    if (error instanceof errors/* CancelledError */.cc && error !== reason)
+        return `${prefix}: ${error.message}`;
+    if (error instanceof errors/* CancelledError */.cc)
+        return `${prefix}: cutover cannot tell what the run had written before it stopped; check the target before rerunning.`;
+    return `${prefix}, and the run ended with an error: ${(0,errors/* formatError */.Wk)(error)}`;
+}
+/** The line an entry prints: the run's own, or, when the cancel came after the engine had returned, that. */
+function finalCancellationLine(result, reason) {
+    const prefix = reason instanceof errors/* CancelledError */.cc ? reason.message : 'Cancelled';
+    return result.cancelled ?? `${prefix} after the run had ended; its report states the outcome.`;
+}
+
 ;// CONCATENATED MODULE: ./src/run-result.ts
 function emptyResult(mode) {
     return { mode, ok: true, migrations: [], tables: [], verified: null, warnings: [], notes: [], durationMs: 0 };
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-var external_node_fs_default = /*#__PURE__*/__webpack_require__.n(external_node_fs_);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 var external_node_crypto_default = /*#__PURE__*/__webpack_require__.n(external_node_crypto_);
@@ -614,6 +921,9 @@ function pgTableSql(table) {
 const SYSTEM_SCHEMAS = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'`;
 async function listPgTables(client) {
     const tables = await client.query(`SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS name, pg_has_role(c.relowner, 'USAGE') AS owned,
+            has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'SELECT') AS sel,
+            has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'INSERT') AS ins,
+            has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'TRUNCATE') AS trunc,
             c.relrowsecurity AS rls, c.relforcerowsecurity AS force, row_security_active(c.oid) AS applies,
             (SELECT e.extname FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
               WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
@@ -628,6 +938,7 @@ async function listPgTables(client) {
             schema: row.schema, name: row.name, columns: [], primaryKey: [], foreignKeys: [],
             owned: row.owned, rowSecurity: row.rls, forceRowSecurity: row.force, rowSecurityApplies: row.applies, userTriggers: [],
             ...(row.extension ? { extension: row.extension } : {}),
+            privileges: { select: row.sel, insert: row.ins, truncate: row.trunc },
         });
     }
     if (byOid.size === 0)
@@ -1666,9 +1977,6 @@ var external_node_stream_ = __webpack_require__(7075);
 var promises_ = __webpack_require__(6466);
 // EXTERNAL MODULE: ./node_modules/pg-copy-streams/index.js
 var pg_copy_streams = __webpack_require__(6901);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
-var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __webpack_require__(5919);
 // EXTERNAL MODULE: ./src/copy/read/sqlite-copy-worker.ts
@@ -1909,7 +2217,7 @@ function createTableDdl(table, schema, created) {
         create: `CREATE TABLE ${target} (\n  ${lines.join(',\n  ')}\n)`,
         constraints,
         // Created by this run's role: owned, no row-level security, no triggers.
-        table: { schema, name: table.name, columns, primaryKey: table.pkHasNulls ? [] : [...table.primaryKey], foreignKeys, owned: true, rowSecurity: false, forceRowSecurity: false, rowSecurityApplies: false, userTriggers: [] },
+        table: { schema, name: table.name, columns, primaryKey: table.pkHasNulls ? [] : [...table.primaryKey], foreignKeys, owned: true, rowSecurity: false, forceRowSecurity: false, rowSecurityApplies: false, userTriggers: [], privileges: { select: true, insert: true, truncate: true } },
         warnings,
     };
 }
@@ -1924,6 +2232,29 @@ function displayIdentifier(part) {
 }
 function displayName(schema, name) {
     return `${displayIdentifier(schema)}.${displayIdentifier(name)}`;
+}
+
+;// CONCATENATED MODULE: ./src/copy/plan/privilege-preflight.ts
+
+function privilegeProblems(plans, sourceTables, ifTargetNotEmpty) {
+    const problems = [];
+    const unreadable = plans.filter((p) => sourceTables.get(p)?.privileges.select === false);
+    if (unreadable.length > 0) {
+        const names = unreadable.map((p) => displayName(p.sourceSchema, p.sourceName)).join(', ');
+        problems.push(`the source role may not read ${names} (no SELECT on the table, or no USAGE on its schema): grant it on the source (GRANT SELECT ON … TO …), connect to the source as the tables' owner, or exclude ${unreadable.length === 1 ? 'the table' : 'them'}`);
+    }
+    const existing = plans.filter((p) => !p.ddl);
+    const unwritable = existing.filter((p) => !p.target.privileges.insert);
+    if (unwritable.length > 0) {
+        problems.push(`the target role may not write ${unwritable.map((p) => p.display).join(', ')} (no INSERT on the table, or no USAGE on its schema): grant it on the target, copy as the tables' owner, or exclude ${unwritable.length === 1 ? 'the table' : 'them'}`);
+    }
+    if (ifTargetNotEmpty === 'truncate') {
+        const untruncatable = existing.filter((p) => p.target.privileges.insert && !p.target.privileges.truncate);
+        if (untruncatable.length > 0) {
+            problems.push(`if-target-not-empty: truncate, but the target role may not TRUNCATE ${untruncatable.map((p) => p.display).join(', ')}: grant TRUNCATE on the target, or copy as the tables' owner`);
+        }
+    }
+    return problems;
 }
 
 ;// CONCATENATED MODULE: ./src/copy/plan/row-security-preflight.ts
@@ -1963,13 +2294,14 @@ function targetAccessFindings(plans) {
         }
         const firing = table.owned ? [] : table.userTriggers.filter((t) => t.enabled && t.events.includes('INSERT'));
         if (firing.length > 0) {
-            warnings.push(`${plan.display}: the role cutover connects as does not own this target table, so it cannot disable its triggers, which will fire during the load: ${firing.map(row_security_preflight_describeTrigger).join(', ')}. If they change the copied rows, verification reports the difference; to copy the rows exactly, copy as the table's owner.`);
+            warnings.push(`${plan.display}: the role cutover connects as does not own this target table, so it cannot disable its triggers, which will fire during the load: ${firing.map(row_security_preflight_describeTrigger).join(', ')}. If they change the copied rows, verification before COMMIT finds the difference and the whole copy is rolled back; to copy the rows exactly, copy as the table's owner (cutover then disables them for the load).`);
         }
     }
     return { problems, warnings };
 }
 
 ;// CONCATENATED MODULE: ./src/copy/plan/copy-plan.ts
+
 
 
 
@@ -2065,6 +2397,11 @@ function buildCopyPlan(source, targetTables, options) {
     }
     const access = targetAccessFindings(plans);
     problems.push(...access.problems);
+    const sourceTables = new Map(plans.flatMap((p) => {
+        const view = views.find((v) => v.name === p.sourceName && v.schema === p.sourceSchema && v.pg);
+        return view?.pg ? [[p, view.pg]] : [];
+    }));
+    problems.push(...privilegeProblems(plans, sourceTables, options.ifTargetNotEmpty));
     warnings.push(...access.warnings);
     const keys = new Set(plans.map((p) => p.key));
     const edges = [];
@@ -2506,10 +2843,8 @@ async function loadComponent(client, reader, tables, ctx, signal, changes) {
     // Before TRUNCATE: it fires ON TRUNCATE user triggers too.
     for (const table of existing) {
         const guards = await readTableGuards(client, table.target.schema, table.target.name);
+        // Tables the role does not own keep their triggers (the preflight warned); verification catches them.
         changes.guards.push(await liftGuards(client, guards));
-        if (!guards.owned && guards.triggers.length > 0) {
-            ctx.runtime.warning(`${table.display}: the copying role does not own this table, so its trigger${guards.triggers.length === 1 ? '' : 's'} ${guards.triggers.map((t) => t.name).join(', ')} will fire for every copied row; if ${guards.triggers.length === 1 ? 'it changes' : 'they change'} rows, verification before COMMIT rolls the copy back.`);
-        }
     }
     if (ctx.copy.ifTargetNotEmpty === 'truncate' && existing.length > 0) {
         // One statement for the whole component: truncating a parent alone fails while a child references it.
@@ -3053,6 +3388,7 @@ const PREFLIGHT_HINTS = [
     [/does not exist in the target|not in the target table|NOT NULL without a default|cannot convert/, 'align the target schema with the source (migrations, create-tables) or narrow the tables with include/exclude'],
     [/is not empty/, 'for non-empty target tables choose if-target-not-empty: truncate or append'],
     [/row-level security/, 'copy as the tables\' owner or a role with BYPASSRLS'],
+    [/may not (read|write|TRUNCATE)/, 'grant the missing privileges named above on that side, or connect as the tables\' owner'],
     [/form a cycle/, 'make one foreign key of the cycle DEFERRABLE'],
 ];
 function preflightError(problems) {
@@ -3130,7 +3466,7 @@ async function copyData(options) {
         const targetSchema = (await control.query('SELECT current_schema() AS s')).rows[0].s ?? 'public';
         await repairInterruptedCopy(control, targetSchema, runtime);
         const source = sqlite ? { kind: 'sqlite', tables: listSqliteTables(sqlite) } : { kind: 'postgres', tables: await listPgTables(snapshot.coordinator) };
-        const plan = buildCopyPlan(source, await listPgTables(control), { include: copy.include, exclude: copy.exclude, createTables: copy.createTables, targetSchema, sourceInput: options.sourceInput, sourceLocation: options.source });
+        const plan = buildCopyPlan(source, await listPgTables(control), { include: copy.include, exclude: copy.exclude, createTables: copy.createTables, targetSchema, sourceInput: options.sourceInput, sourceLocation: options.source, ifTargetNotEmpty: copy.ifTargetNotEmpty });
         if (plan.leftOut.length > 0)
             runtime.info(describeLeftOut(plan.leftOut));
         warnings.push(...plan.warnings);
@@ -3246,167 +3582,6 @@ async function copyData(options) {
 // reports, and `su -c` command lines).
 function shellQuote(text) {
     return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-;// CONCATENATED MODULE: ./src/settings.ts
-// The typed settings object every run is driven by. Both the Action (src/inputs.ts) and the CLI
-// (src/cli-args.ts) collect raw strings keyed by the action.yml input names and hand them to
-// `buildSettings`, so validation and defaults live in exactly one place.
-
-
-
-
-const MODES = ['status', 'migrate', 'rollback', 'baseline', 'copy', 'verify', 'cutover', 'dry-run'];
-const INPUT_DEFAULTS = {
-    mode: 'migrate',
-    'migrations-dir': 'migrations',
-    steps: '1',
-    'allow-changed-migrations': 'false',
-    'lock-timeout': '300',
-    'migration-lock-timeout': '5',
-    'migration-statement-timeout': '0',
-    'connect-attempts': '3',
-    'connect-timeout': '10',
-    include: '',
-    exclude: '',
-    'create-tables': 'false',
-    'on-error': 'fail',
-    'if-target-not-empty': 'fail',
-    jobs: '2',
-    checksums: 'true',
-    'sample-rows': '',
-    'dry-run-database': 'auto',
-    'dry-run-database-reset': 'false',
-    'postgres-version': '17',
-    'schema-from': 'migrations',
-    comment: 'true',
-    'comment-id': '',
-};
-function inputLabel(origin, name) {
-    return origin === 'action' ? `input '${name}'` : `--${name}`;
-}
-function pick(raw, name, allowed, origin) {
-    const value = (raw[name] || INPUT_DEFAULTS[name] || '').trim().toLowerCase();
-    if (!allowed.includes(value)) {
-        throw new errors/* ConfigError */.xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected one of: ${allowed.join(', ')}.` });
-    }
-    return value;
-}
-function integer(raw, name, origin, min, max = Number.MAX_SAFE_INTEGER) {
-    const text = (raw[name] || INPUT_DEFAULTS[name] || '').trim();
-    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-        throw new errors/* ConfigError */.xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'up' : max}.` });
-    }
-    return Number(text);
-}
-function settings_boolean(raw, name, origin) {
-    const text = (raw[name] || INPUT_DEFAULTS[name] || '').trim().toLowerCase();
-    if (['true', 'yes', '1', 'on'].includes(text))
-        return true;
-    if (['false', 'no', '0', 'off'].includes(text))
-        return false;
-    throw new errors/* ConfigError */.xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected true or false.` });
-}
-function list(raw, name) {
-    return (raw[name] ?? '')
-        .split(/[,\n]/)
-        .map((item) => item.trim())
-        .filter(Boolean);
-}
-function appliedByFromEnv(env) {
-    if (env.GITHUB_ACTIONS === 'true') {
-        const run = env.GITHUB_RUN_ID ? ` run ${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : '';
-        return `${env.GITHUB_ACTOR ?? 'github-actions'}${run}`;
-    }
-    try {
-        return `${external_node_os_default().userInfo().username}@${external_node_os_default().hostname()}`;
-    }
-    catch {
-        return 'unknown';
-    }
-}
-function buildSettings(raw, options) {
-    const { origin } = options;
-    const env = options.env ?? process.env;
-    const cwd = options.cwd ?? process.cwd();
-    const mode = pick(raw, 'mode', MODES, origin);
-    const targetText = raw['target-url']?.trim() || env.DATABASE_URL?.trim();
-    const target = targetText ? parseDatabaseUrl(targetText, { input: raw['target-url']?.trim() ? inputLabel(origin, 'target-url') : 'DATABASE_URL', cwd }) : undefined;
-    const sourceText = raw['source-url']?.trim();
-    const source = sourceText ? parseDatabaseUrl(sourceText, { input: inputLabel(origin, 'source-url'), cwd }) : undefined;
-    if (!target && mode !== 'dry-run') {
-        throw new errors/* ConfigError */.xL(`No target database: ${inputLabel(origin, 'target-url')} is empty and DATABASE_URL is not set.`, {
-            fix: origin === 'action'
-                ? `pass target-url: \${{ secrets.DATABASE_URL }} (a postgresql:// URL or sqlite:path) to the step.`
-                : `pass --target postgresql://user:password@host:5432/db (or sqlite:app.db), or set DATABASE_URL.`,
-        });
-    }
-    if (!source && (mode === 'copy' || mode === 'verify' || mode === 'cutover')) {
-        throw new errors/* ConfigError */.xL(`Mode '${mode}' needs a source database, but ${inputLabel(origin, 'source-url')} is empty.`, {
-            fix: `pass the database to copy from as ${inputLabel(origin, 'source-url')} (postgresql:// URL or sqlite:path).`,
-        });
-    }
-    if ((mode === 'copy' || mode === 'cutover') && target?.kind === 'sqlite') {
-        throw new errors/* ConfigError */.xL(`Mode '${mode}' writes to PostgreSQL only, but the target is a SQLite file (${target.path}).`, {
-            fix: `point ${inputLabel(origin, 'target-url')} at a PostgreSQL database; SQLite targets support status, migrate, rollback and baseline.`,
-        });
-    }
-    const dryRunText = (raw['dry-run-database'] || INPUT_DEFAULTS['dry-run-database']).trim();
-    let database;
-    if (['auto', 'docker', 'local'].includes(dryRunText.toLowerCase())) {
-        database = { kind: dryRunText.toLowerCase() };
-    }
-    else {
-        const location = parseDatabaseUrl(dryRunText, { input: inputLabel(origin, 'dry-run-database'), cwd });
-        if (location.kind !== 'postgres') {
-            throw new errors/* ConfigError */.xL(`${inputLabel(origin, 'dry-run-database')} must be auto, docker, local or a postgresql:// URL.`, { fix: `use a PostgreSQL URL, e.g. the workflow's services: postgres container.` });
-        }
-        database = { kind: 'url', location };
-    }
-    const sampleText = raw['sample-rows']?.trim();
-    const workingDirectory = cwd;
-    const tempDir = env.RUNNER_TEMP || external_node_os_default().tmpdir();
-    return {
-        mode,
-        origin,
-        ...(target ? { target } : {}),
-        ...(source ? { source } : {}),
-        migrationsDir: external_node_path_default().resolve(cwd, raw['migrations-dir']?.trim() || INPUT_DEFAULTS['migrations-dir']),
-        ...(raw.to?.trim() ? { to: raw.to.trim() } : {}),
-        steps: integer(raw, 'steps', origin, 1),
-        allowChangedMigrations: settings_boolean(raw, 'allow-changed-migrations', origin),
-        lockTimeoutMs: integer(raw, 'lock-timeout', origin, 0, 86_400) * 1000,
-        migrationLockTimeoutMs: integer(raw, 'migration-lock-timeout', origin, 0, 86_400) * 1000,
-        migrationStatementTimeoutMs: integer(raw, 'migration-statement-timeout', origin, 0, 86_400) * 1000,
-        connectAttempts: integer(raw, 'connect-attempts', origin, 1, 20),
-        connectTimeoutMs: integer(raw, 'connect-timeout', origin, 1, 600) * 1000,
-        copy: {
-            include: list(raw, 'include'),
-            exclude: list(raw, 'exclude'),
-            createTables: settings_boolean(raw, 'create-tables', origin),
-            onError: pick(raw, 'on-error', ['fail', 'skip'], origin),
-            rejectsFile: external_node_path_default().resolve(cwd, raw['rejects-file']?.trim() || external_node_path_default().join(tempDir, 'cutover-rejects.jsonl')),
-            ifTargetNotEmpty: pick(raw, 'if-target-not-empty', ['fail', 'truncate', 'append'], origin),
-            jobs: integer(raw, 'jobs', origin, 1, 32),
-            checksums: settings_boolean(raw, 'checksums', origin),
-            ...(sampleText ? { sampleRows: integer(raw, 'sample-rows', origin, 1) } : {}),
-        },
-        dryRun: {
-            database,
-            reset: settings_boolean(raw, 'dry-run-database-reset', origin),
-            postgresVersion: (raw['postgres-version'] || INPUT_DEFAULTS['postgres-version']).trim(),
-            schemaFrom: pick(raw, 'schema-from', ['migrations', 'target'], origin),
-            ...(raw['base-ref']?.trim() ? { baseRef: raw['base-ref'].trim() } : {}),
-        },
-        report: {
-            comment: settings_boolean(raw, 'comment', origin),
-            commentId: (raw['comment-id'] ?? '').trim(),
-            ...(raw['github-token']?.trim() ? { githubToken: raw['github-token'].trim() } : {}),
-            path: external_node_path_default().resolve(cwd, raw['report-path']?.trim() || external_node_path_default().join(tempDir, 'cutover-report.md')),
-        },
-        appliedBy: appliedByFromEnv(env),
-        workingDirectory,
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/verify/describe-differences.ts
@@ -5773,7 +5948,7 @@ async function stopDockerPostgres(state) {
 async function provisionDockerPostgres(options) {
     const image = dockerImage(options.postgresVersion);
     const password = external_node_crypto_default().randomBytes(18).toString('base64url');
-    (0,redact/* registerSecret */.cl)(password);
+    (0,src_redact/* registerSecret */.cl)(password);
     const { dir, stateFile } = makeThrowawayDir(options.baseDir);
     const containerName = `cutover-dry-run-${external_node_crypto_default().randomBytes(4).toString('hex')}`;
     const state = { version: 1, provider: 'docker', dir, containerName };
@@ -6145,7 +6320,7 @@ async function provisionThrowawayPostgres(options) {
 ;// CONCATENATED MODULE: ./src/report/github-rest.ts
 // The few GitHub REST calls cutover makes, with plain fetch against GITHUB_API_URL (so GitHub
 // Enterprise Server and the tests' local stand-in work the same way as api.github.com).
-class GitHubApiError extends Error {
+class github_rest_GitHubApiError extends Error {
     status;
     /** x-ratelimit-remaining was 0: a 403/429 that waiting would fix, not a permissions problem. */
     rateLimited;
@@ -6168,7 +6343,7 @@ function nextLink(header) {
     }
     return undefined;
 }
-function gitHubClient(options) {
+function github_rest_gitHubClient(options) {
     const base = options.apiUrl.replace(/\/+$/, '');
     const doFetch = options.fetch ?? fetch;
     return {
@@ -6191,7 +6366,7 @@ function gitHubClient(options) {
             }
             catch (error) {
                 const cause = error instanceof Error ? (error.cause?.message ?? error.message) : String(error);
-                throw new GitHubApiError(`${method} ${url} failed: ${cause}`, 0);
+                throw new github_rest_GitHubApiError(`${method} ${url} failed: ${cause}`, 0);
             }
             if (!response.ok) {
                 let message = response.statusText;
@@ -6204,7 +6379,7 @@ function gitHubClient(options) {
                     // not JSON: keep the status text
                 }
                 const rateLimited = (response.status === 403 || response.status === 429) && response.headers.get('x-ratelimit-remaining') === '0';
-                throw new GitHubApiError(`HTTP ${response.status}: ${message}`, response.status, rateLimited);
+                throw new github_rest_GitHubApiError(`HTTP ${response.status}: ${message}`, response.status, rateLimited);
             }
             const data = (response.status === 204 ? undefined : await response.json());
             const next = nextLink(response.headers.get('link'));
@@ -6290,7 +6465,7 @@ function details(summary, body, open = false) {
 // ("Body is too long"), and step summaries over 1 MiB. We cut at a line boundary, close any code
 // fence or <details> block left open, and end with a pointer to where the full report is.
 
-const COMMENT_MAX_LENGTH = 65_536;
+const truncate_COMMENT_MAX_LENGTH = 65_536;
 /** GitHub's step summary limit is 1 MiB per step; leave room for multi-byte characters. */
 const SUMMARY_MAX_LENGTH = 400_000;
 /** `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}` when all are known. */
@@ -6302,7 +6477,7 @@ function runUrl(env) {
     return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`;
 }
 /** The closing line of a truncated comment: where to read the rest. */
-function truncationNotice(options) {
+function truncate_truncationNotice(options) {
     const where = options.fullReport ?? (options.summaryUrl ? `the [step summary of this run](${options.summaryUrl})` : `the step summary of this workflow run`);
     return `> ✂️ **This report was cut to fit the ${count(options.limit)}-character limit.** The full report is in ${where}.`;
 }
@@ -6339,7 +6514,7 @@ function closers(state) {
  * never fewer than the characters GitHub counts); otherwise a prefix cut at a line boundary, with
  * open blocks closed and `notice` appended, that fits.
  */
-function truncateMarkdown(markdown, maxLength, notice) {
+function truncate_truncateMarkdown(markdown, maxLength, notice) {
     if (markdown.length <= maxLength)
         return markdown;
     const tail = `\n\n---\n\n${notice}\n`;
@@ -6411,15 +6586,15 @@ function commentMarker(commentId) {
 function commentBody(body, commentId, summaryUrl) {
     const marker = commentMarker(commentId);
     const withMarker = body.startsWith(marker) ? body : `${marker}\n${body}`;
-    return truncateMarkdown((0,redact/* redact */.E$)(withMarker), COMMENT_MAX_LENGTH, truncationNotice({ limit: COMMENT_MAX_LENGTH, summaryUrl }));
+    return truncateMarkdown(redact(withMarker), COMMENT_MAX_LENGTH, truncationNotice({ limit: COMMENT_MAX_LENGTH, summaryUrl }));
 }
-const PERMISSION_FIX = 'give the job `permissions: pull-requests: write` (with `contents: read`), or set `comment: false`. ' +
-    'Pull requests from forks cannot be commented on with the GITHUB_TOKEN of a pull_request run.';
+const PERMISSION_FIX = (/* unused pure expression or super */ null && ('give the job `permissions: pull-requests: write` (with `contents: read`), or set `comment: false`. ' +
+    'Pull requests from forks cannot be commented on with the GITHUB_TOKEN of a pull_request run.'));
 function explain(error, pullNumber, doing) {
     const prefix = `cutover could not ${doing} on pull request #${pullNumber}`;
     const tail = 'The report is in the step summary.';
     if (!(error instanceof GitHubApiError))
-        return { level: 'warning', reason: 'error', message: `${prefix}: ${(0,redact/* redact */.E$)(String(error?.message ?? error))}. ${tail}` };
+        return { level: 'warning', reason: 'error', message: `${prefix}: ${redact(String(error?.message ?? error))}. ${tail}` };
     if (error.rateLimited)
         return { level: 'warning', reason: 'rate-limited', message: `${prefix}: the GitHub API rate limit is exhausted (${error.message}). ${tail}` };
     if (error.status === 401)
@@ -7021,62 +7196,76 @@ async function runMode(settings, runtime, env = process.env, signal) {
     }
     result.durationMs = Date.now() - started;
     // Every text of the result, before the report clips or escapes it (and a password could slip through).
-    return (0,redact/* redactStrings */.eT)(result);
+    return (0,src_redact/* redactStrings */.eT)(result);
 }
 
-;// CONCATENATED MODULE: ./src/input-names.ts
-// The Action's inputs, shared by src/inputs.ts and the CLI's flags.
-/** Every input in action.yml (a unit test keeps this list and action.yml in step). */
-const INPUT_NAMES = [
-    'mode',
-    'target-url',
-    'source-url',
-    'migrations-dir',
-    'to',
-    'steps',
-    'allow-changed-migrations',
-    'lock-timeout',
-    'migration-lock-timeout',
-    'migration-statement-timeout',
-    'connect-attempts',
-    'connect-timeout',
-    'include',
-    'exclude',
-    'create-tables',
-    'on-error',
-    'rejects-file',
-    'if-target-not-empty',
-    'jobs',
-    'checksums',
-    'sample-rows',
-    'dry-run-database',
-    'dry-run-database-reset',
-    'postgres-version',
-    'schema-from',
-    'base-ref',
-    'comment',
-    'comment-id',
-    'github-token',
-    'report-path',
-];
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-// The only place that reads Action inputs. Every input declared in action.yml is read here and handed,
-// as raw text, to buildSettings (src/settings.ts), which validates it — the CLI shares that code.
+;// CONCATENATED MODULE: ./src/migrate/scaffold-migration.ts
+// `cutover new <name>`: creates `<next id>_<slug>.up.sql` and `.down.sql`. The id continues the
+// directory's style: zero-padded to the width already in use (001 when empty), or a UTC timestamp
+// (YYYYMMDDHHMMSS) when the existing ids are timestamps.
 
 
 
-function readActionInputs() {
-    const raw = {};
-    for (const name of INPUT_NAMES)
-        raw[name] = core/* getInput */.V4(name);
-    // Mask secrets that arrive as inputs even before they are parsed.
-    for (const name of ['github-token', 'target-url', 'source-url', 'dry-run-database']) {
-        const value = raw[name];
-        if (value && (name === 'github-token' || value.includes('://')))
-            core/* setSecret */.Pq(value);
+const ID_PREFIX = /^(\d+)_/;
+const TIMESTAMP_WIDTH = 14;
+function migrationSlug(name) {
+    return name
+        .normalize('NFKD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '_')
+        .replace(/^_+|_+$/g, '');
+}
+function timestampId(now) {
+    return now.toISOString().replace(/\D/g, '').slice(0, TIMESTAMP_WIDTH);
+}
+function nextMigrationId(existingIds, now = new Date()) {
+    if (existingIds.length === 0)
+        return '001';
+    const max = existingIds.reduce((a, b) => (BigInt(b) > BigInt(a) ? b : a));
+    if (existingIds.every((id) => id.length === TIMESTAMP_WIDTH && /^(19|20)\d{2}[01]\d[0-3]\d/.test(id))) {
+        const stamp = timestampId(now);
+        return BigInt(stamp) > BigInt(max) ? stamp : (BigInt(max) + 1n).toString();
     }
-    return buildSettings(raw, { origin: 'action' });
+    const width = Math.max(...existingIds.map((id) => id.length));
+    const next = (BigInt(max) + 1n).toString();
+    if (next.length > width) {
+        throw new errors/* MigrationPlanError */.eJ(`The next migration id would be ${next}, one digit wider than the existing ${width}-digit ids, which would sort before them as text.`, {
+            fix: `rename the migrations that are not applied anywhere yet to ${width + 1}-digit ids, or write the file by hand with an id that sorts last (e.g. ${'9'.repeat(width)}…).`,
+        });
+    }
+    return next.padStart(width, '0');
+}
+function upTemplate(name) {
+    return `-- Migration ${name}: applied by \`cutover migrate\`, in one transaction with its history row.
+-- For statements that cannot run in a transaction (CREATE INDEX CONCURRENTLY), put the marker
+-- comment "cutover:no-transaction" on a line of its own, after two dashes.
+
+`;
+}
+function downTemplate(name) {
+    return `-- Undo ${name}: run by \`cutover rollback\`. Reverse the up file's changes, last first.
+
+`;
+}
+/** Creates the up/down pair in `dir` (created when missing) and returns their paths. */
+function scaffoldMigration(dir, name, options = {}) {
+    const slug = migrationSlug(name);
+    if (!slug) {
+        throw new errors/* ConfigError */.xL(`The migration name '${name}' has no letters or digits to build a file name from.`, { fix: 'give a short description such as add_orders_table.' });
+    }
+    external_node_fs_default().mkdirSync(dir, { recursive: true });
+    const ids = external_node_fs_default().readdirSync(dir)
+        .map((file) => ID_PREFIX.exec(file)?.[1])
+        .filter((id) => id !== undefined);
+    const id = nextMigrationId([...new Set(ids)], options.now);
+    const migration = `${id}_${slug}`;
+    const upFile = external_node_path_default().join(dir, `${migration}.up.sql`);
+    const downFile = external_node_path_default().join(dir, `${migration}.down.sql`);
+    // 'wx': never overwrite an existing file.
+    external_node_fs_default().writeFileSync(upFile, upTemplate(migration), { flag: 'wx' });
+    external_node_fs_default().writeFileSync(downFile, downTemplate(migration), { flag: 'wx' });
+    return { name: migration, id, upFile, downFile };
 }
 
 ;// CONCATENATED MODULE: ./src/report/render-migrations.ts
@@ -7329,95 +7518,7 @@ function renderReport(result, options = {}) {
     const markdown = `${options.commentMarker ? `${options.commentMarker}\n` : ''}${body}\n`;
     if (options.maxLength === undefined)
         return markdown;
-    return truncateMarkdown(markdown, options.maxLength, truncationNotice({ limit: options.maxLength, summaryUrl: options.summaryUrl }));
-}
-
-;// CONCATENATED MODULE: ./src/report/publish-report.ts
-// Publishes a run's report everywhere users look: the Markdown file (output `report`), the job's
-// step summary, the step outputs, and on pull-request events the sticky PR comment. Reporting never
-// fails the run: a problem here becomes a warning, the exit status stays the run's own.
-
-
-
-
-
-
-
-/** The step outputs derived from a result (all strings, as GitHub stores them). */
-function reportOutputs(result) {
-    // In status entries, `applied` means applied before: status itself applies nothing.
-    const applied = result.mode === 'status' ? [] : result.migrations.filter((m) => m.status === 'applied' || m.status === 'rolled-back' || m.status === 'baselined').map((m) => m.name);
-    // A migration this run rolled back is pending again.
-    const pending = result.migrations.filter((m) => m.status === 'pending' || m.status === 'rolled-back').map((m) => m.name);
-    const tables = result.tables.map((t) => ({
-        table: t.table,
-        sourceRows: t.sourceRows ?? null,
-        targetRows: t.targetRows ?? null,
-        checksumMatch: t.checksumMatch ?? null,
-    }));
-    return {
-        applied: JSON.stringify(applied),
-        pending: JSON.stringify(pending),
-        tables: JSON.stringify(tables),
-        verified: result.verified === null || result.verified === undefined ? '' : String(result.verified),
-        // Rows a copy did not write (on-error: skip); empty when this run copied nothing.
-        rejected: result.rejected ? String(result.rejected.rows) : ['copy', 'cutover', 'dry-run'].includes(result.mode) && result.tables.length > 0 ? '0' : '',
-        history: result.history ? JSON.stringify(result.history) : '',
-    };
-}
-async function commentOnPullRequest(result, settings, runtime, env, summaryUrl) {
-    if (!settings.report.comment || !isPullRequestEvent(env.GITHUB_EVENT_NAME))
-        return;
-    const pr = pullRequestFromEvent(env.GITHUB_EVENT_PATH);
-    if (!pr) {
-        runtime.warning(`This is a ${env.GITHUB_EVENT_NAME} run, but the event payload (GITHUB_EVENT_PATH) names no pull request: no comment posted. The report is in the step summary.`);
-        return;
-    }
-    const token = settings.report.githubToken;
-    if (!token) {
-        runtime.warning('No github-token: cutover cannot comment on the pull request. The report is in the step summary. Fix: leave github-token at its default (${{ github.token }}) or set comment: false.');
-        return;
-    }
-    const body = renderReport(result, { commentMarker: commentMarker(settings.report.commentId), ...(summaryUrl ? { summaryUrl } : {}), maxLength: COMMENT_MAX_LENGTH });
-    await upsertPullRequestComment({
-        token,
-        apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
-        repository: env.GITHUB_REPOSITORY || pr.repository || '',
-        pullNumber: pr.number,
-        body,
-        commentId: settings.report.commentId,
-        runtime,
-        // pull_request_target runs get a write token even for forks; pull_request runs from forks do not.
-        isFork: env.GITHUB_EVENT_NAME === 'pull_request' && pr.isFork,
-        ...(summaryUrl ? { summaryUrl } : {}),
-    });
-}
-async function publishReport(result, settings, runtime, env = process.env) {
-    const summaryUrl = runUrl(env);
-    const markdown = (0,redact/* redact */.E$)(renderReport(result, summaryUrl ? { summaryUrl } : {}));
-    try {
-        external_node_fs_default().mkdirSync(external_node_path_default().dirname(settings.report.path), { recursive: true });
-        external_node_fs_default().writeFileSync(settings.report.path, markdown);
-        runtime.setOutput('report', settings.report.path);
-    }
-    catch (error) {
-        runtime.warning(`Could not write the report to ${settings.report.path}: ${error.message}`);
-    }
-    for (const [name, value] of Object.entries(reportOutputs(result)))
-        runtime.setOutput(name, value);
-    try {
-        const fullReport = `the report file (output \`report\`: ${settings.report.path})`;
-        await runtime.appendSummary(truncateMarkdown(markdown, SUMMARY_MAX_LENGTH, truncationNotice({ limit: SUMMARY_MAX_LENGTH, fullReport })));
-    }
-    catch (error) {
-        runtime.warning(`Could not write the step summary: ${error.message}`);
-    }
-    try {
-        await commentOnPullRequest(result, settings, runtime, env, summaryUrl);
-    }
-    catch (error) {
-        runtime.warning(`Could not comment on the pull request: ${error.message}. The report is in the step summary.`);
-    }
+    return truncate_truncateMarkdown(markdown, options.maxLength, truncate_truncationNotice({ limit: options.maxLength, summaryUrl: options.summaryUrl }));
 }
 
 ;// CONCATENATED MODULE: ./src/runtime.ts
@@ -7428,19 +7529,19 @@ async function publishReport(result, settings, runtime, env = process.env) {
 function cleanAnnotation(annotation) {
     if (!annotation)
         return undefined;
-    return { ...annotation, ...(annotation.title ? { title: (0,redact/* redact */.E$)(annotation.title) } : {}) };
+    return { ...annotation, ...(annotation.title ? { title: (0,src_redact/* redact */.E$)(annotation.title) } : {}) };
 }
 /** Wraps a runtime so that every text passing through it is redacted. */
 function redacting(inner) {
     return {
-        info: (m) => inner.info((0,redact/* redact */.E$)(m)),
-        debug: (m) => inner.debug((0,redact/* redact */.E$)(m)),
-        notice: (m, a) => inner.notice((0,redact/* redact */.E$)(m), cleanAnnotation(a)),
-        warning: (m, a) => inner.warning((0,redact/* redact */.E$)(m), cleanAnnotation(a)),
-        error: (m, a) => inner.error((0,redact/* redact */.E$)(m), cleanAnnotation(a)),
-        group: (title, fn) => inner.group((0,redact/* redact */.E$)(title), fn),
-        setOutput: (name, value) => inner.setOutput(name, (0,redact/* redact */.E$)(value)),
-        appendSummary: (markdown) => inner.appendSummary((0,redact/* redact */.E$)(markdown)),
+        info: (m) => inner.info((0,src_redact/* redact */.E$)(m)),
+        debug: (m) => inner.debug((0,src_redact/* redact */.E$)(m)),
+        notice: (m, a) => inner.notice((0,src_redact/* redact */.E$)(m), cleanAnnotation(a)),
+        warning: (m, a) => inner.warning((0,src_redact/* redact */.E$)(m), cleanAnnotation(a)),
+        error: (m, a) => inner.error((0,src_redact/* redact */.E$)(m), cleanAnnotation(a)),
+        group: (title, fn) => inner.group((0,src_redact/* redact */.E$)(title), fn),
+        setOutput: (name, value) => inner.setOutput(name, (0,src_redact/* redact */.E$)(value)),
+        appendSummary: (markdown) => inner.appendSummary((0,src_redact/* redact */.E$)(markdown)),
         saveState: (name, value) => inner.saveState(name, value),
     };
 }
@@ -7503,92 +7604,89 @@ function recordingRuntime() {
     return runtime;
 }
 
-;// CONCATENATED MODULE: ./src/runtime-actions.ts
-// The Runtime interface on top of @actions/core. Only main.ts and post.ts use this file; the engine
-// sees nothing but the Runtime interface.
+;// CONCATENATED MODULE: ./src/cli-main.ts
+// The cutover CLI (entry: src/cli.ts): the same settings and engine as the Action, driven from argv and the terminal.
+// Logs go to stderr; the Markdown report (or --json result) goes to stdout.
 
 
 
-function properties(annotation) {
-    if (!annotation)
-        return undefined;
-    return {
-        ...(annotation.title ? { title: annotation.title } : {}),
-        ...(annotation.file ? { file: annotation.file } : {}),
-        ...(annotation.line ? { startLine: annotation.line } : {}),
-    };
+
+
+
+
+
+
+
+
+
+const VERSION = '0.1.0';
+function fail(message, code) {
+    process.stderr.write(`cutover: ${(0,src_redact/* redact */.E$)(message)}\n`);
+    return code;
 }
-function actionsRuntime() {
-    const reported = new Set();
-    // Mask every form of every password as soon as cutover learns it, also in raw log lines we do not format.
-    // Only distinctive passwords reach onSecret: core.setSecret('postgres') would garble the whole job log.
-    (0,redact/* onSecret */.IJ)((secret) => core/* setSecret */.Pq(secret));
-    (0,redact/* onWeakPassword */.NQ)((notice) => core/* info */.pq((0,redact/* weakPasswordNotice */.iS)(notice, 'job log')));
-    const runtime = redacting({
-        info: (message) => core/* info */.pq(message),
-        debug: (message) => core/* debug */.Yz(message),
-        notice: (message, annotation) => core/* notice */.lm(message, properties(annotation)),
-        warning: (message, annotation) => core/* warning */.$e(message, properties(annotation)),
-        error: (message, annotation) => {
-            reported.add(message);
-            core/* error */.z3(message, properties(annotation));
-        },
-        group: (title, fn) => core/* group */.Os(title, fn),
-        setOutput: (name, value) => core/* setOutput */.uH(name, value),
-        appendSummary: async (markdown) => {
-            if (!process.env.GITHUB_STEP_SUMMARY)
-                return;
-            await core/* summary */.z.addRaw(markdown, true).write();
-        },
-        saveState: (name, value) => core/* saveState */.LZ(name, value),
-    });
-    return { ...runtime, alreadyReported: (message) => reported.has((0,redact/* redact */.E$)(message)) };
-}
-
-;// CONCATENATED MODULE: ./src/main.ts
-// Action glue: inputs → engine → report and outputs → exit status. The only catch that fails the step.
-
-
-
-
-
-
-
-
-async function main_run() {
-    const runtime = actionsRuntime();
-    // GitHub cancels a job with SIGINT, then SIGTERM about 7.5 s later, then SIGKILL: the first stops
-    // the run, the report still goes out, and the step ends 130 (SIGINT) or 143 (SIGTERM).
+async function main(argv) {
+    let args;
+    try {
+        args = parseCliArgs(argv);
+    }
+    catch (error) {
+        return fail((0,errors/* formatError */.Wk)(error), 2);
+    }
+    if (args.version) {
+        process.stdout.write(`${VERSION}\n`);
+        return 0;
+    }
+    if (args.help || !args.command) {
+        process.stdout.write(HELP);
+        return args.help ? 0 : 2;
+    }
+    if (args.command === 'new') {
+        const name = args.positional[0];
+        if (!name)
+            return fail('`cutover new` needs a name, e.g. `cutover new add_orders_index`.', 2);
+        try {
+            const created = scaffoldMigration(external_node_path_default().resolve(args.raw['migrations-dir'] || INPUT_DEFAULTS['migrations-dir']), name);
+            process.stdout.write(`${created.upFile}\n${created.downFile}\n`);
+            return 0;
+        }
+        catch (error) {
+            return fail((0,errors/* formatError */.Wk)(error), 1);
+        }
+    }
+    let settings;
+    try {
+        settings = buildSettings({ ...args.raw, mode: args.command }, { origin: 'cli' });
+    }
+    catch (error) {
+        return fail((0,errors/* formatError */.Wk)(error), 2);
+    }
+    const runtime = redacting(consoleRuntime({ verbose: args.verbose }));
+    (0,src_redact/* onWeakPassword */.NQ)((notice) => runtime.info((0,src_redact/* weakPasswordNotice */.iS)(notice, 'output')));
+    runtime.debug(`node ${process.version} ${process.execArgv.join(' ')}`.trim());
+    // Ctrl-C (SIGINT) or SIGTERM stops the run: it rolls back, says what state the target is in, and
+    // exits 130 / 143; a second Ctrl-C exits at once.
     const cancellation = listenForCancellation({
         onCancel: (message) => runtime.debug(message),
-        writeLine: (line) => core/* error */.z3(line),
     });
     try {
-        const settings = readActionInputs();
         const result = await runMode(settings, runtime, process.env, cancellation.signal);
+        if (args.json) {
+            process.stdout.write(`${(0,src_redact/* redact */.E$)(JSON.stringify(result, null, 2))}\n`);
+        }
+        else {
+            const markdown = (0,src_redact/* redact */.E$)(renderReport(result, {}));
+            process.stdout.write(`${markdown}\n`);
+            if (args.raw['report-path'])
+                external_node_fs_default().writeFileSync(settings.report.path, markdown);
+        }
         if (cancellation.exitCode !== undefined) {
-            // The line first: the runner's SIGKILL may come before the report is out.
-            const line = finalCancellationLine(result, cancellation.signal.reason);
-            if (result.ok)
-                core/* warning */.$e(line);
-            else
-                core/* error */.z3(line);
-            await publishReport(result, settings, runtime, process.env);
+            fail(finalCancellationLine(result, cancellation.signal.reason), cancellation.exitCode);
             // Work abandoned on the cancel (a read-only query) must not keep the process alive.
             process.exit(cancellation.exitCode);
         }
-        await publishReport(result, settings, runtime, process.env);
-        if (result.ok)
-            return;
-        // A failed migration was already annotated on its file; a second, file-less copy adds noise.
-        const message = result.error ?? `cutover ${settings.mode} failed`;
-        if (runtime.alreadyReported(message))
-            process.exitCode = 1;
-        else
-            core/* setFailed */.C1(message);
-    }
-    catch (error) {
-        core/* setFailed */.C1((0,errors/* formatError */.Wk)(error));
+        if (!result.ok)
+            return fail(result.error ?? `${settings.mode} failed`, 1);
+        return 0;
     }
     finally {
         cancellation.dispose();
