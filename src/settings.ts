@@ -1,6 +1,7 @@
 // The typed settings object every run is driven by. Both the Action (src/inputs.ts) and the CLI
 // (src/cli-args.ts) collect raw strings keyed by the action.yml input names and hand them to
 // `buildSettings`, so validation and defaults live in exactly one place.
+import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from './errors.js';
@@ -65,6 +66,8 @@ export interface Settings {
   };
   /** Recorded in the history table: GitHub actor and run, or the local user. */
   appliedBy: string;
+  /** Names this run's connections (application_name `cutover/<mode>/<runId> <purpose>`). */
+  runId: string;
   workingDirectory: string;
 }
 
@@ -226,6 +229,7 @@ export function buildSettings(raw: RawInputs, options: { origin: Settings['origi
       path: path.resolve(cwd, raw['report-path']?.trim() || path.join(tempDir, 'cutover-report.md')),
     },
     appliedBy: appliedByFromEnv(env),
+    runId: env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}` : crypto.randomBytes(4).toString('hex'),
     workingDirectory,
   };
 }

@@ -26,6 +26,7 @@ export function copyOptions(settings: Settings, runtime: Runtime, target: Postgr
     targetInput: inputLabel(settings.origin, 'target-url'),
     lockTimeoutMs: settings.lockTimeoutMs,
     requireEveryRow: settings.mode === 'cutover',
+    runLabel: `cutover/${settings.mode}/${settings.runId}`,
     ...(signal ? { signal } : {}),
   };
 }

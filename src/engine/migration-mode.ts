@@ -23,6 +23,7 @@ export function migrationOptions(settings: Settings, runtime: Runtime, mode: Mig
     appliedBy: settings.appliedBy,
     runtime,
     input: input ?? inputLabel(settings.origin, 'target-url'),
+    runLabel: `cutover/${settings.mode}/${settings.runId}`,
     // The runner stops between (and inside) migrations when it is aborted (MigrationOptions.signal).
     ...(signal ? { signal } : {}),
   };

@@ -28,6 +28,8 @@ import { assertReversible, checkBeforeRunning } from './migration-preflight.js';
 import { StepFailure, type Direction, type MigrationRunContext } from './migration-step.js';
 
 export interface MigrationOptions {
+  /** Prefix of the connections' application_name, e.g. `cutover/migrate/<run id>` (default `cutover`). */
+  runLabel?: string;
   /**
    * status: applied + pending with checksums; writes nothing (not even the history table) and takes
    *   no lock; drifted files are reported as warnings and `changed`/`missing-file` entries.
@@ -120,7 +122,7 @@ async function runOnPostgres(target: PostgresLocation, state: RunState): Promise
       connectTimeoutMs: options.connectTimeoutMs,
       onRetry: (message) => options.runtime.info(message),
       ...(role === options.mode ? { onConnected: (message: string) => options.runtime.info(message) } : {}),
-      ...(location.params.application_name ? {} : { applicationName: `cutover ${role}` }),
+      ...(location.params.application_name ? {} : { applicationName: `${options.runLabel ?? 'cutover'} ${role}` }),
     });
   let client: pg.Client | undefined;
   let lockClient: pg.Client | undefined;

@@ -196,3 +196,23 @@ describe('rejected rows (on-error: skip) are never "verified"', () => {
     expect(result.rollbackCommand).toMatch(/--migrations-dir .*migrations-with-trigger --steps 5$/);
   });
 });
+
+test('every connection of a run carries application_name cutover/<mode>/<run id> <purpose>', async () => {
+  const target = await database('engine_app_name');
+  await runMode(settings({ mode: 'migrate', 'target-url': target.url }), recordingRuntime());
+  const seen: string[] = [];
+  const runtime = recordingRuntime();
+  const info = runtime.info;
+  let probing: Promise<void> = Promise.resolve();
+  runtime.info = (message) => {
+    info(message);
+    if (/^Copying \d+ tables?/.test(message)) {
+      probing = target.query<{ a: string }>(`SELECT application_name AS a FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'cutover/%'`).then((r) => void seen.push(...r.rows.map((row) => row.a)));
+    }
+  };
+  const s = { ...settings({ mode: 'copy', 'source-url': `sqlite:${source}`, 'target-url': target.url }), runId: 'run-42' };
+  const result = await runMode(s, runtime);
+  await probing;
+  expect(result.error).toBeUndefined();
+  expect(seen).toContain('cutover/copy/run-42 target');
+});
