@@ -2,31 +2,13 @@
 // AbortSignal that a recording runtime aborts at a chosen point of the run (after the migrations,
 // when the load starts, after the commit), on real PostgreSQL and a real SQLite file.
 import path from 'node:path';
-// @ts-expect-error plain ESM script without types
-import { writeExampleAppDb } from '../../scripts/example-app-db.mjs';
 import { runMode } from '../../src/engine/run-mode.js';
 import { CancelledError } from '../../src/errors.js';
 import { recordingRuntime, type RecordedRuntime } from '../../src/runtime.js';
-import { buildSettings, type RawInputs } from '../../src/settings.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
+import type { TestDatabase } from '../helpers/postgres.js';
+import { engineRun } from '../helpers/engine-run.js';
 
-const dir = makeTempDir('cutover-cancel-');
-const source = path.join(dir, 'app.db');
-writeExampleAppDb(source, { users: 120, orders: 300, events: 450 });
-const databases: TestDatabase[] = [];
-async function database(prefix: string): Promise<TestDatabase> {
-  const db = await createTestDatabase(prefix);
-  databases.push(db);
-  return db;
-}
-afterAll(async () => {
-  await Promise.all(databases.map((db) => db.drop()));
-});
-
-function settings(raw: RawInputs) {
-  return buildSettings({ 'migrations-dir': 'migrations', ...raw }, { origin: 'cli', env: { RUNNER_TEMP: dir }, cwd: process.cwd() });
-}
+const { dir, source, database, settings } = engineRun('cutover-cancel-');
 
 /** A recording runtime that aborts `controller` (as a SIGTERM would) when `when` matches something it is told. */
 function abortingRuntime(controller: AbortController, when: (event: { kind: 'info' | 'group-end'; text: string }) => boolean): RecordedRuntime {

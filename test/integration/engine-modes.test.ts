@@ -7,26 +7,10 @@ import { writeExampleAppDb } from '../../scripts/example-app-db.mjs';
 import { pgDumpMajor } from '../../src/dry-run/copy-target-schema.js';
 import { runMode } from '../../src/engine/run-mode.js';
 import { recordingRuntime } from '../../src/runtime.js';
-import { buildSettings, type RawInputs } from '../../src/settings.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { engineRun } from '../helpers/engine-run.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
-const dir = makeTempDir('cutover-engine-');
-const source = path.join(dir, 'app.db');
-writeExampleAppDb(source, { users: 120, orders: 300, events: 450 });
-const databases: TestDatabase[] = [];
-async function database(prefix: string): Promise<TestDatabase> {
-  const db = await createTestDatabase(prefix);
-  databases.push(db);
-  return db;
-}
-afterAll(async () => {
-  await Promise.all(databases.map((db) => db.drop()));
-});
-
-function settings(raw: RawInputs) {
-  return buildSettings({ 'migrations-dir': 'migrations', ...raw }, { origin: 'cli', env: { RUNNER_TEMP: dir }, cwd: process.cwd() });
-}
+const { dir, source, database, settings } = engineRun('cutover-engine-');
 
 test('cutover: migrate, copy, verify, and the way back', async () => {
   const target = await database('engine_cutover');
