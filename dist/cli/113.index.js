@@ -140,6 +140,9 @@ const INPUT_NAMES = [
     'report-path',
 ];
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+var external_node_crypto_default = /*#__PURE__*/__webpack_require__.n(external_node_crypto_);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
@@ -460,6 +463,7 @@ function parsePostgres(raw, afterSlashes, input) {
 
 
 
+
 const MODES = ['status', 'migrate', 'rollback', 'baseline', 'copy', 'verify', 'cutover', 'dry-run'];
 const INPUT_DEFAULTS = {
     mode: 'migrate',
@@ -609,6 +613,7 @@ function buildSettings(raw, options) {
             path: external_node_path_default().resolve(cwd, raw['report-path']?.trim() || external_node_path_default().join(tempDir, 'cutover-report.md')),
         },
         appliedBy: appliedByFromEnv(env),
+        runId: env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}` : external_node_crypto_default().randomBytes(4).toString('hex'),
         workingDirectory,
     };
 }
@@ -820,9 +825,6 @@ function emptyResult(mode) {
     return { mode, ok: true, migrations: [], tables: [], verified: null, warnings: [], notes: [], durationMs: 0 };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
-var external_node_crypto_default = /*#__PURE__*/__webpack_require__.n(external_node_crypto_);
 ;// CONCATENATED MODULE: ./src/db/pg-client-lifecycle.ts
 /**
  * Closes without waiting on the server (after failures and cancellations). With a reset (RST), not a
@@ -3639,6 +3641,7 @@ async function runPool(items, size, work) {
 
 
 
+
 async function verifyData(options) {
     if (options.target.kind !== 'postgres') {
         throw new errors/* VerifyError */.Gz(`verify compares against a PostgreSQL target, but ${options.targetInput} is a SQLite file (${options.target.path}).`, {
@@ -3650,11 +3653,15 @@ async function verifyData(options) {
     const warnings = [];
     const started = Date.now();
     let sqlite;
+    let sqliteSnapshot;
     let sourceSnapshot;
     let targetSnapshot;
     try {
-        if (options.source.kind === 'sqlite')
+        if (options.source.kind === 'sqlite') {
             sqlite = await (0,sqlite_open/* openSqlite */.L)(options.source, { input: options.sourceInput, readonly: true });
+            // Every table compared as of one instant, like a Postgres source's snapshot.
+            sqliteSnapshot = await SqliteSnapshot.begin(sqlite);
+        }
         else
             sourceSnapshot = await PgSnapshot.open(options.source, connect);
         targetSnapshot = await PgSnapshot.open(options.target, connect);
@@ -3724,6 +3731,7 @@ async function verifyData(options) {
     finally {
         await sourceSnapshot?.close();
         await targetSnapshot?.close();
+        sqliteSnapshot?.end();
         sqlite?.close();
     }
 }
@@ -5257,7 +5265,7 @@ async function runOnPostgres(target, state) {
         connectTimeoutMs: options.connectTimeoutMs,
         onRetry: (message) => options.runtime.info(message),
         ...(role === options.mode ? { onConnected: (message) => options.runtime.info(message) } : {}),
-        ...(location.params.application_name ? {} : { applicationName: `cutover ${role}` }),
+        ...(location.params.application_name ? {} : { applicationName: `${options.runLabel ?? 'cutover'} ${role}` }),
     });
     let client;
     let lockClient;
@@ -5471,6 +5479,7 @@ function migrationOptions(settings, runtime, mode, target, input, signal) {
         appliedBy: settings.appliedBy,
         runtime,
         input: input ?? inputLabel(settings.origin, 'target-url'),
+        runLabel: `cutover/${settings.mode}/${settings.runId}`,
         // The runner stops between (and inside) migrations when it is aborted (MigrationOptions.signal).
         ...(signal ? { signal } : {}),
     };
@@ -5531,6 +5540,7 @@ function copyOptions(settings, runtime, target, overrides = {}, signal) {
         targetInput: inputLabel(settings.origin, 'target-url'),
         lockTimeoutMs: settings.lockTimeoutMs,
         requireEveryRow: settings.mode === 'cutover',
+        runLabel: `cutover/${settings.mode}/${settings.runId}`,
         ...(signal ? { signal } : {}),
     };
 }

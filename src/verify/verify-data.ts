@@ -19,6 +19,7 @@ import { buildCopyPlan, type SourceSchema } from '../copy/plan/copy-plan.js';
 import { refuseFilteredReads } from '../copy/plan/row-security-preflight.js';
 import { describeLeftOut } from '../copy/plan/table-scope.js';
 import { PgSnapshot } from '../copy/read/pg-snapshot.js';
+import { SqliteSnapshot } from '../copy/read/sqlite-snapshot.js';
 import { pgSourceCanonical, sqliteReadSpec, targetCanonical } from '../copy/plan/plan-canonical.js';
 import { pgSide, sqliteSide } from '../copy/verify/verify-copied-tables.js';
 import { describeDifferences } from './describe-differences.js';
@@ -60,10 +61,15 @@ export async function verifyData(options: VerifyOptions): Promise<VerifyOutcome>
   const warnings: string[] = [];
   const started = Date.now();
   let sqlite: SqliteDatabase | undefined;
+  let sqliteSnapshot: SqliteSnapshot | undefined;
   let sourceSnapshot: PgSnapshot | undefined;
   let targetSnapshot: PgSnapshot | undefined;
   try {
-    if (options.source.kind === 'sqlite') sqlite = await openSqlite(options.source, { input: options.sourceInput, readonly: true });
+    if (options.source.kind === 'sqlite') {
+      sqlite = await openSqlite(options.source, { input: options.sourceInput, readonly: true });
+      // Every table compared as of one instant, like a Postgres source's snapshot.
+      sqliteSnapshot = await SqliteSnapshot.begin(sqlite);
+    }
     else sourceSnapshot = await PgSnapshot.open(options.source, connect);
     targetSnapshot = await PgSnapshot.open(options.target, connect);
     const control = targetSnapshot.coordinator;
@@ -126,6 +132,7 @@ export async function verifyData(options: VerifyOptions): Promise<VerifyOutcome>
   } finally {
     await sourceSnapshot?.close();
     await targetSnapshot?.close();
+    sqliteSnapshot?.end();
     sqlite?.close();
   }
 }
