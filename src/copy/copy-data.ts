@@ -11,6 +11,7 @@ import { listPgTables, pgTableIsEmpty } from '../db/pg-introspect.js';
 import { prepareCopySession } from '../db/pg-session.js';
 import { connectPostgres } from '../db/postgres-connect.js';
 import { compareConnections } from '../db/same-database.js';
+import { sessionModeOf } from '../db/supabase.js';
 import type { SqliteDatabase } from '../db/sqlite-driver.js';
 import { countSqliteRows, listSqliteTables } from '../db/sqlite-introspect.js';
 import { openSqlite } from '../db/sqlite-open.js';
@@ -21,7 +22,7 @@ import type { CopySettings } from '../settings.js';
 import type { Totals } from '../verify/pg-checksums.js';
 import type { HashSum } from '../verify/row-hash.js';
 import { CopyFailedError } from './load/copy-failed-error.js';
-import { CopyJournal, repairInterruptedCopy } from './load/copy-journal.js';
+import { CopyJournal, dropIfEmpty, repairInterruptedCopy } from './load/copy-journal.js';
 import { describeLeftOut, type LeftOutTable } from './plan/table-scope.js';
 import { loadAllOrNothing } from './load/load-groups.js';
 import { RejectsFile } from './load/rejects-file.js';
@@ -98,6 +99,14 @@ function sameDatabaseError(options: CopyOptions): CopyError {
   });
 }
 
+/** A copy needs sessions (snapshot export, SET, the copy lock): transaction poolers are swapped for session poolers. */
+function inSessionMode(options: CopyOptions): CopyOptions {
+  const target = sessionModeOf(options.target, options.targetInput, 'the sessions a copy needs (its lock, its session settings)', 'the copy writes');
+  const source = options.source.kind === 'postgres' ? sessionModeOf(options.source, options.sourceInput, 'the exported snapshot a copy reads in', 'the copy reads') : undefined;
+  for (const warning of [target.warning, source?.warning]) if (warning) options.runtime.warning(warning);
+  return { ...options, target: target.location, ...(source ? { source: source.location } : {}) };
+}
+
 /** Several transactions need the journal; without it (no CREATE on the schema) the load uses one. */
 async function prepareJournal(control: pg.Client, schema: string, groups: number, runId: string, runtime: Runtime): Promise<CopyJournal | undefined> {
   if (groups <= 1) return undefined;
@@ -112,7 +121,8 @@ async function prepareJournal(control: pg.Client, schema: string, groups: number
   }
 }
 
-export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
+export async function copyData(given: CopyOptions): Promise<CopyOutcome> {
+  const options = inSessionMode(given);
   const { runtime, copy } = options;
   const runId = crypto.randomBytes(6).toString('hex');
   const connect = connector({ ...options, runLabel: options.runLabel ?? `cutover/copy/${runId}` });
@@ -127,6 +137,7 @@ export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
   // A cancellation before the commit phase closes every connection at once, whatever it waits on
   // (a lock, a catalog query): the load's own connections are handled in load-groups.ts.
   let committing = false;
+  let journal: CopyJournal | undefined;
   const onAbort = () => {
     if (committing) return;
     if (control) destroyClient(control);
@@ -189,7 +200,7 @@ export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
     const connections = copy.ifTargetNotEmpty === 'fail' ? copy.jobs : 1;
     const weighted = components.map((keys) => ({ tables: keys.map((k) => byKey.get(k)!), weight: keys.reduce((sum, k) => sum + (expectedRows.get(k) ?? 1), 0) }));
     let groups = assignToConnections(weighted, connections).map((group) => group.map((c) => c.tables));
-    const journal = await prepareJournal(control, targetSchema, groups.length, runId, runtime);
+    journal = await prepareJournal(control, targetSchema, groups.length, runId, runtime);
     if (groups.length > 1 && !journal) groups = [groups.flat()];
     const why = copy.ifTargetNotEmpty !== 'fail' && components.length > 1 ? ` (one transaction: if-target-not-empty: ${copy.ifTargetNotEmpty} cannot be undone once part of a copy has committed)` : '';
     runtime.info(`Copying ${plan.tables.length} table${plan.tables.length === 1 ? '' : 's'} in ${groups.length} transaction${groups.length === 1 ? '' : 's'}${why}; rows are verified before anything is committed.`);
@@ -248,6 +259,8 @@ export async function copyData(options: CopyOptions): Promise<CopyOutcome> {
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     rejects.close();
+    // A journal table this run created stays only while it records a commit in progress.
+    if (journal && !committing && control && !options.signal?.aborted) await dropIfEmpty(control, journal.table).catch(() => undefined);
     if (control) await closeClient(control);
     await snapshot?.close(failed);
     sqliteSnapshot?.end();

@@ -22,6 +22,18 @@ export function sessionPoolerOf(location: PostgresLocation): PostgresLocation {
   return { ...location, port: 5432 };
 }
 
+/**
+ * Where a run that needs a real session (advisory locks, SET, exported snapshots) connects when it
+ * was given a transaction pooler: the session pooler on the same host. `needs` completes the
+ * warning: "which cannot hold <needs>".
+ */
+export function sessionModeOf(location: PostgresLocation, input: string, needs: string, what: string): { location: PostgresLocation; warning?: string } {
+  if (!isTransactionPooler(location)) return { location };
+  const session = sessionPoolerOf(location);
+  const pooler = supabaseKind(location) === 'transaction-pooler' ? `the Supabase transaction pooler (port ${location.port})` : 'a transaction-mode pooler (pgbouncer=true)';
+  return { location: session, warning: `${input} points at ${pooler}, which cannot hold ${needs}: ${what} through the session pooler on port ${session.port} of ${session.host} instead.` };
+}
+
 /** The project ref in db.<ref>.supabase.co, if this is a direct Supabase host. */
 export function supabaseProjectRef(location: PostgresLocation): string | undefined {
   return /^db\.([a-z0-9]+)\.supabase\.co$/.exec(location.host.toLowerCase())?.[1];

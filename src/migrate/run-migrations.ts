@@ -12,7 +12,7 @@ import type pg from 'pg';
 import type { DatabaseLocation, PostgresLocation, SqliteLocation } from '../db/database-url.js';
 import { connectPostgres } from '../db/postgres-connect.js';
 import { openSqlite } from '../db/sqlite-open.js';
-import { isTransactionPooler, sessionPoolerOf, supabaseKind } from '../db/supabase.js';
+import { sessionModeOf } from '../db/supabase.js';
 import { CancelledError, formatError, MigrationError } from '../errors.js';
 import type { MigrationEntry, MigrationStatus } from '../run-result.js';
 import type { Runtime } from '../runtime.js';
@@ -109,12 +109,9 @@ export async function runMigrations(options: MigrationOptions): Promise<Migratio
 
 async function runOnPostgres(target: PostgresLocation, state: RunState): Promise<MigrationOutcome> {
   const { options } = state;
-  let location = target;
-  if (isTransactionPooler(target)) {
-    location = sessionPoolerOf(target);
-    const what = supabaseKind(target) === 'transaction-pooler' ? `the Supabase transaction pooler (port ${target.port})` : 'a transaction-mode pooler (pgbouncer=true)';
-    state.warn(`${options.input} points at ${what}, which cannot hold the session advisory lock migrations need: migrations run through the session pooler on port ${location.port} of ${location.host} instead.`);
-  }
+  const session = sessionModeOf(target, options.input, 'the session advisory lock migrations need', 'migrations run');
+  const location = session.location;
+  if (session.warning) state.warn(session.warning);
   const connect = (role: string) =>
     connectPostgres(location, {
       input: options.input,

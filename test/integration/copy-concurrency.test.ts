@@ -83,6 +83,8 @@ describe('a Postgres backend terminated mid-copy (two transactions in flight)', 
     expect(seconds).toBeLessThan(15); // bound of the test, not a performance claim
     await waitFor('every connection of the run to close', async () => ((await cutoverBackends(label)).length === 0 ? true : undefined), 10_000);
     expect(await digestAll(target, TABLES)).toEqual(before);
+    // The journal table the run created for its two transactions is gone again: nothing committed.
+    expect((await target.query(`SELECT to_regclass('cutover_copy_journal') AS t`)).rows[0].t).toBeNull();
   }, 60_000);
 });
 

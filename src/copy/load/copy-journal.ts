@@ -75,9 +75,14 @@ export class CopyJournal {
   }
 }
 
-async function dropIfEmpty(client: pg.ClientBase, table: string): Promise<void> {
+/**
+ * Drops the journal table when no entry is left (a finished copy leaves no trace). Best effort and
+ * brief: it gives up after a second rather than wait on a session that holds the table.
+ */
+export async function dropIfEmpty(client: pg.ClientBase, table: string): Promise<void> {
   await client.query('BEGIN');
   try {
+    await client.query(`SET LOCAL lock_timeout = '1s'`);
     const { rows } = await client.query(`SELECT 1 FROM ${table} LIMIT 1`);
     if (rows.length === 0) await client.query(`DROP TABLE ${table}`);
     await client.query('COMMIT');
@@ -117,7 +122,8 @@ export async function repairInterruptedCopy(client: pg.ClientBase, schema: strin
   const exists = await client.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [table]);
   if (!exists.rows[0].present) return;
   const { rows } = await client.query<JournalRow>(`SELECT * FROM ${table} ORDER BY run_id, group_no, table_name`);
-  if (rows.length === 0) return;
+  // Empty: left by a copy that failed or was cancelled before it committed anything.
+  if (rows.length === 0) return dropIfEmpty(client, table);
   const runs = new Map<string, JournalRow[]>();
   for (const row of rows) runs.set(row.run_id, [...(runs.get(row.run_id) ?? []), row]);
   for (const [runId, entries] of runs) {
