@@ -1111,6 +1111,18 @@ function isTransactionPooler(location) {
 function sessionPoolerOf(location) {
     return { ...location, port: 5432 };
 }
+/**
+ * Where a run that needs a real session (advisory locks, SET, exported snapshots) connects when it
+ * was given a transaction pooler: the session pooler on the same host. `needs` completes the
+ * warning: "which cannot hold <needs>".
+ */
+function sessionModeOf(location, input, needs, what) {
+    if (!isTransactionPooler(location))
+        return { location };
+    const session = sessionPoolerOf(location);
+    const pooler = supabaseKind(location) === 'transaction-pooler' ? `the Supabase transaction pooler (port ${location.port})` : 'a transaction-mode pooler (pgbouncer=true)';
+    return { location: session, warning: `${input} points at ${pooler}, which cannot hold ${needs}: ${what} through the session pooler on port ${session.port} of ${session.host} instead.` };
+}
 /** The project ref in db.<ref>.supabase.co, if this is a direct Supabase host. */
 function supabaseProjectRef(location) {
     return /^db\.([a-z0-9]+)\.supabase\.co$/.exec(location.host.toLowerCase())?.[1];
@@ -1390,9 +1402,14 @@ class CopyJournal {
         await dropIfEmpty(client, this.table);
     }
 }
+/**
+ * Drops the journal table when no entry is left (a finished copy leaves no trace). Best effort and
+ * brief: it gives up after a second rather than wait on a session that holds the table.
+ */
 async function dropIfEmpty(client, table) {
     await client.query('BEGIN');
     try {
+        await client.query(`SET LOCAL lock_timeout = '1s'`);
         const { rows } = await client.query(`SELECT 1 FROM ${table} LIMIT 1`);
         if (rows.length === 0)
             await client.query(`DROP TABLE ${table}`);
@@ -1421,8 +1438,9 @@ async function repairInterruptedCopy(client, schema, runtime) {
     if (!exists.rows[0].present)
         return;
     const { rows } = await client.query(`SELECT * FROM ${table} ORDER BY run_id, group_no, table_name`);
+    // Empty: left by a copy that failed or was cancelled before it committed anything.
     if (rows.length === 0)
-        return;
+        return dropIfEmpty(client, table);
     const runs = new Map();
     for (const row of rows)
         runs.set(row.run_id, [...(runs.get(row.run_id) ?? []), row]);
@@ -3375,6 +3393,7 @@ class SqliteSnapshot {
 
 
 
+
 function connector(options) {
     const label = options.runLabel ?? `cutover/${external_node_crypto_default().randomBytes(3).toString('hex')}`;
     return (location, purpose) => connectPostgres(location, {
@@ -3405,6 +3424,15 @@ function sameDatabaseError(options) {
         fix: 'point the target at the new database (or the source at the old one); a host alias, a pooler or localhost vs 127.0.0.1 can hide that two URLs are the same server.',
     });
 }
+/** A copy needs sessions (snapshot export, SET, the copy lock): transaction poolers are swapped for session poolers. */
+function inSessionMode(options) {
+    const target = sessionModeOf(options.target, options.targetInput, 'the sessions a copy needs (its lock, its session settings)', 'the copy writes');
+    const source = options.source.kind === 'postgres' ? sessionModeOf(options.source, options.sourceInput, 'the exported snapshot a copy reads in', 'the copy reads') : undefined;
+    for (const warning of [target.warning, source?.warning])
+        if (warning)
+            options.runtime.warning(warning);
+    return { ...options, target: target.location, ...(source ? { source: source.location } : {}) };
+}
 /** Several transactions need the journal; without it (no CREATE on the schema) the load uses one. */
 async function prepareJournal(control, schema, groups, runId, runtime) {
     if (groups <= 1)
@@ -3421,7 +3449,8 @@ async function prepareJournal(control, schema, groups, runId, runtime) {
         return undefined;
     }
 }
-async function copyData(options) {
+async function copyData(given) {
+    const options = inSessionMode(given);
     const { runtime, copy } = options;
     const runId = external_node_crypto_default().randomBytes(6).toString('hex');
     const connect = connector({ ...options, runLabel: options.runLabel ?? `cutover/copy/${runId}` });
@@ -3436,6 +3465,7 @@ async function copyData(options) {
     // A cancellation before the commit phase closes every connection at once, whatever it waits on
     // (a lock, a catalog query): the load's own connections are handled in load-groups.ts.
     let committing = false;
+    let journal;
     const onAbort = () => {
         if (committing)
             return;
@@ -3507,7 +3537,7 @@ async function copyData(options) {
         const connections = copy.ifTargetNotEmpty === 'fail' ? copy.jobs : 1;
         const weighted = components.map((keys) => ({ tables: keys.map((k) => byKey.get(k)), weight: keys.reduce((sum, k) => sum + (expectedRows.get(k) ?? 1), 0) }));
         let groups = assignToConnections(weighted, connections).map((group) => group.map((c) => c.tables));
-        const journal = await prepareJournal(control, targetSchema, groups.length, runId, runtime);
+        journal = await prepareJournal(control, targetSchema, groups.length, runId, runtime);
         if (groups.length > 1 && !journal)
             groups = [groups.flat()];
         const why = copy.ifTargetNotEmpty !== 'fail' && components.length > 1 ? ` (one transaction: if-target-not-empty: ${copy.ifTargetNotEmpty} cannot be undone once part of a copy has committed)` : '';
@@ -3571,6 +3601,9 @@ async function copyData(options) {
     finally {
         options.signal?.removeEventListener('abort', onAbort);
         rejects.close();
+        // A journal table this run created stays only while it records a commit in progress.
+        if (journal && !committing && control && !options.signal?.aborted)
+            await dropIfEmpty(control, journal.table).catch(() => undefined);
         if (control)
             await closeClient(control);
         await snapshot?.close(failed);
@@ -5253,12 +5286,10 @@ async function runMigrations(options) {
 }
 async function runOnPostgres(target, state) {
     const { options } = state;
-    let location = target;
-    if (isTransactionPooler(target)) {
-        location = sessionPoolerOf(target);
-        const what = supabaseKind(target) === 'transaction-pooler' ? `the Supabase transaction pooler (port ${target.port})` : 'a transaction-mode pooler (pgbouncer=true)';
-        state.warn(`${options.input} points at ${what}, which cannot hold the session advisory lock migrations need: migrations run through the session pooler on port ${location.port} of ${location.host} instead.`);
-    }
+    const session = sessionModeOf(target, options.input, 'the session advisory lock migrations need', 'migrations run');
+    const location = session.location;
+    if (session.warning)
+        state.warn(session.warning);
     const connect = (role) => connectPostgres(location, {
         input: options.input,
         attempts: options.connectAttempts,

@@ -46,7 +46,7 @@ export async function makeSource(): Promise<string> {
  */
 export async function makeTarget(db: TestDatabase): Promise<void> {
   await db.query(`
-    DROP TABLE IF EXISTS items, accounts;
+    DROP TABLE IF EXISTS items, accounts, kv, notes, cutover_copy_journal;
     CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL);
     CREATE TABLE items (id bigint PRIMARY KEY, account_id bigint NOT NULL REFERENCES accounts(id), body text NOT NULL);
     INSERT INTO accounts VALUES (1, 'old@example.com'), (2, 'older@example.com');
