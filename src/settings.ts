@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from './errors.js';
+import { registerSecret } from './redact.js';
 import { parseDatabaseUrl, type DatabaseLocation, type PostgresLocation } from './db/database-url.js';
 
 export const MODES = ['status', 'migrate', 'rollback', 'baseline', 'copy', 'verify', 'cutover', 'dry-run'] as const;
@@ -152,6 +153,8 @@ export function buildSettings(raw: RawInputs, options: { origin: Settings['origi
   const cwd = options.cwd ?? process.cwd();
   const mode = pick(raw, 'mode', MODES, origin);
 
+  // Connections fall back to PGPASSWORD for URLs without a password (src/db/postgres-connect.ts).
+  registerSecret(env.PGPASSWORD?.trim() || undefined, { input: 'the PGPASSWORD environment variable' });
   const targetText = raw['target-url']?.trim() || env.DATABASE_URL?.trim();
   const target = targetText ? parseDatabaseUrl(targetText, { input: raw['target-url']?.trim() ? inputLabel(origin, 'target-url') : 'DATABASE_URL', cwd }) : undefined;
   const sourceText = raw['source-url']?.trim();

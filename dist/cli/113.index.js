@@ -464,6 +464,7 @@ function parsePostgres(raw, afterSlashes, input) {
 
 
 
+
 const MODES = ['status', 'migrate', 'rollback', 'baseline', 'copy', 'verify', 'cutover', 'dry-run'];
 const INPUT_DEFAULTS = {
     mode: 'migrate',
@@ -538,6 +539,8 @@ function buildSettings(raw, options) {
     const env = options.env ?? process.env;
     const cwd = options.cwd ?? process.cwd();
     const mode = pick(raw, 'mode', MODES, origin);
+    // Connections fall back to PGPASSWORD for URLs without a password (src/db/postgres-connect.ts).
+    (0,src_redact/* registerSecret */.cl)(env.PGPASSWORD?.trim() || undefined, { input: 'the PGPASSWORD environment variable' });
     const targetText = raw['target-url']?.trim() || env.DATABASE_URL?.trim();
     const target = targetText ? parseDatabaseUrl(targetText, { input: raw['target-url']?.trim() ? inputLabel(origin, 'target-url') : 'DATABASE_URL', cwd }) : undefined;
     const sourceText = raw['source-url']?.trim();

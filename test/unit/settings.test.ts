@@ -108,3 +108,9 @@ describe('reproduce command', () => {
     expect(reproduceCommand(settings)).toBe("cutover cutover --target-url 'postgresql://app:***@db.example.com:5432/shop' --source-url sqlite:/repo/app.db --on-error skip");
   });
 });
+
+test('a distinctive PGPASSWORD (used for URLs without a password) is redacted like a URL password', async () => {
+  const { redact } = await import('../../src/redact.js');
+  buildSettings({ mode: 'status', 'target-url': 'postgresql://app@db.example.com/shop' }, { origin: 'cli', env: { PGPASSWORD: 'Pg-Env-9x7Qw2' } });
+  expect(redact('connect failed for app with Pg-Env-9x7Qw2')).toBe('connect failed for app with ***');
+});
