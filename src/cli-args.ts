@@ -91,6 +91,7 @@ Migrations
 Copy and verify
   --include T1,T2  --exclude T3    table names or patterns (* ?)
   --create-tables                  create missing target tables from the SQLite schema
+  --create-tables-lengths keep|drop  declared VARCHAR(n)/NUMERIC(p,s): keep (default) or text/numeric
   --on-error fail|skip             a value that cannot be converted (default fail)
   --rejects-file FILE              where skipped rows go (JSON lines)
   --if-target-not-empty fail|truncate|append   (default fail)

@@ -59,6 +59,28 @@ export interface LeftOutEntry {
   reason: string;
 }
 
+/** create-tables: what was made of the SQLite schema (see src/copy/plan/schema-report.ts). */
+export interface SchemaCreated {
+  created: CreatedTable[];
+  /** Tables that existed in the target and were left as they were (display names). */
+  existing: string[];
+}
+
+export interface CreatedTable {
+  /** Display name in the target, e.g. public."Order". */
+  table: string;
+  /** The table's name in SQLite. */
+  sqliteName: string;
+  columns: number;
+  /** What was created: kind ('primary key', 'unique', 'index', 'foreign key', 'check', 'default',
+   *  'identity'), the Postgres name, a readable definition, and a note when something changed. */
+  objects: Array<{ kind: string; name?: string; definition: string; note?: string }>;
+  /** What could not be translated: the SQLite text and why. */
+  notTranslated: Array<{ kind: string; sqlite: string; reason: string }>;
+  /** Identifiers renamed for Postgres (longer than 63 bytes, or already taken). */
+  renames: Array<{ kind: string; from: string; to: string; why: string }>;
+}
+
 export interface RunResult {
   mode: Mode;
   ok: boolean;
@@ -90,6 +112,8 @@ export interface RunResult {
   leftOut?: LeftOutEntry[];
   /** A cancelled run (SIGINT/SIGTERM): the one line saying so and what state the target is in. */
   cancelled?: string;
+  /** copy with create-tables: the tables created and what was (and was not) made of the SQLite schema. */
+  schema?: SchemaCreated;
 }
 
 export function emptyResult(mode: Mode): RunResult {

@@ -28,6 +28,8 @@ export interface CopySettings {
   checksums: boolean;
   /** Rows per table to copy in dry runs; undefined = all. */
   sampleRows?: number;
+  /** create-tables: keep declared varchar(n)/char(n)/numeric(p,s) (values that do not fit fail), or drop them. */
+  createTablesLengths?: 'keep' | 'drop';
 }
 
 export interface Settings {
@@ -99,6 +101,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   'schema-from': 'migrations',
   comment: 'true',
   'comment-id': '',
+  'create-tables-lengths': 'keep',
 };
 
 export function inputLabel(origin: Settings['origin'], name: string): string {
@@ -217,6 +220,7 @@ export function buildSettings(raw: RawInputs, options: { origin: Settings['origi
       jobs: integer(raw, 'jobs', origin, 1, 32),
       checksums: boolean(raw, 'checksums', origin),
       ...(sampleText ? { sampleRows: integer(raw, 'sample-rows', origin, 1) } : {}),
+      createTablesLengths: pick(raw, 'create-tables-lengths', ['keep', 'drop'] as const, origin),
     },
     dryRun: {
       database,

@@ -16,7 +16,7 @@ import type { SqliteDatabase } from '../db/sqlite-driver.js';
 import { countSqliteRows, listSqliteTables } from '../db/sqlite-introspect.js';
 import { openSqlite } from '../db/sqlite-open.js';
 import { CopyError, isPgError } from '../errors.js';
-import type { TableEntry } from '../run-result.js';
+import type { SchemaCreated, TableEntry } from '../run-result.js';
 import type { Runtime } from '../runtime.js';
 import type { CopySettings } from '../settings.js';
 import type { Totals } from '../verify/pg-checksums.js';
@@ -28,6 +28,7 @@ import { loadAllOrNothing } from './load/load-groups.js';
 import { RejectsFile } from './load/rejects-file.js';
 import { lockTargetForCopy } from './load/target-copy-lock.js';
 import { buildCopyPlan, type SourceSchema, type TablePlan } from './plan/copy-plan.js';
+import { notTranslatedWarning, schemaCreatedReport } from './plan/schema-report.js';
 import { assignToConnections, ForeignKeyCycleError, planLoadOrder } from './plan/fk-order.js';
 import { PgSnapshot, type Connect } from './read/pg-snapshot.js';
 import { SqliteSnapshot } from './read/sqlite-snapshot.js';
@@ -62,6 +63,8 @@ export interface CopyOutcome {
   verified: boolean | null;
   /** Source tables not copied, and why. */
   leftOut: LeftOutTable[];
+  /** create-tables: what was created (and not) from the SQLite schema. */
+  schema?: SchemaCreated;
 }
 
 export function connector(options: { connectAttempts: number; connectTimeoutMs: number; runtime: Runtime; sourceInput: string; targetInput: string; target: DatabaseLocation; runLabel?: string }): Connect {
@@ -165,7 +168,12 @@ export async function copyData(given: CopyOptions): Promise<CopyOutcome> {
     const targetSchema = (await control.query<{ s: string | null }>('SELECT current_schema() AS s')).rows[0].s ?? 'public';
     await repairInterruptedCopy(control, targetSchema, runtime);
     const source: SourceSchema = sqlite ? { kind: 'sqlite', tables: listSqliteTables(sqlite) } : { kind: 'postgres', tables: await listPgTables(snapshot!.coordinator) };
-    const plan = buildCopyPlan(source, await listPgTables(control), { include: copy.include, exclude: copy.exclude, createTables: copy.createTables, targetSchema, sourceInput: options.sourceInput, sourceLocation: options.source, ifTargetNotEmpty: copy.ifTargetNotEmpty });
+    // create-tables names indexes and long identifiers around what the target schema already holds.
+    const targetRelations = copy.createTables ? (await control.query<{ name: string }>('SELECT relname AS name FROM pg_class WHERE relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1)', [targetSchema])).rows.map((r) => r.name) : [];
+    const plan = buildCopyPlan(source, await listPgTables(control), {
+      include: copy.include, exclude: copy.exclude, createTables: copy.createTables, targetSchema, sourceInput: options.sourceInput, sourceLocation: options.source, ifTargetNotEmpty: copy.ifTargetNotEmpty,
+      targetRelations, typeMapping: { keepLengths: copy.createTablesLengths !== 'drop' },
+    });
     if (plan.leftOut.length > 0) runtime.info(describeLeftOut(plan.leftOut));
     warnings.push(...plan.warnings);
     if (copy.ifTargetNotEmpty === 'fail') {
@@ -246,8 +254,11 @@ export async function copyData(given: CopyOptions): Promise<CopyOutcome> {
     for (const [key, skipped] of sampleSkipped) {
       warnings.push(`${byKey.get(key)!.display}: ${skipped} sampled row${skipped === 1 ? '' : 's'} left out because ${skipped === 1 ? 'it references' : 'they reference'} rows outside the sample (sample-rows).`);
     }
+    const schema = copy.createTables && sqlite ? schemaCreatedReport(plan.tables) : undefined;
+    const untranslated = schema && notTranslatedWarning(schema);
+    if (untranslated) warnings.push(untranslated);
     failed = false;
-    return { tables: [...entries.values()], warnings, rejectedRows: rejects.count, ...(rejects.count > 0 ? { rejectsFile: rejects.file } : {}), matched, verified: matched && rejects.count === 0, leftOut: plan.leftOut };
+    return { tables: [...entries.values()], warnings, rejectedRows: rejects.count, ...(rejects.count > 0 ? { rejectsFile: rejects.file } : {}), matched, verified: matched && rejects.count === 0, leftOut: plan.leftOut, ...(schema ? { schema } : {}) };
   } catch (error) {
     // Whatever a destroyed connection made fail, the cause is the cancellation (nothing was committed).
     if (options.signal?.aborted && !committing) throw options.signal.reason;

@@ -74,6 +74,7 @@ export async function applyCopyStep(options: CopyOptions, result: RunResult, lef
   }
   result.tables = outcome.tables;
   result.leftOut = outcome.leftOut;
+  if (outcome.schema) result.schema = outcome.schema;
   result.warnings.push(...outcome.warnings);
   result.verified = outcome.verified;
   if (outcome.rejectedRows > 0) result.rejected = { rows: outcome.rejectedRows, file: outcome.rejectsFile ?? options.copy.rejectsFile };

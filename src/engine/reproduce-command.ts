@@ -23,6 +23,7 @@ export function reproduceCommand(settings: Settings): string {
   flag('on-error', settings.copy.onError);
   flag('if-target-not-empty', settings.copy.ifTargetNotEmpty);
   if (settings.copy.sampleRows) flag('sample-rows', String(settings.copy.sampleRows));
+  if (settings.copy.createTables) flag('create-tables-lengths', settings.copy.createTablesLengths);
   if (settings.mode === 'dry-run' && settings.dryRun.schemaFrom !== 'migrations') flag('schema-from', settings.dryRun.schemaFrom);
   if (settings.mode === 'dry-run') flag('base-ref', settings.dryRun.baseRef);
   return args.join(' ');

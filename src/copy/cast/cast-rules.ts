@@ -3,7 +3,7 @@
 // Postgres will store (normalised, so checksums can predict it) or throws CastFailure, which stops the
 // copy (on-error: fail) or sends the row to the rejects file (on-error: skip).
 import { isUtf8 } from 'node:buffer';
-import { formatDecimal, integerDigits, parseDecimal, roundDecimal, wholeNumber, type Decimal } from './decimal-text.js';
+import { formatDecimal, integerDigits, parseDecimal, roundDecimal, trimmedDecimal, wholeNumber, type Decimal } from './decimal-text.js';
 import type { TargetKind, TargetType } from './target-kind.js';
 import { epochToMicros, formatDateOnly, formatTimestamp, normalizeLocalDateTime, normalizeTime, parseDateTime, TemporalError } from './temporal-text.js';
 import { JsonTextError, jsonbText, validateJson } from '../../verify/jsonb-text.js';
@@ -43,6 +43,8 @@ function decimalText(decimal: Decimal | null, type: TargetType): string {
   if (type.scale === undefined) return formatDecimal(decimal, Math.max(0, decimal.scale));
   const rounded = roundDecimal(decimal, type.scale);
   if (integerDigits(rounded) > type.precision! - type.scale) fail(`numeric field overflow for ${type.sql}`);
+  // A declared scale SQLite never enforced: rounding would change the value without a word.
+  if (type.strict && trimmedDecimal(rounded) !== trimmedDecimal(decimal)) fail(`has more than ${type.scale} decimal places (${type.sql}); rounding it would change the value`);
   return formatDecimal(rounded, type.scale);
 }
 
@@ -69,8 +71,9 @@ function plainText(value: string, type: TargetType): string {
   if (type.length !== undefined && value.length > type.length) {
     const chars = Array.from(value);
     if (chars.length > type.length) {
-      // Like Postgres: excess trailing spaces are cut, anything else is an error.
-      if (chars.slice(type.length).join('').trim() !== '') fail(`is ${chars.length} characters, longer than ${type.sql}`);
+      // Like Postgres: excess trailing spaces are cut, anything else is an error (a declared length
+      // SQLite never enforced: even the spaces, since cutting them changes the value).
+      if (type.strict || chars.slice(type.length).join('').trim() !== '') fail(`is ${chars.length} characters, longer than ${type.sql}`);
       return chars.slice(0, type.length).join('');
     }
   }

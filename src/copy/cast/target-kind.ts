@@ -15,6 +15,9 @@ export interface TargetType {
   /** numeric(p,s). */
   precision?: number;
   scale?: number;
+  /** create-tables: a length or scale SQLite declared but never enforced. A value that does not fit
+   *  fails (naming the row) instead of being cut or rounded as Postgres would. */
+  strict?: boolean;
 }
 
 const BY_TYPNAME: Record<string, TargetKind> = {

@@ -15,6 +15,7 @@ import type { TablePlan } from '../plan/copy-plan.js';
 import { targetCanonical } from '../plan/plan-canonical.js';
 import type { PgSnapshot } from '../read/pg-snapshot.js';
 import { copyPgTable, copySqliteTable } from './copy-table.js';
+import { createOptionalObjects } from './create-schema-objects.js';
 import { readSequenceStates, type JournalEntry } from './copy-journal.js';
 import { dropForeignKeysForLoad, restoreForeignKeys } from './fk-bulk-check.js';
 import { conversionError, loadError, type LoadErrorContext } from './load-errors.js';
@@ -102,8 +103,8 @@ async function loadTable(client: pg.ClientBase, reader: pg.ClientBase | undefine
         signal,
         onRows: (rows) => progress.update(rows),
         onFailure: (failure) => {
-          const type = table.columns.find((c) => c.source === failure.column)?.target.type.sql ?? '?';
-          if (ctx.copy.onError === 'fail') throw conversionError(table.display, failure, type);
+          const type = table.columns.find((c) => c.source === failure.column)?.target.type;
+          if (ctx.copy.onError === 'fail') throw conversionError(table.display, failure, type?.sql ?? '?', type?.strict);
           ctx.rejects.write({ table: table.display, key: failure.keyValues, column: failure.column, reason: failure.reason, value: failure.value });
         },
       });
@@ -155,9 +156,10 @@ export async function loadComponent(client: pg.ClientBase, reader: pg.ClientBase
   } catch (error) {
     throw loadError(names, error, ctx.errorContext, tables);
   }
-  // create-tables: keys after the data (one bulk check each), primary keys before the FKs that need them.
+  // create-tables: keys after the data (one bulk check each), primary keys and UNIQUE before the FKs that need them.
   const constraints = tables.flatMap((t) => t.ddl?.constraints ?? []);
-  for (const sql of [...constraints.filter((s) => s.includes('PRIMARY KEY')), ...constraints.filter((s) => !s.includes('PRIMARY KEY'))]) {
+  const foreignKeys = tables.flatMap((t) => t.ddl?.foreignKeys ?? []);
+  for (const sql of [...constraints.filter((s) => s.includes('PRIMARY KEY')), ...constraints.filter((s) => !s.includes('PRIMARY KEY')), ...foreignKeys]) {
     try {
       await client.query(sql);
     } catch (error) {
@@ -165,6 +167,7 @@ export async function loadComponent(client: pg.ClientBase, reader: pg.ClientBase
     }
   }
   for (const table of tables) await resetSequences(client, table);
+  await createOptionalObjects(client, tables, signal);
   for (const table of tables) {
     const journal = changes.journal.find((j) => j.display === table.display);
     if (journal) journal.rows = ctx.entries.get(table.key)?.copiedRows ?? 0;

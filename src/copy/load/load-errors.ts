@@ -26,10 +26,14 @@ function fromSource(error: unknown): boolean {
   return Boolean(error && typeof error === 'object' && (error as { [SOURCE_SIDE]?: boolean })[SOURCE_SIDE]);
 }
 
-export function conversionError(table: string, failure: RowFailure, targetType: string): CopyError {
+/** `declaredBySqlite`: a length or scale create-tables kept from the SQLite declaration (never enforced there). */
+export function conversionError(table: string, failure: RowFailure, targetType: string, declaredBySqlite = false): CopyError {
+  const fix = declaredBySqlite
+    ? `SQLite does not enforce the length or scale it declares, so the value is valid there: shorten or round it in the source; or set create-tables-lengths: drop to create such columns as text and numeric (as pgloader does); or create ${table} yourself (e.g. a migration) with a wider column before the copy (create-tables creates only missing tables); or set on-error: skip to copy everything else and write such rows to the rejects file.`
+    : 'correct that value in the source, or set on-error: skip to copy everything else and write such rows to the rejects file.';
   return new CopyError(
     `Cannot copy ${table}: the row with ${failure.key}, column "${failure.column}" (${targetType}): value ${truncateValue(failure.value)} ${failure.reason}. Nothing was written to the target.`,
-    { fix: 'correct that value in the source, or set on-error: skip to copy everything else and write such rows to the rejects file.' },
+    { fix },
   );
 }
 

@@ -10,9 +10,11 @@ import { pgTableKey } from '../../db/pg-introspect.js';
 import type { SqliteTable } from '../../db/sqlite-introspect.js';
 import { findCastRule } from '../cast/cast-rules.js';
 import { createTableDdl, type TableDdl } from './create-table-ddl.js';
+import { assignIdentifiers, findTargetByName } from './long-identifiers.js';
+import { SchemaNames } from './schema-objects.js';
 import { displayIdentifier, displayName } from './display-name.js';
 import type { FkEdge } from './fk-order.js';
-import { mapSqliteType } from './sqlite-type-mapping.js';
+import { mapSqliteType, type TypeMappingOptions } from './sqlite-type-mapping.js';
 import { privilegeProblems } from './privilege-preflight.js';
 import { checkSourceRowSecurity, targetAccessFindings } from './row-security-preflight.js';
 import { resolveScope, type LeftOutTable } from './table-scope.js';
@@ -66,11 +68,13 @@ export interface PlanOptions {
   sourceLocation?: DatabaseLocation;
   /** copy: whether TRUNCATE privilege is needed too. */
   ifTargetNotEmpty?: IfTargetNotEmpty;
+  /** create-tables: names of every relation (tables, indexes, sequences …) in the target schema. */
+  targetRelations?: string[];
+  /** create-tables: keep declared lengths (varchar(n), numeric(p,s)) or not. */
+  typeMapping?: TypeMappingOptions;
 }
 
-function findByName<T extends { name: string }>(items: T[], name: string): T | undefined {
-  return items.find((i) => i.name === name) ?? items.find((i) => i.name.toLowerCase() === name.toLowerCase());
-}
+const findByName = findTargetByName;
 
 /** Declared SQLite storage class that is certain enough to check against the target type. */
 function declaredClass(declaredType: string): 'integer' | 'real' | 'blob' | null {
@@ -111,14 +115,14 @@ export function buildCopyPlan(source: SourceSchema, targetTables: PgTable[], opt
   });
   checkSourceRowSecurity(views.flatMap((v) => (v.pg ? [v.pg] : [])), options);
   const targetSchemas = new Set(targetTables.map((t) => t.schema));
-  const creating = new Map<string, SqliteTable>();
+  const toCreate: SqliteTable[] = [];
   const missingTables: CopyPlan['missingTables'] = [];
   const plans: TablePlan[] = [];
   for (const view of views) {
     const schema = view.schema ?? options.targetSchema;
     let target = findByName(targetTables.filter((t) => t.schema === schema), view.name);
     if (!target && options.createTables && view.sqlite) {
-      creating.set(view.sqlite.name.toLowerCase(), view.sqlite);
+      toCreate.push(view.sqlite);
     } else if (!target) {
       missingTables.push({ display: displayName(schema, view.name), sourceName: view.name, ...(view.schema ? { sourceSchema: view.schema } : {}) });
       const hint = source.kind === 'sqlite' ? ' (use create-tables to create it from the SQLite schema, or run the migrations first)' : targetSchemas.has(schema) ? '' : ` (the target has no tables in schema ${displayIdentifier(schema)})`;
@@ -127,18 +131,32 @@ export function buildCopyPlan(source: SourceSchema, targetTables: PgTable[], opt
     }
     plans.push({ key: target ? pgTableKey(target.schema, target.name) : pgTableKey(schema, view.name), display: displayName(schema, target?.name ?? view.name), sourceName: view.name, ...(source.kind === 'postgres' ? { sourceSchema: view.schema } : {}), target: target!, columns: [], keyColumns: [], ...(view.sqlite ? { sqlite: view.sqlite } : {}) });
   }
-  for (const plan of plans) {
-    if (plan.target) continue;
-    plan.ddl = createTableDdl(plan.sqlite!, options.targetSchema, creating);
-    plan.target = plan.ddl.table;
-    warnings.push(...plan.ddl.warnings);
+  if (toCreate.length > 0) {
+    // Table names (long ones cut or hashed) first: foreign keys and index names depend on them.
+    const existingNames = targetTables.filter((t) => t.schema === options.targetSchema).map((t) => t.name);
+    const taken = new Set([...(options.targetRelations ?? []), ...existingNames]);
+    const tableNames = assignIdentifiers(toCreate.map((t) => t.name), taken);
+    const relationNames = new SchemaNames([...taken, ...tableNames.names.values()]);
+    const creating = new Map(toCreate.map((t) => [t.name.toLowerCase(), { sqlite: t, name: tableNames.names.get(t.name)! }]));
+    const context = { schema: options.targetSchema, creating, existing: targetTables, relationNames, types: options.typeMapping ?? { keepLengths: true } };
+    for (const plan of plans) {
+      if (plan.target) continue;
+      const name = tableNames.names.get(plan.sqlite!.name)!;
+      plan.ddl = createTableDdl(plan.sqlite!, name, context);
+      const rename = tableNames.renames.find((r) => r.from === plan.sqlite!.name);
+      if (rename) plan.ddl.renames.unshift({ ...rename, kind: 'table' });
+      plan.target = plan.ddl.table;
+      plan.key = pgTableKey(options.targetSchema, name);
+      plan.display = displayName(options.targetSchema, name);
+    }
   }
 
   for (const plan of plans) {
     const view = views.find((v) => v.name === plan.sourceName && (plan.sourceSchema === undefined || v.schema === plan.sourceSchema))!;
     const used = new Set<PgColumn>();
     for (const column of view.columns) {
-      const target = findByName(plan.target.columns, column.name);
+      const created = plan.ddl?.columnNames.get(column.name);
+      const target = created !== undefined ? plan.target.columns.find((c) => c.name === created) : findByName(plan.target.columns, column.name);
       if (!target) {
         problems.push(`column ${plan.display}.${column.name} exists in the source but not in the target table`);
         continue;
