@@ -5,6 +5,7 @@ import type { RunResult } from '../run-result.js';
 import type { Mode } from '../settings.js';
 import { cell, code, codeBlock, details, duration } from './markdown.js';
 import { renderMigrations } from './render-migrations.js';
+import { renderSchemaCreated } from './render-schema.js';
 import { renderLeftOut, renderTables } from './render-tables.js';
 import { truncateMarkdown, truncationNotice } from './truncate.js';
 
@@ -103,6 +104,7 @@ export function renderReport(result: RunResult, options: RenderOptions = {}): st
     result.notes.length ? bulletList(result.notes) : undefined,
     renderMigrations(result),
     renderTables(result),
+    renderSchemaCreated(result),
     renderLeftOut(result),
     renderWarnings(result),
     renderRollback(result),

@@ -157,7 +157,7 @@ class ExpressionWriter {
     const t = this.tokens[i];
     const next = this.tokens[i + 1];
     const lower = t.value.toLowerCase();
-    if (t.kind === 'word' && next?.kind === 'open') return this.call(i);
+    if (t.kind === 'word' && next?.kind === 'open' && !KEYWORDS.has(lower) && lower !== 'cast') return this.call(i);
     const column = this.column(t);
     if (column) {
       this.emit(quoteIdent(column.name));
