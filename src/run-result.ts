@@ -64,6 +64,8 @@ export interface SchemaCreated {
   created: CreatedTable[];
   /** Tables that existed in the target and were left as they were (display names). */
   existing: string[];
+  /** SQLite views and triggers (of copied tables), which create-tables does not make. */
+  skipped?: Array<{ kind: string; name: string; sqlite: string; reason: string }>;
 }
 
 export interface CreatedTable {

@@ -13,7 +13,7 @@ import { connectPostgres } from '../db/postgres-connect.js';
 import { compareConnections } from '../db/same-database.js';
 import { sessionModeOf } from '../db/supabase.js';
 import type { SqliteDatabase } from '../db/sqlite-driver.js';
-import { countSqliteRows, listSqliteTables } from '../db/sqlite-introspect.js';
+import { countSqliteRows, listSqliteTables, listSqliteViewsAndTriggers } from '../db/sqlite-introspect.js';
 import { openSqlite } from '../db/sqlite-open.js';
 import { CopyError, isPgError } from '../errors.js';
 import type { SchemaCreated, TableEntry } from '../run-result.js';
@@ -254,7 +254,7 @@ export async function copyData(given: CopyOptions): Promise<CopyOutcome> {
     for (const [key, skipped] of sampleSkipped) {
       warnings.push(`${byKey.get(key)!.display}: ${skipped} sampled row${skipped === 1 ? '' : 's'} left out because ${skipped === 1 ? 'it references' : 'they reference'} rows outside the sample (sample-rows).`);
     }
-    const schema = copy.createTables && sqlite ? schemaCreatedReport(plan.tables) : undefined;
+    const schema = copy.createTables && sqlite ? schemaCreatedReport(plan.tables, listSqliteViewsAndTriggers(sqlite)) : undefined;
     const untranslated = schema && notTranslatedWarning(schema);
     if (untranslated) warnings.push(untranslated);
     failed = false;

@@ -188,6 +188,12 @@ export function listSqliteTables(db: SqliteDatabase): SqliteTable[] {
   return tables;
 }
 
+/** Views and triggers: create-tables does not make them, and says so. */
+export function listSqliteViewsAndTriggers(db: SqliteDatabase): Array<{ kind: 'view' | 'trigger'; name: string; table: string; sql: string }> {
+  const rows = db.prepare(`SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('view', 'trigger') AND sql IS NOT NULL ORDER BY type DESC, name`).all() as Array<{ type: 'view' | 'trigger'; name: string; tbl_name: string; sql: string }>;
+  return rows.map((r) => ({ kind: r.type, name: r.name, table: r.tbl_name, sql: r.sql }));
+}
+
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export function countSqliteRows(db: SqliteDatabase, table: string): number {

@@ -3,9 +3,10 @@
 // that was not translated (with the SQLite text and the reason) and every renamed identifier.
 // Pure; pinned by golden files in test/golden/.
 import type { CreatedTable, RunResult } from '../run-result.js';
-import { cell, code, count, details, plural, table, type Column } from './markdown.js';
+import { cell, clip, code, count, details, plural, table, type Column } from './markdown.js';
 
 const TABLES_OPEN = 25;
+const SQL_SHOWN = 160;
 
 type Objects = CreatedTable['objects'];
 
@@ -53,8 +54,11 @@ export function renderSchemaCreated(result: RunResult): string | undefined {
   }
   const notes = created.flatMap((t) => t.objects.filter((o) => o.note && o.kind !== 'identity').map((o) => `- ${code(t.table)} ${o.kind}${o.name ? ` ${code(o.name)}` : ''}: ${cell(o.note!)}`));
   if (notes.length > 0) parts.push(`Changed on the way:\n\n${notes.join('\n')}`);
-  const untranslated = created.flatMap((t) => t.notTranslated.map((n) => `- ${code(t.table)} ${n.kind}: ${code(n.sqlite)} — ${cell(n.reason)}`));
-  if (created.length > 0) {
+  const untranslated = [
+    ...created.flatMap((t) => t.notTranslated.map((n) => `- ${code(t.table)} ${n.kind}: ${code(n.sqlite)} — ${cell(n.reason)}`)),
+    ...(schema.skipped ?? []).map((s) => `- ${s.kind} ${code(s.name)}: ${code(clip(s.sqlite.replace(/\s+/g, ' '), SQL_SHOWN))} — ${cell(s.reason)}`),
+  ];
+  if (created.length > 0 || untranslated.length > 0) {
     parts.push(untranslated.length > 0
       ? `#### Not translated (${count(untranslated.length)})\n\n${untranslated.join('\n')}`
       : 'Every key, index, foreign key, check and default of the SQLite schema was translated.');

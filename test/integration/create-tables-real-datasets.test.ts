@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { copyData } from '../../src/copy/copy-data.js';
+import { renderSchemaCreated } from '../../src/report/render-schema.js';
+import { emptyResult } from '../../src/run-result.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { pgSchemaSpec, sqliteSchemaSpec, type SchemaSpec } from '../helpers/schema-catalog.js';
 import { copyOptions, REAL, sqliteAt } from './copy-helpers.js';
@@ -98,4 +100,13 @@ describe.each(DATASETS)('%s', (file) => {
     for (const fk of pgloader.foreignKeys) expect(ourForeignKeys).toContain(key(fk.table, fk.columns) + key(fk.refTable, fk.refColumns));
     if (file === 'chinook.sqlite') expect(pgloader.indexes.length).toBeGreaterThan(20); // pgloader ran, the comparison compared something
   });
+});
+
+test('Northwind: the report\'s "Schema created" section (golden file; regenerate with UPDATE_GOLDEN=1 and read the diff)', async () => {
+  await ours.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+  const outcome = await copyData(copyOptions(sqliteAt(path.join(REAL, 'northwind_small.sqlite')), ours.location, { createTables: true }));
+  const section = `${renderSchemaCreated({ ...emptyResult('copy'), schema: outcome.schema! })}\n`;
+  const golden = path.resolve('test/golden/schema-created-northwind.md');
+  if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(golden, section);
+  expect(section).toBe(fs.readFileSync(golden, 'utf8'));
 });

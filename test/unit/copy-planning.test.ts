@@ -1,9 +1,10 @@
 // The pure parts of the copy engine: load order from foreign keys, table patterns, the SQLite type
 // mapping for create-tables, exact decimals, dates, COPY escaping, jsonb text and the row hash.
+import fs from 'node:fs';
 import { escapeCopyField } from '../../src/copy/cast/copy-text.js';
 import { formatDecimal, parseDecimal, trimmedDecimal, wholeNumber } from '../../src/copy/cast/decimal-text.js';
 import { assignToConnections, ForeignKeyCycleError, planLoadOrder } from '../../src/copy/plan/fk-order.js';
-import { mapSqliteType } from '../../src/copy/plan/sqlite-type-mapping.js';
+import { mapSqliteType, typeMappingMarkdown } from '../../src/copy/plan/sqlite-type-mapping.js';
 import { isTableSelected } from '../../src/copy/plan/table-patterns.js';
 import { parseDateTime, formatTimestamp } from '../../src/copy/cast/temporal-text.js';
 import { jsonbText, JsonTextError } from '../../src/verify/jsonb-text.js';
@@ -59,13 +60,23 @@ describe('table patterns', () => {
 describe('SQLite declared type → Postgres type (create-tables)', () => {
   test.each([
     ['', 'text'], ['INTEGER', 'bigint'], ['integer auto_increment', 'bigint'], ['intege', 'text'], ['tinyint', 'smallint'],
-    ['smallint unsigned', 'integer'], ['short integer', 'smallint'], ['NVARCHAR(160)', 'text'], ['char(70)', 'text'],
+    ['smallint unsigned', 'integer'], ['short integer', 'smallint'], ['NVARCHAR(160)', 'character varying(160)'], ['char(70)', 'character varying(70)'], ['varchar', 'text'],
     ['text nocase', 'text'], ['NUMERIC(10,2)', 'numeric(10,2)'], ['numeric(20, 6)', 'numeric(20,6)'], ['DECIMAL', 'numeric'],
     ['double', 'double precision'], ['"double precision"', 'double precision'], ['REAL', 'double precision'],
     ['DATETIME', 'timestamp without time zone'], ['date', 'date'], ['BOOLEAN', 'boolean'], ['BLOB', 'bytea'],
-    ['JSON', 'jsonb'], ['uuid', 'uuid'], ['geometry', 'text'],
+    ['JSON', 'json'], ['jsonb', 'jsonb'], ['uuid', 'uuid'], ['geometry', 'text'], ['int4', 'integer'],
   ])('%p → %p', (declared, sql) => {
     expect(mapSqliteType(declared).sql).toBe(sql);
+  });
+
+  test('declared lengths are strict (SQLite never enforced them), or dropped with create-tables-lengths: drop', () => {
+    expect(mapSqliteType('VARCHAR(20)')).toEqual({ typname: 'varchar', sql: 'character varying(20)', strict: true });
+    expect(mapSqliteType('NUMERIC(10,2)', { keepLengths: false })).toEqual({ typname: 'numeric', sql: 'numeric' });
+    expect(mapSqliteType('NVARCHAR(160)', { keepLengths: false })).toEqual({ typname: 'text', sql: 'text' });
+  });
+
+  test("the README's type table is the mapping table", () => {
+    expect(fs.readFileSync('README.md', 'utf8')).toContain(typeMappingMarkdown());
   });
 });
 

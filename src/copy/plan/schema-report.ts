@@ -4,7 +4,12 @@
 import type { CreatedTable, SchemaCreated } from '../../run-result.js';
 import type { TablePlan } from './copy-plan.js';
 
-export function schemaCreatedReport(tables: TablePlan[]): SchemaCreated {
+const SKIPPED_REASONS: Record<string, string> = {
+  view: 'create-tables makes tables only; create the view in Postgres yourself (SQLite SQL often needs changes)',
+  trigger: 'create-tables does not translate triggers (Postgres triggers call a function); recreate its logic in Postgres',
+};
+
+export function schemaCreatedReport(tables: TablePlan[], others: Array<{ kind: 'view' | 'trigger'; name: string; table: string; sql: string }> = []): SchemaCreated {
   const created: CreatedTable[] = [];
   for (const table of tables) {
     if (!table.ddl) continue;
@@ -21,12 +26,15 @@ export function schemaCreatedReport(tables: TablePlan[]): SchemaCreated {
       renames: renames.map((r) => ({ kind: r.kind, from: r.from, to: r.to, why: r.why })),
     });
   }
-  return { created, existing: tables.filter((t) => !t.ddl).map((t) => t.display) };
+  // Triggers of tables that are not copied are not this copy's business.
+  const copied = new Set(tables.map((t) => t.sourceName.toLowerCase()));
+  const skipped = others.filter((o) => o.kind === 'view' || copied.has(o.table.toLowerCase())).map((o) => ({ kind: o.kind, name: o.name, sqlite: o.sql, reason: SKIPPED_REASONS[o.kind] }));
+  return { created, existing: tables.filter((t) => !t.ddl).map((t) => t.display), ...(skipped.length ? { skipped } : {}) };
 }
 
 /** One log line for what could not be translated (the report lists it in full). */
 export function notTranslatedWarning(schema: SchemaCreated): string | undefined {
-  const items = schema.created.flatMap((t) => t.notTranslated.map((n) => `${t.table}: ${n.kind}`));
+  const items = [...schema.created.flatMap((t) => t.notTranslated.map((n) => `${t.table}: ${n.kind}`)), ...(schema.skipped ?? []).map((s) => `${s.kind} ${s.name}`)];
   if (items.length === 0) return undefined;
   const shown = items.slice(0, 8).join('; ');
   return `create-tables did not translate ${items.length} part${items.length === 1 ? '' : 's'} of the SQLite schema (the report's "Schema created" section gives the SQLite text and why): ${shown}${items.length > 8 ? `; … and ${items.length - 8} more` : ''}.`;
