@@ -528,6 +528,9 @@ function decimalText(decimal, type) {
     const rounded = roundDecimal(decimal, type.scale);
     if (integerDigits(rounded) > type.precision - type.scale)
         fail(`numeric field overflow for ${type.sql}`);
+    // A declared scale SQLite never enforced: rounding would change the value without a word.
+    if (type.strict && trimmedDecimal(rounded) !== trimmedDecimal(decimal))
+        fail(`has more than ${type.scale} decimal places (${type.sql}); rounding it would change the value`);
     return formatDecimal(rounded, type.scale);
 }
 /** JS shortest round-trip text; '-0' kept (String(-0) is '0'). */
@@ -554,8 +557,9 @@ function plainText(value, type) {
     if (type.length !== undefined && value.length > type.length) {
         const chars = Array.from(value);
         if (chars.length > type.length) {
-            // Like Postgres: excess trailing spaces are cut, anything else is an error.
-            if (chars.slice(type.length).join('').trim() !== '')
+            // Like Postgres: excess trailing spaces are cut, anything else is an error (a declared length
+            // SQLite never enforced: even the spaces, since cutting them changes the value).
+            if (type.strict || chars.slice(type.length).join('').trim() !== '')
                 fail(`is ${chars.length} characters, longer than ${type.sql}`);
             return chars.slice(0, type.length).join('');
         }

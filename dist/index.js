@@ -131,7 +131,7 @@ else {
     if (code !== undefined)
         process.exitCode = code;
     else
-        await (await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(211), __nccwpck_require__.e(222)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6281))).run();
+        await (await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(211), __nccwpck_require__.e(298)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1173))).run();
 }
 
 __webpack_async_result__();

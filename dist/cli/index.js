@@ -18,7 +18,7 @@ if (!node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.isMainThread) {
 }
 else {
     const code = await (0,_heap_flags_js__WEBPACK_IMPORTED_MODULE_1__/* .respawnWithHeapFlags */ .g)();
-    process.exitCode = code ?? (await (await Promise.all(/* import() */[__nccwpck_require__.e(748), __nccwpck_require__.e(211), __nccwpck_require__.e(113)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6822))).main(process.argv.slice(2)));
+    process.exitCode = code ?? (await (await Promise.all(/* import() */[__nccwpck_require__.e(748), __nccwpck_require__.e(211), __nccwpck_require__.e(662)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4505))).main(process.argv.slice(2)));
 }
 
 __webpack_async_result__();

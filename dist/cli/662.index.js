@@ -1,8 +1,8 @@
-export const id = 113;
-export const ids = [113];
+export const id = 662;
+export const ids = [662];
 export const modules = {
 
-/***/ 6822:
+/***/ 4505:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -138,6 +138,7 @@ const INPUT_NAMES = [
     'comment-id',
     'github-token',
     'report-path',
+    'create-tables-lengths',
 ];
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -490,6 +491,7 @@ const INPUT_DEFAULTS = {
     'schema-from': 'migrations',
     comment: 'true',
     'comment-id': '',
+    'create-tables-lengths': 'keep',
 };
 function inputLabel(origin, name) {
     return origin === 'action' ? `input '${name}'` : `--${name}`;
@@ -601,6 +603,7 @@ function buildSettings(raw, options) {
             jobs: integer(raw, 'jobs', origin, 1, 32),
             checksums: settings_boolean(raw, 'checksums', origin),
             ...(sampleText ? { sampleRows: integer(raw, 'sample-rows', origin, 1) } : {}),
+            createTablesLengths: pick(raw, 'create-tables-lengths', ['keep', 'drop'], origin),
         },
         dryRun: {
             database,
@@ -709,6 +712,7 @@ Migrations
 Copy and verify
   --include T1,T2  --exclude T3    table names or patterns (* ?)
   --create-tables                  create missing target tables from the SQLite schema
+  --create-tables-lengths keep|drop  declared VARCHAR(n)/NUMERIC(p,s): keep (default) or text/numeric
   --on-error fail|skip             a value that cannot be converted (default fail)
   --rejects-file FILE              where skipped rows go (JSON lines)
   --if-target-not-empty fail|truncate|append   (default fail)
@@ -1308,40 +1312,451 @@ async function compareConnections(probe, other, otherLabel) {
     return { same: false, how: `compared on the servers: ${identifiers ? 'system identifier, ' : ''}start time, database` };
 }
 
+;// CONCATENATED MODULE: ./src/db/sqlite-sql-tokens.ts
+// Splits SQLite SQL text (the CREATE TABLE / CREATE INDEX statements kept in sqlite_schema) into
+// tokens with their offsets, so parts of it can be found (CHECK, COLLATE, DEFERRABLE, index
+// expressions) and quoted back verbatim in reports. SQLite's pragmas do not expose those parts.
+const OPERATORS = ['||', '==', '!=', '<>', '<=', '>=', '<<', '>>', '->>', '->', '=', '<', '>', '+', '-', '*', '/', '%', '&', '|', '~'];
+class SqlTokenError extends Error {
+}
+function tokenizeSqlite(sql) {
+    const tokens = [];
+    let i = 0;
+    const push = (kind, start, end, value) => tokens.push({ kind, text: sql.slice(start, end), value: value ?? sql.slice(start, end), start, end });
+    while (i < sql.length) {
+        const c = sql[i];
+        if (/\s/.test(c)) {
+            i++;
+            continue;
+        }
+        if (sql.startsWith('--', i)) {
+            const nl = sql.indexOf('\n', i);
+            i = nl < 0 ? sql.length : nl + 1;
+            continue;
+        }
+        if (sql.startsWith('/*', i)) {
+            const close = sql.indexOf('*/', i + 2);
+            i = close < 0 ? sql.length : close + 2;
+            continue;
+        }
+        const start = i;
+        if (c === "'" || c === '"' || c === '`') {
+            let value = '';
+            i++;
+            for (;;) {
+                if (i >= sql.length)
+                    throw new SqlTokenError(`unterminated ${c} at offset ${start}`);
+                if (sql[i] === c) {
+                    if (sql[i + 1] === c) {
+                        value += c;
+                        i += 2;
+                        continue;
+                    }
+                    i++;
+                    break;
+                }
+                value += sql[i++];
+            }
+            push(c === "'" ? 'string' : 'quoted', start, i, value);
+            continue;
+        }
+        if (c === '[') {
+            const close = sql.indexOf(']', i);
+            if (close < 0)
+                throw new SqlTokenError(`unterminated [ at offset ${start}`);
+            i = close + 1;
+            push('quoted', start, i, sql.slice(start + 1, close));
+            continue;
+        }
+        if ((c === 'x' || c === 'X') && sql[i + 1] === "'") {
+            const close = sql.indexOf("'", i + 2);
+            if (close < 0)
+                throw new SqlTokenError(`unterminated blob literal at offset ${start}`);
+            i = close + 1;
+            push('blob', start, i, sql.slice(start + 2, close));
+            continue;
+        }
+        const number = /^(0x[0-9a-f]+|(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?)/i.exec(sql.slice(i, i + 64));
+        if (number && /[\d.]/.test(c) && (c !== '.' || /\d/.test(sql[i + 1] ?? ''))) {
+            i += number[0].length;
+            push('number', start, i);
+            continue;
+        }
+        const word = /^[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*/.exec(sql.slice(i, i + 512));
+        if (word) {
+            i += word[0].length;
+            push('word', start, i);
+            continue;
+        }
+        if (c === '(') {
+            i++;
+            push('open', start, i);
+            continue;
+        }
+        if (c === ')') {
+            i++;
+            push('close', start, i);
+            continue;
+        }
+        if (c === ',') {
+            i++;
+            push('comma', start, i);
+            continue;
+        }
+        if (c === ';') {
+            i++;
+            push('semicolon', start, i);
+            continue;
+        }
+        if (c === '.') {
+            i++;
+            push('dot', start, i);
+            continue;
+        }
+        const op = OPERATORS.find((o) => sql.startsWith(o, i));
+        if (op) {
+            i += op.length;
+            push('op', start, i);
+            continue;
+        }
+        throw new SqlTokenError(`unexpected character ${JSON.stringify(c)} at offset ${start}`);
+    }
+    return tokens;
+}
+/** Is this token the (case-insensitive) keyword? Quoted identifiers never are. */
+function isWord(token, ...words) {
+    return token?.kind === 'word' && words.some((w) => w.toLowerCase() === token.value.toLowerCase());
+}
+function isName(token) {
+    return token?.kind === 'word' || token?.kind === 'quoted' || token?.kind === 'string';
+}
+/** Index of the token closing the parenthesis opened at `open`. */
+function matchingClose(tokens, open) {
+    let depth = 0;
+    for (let i = open; i < tokens.length; i++) {
+        if (tokens[i].kind === 'open')
+            depth++;
+        else if (tokens[i].kind === 'close' && --depth === 0)
+            return i;
+    }
+    throw new SqlTokenError('unbalanced parentheses');
+}
+/** Splits tokens[from, to) at top-level commas. */
+function splitTopLevel(tokens, from, to) {
+    const parts = [];
+    let current = [];
+    let depth = 0;
+    for (let i = from; i < to; i++) {
+        const token = tokens[i];
+        if (token.kind === 'open')
+            depth++;
+        if (token.kind === 'close')
+            depth--;
+        if (token.kind === 'comma' && depth === 0) {
+            parts.push(current);
+            current = [];
+            continue;
+        }
+        current.push(token);
+    }
+    if (current.length > 0)
+        parts.push(current);
+    return parts;
+}
+/** The original text spanned by tokens (comments and spacing inside kept as written). */
+function sourceText(sql, tokens) {
+    return tokens.length === 0 ? '' : sql.slice(tokens[0].start, tokens[tokens.length - 1].end);
+}
+
+;// CONCATENATED MODULE: ./src/db/sqlite-schema-sql.ts
+// Reads what SQLite's pragmas do not tell from the CREATE TABLE / CREATE INDEX text in
+// sqlite_schema: CHECK constraints, column collations, constraint names, AUTOINCREMENT, DEFERRABLE
+// clauses of foreign keys, and the expressions and WHERE clause of an index. The pragmas stay the
+// authority for columns, keys and actions; this only adds to them.
+
+const COLUMN_CONSTRAINT_START = new Set(['constraint', 'primary', 'not', 'null', 'unique', 'check', 'default', 'collate', 'references', 'generated', 'as']);
+function nameOf(token) {
+    return token ? token.value : '';
+}
+function parenthesized(sql, tokens, open) {
+    const close = matchingClose(tokens, open);
+    return { inner: tokens.slice(open + 1, close), next: close + 1 };
+}
+function columnList(tokens) {
+    // Each item: name [COLLATE x] [ASC|DESC]; only the name matters here.
+    return splitTopLevel(tokens, 0, tokens.length).map((item) => nameOf(item[0]));
+}
+/** REFERENCES … up to the end of the clause; returns table, deferrable and where it ended. */
+function references(tokens, at) {
+    let i = at + 1;
+    const refTable = nameOf(tokens[i++]);
+    if (tokens[i]?.kind === 'open')
+        i = matchingClose(tokens, i) + 1;
+    let deferrable;
+    while (i < tokens.length) {
+        const t = tokens[i];
+        if (isWord(t, 'on')) {
+            i += isWord(tokens[i + 2], 'set', 'no') ? 4 : 3;
+            continue;
+        }
+        if (isWord(t, 'match')) {
+            i += 2;
+            continue;
+        }
+        if (isWord(t, 'not') && isWord(tokens[i + 1], 'deferrable')) {
+            i += 2;
+            if (isWord(tokens[i], 'initially'))
+                i += 2;
+            continue;
+        }
+        if (isWord(t, 'deferrable')) {
+            deferrable = isWord(tokens[i + 1], 'initially') && isWord(tokens[i + 2], 'deferred') ? 'deferred' : 'immediate';
+            i += isWord(tokens[i + 1], 'initially') ? 3 : 1;
+            continue;
+        }
+        break;
+    }
+    return { refTable, ...(deferrable ? { deferrable } : {}), next: i };
+}
+function parseColumn(sql, item, result) {
+    const name = nameOf(item[0]);
+    const column = { name, sql: sourceText(sql, item) };
+    let i = 1;
+    while (i < item.length && !(item[i].kind === 'word' && COLUMN_CONSTRAINT_START.has(item[i].value.toLowerCase()))) {
+        i = item[i].kind === 'open' ? matchingClose(item, i) + 1 : i + 1;
+    }
+    let pendingName;
+    let constraintStart = i;
+    while (i < item.length) {
+        const t = item[i];
+        if (isWord(t, 'constraint')) {
+            pendingName = nameOf(item[i + 1]);
+            constraintStart = i;
+            i += 2;
+            continue;
+        }
+        const start = pendingName !== undefined ? constraintStart : i;
+        if (isWord(t, 'primary')) {
+            result.primaryKey = { ...(pendingName ? { name: pendingName } : {}), columns: [name] };
+            i += 2;
+        }
+        else if (isWord(t, 'unique')) {
+            result.uniques.push({ ...(pendingName ? { name: pendingName } : {}), columns: [name] });
+            i++;
+        }
+        else if (isWord(t, 'check') && item[i + 1]?.kind === 'open') {
+            const { inner, next } = parenthesized(sql, item, i + 1);
+            result.checks.push({ ...(pendingName ? { name: pendingName } : {}), column: name, tokens: inner, text: sourceText(sql, inner), sql: sourceText(sql, item.slice(start, next)) });
+            i = next;
+        }
+        else if (isWord(t, 'collate')) {
+            column.collation = nameOf(item[i + 1]).toUpperCase();
+            i += 2;
+        }
+        else if (isWord(t, 'references')) {
+            const ref = references(item, i);
+            result.foreignKeys.push({ ...(pendingName ? { name: pendingName } : {}), columns: [name], refTable: ref.refTable, ...(ref.deferrable ? { deferrable: ref.deferrable } : {}), sql: sourceText(sql, item.slice(start, ref.next)) });
+            i = ref.next;
+        }
+        else if (isWord(t, 'autoincrement')) {
+            result.autoincrement = true;
+            i++;
+        }
+        else if (t.kind === 'open') {
+            i = matchingClose(item, i) + 1;
+            continue;
+        }
+        else {
+            i++;
+            continue;
+        }
+        pendingName = undefined;
+    }
+    result.columns.push(column);
+}
+function parseTableConstraint(sql, item, result) {
+    let i = 0;
+    let name;
+    if (isWord(item[0], 'constraint')) {
+        name = nameOf(item[1]);
+        i = 2;
+    }
+    const named = name !== undefined ? { name } : {};
+    const t = item[i];
+    if (isWord(t, 'primary') && item[i + 2]?.kind === 'open') {
+        result.primaryKey = { ...named, columns: columnList(parenthesized(sql, item, i + 2).inner) };
+    }
+    else if (isWord(t, 'unique') && item[i + 1]?.kind === 'open') {
+        result.uniques.push({ ...named, columns: columnList(parenthesized(sql, item, i + 1).inner) });
+    }
+    else if (isWord(t, 'check') && item[i + 1]?.kind === 'open') {
+        const { inner } = parenthesized(sql, item, i + 1);
+        result.checks.push({ ...named, tokens: inner, text: sourceText(sql, inner), sql: sourceText(sql, item) });
+    }
+    else if (isWord(t, 'foreign') && item[i + 2]?.kind === 'open') {
+        const { inner, next } = parenthesized(sql, item, i + 2);
+        const ref = isWord(item[next], 'references') ? references(item, next) : undefined;
+        if (ref)
+            result.foreignKeys.push({ ...named, columns: columnList(inner), refTable: ref.refTable, ...(ref.deferrable ? { deferrable: ref.deferrable } : {}), sql: sourceText(sql, item) });
+    }
+}
+const TABLE_CONSTRAINT_START = ['constraint', 'primary', 'unique', 'check', 'foreign'];
+function parseCreateTable(sql) {
+    const result = { columns: [], checks: [], foreignKeys: [], uniques: [], autoincrement: false };
+    const tokens = tokenizeSqlite(sql);
+    const open = tokens.findIndex((t) => t.kind === 'open');
+    if (open < 0)
+        return result;
+    const close = matchingClose(tokens, open);
+    for (const item of splitTopLevel(tokens, open + 1, close)) {
+        if (item.length === 0)
+            continue;
+        // These keywords are reserved in SQLite: a column so named is quoted, so a bare one starts a table constraint.
+        if (item[0].kind === 'word' && TABLE_CONSTRAINT_START.includes(item[0].value.toLowerCase())) {
+            parseTableConstraint(sql, item, result);
+        }
+        else if (isName(item[0])) {
+            parseColumn(sql, item, result);
+        }
+    }
+    return result;
+}
+function parseCreateIndex(sql) {
+    const tokens = tokenizeSqlite(sql);
+    const on = tokens.findIndex((t) => isWord(t, 'on'));
+    const open = tokens.findIndex((t, i) => i > on && t.kind === 'open');
+    if (on < 0 || open < 0)
+        return undefined;
+    const close = matchingClose(tokens, open);
+    const terms = splitTopLevel(tokens, open + 1, close).map((item) => {
+        let end = item.length;
+        if (isWord(item[end - 1], 'asc', 'desc'))
+            end--;
+        if (end >= 2 && isWord(item[end - 2], 'collate'))
+            end -= 2;
+        const expr = item.slice(0, end);
+        return { tokens: expr, text: sourceText(sql, expr) };
+    });
+    const whereAt = tokens.findIndex((t, i) => i > close && isWord(t, 'where'));
+    if (whereAt < 0)
+        return { terms };
+    const rest = tokens.slice(whereAt + 1).filter((t) => t.kind !== 'semicolon');
+    return { terms, where: { tokens: rest, text: sourceText(sql, rest) } };
+}
+
 ;// CONCATENATED MODULE: ./src/db/sqlite-introspect.ts
+
 /** Tables cutover never copies: SQLite's own bookkeeping. */
 function isSqliteInternalTable(name) {
     return /^sqlite_/i.test(name);
 }
+const sameName = (a, b) => a.toLowerCase() === b.toLowerCase();
+const sameColumns = (a, b) => a.length === b.length && a.every((c, i) => sameName(c, b[i]));
+function readTableSql(sql) {
+    try {
+        return { parsed: parseCreateTable(sql) };
+    }
+    catch (error) {
+        return { parsed: { columns: [], checks: [], foreignKeys: [], uniques: [], autoincrement: false }, unreadable: error.message };
+    }
+}
+function listIndexes(db, table, sqlByName) {
+    const list = db.prepare(`SELECT * FROM pragma_index_list(?) ORDER BY name`).all(table);
+    return list.map((row) => {
+        const terms = db.prepare(`SELECT * FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno`).all(row.name);
+        const sql = sqlByName.get(row.name) ?? null;
+        const index = {
+            name: row.name,
+            unique: row.unique === 1,
+            origin: row.origin,
+            columns: terms.map((t) => ({ name: t.cid === -1 ? 'rowid' : t.name, descending: t.desc === 1, collation: (t.coll ?? 'BINARY').toUpperCase() })),
+            sql,
+        };
+        if (sql && (row.partial === 1 || terms.some((t) => t.cid === -2))) {
+            try {
+                const parsed = parseCreateIndex(sql);
+                if (!parsed || parsed.terms.length !== terms.length)
+                    throw new Error('its terms do not match PRAGMA index_xinfo');
+                parsed.terms.forEach((term, i) => { if (terms[i].cid === -2)
+                    index.columns[i].expression = term; });
+                if (parsed.where)
+                    index.where = parsed.where;
+            }
+            catch (error) {
+                index.unreadable = error.message;
+            }
+        }
+        return index;
+    });
+}
+function readSequences(db) {
+    const exists = db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_sequence'`).get();
+    if (!exists)
+        return new Map();
+    const rows = db.prepare(`SELECT name, seq FROM sqlite_sequence`).all();
+    return new Map(rows.map((r) => [r.name.toLowerCase(), Number(r.seq)]));
+}
 function listSqliteTables(db) {
     const rows = db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY name`).all();
+    const indexSql = new Map(db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'index'`).all().map((r) => [r.name, r.sql]));
+    const sequences = readSequences(db);
     const tables = [];
     for (const row of rows) {
         if (isSqliteInternalTable(row.name) || /^\s*CREATE\s+VIRTUAL\s/i.test(row.sql ?? ''))
             continue;
+        const { parsed, unreadable } = readTableSql(row.sql ?? '');
         const info = db.prepare(`SELECT * FROM pragma_table_xinfo(?)`).all(row.name);
         // hidden: 1 = virtual-table column, 2/3 = generated column; none of them hold copyable data.
         const columns = info
             .filter((c) => c.hidden === 0)
-            .map((c) => ({ name: c.name, declaredType: (c.type ?? '').trim(), notNull: c.notnull === 1, defaultSql: c.dflt_value, pkPosition: c.pk }));
+            .map((c) => {
+            const collation = parsed.columns.find((p) => sameName(p.name, c.name))?.collation;
+            return { name: c.name, declaredType: (c.type ?? '').trim(), notNull: c.notnull === 1, defaultSql: c.dflt_value, pkPosition: c.pk, ...(collation ? { collation } : {}) };
+        });
+        const generatedColumns = info.filter((c) => c.hidden === 2 || c.hidden === 3).map((c) => ({ name: c.name, sql: parsed.columns.find((p) => sameName(p.name, c.name))?.sql ?? c.name }));
         const primaryKey = columns.filter((c) => c.pkPosition > 0).sort((a, b) => a.pkPosition - b.pkPosition).map((c) => c.name);
         const fkRows = db.prepare(`SELECT * FROM pragma_foreign_key_list(?) ORDER BY id, seq`).all(row.name);
         const foreignKeys = new Map();
         for (const fk of fkRows) {
-            const entry = foreignKeys.get(fk.id) ?? { columns: [], refTable: fk.table, refColumns: [] };
+            const entry = foreignKeys.get(fk.id) ?? { columns: [], refTable: fk.table, refColumns: [], onUpdate: fk.on_update, onDelete: fk.on_delete };
             entry.columns.push(fk.from);
             if (fk.to)
                 entry.refColumns.push(fk.to);
             foreignKeys.set(fk.id, entry);
+        }
+        for (const fk of foreignKeys.values()) {
+            const written = parsed.foreignKeys.find((p) => sameName(p.refTable, fk.refTable) && sameColumns(p.columns, fk.columns));
+            if (written?.name)
+                fk.name = written.name;
+            if (written?.deferrable)
+                fk.deferrable = written.deferrable;
+            if (written)
+                fk.sql = written.sql;
         }
         const hasRowid = !/\)\s*WITHOUT\s+ROWID\s*;?\s*$/i.test(row.sql ?? '');
         const pkColumn = primaryKey.length === 1 ? columns.find((c) => c.name === primaryKey[0]) : undefined;
         const rowidAlias = hasRowid && pkColumn && /^integer$/i.test(pkColumn.declaredType) ? pkColumn.name : undefined;
         const pkHasNulls = primaryKey.length > 0 && !rowidAlias &&
             db.prepare(`SELECT 1 FROM ${quote(row.name)} WHERE ${primaryKey.map((c) => `${quote(c)} IS NULL`).join(' OR ')} LIMIT 1`).get() !== undefined;
-        tables.push({ name: row.name, columns, primaryKey, foreignKeys: [...foreignKeys.values()], hasRowid, ...(rowidAlias ? { rowidAlias } : {}), pkHasNulls, sql: row.sql ?? '' });
+        const sequence = sequences.get(row.name.toLowerCase());
+        tables.push({
+            name: row.name, columns, primaryKey, foreignKeys: [...foreignKeys.values()], hasRowid, ...(rowidAlias ? { rowidAlias } : {}), pkHasNulls, sql: row.sql ?? '',
+            indexes: listIndexes(db, row.name, indexSql),
+            checks: parsed.checks,
+            ...(parsed.primaryKey?.name ? { primaryKeyName: parsed.primaryKey.name } : {}),
+            uniqueNames: parsed.uniques.filter((u) => u.name !== undefined),
+            autoincrement: parsed.autoincrement,
+            ...(sequence !== undefined ? { sequence } : {}),
+            generatedColumns,
+            ...(unreadable ? { unreadable } : {}),
+        });
     }
     return tables;
+}
+/** Views and triggers: create-tables does not make them, and says so. */
+function listSqliteViewsAndTriggers(db) {
+    const rows = db.prepare(`SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('view', 'trigger') AND sql IS NOT NULL ORDER BY type DESC, name`).all();
+    return rows.map((r) => ({ kind: r.type, name: r.name, table: r.tbl_name, sql: r.sql }));
 }
 const quote = (name) => `"${name.replace(/"/g, '""')}"`;
 function countSqliteRows(db, table) {
@@ -2124,127 +2539,6 @@ class ParallelSqliteSource extends external_node_stream_.Readable {
 
 // EXTERNAL MODULE: ./src/copy/cast/cast-rules.ts + 3 modules
 var cast_rules = __webpack_require__(8773);
-;// CONCATENATED MODULE: ./src/copy/plan/sqlite-type-mapping.ts
-// SQLite declared type → Postgres column type for create-tables, in the spirit of pgloader's
-// default casts. SQLite types are only hints (any column can hold any value), so the mapping is
-// generous: every integer is bigint, every character type is text (SQLite never enforced the
-// length, so varchar(n) would reject real data), and anything unknown becomes text.
-const fixed = (typname, sql) => () => ({ typname, sql });
-const sqliteTypeRules = [
-    { test: /^$/, map: fixed('text', 'text'), why: 'no declared type: SQLite "BLOB affinity", values are usually text' },
-    { test: /^(bool|boolean)$/, map: fixed('bool', 'boolean'), why: 'explicit boolean; 0/1 and t/f convert' },
-    // tinyint(1) is MySQL's boolean, but in SQLite it holds whatever the app wrote: keep it numeric.
-    { test: /^(tinyint|smallint|int2|short)\b.*unsigned|^(smallint|int2) unsigned/, map: fixed('int4', 'integer'), why: 'unsigned 16-bit needs 32 bits' },
-    { test: /^(tinyint|smallint|int2|short integer|short)\b/, map: fixed('int2', 'smallint'), why: 'small integers' },
-    // Only real integer type names: a typo like pgloader's "intege" holds text too, so it falls to text.
-    { test: /^(int|integer|bigint|int4|int8|mediumint|unsigned big int)\b/, map: fixed('int8', 'bigint'), why: 'SQLite integers are 64-bit' },
-    { test: /^(numeric|decimal)\s*\(\s*\d+\s*(,\s*\d+\s*)?\)/, map: (d) => { const m = /\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)/.exec(d); return { typname: 'numeric', sql: `numeric(${m[1]},${m[2] ?? 0})` }; }, why: 'keep precision and scale' },
-    { test: /^(numeric|decimal|number|money)/, map: fixed('numeric', 'numeric'), why: 'exact numbers' },
-    { test: /^(real|double|float|double precision)/, map: fixed('float8', 'double precision'), why: 'SQLite REAL is an 8-byte IEEE float' },
-    { test: /^(timestamptz|timestamp with time zone|datetimeoffset)/, map: fixed('timestamptz', 'timestamp with time zone'), why: 'explicit zone' },
-    { test: /^(datetime|timestamp|smalldatetime)/, map: fixed('timestamp', 'timestamp without time zone'), why: 'SQLite datetimes carry no zone' },
-    { test: /^date$/, map: fixed('date', 'date'), why: 'calendar date' },
-    { test: /^time$/, map: fixed('time', 'time without time zone'), why: 'time of day' },
-    { test: /^(blob|bytea|binary|varbinary|image)/, map: fixed('bytea', 'bytea'), why: 'bytes' },
-    { test: /^jsonb?$/, map: fixed('jsonb', 'jsonb'), why: 'validated JSON; jsonb is what apps query' },
-    { test: /^(uuid|uniqueidentifier|guid)$/, map: fixed('uuid', 'uuid'), why: 'validated UUIDs' },
-    { test: /char|clob|text|string/, map: fixed('text', 'text'), why: 'lengths and collations (nocase) are not enforced by SQLite: text' },
-    { test: /.*/, map: fixed('text', 'text'), why: 'catch-all: unknown declared types hold text' },
-];
-function mapSqliteType(declaredType) {
-    const declared = declaredType.toLowerCase().replace(/["'`[\]]/g, '').replace(/\s+/g, ' ').trim();
-    return sqliteTypeRules.find((rule) => rule.test.test(declared)).map(declared);
-}
-
-;// CONCATENATED MODULE: ./src/copy/plan/create-table-ddl.ts
-
-
-
-const NUMERIC_LITERAL = /^\(?\s*'?\s*([+-]?\d+(\.\d+)?)\s*'?\s*\)?$/;
-/** A default that means the same in Postgres, or null (then the column simply has no default). */
-function translateDefault(column, mapped) {
-    const text = column.defaultSql?.trim();
-    if (!text || /^null$/i.test(text))
-        return null;
-    const numeric = NUMERIC_LITERAL.exec(text);
-    if (['int2', 'int4', 'int8', 'numeric', 'float8'].includes(mapped.typname))
-        return numeric ? numeric[1] : null;
-    if (mapped.typname === 'bool')
-        return numeric && /^[01]$/.test(numeric[1]) ? (numeric[1] === '1' ? 'true' : 'false') : null;
-    if (['timestamp', 'timestamptz'].includes(mapped.typname) && /^current_timestamp$/i.test(text))
-        return 'CURRENT_TIMESTAMP';
-    if (['date', 'timestamp', 'timestamptz'].includes(mapped.typname) && /^current_date$/i.test(text))
-        return 'CURRENT_DATE';
-    if (mapped.typname === 'text') {
-        // SQLite accepts "double-quoted" strings as literals when no column has that name.
-        const literal = /^'((?:[^']|'')*)'$/.exec(text) ?? /^"((?:[^"]|"")*)"$/.exec(text);
-        if (literal)
-            return (0,pg_identifiers/* quoteLiteral */.ce)(literal[1].replace(/''/g, "'").replace(/""/g, '"'));
-        if (numeric)
-            return (0,pg_identifiers/* quoteLiteral */.ce)(numeric[1]);
-    }
-    return null;
-}
-function createTableDdl(table, schema, created) {
-    const warnings = [];
-    const target = (0,pg_identifiers/* qualifiedName */.OL)(schema, table.name);
-    const columns = [];
-    const lines = [];
-    for (const column of table.columns) {
-        const identity = table.rowidAlias === column.name;
-        const mapped = identity ? { typname: 'int8', sql: 'bigint' } : mapSqliteType(column.declaredType);
-        const parts = [(0,pg_identifiers/* quoteIdent */.v4)(column.name), mapped.sql];
-        // INTEGER PRIMARY KEY is SQLite's rowid: an identity that still accepts the copied values.
-        if (identity)
-            parts.push('GENERATED BY DEFAULT AS IDENTITY');
-        const notNull = column.notNull || (column.pkPosition > 0 && !table.pkHasNulls);
-        if (notNull)
-            parts.push('NOT NULL');
-        const defaultSql = identity ? null : translateDefault(column, mapped);
-        if (defaultSql)
-            parts.push(`DEFAULT ${defaultSql}`);
-        else if (!identity && column.defaultSql && !/^null$/i.test(column.defaultSql.trim())) {
-            warnings.push(`${table.name}.${column.name}: default ${column.defaultSql} has no Postgres equivalent and was not created.`);
-        }
-        lines.push(parts.join(' '));
-        columns.push({
-            name: column.name,
-            type: classifyPgType(mapped.typname, mapped.sql),
-            notNull,
-            hasDefault: identity || defaultSql !== null,
-            identity: identity ? 'd' : '',
-            generated: false,
-        });
-    }
-    const constraints = [];
-    if (table.pkHasNulls) {
-        warnings.push(`${table.name}: primary key (${table.primaryKey.join(', ')}) was not created: SQLite holds NULLs in it.`);
-    }
-    else if (table.primaryKey.length > 0) {
-        constraints.push(`ALTER TABLE ${target} ADD PRIMARY KEY (${table.primaryKey.map(pg_identifiers/* quoteIdent */.v4).join(', ')})`);
-    }
-    const foreignKeys = [];
-    for (const fk of table.foreignKeys) {
-        const parent = created.get(fk.refTable.toLowerCase());
-        const refColumns = fk.refColumns.length > 0 ? fk.refColumns : parent?.primaryKey ?? [];
-        const sameSet = (a, b) => a.length === b.length && a.every((c) => b.some((d) => d.toLowerCase() === c.toLowerCase()));
-        if (!parent || !sameSet(refColumns, parent.primaryKey)) {
-            warnings.push(`${table.name}: foreign key (${fk.columns.join(', ')}) → ${fk.refTable} was not created (${parent ? 'it does not reference the primary key' : 'that table is not being created'}).`);
-            continue;
-        }
-        const refNames = refColumns.map((c) => parent.columns.find((p) => p.name.toLowerCase() === c.toLowerCase()).name);
-        constraints.push(`ALTER TABLE ${target} ADD FOREIGN KEY (${fk.columns.map(pg_identifiers/* quoteIdent */.v4).join(', ')}) REFERENCES ${(0,pg_identifiers/* qualifiedName */.OL)(schema, parent.name)} (${refNames.map(pg_identifiers/* quoteIdent */.v4).join(', ')}) DEFERRABLE INITIALLY IMMEDIATE`);
-        foreignKeys.push({ name: `${table.name}_${fk.columns.join('_')}_fkey`, columns: fk.columns, refSchema: schema, refTable: parent.name, refColumns: refNames, deferrable: true });
-    }
-    return {
-        create: `CREATE TABLE ${target} (\n  ${lines.join(',\n  ')}\n)`,
-        constraints,
-        // Created by this run's role: owned, no row-level security, no triggers.
-        table: { schema, name: table.name, columns, primaryKey: table.pkHasNulls ? [] : [...table.primaryKey], foreignKeys, owned: true, rowSecurity: false, forceRowSecurity: false, rowSecurityApplies: false, userTriggers: [], privileges: { select: true, insert: true, truncate: true } },
-        warnings,
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/copy/plan/display-name.ts
 // Table names as people read them and SQL accepts them: public.users, public."Order Details".
 // Keywords that cannot stand unquoted as a table name (so the display name stays valid SQL).
@@ -2255,6 +2549,875 @@ function displayIdentifier(part) {
 }
 function displayName(schema, name) {
     return `${displayIdentifier(schema)}.${displayIdentifier(name)}`;
+}
+
+;// CONCATENATED MODULE: ./src/copy/plan/long-identifiers.ts
+// Postgres keeps the first 63 bytes of an identifier (NAMEDATALEN - 1) and drops the rest with only a
+// NOTICE; SQLite keeps names of any length. So `create-tables` names a long identifier as Postgres
+// would (the first 63 bytes, cut at a character boundary) when that is unique, and names that would
+// collide after the cut get a deterministic unique name instead: their first 54 bytes, '_', and 8
+// hex digits of the SHA-256 of the full name. Copy and verify find a target column or table through
+// the same rules, so they also match a schema made by migrations, where Postgres did the cut.
+
+const MAX_IDENTIFIER_BYTES = 63;
+const HASH_HEX = 8;
+/** The first `bytes` bytes of `name`, never splitting a character (as Postgres' pg_mbcliplen). */
+function clipBytes(name, bytes) {
+    if (Buffer.byteLength(name, 'utf8') <= bytes)
+        return name;
+    let out = '';
+    let used = 0;
+    for (const char of name) {
+        const size = Buffer.byteLength(char, 'utf8');
+        if (used + size > bytes)
+            break;
+        out += char;
+        used += size;
+    }
+    return out;
+}
+function isTooLong(name) {
+    return Buffer.byteLength(name, 'utf8') > MAX_IDENTIFIER_BYTES;
+}
+/** What Postgres makes of the name. */
+function postgresTruncated(name) {
+    return clipBytes(name, MAX_IDENTIFIER_BYTES);
+}
+/** The collision-free form: a prefix, '_' and a short hash of the full name. */
+function hashedIdentifier(name) {
+    const hash = external_node_crypto_default().createHash('sha256').update(name, 'utf8').digest('hex').slice(0, HASH_HEX);
+    return `${clipBytes(name, MAX_IDENTIFIER_BYTES - HASH_HEX - 1)}_${hash}`;
+}
+/**
+ * Postgres names for a set of names that must stay distinct (one table's columns, or the relations
+ * of one schema). `taken` are names already used there (case-sensitive, as quoted identifiers are).
+ * The result does not depend on the order of `names`.
+ */
+function assignIdentifiers(names, taken = []) {
+    const used = new Set(taken);
+    const result = new Map();
+    const renames = [];
+    for (const name of names)
+        if (!isTooLong(name) && !used.has(name)) {
+            result.set(name, name);
+            used.add(name);
+        }
+    const cut = new Map();
+    for (const name of names.filter((n) => isTooLong(n)))
+        cut.set(postgresTruncated(name), [...(cut.get(postgresTruncated(name)) ?? []), name]);
+    for (const [truncated, group] of cut) {
+        if (group.length === 1 && !used.has(truncated)) {
+            result.set(group[0], truncated);
+            used.add(truncated);
+            renames.push({ from: group[0], to: truncated, why: `longer than ${MAX_IDENTIFIER_BYTES} bytes: cut as Postgres does` });
+            continue;
+        }
+        for (const name of [...group].sort()) {
+            const hashed = uniqueVariant(hashedIdentifier(name), used);
+            result.set(name, hashed);
+            used.add(hashed);
+            const clash = group.length > 1 ? `${group.length} names share these first ${MAX_IDENTIFIER_BYTES} bytes` : 'its first 63 bytes are already a name here';
+            renames.push({ from: name, to: hashed, why: `longer than ${MAX_IDENTIFIER_BYTES} bytes and ${clash}: cut and given a hash of the full name` });
+        }
+    }
+    // Short names already taken (e.g. an index name an existing table's index has): numbered, as Postgres does.
+    for (const name of names.filter((n) => !result.has(n))) {
+        const numbered = uniqueVariant(name, used);
+        result.set(name, numbered);
+        used.add(numbered);
+        renames.push({ from: name, to: numbered, why: 'the name is already taken in the target schema' });
+    }
+    return { names: result, renames };
+}
+function uniqueVariant(name, used) {
+    if (!used.has(name))
+        return name;
+    for (let n = 1;; n++) {
+        const suffix = String(n);
+        const candidate = `${clipBytes(name, MAX_IDENTIFIER_BYTES - suffix.length)}${suffix}`;
+        if (!used.has(candidate))
+            return candidate;
+    }
+}
+/**
+ * The target item for a source name: the same name, else case-insensitively, else the name
+ * Postgres' 63-byte cut made of it (a schema made by migrations), else its hashed form (a table
+ * made by create-tables whose long names collided).
+ */
+function findTargetByName(items, sourceName) {
+    const exact = items.find((i) => i.name === sourceName) ?? items.find((i) => i.name.toLowerCase() === sourceName.toLowerCase());
+    if (exact || !isTooLong(sourceName))
+        return exact;
+    const truncated = postgresTruncated(sourceName);
+    const hashed = hashedIdentifier(sourceName);
+    return items.find((i) => i.name === hashed) ?? items.find((i) => i.name === truncated) ?? items.find((i) => i.name.toLowerCase() === truncated.toLowerCase());
+}
+
+;// CONCATENATED MODULE: ./src/copy/plan/schema-objects.ts
+
+/** Names that must stay distinct — the relations of a schema (tables, indexes), or one table's
+ *  constraints: what exists, and what this copy creates. */
+class SchemaNames {
+    used;
+    constructor(taken) {
+        this.used = new Set(taken);
+    }
+    /** A free name for `wanted` (cut, hashed or numbered when needed), now taken. */
+    claim(wanted) {
+        const { names, renames } = assignIdentifiers([wanted], this.used);
+        const name = names.get(wanted);
+        this.used.add(name);
+        return { name, ...(renames[0] ? { rename: renames[0] } : {}) };
+    }
+    reserve(name) {
+        this.used.add(name);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/copy/plan/sqlite-default.ts
+// A SQLite column DEFAULT as a Postgres default of the same meaning, or the reason there is none.
+// Literals go through the same cast rules as the copied values (so DEFAULT 0 on a DATETIME gives
+// what a copied 0 gives); the current date and time in all of SQLite's spellings (CURRENT_TIMESTAMP,
+// datetime('now'), strftime(…, 'now'), unixepoch()) become Postgres' clock in the column's type.
+// SQLite's clock is UTC ('localtime' asks for the server's zone), and a zone-less time is UTC to
+// the cast rules too, so the UTC wall time is what goes into a timestamp column.
+
+
+
+const UTC_NOW = `(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')`;
+const LOCAL_NOW = 'LOCALTIMESTAMP';
+const TEXT_KINDS = new Set(['text', 'varchar', 'bpchar', 'other']);
+/** strftime conversions → to_char patterns (letters outside them are quoted for to_char). */
+const STRFTIME = { Y: 'YYYY', m: 'MM', d: 'DD', H: 'HH24', M: 'MI', S: 'SS', f: 'SS.MS', j: 'DDD', '%': '%' };
+function toCharPattern(format) {
+    let out = '';
+    for (let i = 0; i < format.length; i++) {
+        if (format[i] === '%') {
+            const pattern = STRFTIME[format[++i]];
+            if (!pattern)
+                return null;
+            out += pattern;
+        }
+        else {
+            out += /[A-Za-z]/.test(format[i]) ? `"${format[i]}"` : format[i];
+        }
+    }
+    return out;
+}
+const DATE_TIME = 'YYYY-MM-DD HH24:MI:SS';
+/** CURRENT_TIMESTAMP, datetime('now'[, 'localtime'|'utc']), strftime(f, 'now'), unixepoch() … or null. */
+function clockCall(tokens) {
+    if (tokens.length === 1 && isWord(tokens[0], 'current_timestamp'))
+        return { pattern: DATE_TIME, local: false };
+    if (tokens.length === 1 && isWord(tokens[0], 'current_date'))
+        return { pattern: 'YYYY-MM-DD', local: false };
+    if (tokens.length === 1 && isWord(tokens[0], 'current_time'))
+        return { pattern: 'HH24:MI:SS', local: false };
+    if (tokens[0]?.kind !== 'word' || tokens[1]?.kind !== 'open' || matchingClose(tokens, 1) !== tokens.length - 1)
+        return null;
+    const name = tokens[0].value.toLowerCase();
+    const args = tokens.slice(2, -1).filter((t) => t.kind !== 'comma');
+    if (args.some((t) => t.kind !== 'string'))
+        return 'other';
+    const values = args.map((t) => t.value.toLowerCase());
+    let pattern;
+    let rest;
+    if (name === 'unixepoch') {
+        pattern = 'epoch';
+        rest = values;
+    }
+    else if (name === 'strftime') {
+        pattern = args[0]?.value === '%s' ? 'epoch' : toCharPattern(args[0]?.value ?? '');
+        rest = values.slice(1);
+    }
+    else {
+        pattern = { datetime: DATE_TIME, date: 'YYYY-MM-DD', time: 'HH24:MI:SS' }[name] ?? null;
+        rest = values;
+    }
+    if (pattern === null)
+        return 'other';
+    if (rest.length > 0 && rest[0] !== 'now')
+        return 'other';
+    const modifiers = rest.slice(1);
+    if (modifiers.some((m) => m !== 'localtime' && m !== 'utc'))
+        return 'other';
+    return { pattern, local: modifiers.at(-1) === 'localtime' };
+}
+function clockDefault(call, type) {
+    const now = call.local ? LOCAL_NOW : UTC_NOW;
+    const hasDate = call.pattern.includes('YYYY') && call.pattern.includes('MM') && call.pattern.includes('DD');
+    const hasTime = call.pattern.includes('HH24') && call.pattern.includes('MI');
+    if (call.pattern === 'epoch')
+        return ['int2', 'int4', 'int8', 'numeric', 'float8'].includes(type.kind) ? 'CAST(floor(extract(epoch FROM CURRENT_TIMESTAMP)) AS bigint)' : null;
+    switch (type.kind) {
+        case 'timestamp':
+            return hasDate ? (hasTime ? now : `date_trunc('day', ${now})`) : null;
+        case 'timestamptz':
+            if (!hasDate)
+                return null;
+            if (hasTime && !call.local)
+                return 'CURRENT_TIMESTAMP';
+            return `(${hasTime ? now : `date_trunc('day', ${now})`} AT TIME ZONE 'UTC')`;
+        case 'date':
+            return hasDate ? `CAST(${now} AS date)` : null;
+        case 'time':
+            return hasTime && !hasDate ? `CAST(${now} AS time(0))` : null;
+        default:
+            return TEXT_KINDS.has(type.kind) ? `to_char(${now}, ${(0,pg_identifiers/* quoteLiteral */.ce)(call.pattern)})` : null;
+    }
+}
+function literalValue(tokens) {
+    const [first, second] = tokens;
+    if (tokens.length === 1 && (first.kind === 'string' || (first.kind === 'quoted' && first.text.startsWith('"'))))
+        return first.value;
+    if (tokens.length === 1 && first.kind === 'blob')
+        return Buffer.from(first.value, 'hex');
+    if (tokens.length === 1 && isWord(first, 'true', 'false'))
+        return isWord(first, 'true') ? 1n : 0n;
+    const sign = tokens.length === 2 && first.kind === 'op' && (first.text === '-' || first.text === '+') ? first.text : '';
+    const number = sign ? second : tokens.length === 1 ? first : undefined;
+    if (number?.kind !== 'number')
+        return undefined;
+    if (/^0x/i.test(number.text))
+        return BigInt(`${sign}${BigInt(number.text)}`);
+    return /^\d+$/.test(number.text) ? BigInt(`${sign}${number.text}`) : Number(`${sign}${number.text}`);
+}
+function translateDefault(defaultSql, type) {
+    const text = defaultSql?.trim();
+    if (!text)
+        return { none: true };
+    let tokens;
+    try {
+        tokens = tokenizeSqlite(text);
+    }
+    catch (error) {
+        return { reason: `it could not be read (${error.message})` };
+    }
+    while (tokens.length > 2 && tokens[0].kind === 'open' && matchingClose(tokens, 0) === tokens.length - 1)
+        tokens = tokens.slice(1, -1);
+    if (tokens.length === 1 && isWord(tokens[0], 'null'))
+        return { none: true };
+    const clock = clockCall(tokens);
+    if (clock && clock !== 'other') {
+        const sql = clockDefault(clock, type);
+        return sql ? { sql } : { reason: `the current date/time in this form does not fit a ${type.sql} column` };
+    }
+    const literal = literalValue(tokens);
+    if (literal === undefined)
+        return { reason: 'only literals and the current date/time are translated' };
+    try {
+        const converted = (0,cast_rules/* columnConverter */.p)({ ...type, strict: true })(literal);
+        return converted === null ? { none: true } : { sql: (0,pg_identifiers/* quoteLiteral */.ce)(converted) };
+    }
+    catch (error) {
+        if (error instanceof cast_rules/* CastFailure */.c3)
+            return { reason: `the value ${error.message}` };
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/copy/plan/sqlite-type-mapping.ts
+// SQLite declared type → Postgres column type for create-tables, as ONE DATA TABLE: first match
+// wins, an explicit catch-all at the end. Declared types are kept where Postgres has them
+// (varchar(n), numeric(p,s), boolean, date, timestamp, json, uuid). SQLite never enforces a length
+// or a scale, so a value that does not fit stops the copy naming the row (it is never cut or
+// rounded; see `strict` in target-kind.ts) — unless lengths are dropped (create-tables-lengths:
+// drop), which gives text and plain numeric as pgloader does. The README's table is generated from
+// this one (typeMappingMarkdown), next to what pgloader 3.6.7 creates for the same declaration.
+const fixed = (typname, sql) => () => ({ typname, sql });
+const args = (declared) => /\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)/.exec(declared);
+function sized(declared, options) {
+    const length = args(declared)?.[1];
+    if (!length || !options.keepLengths || Number(length) < 1 || Number(length) > 10485760)
+        return { typname: 'text', sql: 'text' };
+    return { typname: 'varchar', sql: `character varying(${length})`, strict: true };
+}
+function decimal(declared, options) {
+    const m = args(declared);
+    const precision = Number(m?.[1]);
+    const scale = Number(m?.[2] ?? 0);
+    // Postgres allows precision 1..1000 and 0 ≤ scale ≤ precision here; anything else stays unconstrained.
+    if (!m || !options.keepLengths || precision < 1 || precision > 1000 || scale > precision)
+        return { typname: 'numeric', sql: 'numeric' };
+    return { typname: 'numeric', sql: `numeric(${precision},${scale})`, strict: true };
+}
+const sqliteTypeRules = [
+    { sqlite: '(none)', example: '', test: /^$/, map: fixed('text', 'text'), pgloader: 'text', why: 'no declared type: any value; text holds them all' },
+    { sqlite: 'BOOLEAN, BOOL', example: 'BOOLEAN', test: /^(bool|boolean)$/, map: fixed('bool', 'boolean'), pgloader: 'boolean', why: '0/1, t/f, true/false convert' },
+    { sqlite: 'TINYINT/SMALLINT … UNSIGNED', example: 'SMALLINT UNSIGNED', test: /^(tinyint|smallint|int2|short)\b.*unsigned/, map: fixed('int4', 'integer'), pgloader: 'smallint', why: 'unsigned 16-bit needs 32 bits' },
+    // tinyint(1) is MySQL's boolean, but in SQLite it holds whatever the app wrote: keep it numeric.
+    { sqlite: 'TINYINT, SMALLINT, INT2, SHORT', example: 'SMALLINT', test: /^(tinyint|smallint|int2|short integer|short)\b/, map: fixed('int2', 'smallint'), pgloader: 'smallint (INT2: parse error)', why: 'small integers' },
+    { sqlite: 'INT4, MEDIUMINT', example: 'INT4', test: /^(int4|mediumint)\b/, map: fixed('int4', 'integer'), pgloader: 'fails (INT4: parse error; MEDIUMINT: no such type)', why: 'declared 32-bit' },
+    // Only real integer type names: a typo like pgloader's "intege" holds text too, so it falls to text.
+    { sqlite: 'INTEGER, INT, BIGINT, INT8', example: 'INTEGER', test: /^(int|integer|bigint|int8|unsigned big int)\b/, map: fixed('int8', 'bigint'), pgloader: 'bigint (INT: integer; INT8: parse error)', why: 'SQLite integers are 64-bit' },
+    { sqlite: 'NUMERIC(p,s), DECIMAL(p,s)', example: 'NUMERIC(10,2)', test: /^(numeric|decimal)\s*\(\s*\d+\s*(,\s*\d+\s*)?\)/, map: decimal, pgloader: 'numeric(p,s)', why: 'precision and scale kept; a value with more digits fails rather than being rounded' },
+    { sqlite: 'NUMERIC, DECIMAL, NUMBER, MONEY', example: 'NUMERIC', test: /^(numeric|decimal|number|money)/, map: fixed('numeric', 'numeric'), pgloader: 'numeric (MONEY: money; NUMBER: fails)', why: 'exact numbers' },
+    { sqlite: 'REAL, DOUBLE, DOUBLE PRECISION, FLOAT', example: 'REAL', test: /^(real|double|float|double precision)/, map: fixed('float8', 'double precision'), pgloader: 'real for REAL, else double precision', why: 'SQLite REAL is an 8-byte IEEE float: real (4 bytes) would lose digits' },
+    { sqlite: 'TIMESTAMPTZ, TIMESTAMP WITH TIME ZONE', example: 'TIMESTAMPTZ', test: /^(timestamptz|timestamp with time zone|datetimeoffset)/, map: fixed('timestamptz', 'timestamp with time zone'), pgloader: 'timestamp with time zone (DATETIMEOFFSET: fails)', why: 'explicit zone' },
+    { sqlite: 'DATETIME, TIMESTAMP', example: 'DATETIME', test: /^(datetime|timestamp|smalldatetime)/, map: fixed('timestamp', 'timestamp without time zone'), pgloader: 'timestamptz for DATETIME, timestamp for TIMESTAMP', why: 'SQLite date-times carry no zone (its CURRENT_TIMESTAMP is UTC)' },
+    { sqlite: 'DATE', example: 'DATE', test: /^date$/, map: fixed('date', 'date'), pgloader: 'date', why: 'calendar date' },
+    { sqlite: 'TIME', example: 'TIME', test: /^time$/, map: fixed('time', 'time without time zone'), pgloader: 'time without time zone', why: 'time of day' },
+    { sqlite: 'BLOB, BYTEA, BINARY, VARBINARY, IMAGE', example: 'BLOB', test: /^(blob|bytea|binary|varbinary|image)/, map: fixed('bytea', 'bytea'), pgloader: 'bytea (BINARY, VARBINARY, IMAGE: fail)', why: 'bytes' },
+    { sqlite: 'JSON', example: 'JSON', test: /^json$/, map: fixed('json', 'json'), pgloader: 'json', why: 'validated, stored as written' },
+    { sqlite: 'JSONB', example: 'JSONB', test: /^jsonb$/, map: fixed('jsonb', 'jsonb'), pgloader: 'jsonb', why: 'validated' },
+    { sqlite: 'UUID, UNIQUEIDENTIFIER, GUID', example: 'UUID', test: /^(uuid|uniqueidentifier|guid)$/, map: fixed('uuid', 'uuid'), pgloader: 'uuid (GUID, UNIQUEIDENTIFIER: fail)', why: 'validated UUIDs' },
+    // char(n) becomes varchar(n), not char(n): Postgres would pad the values with spaces, SQLite does not.
+    { sqlite: 'VARCHAR(n), NVARCHAR(n), CHAR(n), CHARACTER(n), NCHAR(n)', example: 'VARCHAR(40)', test: /^(varchar|nvarchar|character varying|varying character|native character|nchar|char|character)\s*\(\s*\d+\s*\)/, map: sized, pgloader: 'text', why: 'the length is kept; a longer value fails rather than being cut (CHAR(n) is not padded)' },
+    { sqlite: 'VARCHAR, TEXT, CLOB, STRING, … (no length)', example: 'TEXT', test: /char|clob|text|string/, map: fixed('text', 'text'), pgloader: 'text (STRING: fails)', why: 'text' },
+    { sqlite: 'anything else', example: 'GEOMETRY', test: /.*/, map: fixed('text', 'text'), pgloader: 'as declared (an unknown type fails, e.g. GEOMETRY)', why: 'catch-all: unknown declared types hold text' },
+];
+function normalizeDeclaredType(declaredType) {
+    return declaredType.toLowerCase().replace(/["'`[\]]/g, '').replace(/\s+/g, ' ').trim();
+}
+function mapSqliteType(declaredType, options = { keepLengths: true }) {
+    const declared = normalizeDeclaredType(declaredType);
+    return sqliteTypeRules.find((rule) => rule.test.test(declared)).map(declared, options);
+}
+/** The README's table of the rules above. */
+function typeMappingMarkdown() {
+    const rows = sqliteTypeRules.map((rule) => {
+        const cutover = mapSqliteType(rule.example).sql.replace('(40)', '(n)').replace('(10,2)', '(p,s)');
+        return `| ${rule.sqlite} | ${cutover} | ${rule.pgloader} | ${rule.why} |`;
+    });
+    return ['| SQLite declared type | cutover creates | pgloader 3.6.7 creates | why |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/copy/plan/sqlite-expression.ts
+// Translates a SQLite expression (a CHECK constraint, an index term or a partial index's WHERE) into
+// Postgres SQL, token by token, or says why it cannot. Only what means the same on both sides is
+// translated: column references (through the target's names), literals, operators, CASE, CAST and
+// a list of functions; anything else (GLOB, JSON operators, date functions, unknown functions,
+// COLLATE NOCASE) is refused with the reason, and the report shows the SQLite text. What passes
+// here is still checked by Postgres when it is created (in a savepoint, see create-schema-objects.ts).
+
+
+
+class Untranslatable extends Error {
+}
+const refuse = (reason) => {
+    throw new Untranslatable(reason);
+};
+/** SQLite function → Postgres function of the same meaning (for the argument counts listed). */
+const FUNCTIONS = {
+    lower: { pg: 'lower', args: (n) => n === 1 },
+    upper: { pg: 'upper', args: (n) => n === 1 },
+    length: { pg: 'length', args: (n) => n === 1 },
+    abs: { pg: 'abs', args: (n) => n === 1 },
+    coalesce: { pg: 'coalesce', args: (n) => n >= 2 },
+    ifnull: { pg: 'coalesce', args: (n) => n === 2 },
+    nullif: { pg: 'nullif', args: (n) => n === 2 },
+    trim: { pg: 'btrim', args: (n) => n === 1 || n === 2 },
+    ltrim: { pg: 'ltrim', args: (n) => n === 1 || n === 2 },
+    rtrim: { pg: 'rtrim', args: (n) => n === 1 || n === 2 },
+    substr: { pg: 'substr', args: (n) => n === 2 || n === 3 },
+    substring: { pg: 'substr', args: (n) => n === 2 || n === 3 },
+    replace: { pg: 'replace', args: (n) => n === 3 },
+    instr: { pg: 'strpos', args: (n) => n === 2 },
+    round: { pg: 'round', args: (n) => n === 1 || n === 2 },
+    // With two or more arguments SQLite's max/min are scalar functions.
+    max: { pg: 'greatest', args: (n) => n >= 2 },
+    min: { pg: 'least', args: (n) => n >= 2 },
+};
+const sqlite_expression_KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'null', 'between', 'case', 'when', 'then', 'else', 'end', 'true', 'false', 'distinct', 'from', 'isnull', 'notnull', 'exists']);
+const COMPARISONS = new Set(['=', '==', '!=', '<>']);
+function argumentCount(tokens, open, close) {
+    if (close === open + 1)
+        return 0;
+    let depth = 0;
+    let count = 1;
+    for (let i = open + 1; i < close; i++) {
+        if (tokens[i].kind === 'open')
+            depth++;
+        else if (tokens[i].kind === 'close')
+            depth--;
+        else if (tokens[i].kind === 'comma' && depth === 0)
+            count++;
+    }
+    return count;
+}
+function translateExpression(tokens, columns) {
+    try {
+        return { sql: new ExpressionWriter(tokens, columns).write() };
+    }
+    catch (error) {
+        if (error instanceof Untranslatable)
+            return { reason: error.message };
+        throw error;
+    }
+}
+class ExpressionWriter {
+    /** Depth of an IN list whose left side is a boolean column (its 0/1 become false/true). */
+    booleanList = -1;
+    depth = 0;
+    tokens;
+    columns;
+    constructor(tokens, columns) {
+        this.tokens = tokens;
+        this.columns = columns;
+    }
+    write() {
+        if (this.tokens.length === 0)
+            refuse('the expression is empty');
+        for (let i = 0; i < this.tokens.length;)
+            i = this.token(i);
+        return this.text;
+    }
+    text = '';
+    /** No space after '(' or a function name. */
+    glue = true;
+    emit(part, options = {}) {
+        this.text += this.glue || options.tight ? part : ` ${part}`;
+        this.glue = options.opens ?? false;
+    }
+    column(token) {
+        if (!token || (token.kind !== 'word' && token.kind !== 'quoted'))
+            return undefined;
+        return this.columns.get(token.value.toLowerCase());
+    }
+    /** Is the token at i a boolean column compared with this literal (either side)? */
+    comparedWithBoolean(i) {
+        const before = this.tokens[i - 1];
+        const after = this.tokens[i + 1];
+        if (before && (COMPARISONS.has(before.text) || isWord(before, 'is')) && this.column(this.tokens[i - 2])?.kind === 'boolean')
+            return true;
+        if (before && isWord(before, 'not') && isWord(this.tokens[i - 2], 'is') && this.column(this.tokens[i - 3])?.kind === 'boolean')
+            return true;
+        return Boolean(after && COMPARISONS.has(after.text) && this.column(this.tokens[i + 2])?.kind === 'boolean');
+    }
+    token(i) {
+        const t = this.tokens[i];
+        switch (t.kind) {
+            case 'number': {
+                const inBooleanList = this.booleanList === this.depth;
+                if ((inBooleanList || this.comparedWithBoolean(i)) && (t.text === '0' || t.text === '1'))
+                    this.emit(t.text === '1' ? 'true' : 'false');
+                else
+                    this.emit(/^0x/i.test(t.text) ? BigInt(t.text).toString() : t.text);
+                return i + 1;
+            }
+            case 'string':
+                this.emit((0,pg_identifiers/* quoteLiteral */.ce)(t.value));
+                return i + 1;
+            case 'blob':
+                this.emit(`${(0,pg_identifiers/* quoteLiteral */.ce)(`\\x${t.value}`)}::bytea`);
+                return i + 1;
+            case 'open':
+                this.depth++;
+                this.emit('(', { opens: true });
+                return i + 1;
+            case 'close':
+                if (this.booleanList === this.depth)
+                    this.booleanList = -1;
+                this.depth--;
+                this.emit(')', { tight: true });
+                return i + 1;
+            case 'comma':
+                this.emit(',', { tight: true });
+                return i + 1;
+            case 'op':
+                if (t.text === '->' || t.text === '->>')
+                    refuse(`the JSON operator ${t.text} works on text in SQLite and on json in Postgres`);
+                this.emit(t.text === '==' ? '=' : t.text);
+                return i + 1;
+            case 'dot':
+                refuse('qualified names (table.column) are not translated');
+                return i + 1;
+            case 'semicolon':
+                return i + 1;
+            case 'quoted':
+            case 'word':
+                return this.word(i);
+        }
+    }
+    word(i) {
+        const t = this.tokens[i];
+        const next = this.tokens[i + 1];
+        const lower = t.value.toLowerCase();
+        if (t.kind === 'word' && next?.kind === 'open' && !sqlite_expression_KEYWORDS.has(lower) && lower !== 'cast')
+            return this.call(i);
+        const column = this.column(t);
+        if (column) {
+            this.emit((0,pg_identifiers/* quoteIdent */.v4)(column.name));
+            if (column.kind === 'boolean') {
+                const at = isWord(next, 'not') ? i + 2 : i + 1;
+                if (isWord(this.tokens[at], 'in') && this.tokens[at + 1]?.kind === 'open')
+                    this.booleanList = this.depth + 1;
+            }
+            return i + 1;
+        }
+        // SQLite reads a "double-quoted" word that names no column as a string literal.
+        if (t.kind === 'quoted') {
+            if (t.text.startsWith('"')) {
+                this.emit((0,pg_identifiers/* quoteLiteral */.ce)(t.value));
+                return i + 1;
+            }
+            refuse(`${t.text} names no column of this table`);
+        }
+        if (['glob', 'regexp', 'match'].includes(lower))
+            refuse(`${t.value.toUpperCase()} has no Postgres equivalent of the same meaning`);
+        if (['current_timestamp', 'current_date', 'current_time'].includes(lower))
+            refuse(`${t.value.toUpperCase()} changes over time`);
+        if (lower === 'collate') {
+            const collation = this.tokens[i + 1]?.value.toUpperCase();
+            if (collation === 'BINARY')
+                return i + 2;
+            refuse(`COLLATE ${collation}: Postgres has no such collation`);
+        }
+        if (lower === 'like') {
+            const pattern = this.tokens[i + 1];
+            if (pattern?.kind !== 'string' || pattern.value.includes('\\') || isWord(this.tokens[i + 2], 'escape'))
+                refuse('LIKE is translated only with a plain string pattern (SQLite has no escape character by default, Postgres uses \\)');
+            // SQLite's LIKE ignores case (for ASCII letters); Postgres' ILIKE does.
+            this.emit('ILIKE');
+            return i + 1;
+        }
+        if (lower === 'not' && isWord(next, 'null') && !isWord(this.tokens[i - 1], 'is')) {
+            this.emit('IS NOT NULL');
+            return i + 2;
+        }
+        if (lower === 'is')
+            return this.is(i);
+        if (lower === 'cast')
+            return this.cast(i);
+        if (sqlite_expression_KEYWORDS.has(lower)) {
+            this.emit(t.value.toUpperCase());
+            return i + 1;
+        }
+        return refuse(`${t.value} is not a column of this table or a keyword cutover translates`);
+    }
+    /** SQLite's IS compares any two values (NULL-safe equality); Postgres' only with NULL/TRUE/FALSE. */
+    is(i) {
+        const negated = isWord(this.tokens[i + 1], 'not');
+        const operand = this.tokens[i + (negated ? 2 : 1)];
+        if (isWord(operand, 'null', 'true', 'false', 'distinct')) {
+            this.emit(negated ? 'IS NOT' : 'IS');
+            return i + (negated ? 2 : 1);
+        }
+        this.emit(negated ? 'IS DISTINCT FROM' : 'IS NOT DISTINCT FROM');
+        return i + (negated ? 2 : 1);
+    }
+    cast(i) {
+        const open = i + 1;
+        const close = matchingClose(this.tokens, open);
+        const as = this.tokens.findIndex((t, at) => at > open && at < close && isWord(t, 'as'));
+        if (as < 0)
+            refuse('CAST without AS');
+        const inner = new ExpressionWriter(this.tokens.slice(open + 1, as), this.columns).write();
+        const type = this.tokens.slice(as + 1, close).map((t) => t.text).join(' ');
+        this.emit(`CAST(${inner} AS ${mapSqliteType(type).sql})`);
+        return close + 1;
+    }
+    call(i) {
+        const name = this.tokens[i].value.toLowerCase();
+        const open = i + 1;
+        const close = matchingClose(this.tokens, open);
+        const fn = FUNCTIONS[name];
+        const count = argumentCount(this.tokens, open, close);
+        if (!fn)
+            refuse(`the function ${name}() is not one cutover translates`);
+        if (fn.args && !fn.args(count))
+            refuse(`${name}() with ${count} argument${count === 1 ? '' : 's'} is not translated`);
+        this.emit(fn.pg, { opens: true });
+        return open;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/copy/plan/schema-objects-ddl.ts
+
+
+
+
+function expressionColumns(table, naming) {
+    return new Map(table.columns.map((c, i) => [c.name.toLowerCase(), { name: naming.columns[i].name, kind: naming.columns[i].type.kind }]));
+}
+function indexSqliteText(index, table) {
+    if (index.sql)
+        return index.sql;
+    const names = index.columns.map((c) => `${c.name}${c.collation !== 'BINARY' ? ` COLLATE ${c.collation}` : ''}`).join(', ');
+    return index.origin === 'pk' ? `PRIMARY KEY (${names}) of ${table.name}` : `UNIQUE (${names}) of ${table.name}`;
+}
+function indexObjects(table, naming) {
+    const built = { objects: [], notTranslated: [] };
+    const exprColumns = expressionColumns(table, naming);
+    for (const index of [...table.indexes].sort((a, b) => a.name.localeCompare(b.name))) {
+        const nocase = index.columns.some((c) => c.name && c.collation === 'NOCASE');
+        // The primary key itself is created with the table's keys; only a case-insensitive one needs more.
+        if (index.origin === 'pk' && !nocase)
+            continue;
+        const sqlite = indexSqliteText(index, table);
+        const terms = [];
+        const notes = [];
+        let reason;
+        for (const column of index.columns) {
+            if (column.name === 'rowid')
+                reason ??= 'it indexes the rowid, which has no Postgres equivalent';
+            let term;
+            if (column.name === null) {
+                const translated = column.expression ? translateExpression(column.expression.tokens, exprColumns) : { reason: `its expression could not be read${index.unreadable ? ` (${index.unreadable})` : ''}` };
+                if ('reason' in translated) {
+                    reason ??= `the expression ${column.expression?.text ?? '?'}: ${translated.reason}`;
+                    continue;
+                }
+                term = `(${translated.sql})`;
+            }
+            else {
+                term = (0,pg_identifiers/* quoteIdent */.v4)(naming.col(column.name));
+                if (column.collation === 'NOCASE' && index.unique) {
+                    term = `lower(${term})`;
+                    notes.push(`COLLATE NOCASE kept as a unique index on lower(${(0,pg_identifiers/* quoteIdent */.v4)(naming.col(column.name))}): values differing only in case stay refused`);
+                }
+                else if (column.collation !== 'BINARY') {
+                    notes.push(`COLLATE ${column.collation} of ${column.name} dropped: Postgres compares ${(0,pg_identifiers/* quoteIdent */.v4)(naming.col(column.name))} as written`);
+                }
+            }
+            terms.push(column.descending ? `${term} DESC` : term);
+        }
+        let where;
+        if (index.where) {
+            const translated = translateExpression(index.where.tokens, exprColumns);
+            if ('reason' in translated)
+                reason ??= `its WHERE ${index.where.text}: ${translated.reason}`;
+            else
+                where = translated.sql;
+        }
+        else if (index.unreadable && index.origin === 'c') {
+            reason ??= `its SQL could not be read (${index.unreadable})`;
+        }
+        const kind = index.unique ? 'unique' : 'index';
+        if (reason) {
+            built.notTranslated.push({ kind, sqlite, reason });
+            continue;
+        }
+        const plainColumns = index.columns.every((c) => c.name !== null && (c.collation === 'BINARY' || !index.unique || c.collation !== 'NOCASE'));
+        const given = index.origin === 'c' ? index.name : table.uniqueNames.find((u) => u.columns.length === index.columns.length && u.columns.every((c, i) => c.toLowerCase() === index.columns[i].name?.toLowerCase()))?.name;
+        const name = naming.claimRelation(given ?? `${naming.targetName}_${index.columns.map((c) => naming.col(c.name ?? 'expr')).join('_')}${nocase ? '_lower' : ''}_key`, given !== undefined);
+        const definition = `(${terms.join(', ')})${where ? ` WHERE ${where}` : ''}`;
+        // A UNIQUE constraint (or plain unique index) SQLite enforced: the data satisfies it, so a failure is a real error.
+        const required = index.unique && plainColumns && !where && !nocase;
+        const sql = required && index.origin === 'u' && index.columns.every((c) => !c.descending)
+            ? `ALTER TABLE ${naming.target} ADD CONSTRAINT ${(0,pg_identifiers/* quoteIdent */.v4)(name)} UNIQUE (${terms.join(', ')})`
+            : `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${(0,pg_identifiers/* quoteIdent */.v4)(name)} ON ${naming.target} (${terms.join(', ')})${where ? ` WHERE ${where}` : ''}`;
+        built.objects.push({ kind, name, definition, sqlite, sql, stage: required ? 'constraint' : 'optional', ...(notes.length ? { note: notes.join('; ') } : {}) });
+    }
+    return built;
+}
+/** `col IN (0, 1)` on a column created as boolean: the type itself enforces it. */
+function isBooleanDomainCheck(tokens, columns) {
+    const [column, inWord, open, a, comma, b, close] = tokens;
+    return tokens.length === 7 && columns.get(column.value.toLowerCase())?.kind === 'boolean' && isWord(inWord, 'in') && open.kind === 'open' && comma.kind === 'comma' && close.kind === 'close'
+        && [a.text, b.text].sort().join() === '0,1';
+}
+function checkObjects(table, naming) {
+    const built = { objects: [], notTranslated: [] };
+    const exprColumns = expressionColumns(table, naming);
+    for (const check of table.checks) {
+        if (isBooleanDomainCheck(check.tokens, exprColumns)) {
+            built.objects.push({ kind: 'check', definition: `${(0,pg_identifiers/* quoteIdent */.v4)(naming.col(check.tokens[0].value))} is boolean`, sqlite: check.sql, note: 'the boolean type allows only true/false (SQLite\'s 0/1), so no CHECK is needed' });
+            continue;
+        }
+        const translated = translateExpression(check.tokens, exprColumns);
+        if ('reason' in translated) {
+            built.notTranslated.push({ kind: 'check', sqlite: check.sql, reason: translated.reason });
+            continue;
+        }
+        const name = naming.claimConstraint(check.name ?? `${naming.targetName}${check.column ? `_${naming.col(check.column)}` : ''}_check`, check.name !== undefined);
+        built.objects.push({ kind: 'check', name, definition: translated.sql, sqlite: check.sql, sql: `ALTER TABLE ${naming.target} ADD CONSTRAINT ${(0,pg_identifiers/* quoteIdent */.v4)(name)} CHECK (${translated.sql})`, stage: 'optional' });
+    }
+    return built;
+}
+function defaultObjects(table, naming) {
+    const built = { objects: [], notTranslated: [] };
+    table.columns.forEach((column, i) => {
+        if (table.rowidAlias === column.name || column.defaultSql === null)
+            return;
+        const target = naming.columns[i];
+        const translated = translateDefault(column.defaultSql, target.type);
+        if ('none' in translated)
+            return;
+        const sqlite = `${column.name} DEFAULT ${column.defaultSql}`;
+        if ('reason' in translated) {
+            built.notTranslated.push({ kind: 'default', sqlite, reason: translated.reason });
+            return;
+        }
+        built.objects.push({ kind: 'default', definition: `${(0,pg_identifiers/* quoteIdent */.v4)(target.name)} DEFAULT ${translated.sql}`, sqlite, sql: `ALTER TABLE ${naming.target} ALTER COLUMN ${(0,pg_identifiers/* quoteIdent */.v4)(target.name)} SET DEFAULT ${translated.sql}`, stage: 'optional' });
+    });
+    return built;
+}
+/** AUTOINCREMENT never reuses an id, even of deleted rows: continue after the highest one handed out. */
+function sequenceStart(table, naming) {
+    if (!table.rowidAlias || !table.autoincrement || !table.sequence || table.sequence < 1)
+        return undefined;
+    const column = (0,pg_identifiers/* quoteIdent */.v4)(naming.col(table.rowidAlias));
+    const seq = table.sequence;
+    return {
+        kind: 'identity',
+        definition: `${column} continues after ${seq}`,
+        sqlite: `AUTOINCREMENT (sqlite_sequence: ${seq})`,
+        note: 'SQLite handed out ids up to this one (rows may have been deleted since); AUTOINCREMENT never reuses them',
+        sql: `SELECT setval(pg_get_serial_sequence(${(0,pg_identifiers/* quoteLiteral */.ce)(naming.target)}, ${(0,pg_identifiers/* quoteLiteral */.ce)(naming.col(table.rowidAlias))}), ${seq}) FROM ${naming.target} HAVING coalesce(max(${column}), 0) < ${seq}`,
+        stage: 'optional',
+    };
+}
+
+;// CONCATENATED MODULE: ./src/copy/plan/create-table-ddl.ts
+
+
+
+
+
+
+
+/** Target column names of a SQLite table (deterministic: the same for the table and its children's FKs). */
+function targetColumnNames(table) {
+    return assignIdentifiers(table.columns.map((c) => c.name));
+}
+const sameSet = (a, b) => a.length === b.length && a.every((c) => b.some((d) => d.toLowerCase() === c.toLowerCase()));
+const create_table_ddl_list = (names) => names.map(pg_identifiers/* quoteIdent */.v4).join(', ');
+/** Columns a foreign key may reference in a table being created: its primary key or a plain UNIQUE. */
+function referenceableKeys(parent) {
+    const keys = parent.pkHasNulls || parent.primaryKey.length === 0 ? [] : [parent.primaryKey];
+    for (const index of parent.indexes) {
+        if (index.unique && index.origin !== 'pk' && !index.where && index.columns.every((c) => c.name && c.name !== 'rowid' && c.collation !== 'NOCASE'))
+            keys.push(index.columns.map((c) => c.name));
+    }
+    return keys;
+}
+const ACTIONS = new Set(['CASCADE', 'SET NULL', 'SET DEFAULT', 'RESTRICT']);
+function foreignKeyClause(fk) {
+    const parts = [];
+    if (ACTIONS.has(fk.onDelete.toUpperCase()))
+        parts.push(`ON DELETE ${fk.onDelete.toUpperCase()}`);
+    if (ACTIONS.has(fk.onUpdate.toUpperCase()))
+        parts.push(`ON UPDATE ${fk.onUpdate.toUpperCase()}`);
+    if (fk.deferrable === 'deferred')
+        parts.push('DEFERRABLE INITIALLY DEFERRED');
+    if (fk.deferrable === 'immediate')
+        parts.push('DEFERRABLE INITIALLY IMMEDIATE');
+    return parts.join(' ');
+}
+function sqliteForeignKeyText(fk) {
+    return fk.sql ?? `FOREIGN KEY (${fk.columns.join(', ')}) REFERENCES ${fk.refTable}${fk.refColumns.length ? ` (${fk.refColumns.join(', ')})` : ''}`;
+}
+function resolveParent(fk, ctx) {
+    const created = ctx.creating.get(fk.refTable.toLowerCase());
+    if (created) {
+        const parent = created.sqlite;
+        const refColumns = fk.refColumns.length > 0 ? fk.refColumns : parent.primaryKey;
+        if (refColumns.length !== fk.columns.length)
+            return { reason: `${fk.refTable} has no primary key of ${fk.columns.length} column${fk.columns.length === 1 ? '' : 's'} to reference` };
+        if (!referenceableKeys(parent).some((key) => sameSet(key, refColumns))) {
+            return { reason: `Postgres needs a primary key or UNIQUE constraint on ${fk.refTable} (${refColumns.join(', ')}), and the SQLite table has none that can be created` };
+        }
+        const names = targetColumnNames(parent).names;
+        const actual = refColumns.map((c) => parent.columns.find((p) => p.name.toLowerCase() === c.toLowerCase())?.name);
+        if (actual.some((c) => c === undefined))
+            return { reason: `${fk.refTable} has no column ${refColumns.join(', ')}` };
+        return { schema: ctx.schema, name: created.name, columns: actual.map((c) => names.get(c)) };
+    }
+    const existing = ctx.existing.find((t) => t.schema === ctx.schema && t.name.toLowerCase() === fk.refTable.toLowerCase());
+    if (existing) {
+        const refColumns = fk.refColumns.length > 0 ? fk.refColumns : existing.primaryKey;
+        if (!sameSet(refColumns, existing.primaryKey))
+            return { reason: `${displayName(existing.schema, existing.name)} exists in the target, and cutover references only its primary key` };
+        return { schema: existing.schema, name: existing.name, columns: refColumns.map((c) => existing.columns.find((p) => p.name.toLowerCase() === c.toLowerCase()).name) };
+    }
+    return { reason: `${fk.refTable} is neither copied by this run nor in the target` };
+}
+function createTableDdl(table, targetName, ctx) {
+    const target = (0,pg_identifiers/* qualifiedName */.OL)(ctx.schema, targetName);
+    const { names: columnNames, renames: columnRenames } = targetColumnNames(table);
+    const objects = [];
+    const notTranslated = [];
+    const renames = columnRenames.map((r) => ({ ...r, kind: 'column' }));
+    // Constraint names are unique per table; those backed by an index (PRIMARY KEY, UNIQUE) per schema.
+    const constraintNames = new SchemaNames([]);
+    const claimConstraint = (wanted, given, relation) => {
+        const claimed = (relation ? ctx.relationNames : constraintNames).claim(wanted);
+        constraintNames.reserve(claimed.name);
+        if (given && claimed.rename)
+            renames.push({ ...claimed.rename, kind: relation ? 'index' : 'constraint' });
+        return claimed.name;
+    };
+    const col = (name) => columnNames.get(name) ?? columnNames.get(table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase())?.name ?? '') ?? name;
+    const columns = [];
+    const lines = [];
+    for (const column of table.columns) {
+        const identity = table.rowidAlias === column.name;
+        const mapped = identity ? { typname: 'int8', sql: 'bigint' } : mapSqliteType(column.declaredType, ctx.types);
+        const parts = [(0,pg_identifiers/* quoteIdent */.v4)(col(column.name)), mapped.sql];
+        // INTEGER PRIMARY KEY is SQLite's rowid: an identity that still accepts the copied values.
+        if (identity)
+            parts.push('GENERATED BY DEFAULT AS IDENTITY');
+        const notNull = column.notNull || (column.pkPosition > 0 && !table.pkHasNulls);
+        if (notNull)
+            parts.push('NOT NULL');
+        lines.push(parts.join(' '));
+        const type = classifyPgType(mapped.typname, mapped.sql);
+        if ('strict' in mapped && mapped.strict)
+            type.strict = true;
+        columns.push({ name: col(column.name), type, notNull, hasDefault: identity || column.defaultSql !== null, identity: identity ? 'd' : '', generated: false });
+        if (identity)
+            objects.push({ kind: 'identity', definition: `${(0,pg_identifiers/* quoteIdent */.v4)(col(column.name))} bigint GENERATED BY DEFAULT AS IDENTITY`, sqlite: `${column.name} INTEGER PRIMARY KEY${table.autoincrement ? ' AUTOINCREMENT' : ''}`, note: 'sequence set after the load' });
+    }
+    const constraints = [];
+    const primaryKey = table.pkHasNulls ? [] : table.primaryKey.map(col);
+    if (table.pkHasNulls) {
+        notTranslated.push({ kind: 'primary key', sqlite: `PRIMARY KEY (${table.primaryKey.join(', ')})`, reason: 'SQLite holds NULLs in it (a legacy quirk allows them in non-INTEGER keys); Postgres refuses NULLs in a primary key' });
+    }
+    else if (primaryKey.length > 0) {
+        const name = claimConstraint(table.primaryKeyName ?? `${targetName}_pkey`, table.primaryKeyName !== undefined, true);
+        const sql = `ALTER TABLE ${target} ADD CONSTRAINT ${(0,pg_identifiers/* quoteIdent */.v4)(name)} PRIMARY KEY (${create_table_ddl_list(primaryKey)})`;
+        constraints.push(sql);
+        objects.push({ kind: 'primary key', name, definition: `(${create_table_ddl_list(primaryKey)})`, sql, stage: 'constraint', sqlite: `PRIMARY KEY (${table.primaryKey.join(', ')})` });
+    }
+    const indexes = indexObjects(table, { target, targetName, col, claimRelation: (wanted, given) => claimConstraint(wanted, given, true), columns });
+    for (const object of indexes.objects)
+        if (object.stage === 'constraint')
+            constraints.push(object.sql);
+    objects.push(...indexes.objects);
+    notTranslated.push(...indexes.notTranslated);
+    const foreignKeys = [];
+    const plannedForeignKeys = [];
+    for (const fk of table.foreignKeys) {
+        const parent = resolveParent(fk, ctx);
+        if ('reason' in parent) {
+            notTranslated.push({ kind: 'foreign key', sqlite: sqliteForeignKeyText(fk), reason: parent.reason });
+            continue;
+        }
+        const childColumns = fk.columns.map(col);
+        const name = claimConstraint(fk.name ?? `${targetName}_${childColumns.join('_')}_fkey`, fk.name !== undefined, false);
+        const clause = foreignKeyClause(fk);
+        const sql = `ALTER TABLE ${target} ADD CONSTRAINT ${(0,pg_identifiers/* quoteIdent */.v4)(name)} FOREIGN KEY (${create_table_ddl_list(childColumns)}) REFERENCES ${(0,pg_identifiers/* qualifiedName */.OL)(parent.schema, parent.name)} (${create_table_ddl_list(parent.columns)})${clause ? ` ${clause}` : ''}`;
+        foreignKeys.push(sql);
+        objects.push({ kind: 'foreign key', name, definition: `(${create_table_ddl_list(childColumns)}) → ${displayName(parent.schema, parent.name)} (${create_table_ddl_list(parent.columns)})${clause ? ` ${clause}` : ''}`, sql, stage: 'foreign key', sqlite: sqliteForeignKeyText(fk) });
+        // Created after the load: the load order never waits for it (hence deferrable for planning).
+        plannedForeignKeys.push({ name, columns: childColumns, refSchema: parent.schema, refTable: parent.name, refColumns: parent.columns, deferrable: true });
+    }
+    const checks = checkObjects(table, { target, targetName, col, claimConstraint: (wanted, given) => claimConstraint(wanted, given, false), columns });
+    const defaults = defaultObjects(table, { target, col, columns });
+    const sequence = sequenceStart(table, { target, col });
+    objects.push(...checks.objects, ...defaults.objects, ...(sequence ? [sequence] : []));
+    notTranslated.push(...checks.notTranslated, ...defaults.notTranslated);
+    for (const column of table.columns.filter((c) => c.collation === 'NOCASE' || c.collation === 'RTRIM')) {
+        notTranslated.push({ kind: 'collation', sqlite: `${column.name} … COLLATE ${column.collation}`, reason: `Postgres has no ${column.collation} collation: comparisons on ${(0,pg_identifiers/* quoteIdent */.v4)(col(column.name))} ${column.collation === 'NOCASE' ? 'become case-sensitive (compare lower() values, or use citext)' : 'keep trailing spaces'}` });
+    }
+    for (const generated of table.generatedColumns) {
+        notTranslated.push({ kind: 'generated column', sqlite: generated.sql, reason: 'generated columns are computed, not copied, and cutover does not translate their expressions' });
+    }
+    if (table.unreadable)
+        notTranslated.push({ kind: 'table', sqlite: table.sql, reason: `its CREATE TABLE text could not be read (${table.unreadable}), so CHECK constraints and collations are unknown` });
+    return {
+        create: `CREATE TABLE ${target} (\n  ${lines.join(',\n  ')}\n)`,
+        constraints: [...constraints.filter((s) => s.includes(' PRIMARY KEY (')), ...constraints.filter((s) => !s.includes(' PRIMARY KEY ('))],
+        foreignKeys,
+        optional: objects.filter((o) => o.stage === 'optional'),
+        // Created by this run's role: owned, no row-level security, no triggers.
+        table: { schema: ctx.schema, name: targetName, columns, primaryKey, foreignKeys: plannedForeignKeys, owned: true, rowSecurity: false, forceRowSecurity: false, rowSecurityApplies: false, userTriggers: [], privileges: { select: true, insert: true, truncate: true } },
+        columnNames,
+        objects,
+        notTranslated,
+        renames,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/copy/plan/privilege-preflight.ts
@@ -2333,9 +3496,9 @@ function targetAccessFindings(plans) {
 
 
 
-function findByName(items, name) {
-    return items.find((i) => i.name === name) ?? items.find((i) => i.name.toLowerCase() === name.toLowerCase());
-}
+
+
+const findByName = findTargetByName;
 /** Declared SQLite storage class that is certain enough to check against the target type. */
 function declaredClass(declaredType) {
     const typname = mapSqliteType(declaredType).typname;
@@ -2367,14 +3530,14 @@ function buildCopyPlan(source, targetTables, options) {
     });
     checkSourceRowSecurity(views.flatMap((v) => (v.pg ? [v.pg] : [])), options);
     const targetSchemas = new Set(targetTables.map((t) => t.schema));
-    const creating = new Map();
+    const toCreate = [];
     const missingTables = [];
     const plans = [];
     for (const view of views) {
         const schema = view.schema ?? options.targetSchema;
         let target = findByName(targetTables.filter((t) => t.schema === schema), view.name);
         if (!target && options.createTables && view.sqlite) {
-            creating.set(view.sqlite.name.toLowerCase(), view.sqlite);
+            toCreate.push(view.sqlite);
         }
         else if (!target) {
             missingTables.push({ display: displayName(schema, view.name), sourceName: view.name, ...(view.schema ? { sourceSchema: view.schema } : {}) });
@@ -2384,18 +3547,33 @@ function buildCopyPlan(source, targetTables, options) {
         }
         plans.push({ key: target ? pgTableKey(target.schema, target.name) : pgTableKey(schema, view.name), display: displayName(schema, target?.name ?? view.name), sourceName: view.name, ...(source.kind === 'postgres' ? { sourceSchema: view.schema } : {}), target: target, columns: [], keyColumns: [], ...(view.sqlite ? { sqlite: view.sqlite } : {}) });
     }
-    for (const plan of plans) {
-        if (plan.target)
-            continue;
-        plan.ddl = createTableDdl(plan.sqlite, options.targetSchema, creating);
-        plan.target = plan.ddl.table;
-        warnings.push(...plan.ddl.warnings);
+    if (toCreate.length > 0) {
+        // Table names (long ones cut or hashed) first: foreign keys and index names depend on them.
+        const existingNames = targetTables.filter((t) => t.schema === options.targetSchema).map((t) => t.name);
+        const taken = new Set([...(options.targetRelations ?? []), ...existingNames]);
+        const tableNames = assignIdentifiers(toCreate.map((t) => t.name), taken);
+        const relationNames = new SchemaNames([...taken, ...tableNames.names.values()]);
+        const creating = new Map(toCreate.map((t) => [t.name.toLowerCase(), { sqlite: t, name: tableNames.names.get(t.name) }]));
+        const context = { schema: options.targetSchema, creating, existing: targetTables, relationNames, types: options.typeMapping ?? { keepLengths: true } };
+        for (const plan of plans) {
+            if (plan.target)
+                continue;
+            const name = tableNames.names.get(plan.sqlite.name);
+            plan.ddl = createTableDdl(plan.sqlite, name, context);
+            const rename = tableNames.renames.find((r) => r.from === plan.sqlite.name);
+            if (rename)
+                plan.ddl.renames.unshift({ ...rename, kind: 'table' });
+            plan.target = plan.ddl.table;
+            plan.key = pgTableKey(options.targetSchema, name);
+            plan.display = displayName(options.targetSchema, name);
+        }
     }
     for (const plan of plans) {
         const view = views.find((v) => v.name === plan.sourceName && (plan.sourceSchema === undefined || v.schema === plan.sourceSchema));
         const used = new Set();
         for (const column of view.columns) {
-            const target = findByName(plan.target.columns, column.name);
+            const created = plan.ddl?.columnNames.get(column.name);
+            const target = created !== undefined ? plan.target.columns.find((c) => c.name === created) : findByName(plan.target.columns, column.name);
             if (!target) {
                 problems.push(`column ${plan.display}.${column.name} exists in the source but not in the target table`);
                 continue;
@@ -2487,8 +3665,12 @@ function markSourceSide(error) {
 function fromSource(error) {
     return Boolean(error && typeof error === 'object' && error[SOURCE_SIDE]);
 }
-function conversionError(table, failure, targetType) {
-    return new errors/* CopyError */.k6(`Cannot copy ${table}: the row with ${failure.key}, column "${failure.column}" (${targetType}): value ${truncateValue(failure.value)} ${failure.reason}. Nothing was written to the target.`, { fix: 'correct that value in the source, or set on-error: skip to copy everything else and write such rows to the rejects file.' });
+/** `declaredBySqlite`: a length or scale create-tables kept from the SQLite declaration (never enforced there). */
+function conversionError(table, failure, targetType, declaredBySqlite = false) {
+    const fix = declaredBySqlite
+        ? `SQLite does not enforce the length or scale it declares, so the value is valid there: shorten or round it in the source; or set create-tables-lengths: drop to create such columns as text and numeric (as pgloader does); or create ${table} yourself (e.g. a migration) with a wider column before the copy (create-tables creates only missing tables); or set on-error: skip to copy everything else and write such rows to the rejects file.`
+        : 'correct that value in the source, or set on-error: skip to copy everything else and write such rows to the rejects file.';
+    return new errors/* CopyError */.k6(`Cannot copy ${table}: the row with ${failure.key}, column "${failure.column}" (${targetType}): value ${truncateValue(failure.value)} ${failure.reason}. Nothing was written to the target.`, { fix });
 }
 const LEFT_AS_IT_WAS = 'The target was left as it was (the load is rolled back).';
 function foreignKeyFix(error, tables, ctx) {
@@ -2668,6 +3850,29 @@ async function copyPgTable(target, reader, plan, options) {
     return { rowsRead: rows, copied: rows - skipped, rejected: 0, ...(stage ? { skipped } : {}) };
 }
 
+;// CONCATENATED MODULE: ./src/copy/load/create-schema-objects.ts
+
+
+async function createOptionalObjects(client, tables, signal) {
+    for (const table of tables) {
+        for (const object of table.ddl?.optional ?? []) {
+            signal.throwIfAborted();
+            await client.query('SAVEPOINT cutover_schema_object');
+            try {
+                await client.query(object.sql);
+                await client.query('RELEASE SAVEPOINT cutover_schema_object');
+            }
+            catch (error) {
+                if (!(0,errors/* isPgError */.QO)(error) || isConnectionFailure(error) || signal.aborted)
+                    throw error;
+                await client.query('ROLLBACK TO SAVEPOINT cutover_schema_object');
+                await client.query('RELEASE SAVEPOINT cutover_schema_object');
+                object.refused = `Postgres refused it: ${(0,errors/* describeCause */.V$)(error)}`;
+            }
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/copy/load/fk-bulk-check.ts
 
 async function dropForeignKeysForLoad(client, tables) {
@@ -2781,6 +3986,7 @@ class TableProgress {
 
 
 
+
 function sequencesOf(table) {
     const target = (0,pg_identifiers/* qualifiedName */.OL)(table.target.schema, table.target.name);
     return table.target.columns
@@ -2829,9 +4035,9 @@ async function loadTable(client, reader, table, ctx, signal) {
                 signal,
                 onRows: (rows) => progress.update(rows),
                 onFailure: (failure) => {
-                    const type = table.columns.find((c) => c.source === failure.column)?.target.type.sql ?? '?';
+                    const type = table.columns.find((c) => c.source === failure.column)?.target.type;
                     if (ctx.copy.onError === 'fail')
-                        throw conversionError(table.display, failure, type);
+                        throw conversionError(table.display, failure, type?.sql ?? '?', type?.strict);
                     ctx.rejects.write({ table: table.display, key: failure.keyValues, column: failure.column, reason: failure.reason, value: failure.value });
                 },
             });
@@ -2892,9 +4098,10 @@ async function loadComponent(client, reader, tables, ctx, signal, changes) {
     catch (error) {
         throw loadError(names, error, ctx.errorContext, tables);
     }
-    // create-tables: keys after the data (one bulk check each), primary keys before the FKs that need them.
+    // create-tables: keys after the data (one bulk check each), primary keys and UNIQUE before the FKs that need them.
     const constraints = tables.flatMap((t) => t.ddl?.constraints ?? []);
-    for (const sql of [...constraints.filter((s) => s.includes('PRIMARY KEY')), ...constraints.filter((s) => !s.includes('PRIMARY KEY'))]) {
+    const foreignKeys = tables.flatMap((t) => t.ddl?.foreignKeys ?? []);
+    for (const sql of [...constraints.filter((s) => s.includes('PRIMARY KEY')), ...constraints.filter((s) => !s.includes('PRIMARY KEY')), ...foreignKeys]) {
         try {
             await client.query(sql);
         }
@@ -2904,6 +4111,7 @@ async function loadComponent(client, reader, tables, ctx, signal, changes) {
     }
     for (const table of tables)
         await resetSequences(client, table);
+    await createOptionalObjects(client, tables, signal);
     for (const table of tables) {
         const journal = changes.journal.find((j) => j.display === table.display);
         if (journal)
@@ -3180,6 +4388,43 @@ async function lockTargetForCopy(client, options) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/copy/plan/schema-report.ts
+const SKIPPED_REASONS = {
+    view: 'create-tables makes tables only; create the view in Postgres yourself (SQLite SQL often needs changes)',
+    trigger: 'create-tables does not translate triggers (Postgres triggers call a function); recreate its logic in Postgres',
+};
+function schemaCreatedReport(tables, others = []) {
+    const created = [];
+    for (const table of tables) {
+        if (!table.ddl)
+            continue;
+        const { objects, notTranslated, renames } = table.ddl;
+        created.push({
+            table: table.display,
+            sqliteName: table.sourceName,
+            columns: table.target.columns.length,
+            objects: objects.filter((o) => !o.refused).map((o) => ({ kind: o.kind, ...(o.name ? { name: o.name } : {}), definition: o.definition, ...(o.note ? { note: o.note } : {}) })),
+            notTranslated: [
+                ...notTranslated.map((n) => ({ kind: n.kind, sqlite: n.sqlite, reason: n.reason })),
+                ...objects.filter((o) => o.refused).map((o) => ({ kind: o.kind, sqlite: o.sqlite ?? o.definition, reason: `${o.refused} (translated as: ${o.definition})` })),
+            ],
+            renames: renames.map((r) => ({ kind: r.kind, from: r.from, to: r.to, why: r.why })),
+        });
+    }
+    // Triggers of tables that are not copied are not this copy's business.
+    const copied = new Set(tables.map((t) => t.sourceName.toLowerCase()));
+    const skipped = others.filter((o) => o.kind === 'view' || copied.has(o.table.toLowerCase())).map((o) => ({ kind: o.kind, name: o.name, sqlite: o.sql, reason: SKIPPED_REASONS[o.kind] }));
+    return { created, existing: tables.filter((t) => !t.ddl).map((t) => t.display), ...(skipped.length ? { skipped } : {}) };
+}
+/** One log line for what could not be translated (the report lists it in full). */
+function notTranslatedWarning(schema) {
+    const items = [...schema.created.flatMap((t) => t.notTranslated.map((n) => `${t.table}: ${n.kind}`)), ...(schema.skipped ?? []).map((s) => `${s.kind} ${s.name}`)];
+    if (items.length === 0)
+        return undefined;
+    const shown = items.slice(0, 8).join('; ');
+    return `create-tables did not translate ${items.length} part${items.length === 1 ? '' : 's'} of the SQLite schema (the report's "Schema created" section gives the SQLite text and why): ${shown}${items.length > 8 ? `; … and ${items.length - 8} more` : ''}.`;
+}
+
 ;// CONCATENATED MODULE: ./src/copy/plan/fk-order.ts
 // Load order from foreign keys: tables connected by FKs (in either direction) form a component that
 // must load in ONE transaction (a child's rows are checked against its parent's uncommitted rows);
@@ -3397,6 +4642,7 @@ class SqliteSnapshot {
 
 
 
+
 function connector(options) {
     const label = options.runLabel ?? `cutover/${external_node_crypto_default().randomBytes(3).toString('hex')}`;
     return (location, purpose) => connectPostgres(location, {
@@ -3501,7 +4747,12 @@ async function copyData(given) {
         const targetSchema = (await control.query('SELECT current_schema() AS s')).rows[0].s ?? 'public';
         await repairInterruptedCopy(control, targetSchema, runtime);
         const source = sqlite ? { kind: 'sqlite', tables: listSqliteTables(sqlite) } : { kind: 'postgres', tables: await listPgTables(snapshot.coordinator) };
-        const plan = buildCopyPlan(source, await listPgTables(control), { include: copy.include, exclude: copy.exclude, createTables: copy.createTables, targetSchema, sourceInput: options.sourceInput, sourceLocation: options.source, ifTargetNotEmpty: copy.ifTargetNotEmpty });
+        // create-tables names indexes and long identifiers around what the target schema already holds.
+        const targetRelations = copy.createTables ? (await control.query('SELECT relname AS name FROM pg_class WHERE relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1)', [targetSchema])).rows.map((r) => r.name) : [];
+        const plan = buildCopyPlan(source, await listPgTables(control), {
+            include: copy.include, exclude: copy.exclude, createTables: copy.createTables, targetSchema, sourceInput: options.sourceInput, sourceLocation: options.source, ifTargetNotEmpty: copy.ifTargetNotEmpty,
+            targetRelations, typeMapping: { keepLengths: copy.createTablesLengths !== 'drop' },
+        });
         if (plan.leftOut.length > 0)
             runtime.info(describeLeftOut(plan.leftOut));
         warnings.push(...plan.warnings);
@@ -3588,8 +4839,12 @@ async function copyData(given) {
         for (const [key, skipped] of sampleSkipped) {
             warnings.push(`${byKey.get(key).display}: ${skipped} sampled row${skipped === 1 ? '' : 's'} left out because ${skipped === 1 ? 'it references' : 'they reference'} rows outside the sample (sample-rows).`);
         }
+        const schema = copy.createTables && sqlite ? schemaCreatedReport(plan.tables, listSqliteViewsAndTriggers(sqlite)) : undefined;
+        const untranslated = schema && notTranslatedWarning(schema);
+        if (untranslated)
+            warnings.push(untranslated);
         failed = false;
-        return { tables: [...entries.values()], warnings, rejectedRows: rejects.count, ...(rejects.count > 0 ? { rejectsFile: rejects.file } : {}), matched, verified: matched && rejects.count === 0, leftOut: plan.leftOut };
+        return { tables: [...entries.values()], warnings, rejectedRows: rejects.count, ...(rejects.count > 0 ? { rejectsFile: rejects.file } : {}), matched, verified: matched && rejects.count === 0, leftOut: plan.leftOut, ...(schema ? { schema } : {}) };
     }
     catch (error) {
         // Whatever a destroyed connection made fail, the cause is the cancellation (nothing was committed).
@@ -5623,6 +6878,8 @@ async function applyCopyStep(options, result, left = copySentence) {
     }
     result.tables = outcome.tables;
     result.leftOut = outcome.leftOut;
+    if (outcome.schema)
+        result.schema = outcome.schema;
     result.warnings.push(...outcome.warnings);
     result.verified = outcome.verified;
     if (outcome.rejectedRows > 0)
@@ -5762,6 +7019,8 @@ function reproduceCommand(settings) {
     flag('if-target-not-empty', settings.copy.ifTargetNotEmpty);
     if (settings.copy.sampleRows)
         flag('sample-rows', String(settings.copy.sampleRows));
+    if (settings.copy.createTables)
+        flag('create-tables-lengths', settings.copy.createTablesLengths);
     if (settings.mode === 'dry-run' && settings.dryRun.schemaFrom !== 'migrations')
         flag('schema-from', settings.dryRun.schemaFrom);
     if (settings.mode === 'dry-run')
@@ -7383,6 +8642,67 @@ function renderMigrations(result) {
     return parts.join('\n\n');
 }
 
+;// CONCATENATED MODULE: ./src/report/render-schema.ts
+
+const TABLES_OPEN = 25;
+const SQL_SHOWN = 160;
+function items(objects, kinds, render) {
+    return objects.filter((o) => kinds.includes(o.kind)).map(render).join('<br>') || '—';
+}
+const named = (o) => (o.name ? `${code(o.name)} ${code(o.definition)}` : code(o.definition));
+function keysCell(t) {
+    const identity = t.objects.some((o) => o.kind === 'identity' && /GENERATED/.test(o.definition));
+    const keys = [
+        ...t.objects.filter((o) => o.kind === 'primary key').map((o) => `PK ${code(o.definition)}${identity ? ' identity' : ''}`),
+        ...t.objects.filter((o) => o.kind === 'identity' && /continues after/.test(o.definition)).map((o) => `sequence ${code(o.definition)}`),
+        ...t.objects.filter((o) => o.kind === 'unique').map((o) => `UNIQUE ${named(o)}`),
+    ];
+    return keys.join('<br>') || '—';
+}
+const COLUMNS = [
+    { header: 'Table', render: (t) => code(t.table) },
+    { header: 'Columns', align: 'right', render: (t) => count(t.columns) },
+    { header: 'Keys', render: keysCell },
+    { header: 'Indexes', render: (t) => items(t.objects, ['index'], named) },
+    { header: 'Foreign keys', render: (t) => items(t.objects, ['foreign key'], (o) => code(o.definition)) },
+    { header: 'Checks', render: (t) => items(t.objects, ['check'], (o) => code(o.definition)) },
+    { header: 'Defaults', render: (t) => items(t.objects, ['default'], (o) => code(o.definition)) },
+];
+function headline(created, existing) {
+    const made = created.length === 0 ? 'No table was created (create-tables)' : `Created ${markdown_plural(created.length, 'table')} from the SQLite schema (create-tables)`;
+    if (existing.length === 0)
+        return `${made}; no table existed already.`;
+    const were = existing.length === 1 ? 'table already existed and was left as it was' : 'tables already existed and were left as they were';
+    return `${made}; ${count(existing.length)} ${were}: ${existing.map((t) => code(t)).join(', ')}.`;
+}
+function renderSchemaCreated(result) {
+    const schema = result.schema;
+    if (!schema)
+        return undefined;
+    const { created, existing } = schema;
+    const parts = ['### Schema created', headline(created, existing)];
+    if (created.length > 0) {
+        const grid = table(COLUMNS, created);
+        parts.push(created.length > TABLES_OPEN ? details(`What was created, per table (${count(created.length)})`, grid) : grid);
+    }
+    const notes = created.flatMap((t) => t.objects.filter((o) => o.note && o.kind !== 'identity').map((o) => `- ${code(t.table)} ${o.kind}${o.name ? ` ${code(o.name)}` : ''}: ${cell(o.note)}`));
+    if (notes.length > 0)
+        parts.push(`Changed on the way:\n\n${notes.join('\n')}`);
+    const untranslated = [
+        ...created.flatMap((t) => t.notTranslated.map((n) => `- ${code(t.table)} ${n.kind}: ${code(n.sqlite)} — ${cell(n.reason)}`)),
+        ...(schema.skipped ?? []).map((s) => `- ${s.kind} ${code(s.name)}: ${code(clip(s.sqlite.replace(/\s+/g, ' '), SQL_SHOWN))} — ${cell(s.reason)}`),
+    ];
+    if (created.length > 0 || untranslated.length > 0) {
+        parts.push(untranslated.length > 0
+            ? `#### Not translated (${count(untranslated.length)})\n\n${untranslated.join('\n')}`
+            : 'Every key, index, foreign key, check and default of the SQLite schema was translated.');
+    }
+    const renames = created.flatMap((t) => t.renames.map((r) => `- ${code(t.table)} ${r.kind} ${code(r.from)} → ${code(r.to)}: ${cell(r.why)}`));
+    if (renames.length > 0)
+        parts.push(`#### Renamed identifiers (${count(renames.length)})\n\nCopy and verify match these columns and tables by the same rule.\n\n${renames.join('\n')}`);
+    return parts.join('\n\n');
+}
+
 ;// CONCATENATED MODULE: ./src/report/render-tables.ts
 
 
@@ -7463,6 +8783,7 @@ function renderLeftOut(result) {
 
 
 
+
 const MODE_LABELS = {
     status: 'status',
     migrate: 'migrate',
@@ -7483,7 +8804,7 @@ const TITLES = {
     cutover: 'Cutover',
     'dry-run': 'Dry run',
 };
-function headline(result) {
+function render_report_headline(result) {
     const title = TITLES[result.mode] ?? result.mode;
     if (result.cancelled && !result.ok)
         return `## ⏹️ ${title} cancelled`;
@@ -7545,13 +8866,14 @@ function footer(result, summaryUrl) {
 }
 function renderReport(result, options = {}) {
     const sections = [
-        headline(result),
+        render_report_headline(result),
         facts(result),
         throwawayNote(result),
         result.error ? `> **Error:** ${cell(result.error)}` : undefined,
         result.notes.length ? bulletList(result.notes) : undefined,
         renderMigrations(result),
         renderTables(result),
+        renderSchemaCreated(result),
         renderLeftOut(result),
         renderWarnings(result),
         renderRollback(result),
