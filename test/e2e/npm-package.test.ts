@@ -131,6 +131,7 @@ describe('npx cutover in an empty project, on Node 24', () => {
     expect(status.code).toBe(0);
     const result = JSON.parse(status.stdout);
     expect(result.migrations.filter((m: { status: string }) => m.status === 'pending')).toEqual([]);
+    expect(result.reproduce).toBe(`npx cutover@${VERSION} status --target-url sqlite:app.db`);
 
     const Database = await loadSqlite();
     const file = new Database(path.join(project, 'app.db'), { readonly: true });
