@@ -23,11 +23,14 @@ var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/version.ts
+var src_version = __nccwpck_require__(311);
 ;// CONCATENATED MODULE: ./src/node-runtime.ts
 // Which Node runs the engine. better-sqlite3 13 (the SQLite driver) needs Node 22 or newer and
-// crashes on older ones, so an older Node (a system Node 20 running `cutover` from a clone) hands
-// over to the Node 24 that `npm ci` installs in the clone (the `node` dev dependency), or stops with
-// a clear error.
+// crashes on older ones, so an older Node (a system Node 20 running `cutover` from a clone, or the
+// npm package) hands over to a Node 24 installed next to it (the `node` package in node_modules),
+// or stops with a clear error. Nothing here may load the driver: this runs before the check.
+
 
 
 const MIN_NODE_MAJOR = 22;
@@ -48,7 +51,8 @@ function engineNode(script = process.argv[1] ?? '', current = process.execPath, 
 }
 function unsupportedNodeMessage(version = process.version) {
     return (`cutover needs Node.js ${MIN_NODE_MAJOR} or newer, but this is ${version}: its SQLite driver (better-sqlite3 13) crashes on older versions. ` +
-        `Fix: install Node.js 24 (the GitHub Actions runtime), or run \`npm ci\` in the clone of cutover, which installs Node 24 under node_modules/.bin.`);
+        `Fix: install Node.js 24 (the GitHub Actions runtime) or 22, or let npx bring Node 24 for this command: ` +
+        `\`npx -p node@24 -p ${src_version/* PACKAGE_NAME */.r}@${src_version/* VERSION */.x} -- cutover …\`. In a clone of cutover, \`npm ci\` installs Node 24 under node_modules/.bin.`);
 }
 
 ;// CONCATENATED MODULE: ./src/heap-flags.ts
@@ -119,23 +123,43 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _heap_flags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6811);
 
 
-// The bundle is also the code of the copy's worker threads (see src/copy/read/parallel-sqlite-source.ts).
-// The engine is imported lazily so that the parent of the re-spawned child stays small.
+const entry = globalThis.cutoverEntry ?? 'action';
 if (!node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.isMainThread) {
     const { isSqliteCopyWorker, runSqliteCopyWorker } = await __nccwpck_require__.e(/* import() */ 211).then(__nccwpck_require__.bind(__nccwpck_require__, 211));
     if (isSqliteCopyWorker())
         await runSqliteCopyWorker();
 }
+else if (entry === 'post') {
+    await Promise.all(/* import() */[__nccwpck_require__.e(120), __nccwpck_require__.e(58), __nccwpck_require__.e(931), __nccwpck_require__.e(582)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6661));
+}
 else {
     const code = await (0,_heap_flags_js__WEBPACK_IMPORTED_MODULE_1__/* .respawnWithHeapFlags */ .g)();
     if (code !== undefined)
         process.exitCode = code;
+    else if (entry === 'cli')
+        process.exitCode = await (await Promise.all(/* import() */[__nccwpck_require__.e(120), __nccwpck_require__.e(152), __nccwpck_require__.e(211), __nccwpck_require__.e(931), __nccwpck_require__.e(115), __nccwpck_require__.e(245)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5626))).main(process.argv.slice(2));
     else
-        await (await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(211), __nccwpck_require__.e(298)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1173))).run();
+        await (await Promise.all(/* import() */[__nccwpck_require__.e(120), __nccwpck_require__.e(152), __nccwpck_require__.e(58), __nccwpck_require__.e(413), __nccwpck_require__.e(211), __nccwpck_require__.e(931), __nccwpck_require__.e(115), __nccwpck_require__.e(962)]).then(__nccwpck_require__.bind(__nccwpck_require__, 962))).run();
 }
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 311:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   r: () => (/* binding */ PACKAGE_NAME),
+/* harmony export */   x: () => (/* binding */ VERSION)
+/* harmony export */ });
+// The published package and version of this build: reports print `npx cutover@<version> …` so that a
+// command is run by the same release that produced it. `npm version` rewrites this file
+// (scripts/sync-version.mjs); a unit test keeps it equal to package.json.
+const PACKAGE_NAME = 'cutover';
+const VERSION = '0.1.0';
+
 
 /***/ }),
 

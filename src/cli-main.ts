@@ -12,8 +12,7 @@ import { onWeakPassword, redact, weakPasswordNotice } from './redact.js';
 import { renderReport } from './report/render-report.js';
 import { consoleRuntime, redacting } from './runtime.js';
 import { buildSettings, INPUT_DEFAULTS } from './settings.js';
-
-const VERSION = '0.1.0';
+import { VERSION } from './version.js';
 
 function fail(message: string, code: number): number {
   process.stderr.write(`cutover: ${redact(message)}\n`);

@@ -1,7 +1,8 @@
 import { isMainThread } from 'node:worker_threads';
 import { respawnWithHeapFlags } from './heap-flags.js';
 
-// Entry of the CLI bundle; see src/index.ts for why it dispatches and re-spawns.
+// Entry of the CLI in the npm package (lib/cli.js, compiled by tsc); dist/cli/index.js runs the
+// Action bundle instead (src/index.ts), which dispatches and re-spawns the same way.
 if (!isMainThread) {
   const { isSqliteCopyWorker, runSqliteCopyWorker } = await import('./copy/read/sqlite-copy-worker.js');
   if (isSqliteCopyWorker()) await runSqliteCopyWorker();

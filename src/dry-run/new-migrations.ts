@@ -2,9 +2,9 @@
 // are the ones that will run on deploy, so the report marks them. Uses git: the base commit must be
 // in the checkout; actions/checkout fetches a single commit by default, so we try one shallow fetch
 // of it and otherwise say how to fix the checkout.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { runCommand } from '../db/throwaway/run-command.js';
 import type { Runtime } from '../runtime.js';
 
 type Log = Pick<Runtime, 'warning' | 'info' | 'debug'>;
@@ -17,12 +17,9 @@ export function migrationNameOf(file: string): string | undefined {
   return match?.[1];
 }
 
-function git(args: string[], cwd: string, timeoutMs = 60_000): Promise<{ ok: boolean; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile('git', args, { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }, (error, stdout, stderr) => {
-      resolve({ ok: !error, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
+async function git(args: string[], cwd: string, timeoutMs = 60_000): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  const result = await runCommand(['git', ...args], { cwd, timeoutMs, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+  return { ok: result.code === 0, stdout: result.stdout, stderr: result.error ?? result.stderr };
 }
 
 async function resolveCommit(ref: string, root: string): Promise<string | undefined> {

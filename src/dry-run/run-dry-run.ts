@@ -8,7 +8,7 @@ import { CancelledError, ProvisionError } from '../errors.js';
 import { applyCopyStep, copyOptions } from '../engine/data-modes.js';
 import { applyMigrationStep, migrationOptions } from '../engine/migration-mode.js';
 import { absorbPartialOutcome } from '../engine/partial-outcome.js';
-import { pullRequestFromEvent } from '../report/pull-request-comment.js';
+import { pullRequestFromEvent } from '../report/pull-request-event.js';
 import type { RunResult } from '../run-result.js';
 import type { Runtime } from '../runtime.js';
 import { inputLabel, type Settings } from '../settings.js';

@@ -3,9 +3,7 @@
 import fs from 'node:fs';
 import { displayLocation, type PostgresLocation } from '../db/database-url.js';
 import { copyData, type CopyOptions } from '../copy/copy-data.js';
-import path from 'node:path';
 import { CancelledError, CutoverError, VerifyError } from '../errors.js';
-import { shellQuote } from '../shell-quote.js';
 import type { RunResult, TableEntry } from '../run-result.js';
 import type { Runtime } from '../runtime.js';
 import { inputLabel, type Settings } from '../settings.js';
@@ -13,6 +11,7 @@ import { describeDifferences } from '../verify/describe-differences.js';
 import { verifyData } from '../verify/verify-data.js';
 import { copySentence, type CopyLeft } from './cancellation-line.js';
 import { applyMigrationStep, migrationOptions } from './migration-mode.js';
+import { rollbackCommand } from './reproduce-command.js';
 
 export function copyOptions(settings: Settings, runtime: Runtime, target: PostgresLocation, overrides: Partial<CopyOptions['copy']> = {}, signal?: AbortSignal): CopyOptions {
   return {
@@ -145,8 +144,7 @@ export async function runCutoverMode(settings: Settings, runtime: Runtime, resul
   } finally {
     if (appliedByThisRun.length > 0) {
       result.rollback.push(`Undo this run's ${appliedByThisRun.length} migration${appliedByThisRun.length === 1 ? '' : 's'} on the target with the command below.`);
-      const dir = path.relative(settings.workingDirectory, settings.migrationsDir) || '.';
-      result.rollbackCommand = `cutover rollback --target-url '${targetText}'${dir === 'migrations' ? '' : ` --migrations-dir ${shellQuote(dir)}`} --steps ${appliedByThisRun.length}`;
+      result.rollbackCommand = rollbackCommand(settings, appliedByThisRun.length);
     }
     if (copy === 'committed') {
       result.rollback.push('The copy committed every row after verifying it. To copy again over it, rerun with if-target-not-empty: truncate.');

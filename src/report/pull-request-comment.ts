@@ -4,7 +4,7 @@
 // notice or warning and `skipped`; the report is always in the step summary anyway.
 import { redact } from '../redact.js';
 import type { Runtime } from '../runtime.js';
-import { gitHubClient, GitHubApiError } from './github-rest.js';
+import { gitHubApiError, gitHubClient, GitHubApiError, type GitHubClient } from './github-client.js';
 import { COMMENT_MAX_LENGTH, truncateMarkdown, truncationNotice } from './truncate.js';
 
 export { pullRequestFromEvent, isPullRequestEvent, type PullRequestInfo } from './pull-request-event.js';
@@ -24,8 +24,6 @@ export interface UpsertCommentOptions {
   isFork?: boolean;
   /** Link to the run, used in the pointer of a truncated comment. */
   summaryUrl?: string;
-  /** For tests. */
-  fetch?: typeof fetch;
 }
 
 export interface UpsertCommentResult {
@@ -72,13 +70,13 @@ function explain(error: unknown, pullNumber: number, doing: string): { message: 
   return { level: 'warning', reason: 'error', message: `${prefix} (${error.message}). ${tail}` };
 }
 
-async function findComment(client: ReturnType<typeof gitHubClient>, repository: string, pullNumber: number, marker: string): Promise<IssueComment | undefined> {
-  let next: string | undefined = `/repos/${repository}/issues/${pullNumber}/comments?per_page=100`;
-  for (let page = 0; next && page < MAX_PAGES; page += 1) {
-    const response: { data: IssueComment[]; next?: string } = await client.request<IssueComment[]>('GET', next);
-    const found = response.data.find((comment) => comment.body?.trimStart().startsWith(marker));
+async function findComment(client: GitHubClient, repository: string, pullNumber: number, marker: string): Promise<IssueComment | undefined> {
+  const [owner, repo] = repository.split('/');
+  let pages = 0;
+  for await (const { data } of client.paginate.iterator(client.rest.issues.listComments, { owner, repo, issue_number: pullNumber, per_page: 100 })) {
+    const found = (data as IssueComment[]).find((comment) => comment.body?.trimStart().startsWith(marker));
     if (found) return found;
-    next = response.next;
+    if ((pages += 1) >= MAX_PAGES) break;
   }
   return undefined;
 }
@@ -95,7 +93,8 @@ export async function upsertPullRequestComment(options: UpsertCommentOptions): P
     runtime.warning(`cutover could not comment: '${options.repository}' is not an owner/name repository (GITHUB_REPOSITORY). The report is in the step summary.`);
     return { action: 'skipped', reason: 'no-repository' };
   }
-  const client = gitHubClient({ token: options.token, apiUrl: options.apiUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const client = gitHubClient({ token: options.token, apiUrl: options.apiUrl });
+  const [owner, repo] = options.repository.split('/');
   const marker = commentMarker(options.commentId);
   const body = commentBody(options.body, options.commentId, options.summaryUrl);
 
@@ -103,22 +102,23 @@ export async function upsertPullRequestComment(options: UpsertCommentOptions): P
   try {
     existing = await findComment(client, options.repository, pullNumber, marker);
   } catch (error) {
-    const { message, reason } = explain(error, pullNumber, 'read the comments');
+    const { message, reason } = explain(gitHubApiError(error), pullNumber, 'read the comments');
     runtime.warning(message);
     return { action: 'skipped', reason };
   }
 
   try {
     if (existing) {
-      const { data } = await client.request<IssueComment>('PATCH', `/repos/${options.repository}/issues/comments/${existing.id}`, { body });
-      runtime.info(`Updated the cutover comment on pull request #${pullNumber}: ${data?.html_url ?? existing.html_url ?? existing.id}`);
-      return { action: 'updated', ...((data?.html_url ?? existing.html_url) ? { url: data?.html_url ?? existing.html_url } : {}) };
+      const { data } = await client.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
+      const url = data?.html_url ?? existing.html_url;
+      runtime.info(`Updated the cutover comment on pull request #${pullNumber}: ${url ?? existing.id}`);
+      return { action: 'updated', ...(url ? { url } : {}) };
     }
-    const { data } = await client.request<IssueComment>('POST', `/repos/${options.repository}/issues/${pullNumber}/comments`, { body });
+    const { data } = await client.rest.issues.createComment({ owner, repo, issue_number: pullNumber, body });
     runtime.info(`Commented on pull request #${pullNumber}: ${data?.html_url ?? data?.id}`);
     return { action: 'created', ...(data?.html_url ? { url: data.html_url } : {}) };
   } catch (error) {
-    const { message, level, reason } = explain(error, pullNumber, existing ? 'update its comment' : 'comment');
+    const { message, level, reason } = explain(gitHubApiError(error), pullNumber, existing ? 'update its comment' : 'comment');
     runtime[level](message);
     return { action: 'skipped', reason };
   }

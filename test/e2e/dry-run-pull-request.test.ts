@@ -76,7 +76,7 @@ test('first run creates the sticky comment, the second updates the same one; the
   expect(writes[1].path).toBe(`/repos/acme/shop/issues/comments/${api.comments[0].id}`);
   expect(api.comments[0].body).toMatch(/^<!-- cutover:report:default -->/);
   expect(api.comments[0].body).toContain('| `public.orders` | 600 | 600 | ✅ |');
-  expect(writes.every((w) => w.authorization === 'Bearer ghs_e2e_token')).toBe(true);
+  expect(writes.every((w) => w.authorization === 'token ghs_e2e_token')).toBe(true);
 }, 120_000);
 
 test('a failing migration fails the step, annotates the file, comments, and still removes the throwaway database', async () => {

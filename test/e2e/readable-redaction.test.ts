@@ -9,6 +9,7 @@ import { startFakeGitHubApi, type FakeGitHubApi } from '../helpers/fake-github-a
 import { createTestDatabase, withAdmin, type TestDatabase } from '../helpers/postgres.js';
 import { runDistAction, runDistCli } from '../helpers/run-dist.js';
 import { makeTempDir, writeFiles } from '../helpers/temp-dir.js';
+import { VERSION } from '../../src/version.js';
 
 // Markdown-special characters on purpose: the report escapes them, the redaction must still see them.
 const DISTINCTIVE = 'Rq7_Zx*Ww|pk#2';
@@ -62,7 +63,7 @@ test('password x: "Fix" stays "Fix" in the CLI and in the Action', async () => {
   expect(cli.code).toBe(1);
   expect(cli.stderr).toContain('Fix: check the user name and password in --target-url');
   expect(cli.stderr).toContain("The password in --target-url is shorter than 8 characters");
-  expect(cli.stdout).toContain(`cutover status --target-url 'postgresql://postgres:***@${host}:${port}/postgres'`);
+  expect(cli.stdout).toContain(`npx cutover@${VERSION} status --target-url 'postgresql://postgres:***@${host}:${port}/postgres'`);
   expect(`${cli.stdout}${cli.stderr}`).not.toContain('Fi***');
 
   const action = await runDistAction({ mode: 'status', 'target-url': url, 'connect-attempts': '1', 'migrations-dir': emptyMigrations, comment: 'false' });

@@ -1,6 +1,6 @@
 // A local HTTP server standing in for the GitHub REST API's issue-comment endpoints. It keeps
 // comments in memory, paginates like GitHub (per_page ≤ 100, Link header with absolute URLs),
-// enforces the 65,536-character body limit and the bearer token, and records every request so
+// enforces the 65,536-character body limit and the token, and records every request so
 // tests can assert what would have been sent to GitHub.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -82,7 +82,8 @@ export async function startFakeGitHubApi(options: { token?: string; prefix?: str
       };
       requests.push(recorded);
 
-      if (req.headers.authorization !== `Bearer ${token}`) return send(res, 401, { message: 'Bad credentials' });
+      // GitHub takes the token as `Bearer <token>` or `token <token>` (Octokit's form).
+      if (req.headers.authorization !== `Bearer ${token}` && req.headers.authorization !== `token ${token}`) return send(res, 401, { message: 'Bad credentials' });
       const failure = failures.find((rule) => rule.method === recorded.method && rule.path.test(path));
       if (failure) return send(res, failure.status, { message: failure.message }, failure.headers);
 

@@ -34,7 +34,7 @@ describe('upsertPullRequestComment', () => {
     expect(api.comments).toHaveLength(1);
     expect(api.comments[0].body).toBe('<!-- cutover:report:default -->\nsecond report');
     expect(api.writes().map((r) => `${r.method} ${r.path}`)).toEqual(['POST /repos/acme/shop/issues/42/comments', `PATCH /repos/acme/shop/issues/comments/${id}`]);
-    expect(api.requests.every((r) => r.authorization === `Bearer ${token}`)).toBe(true);
+    expect(api.requests.every((r) => r.authorization === `token ${token}`)).toBe(true);
     expect(api.requests.filter((r) => r.method === 'GET').every((r) => r.query.per_page === '100')).toBe(true);
   });
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import YAML from 'yaml';
 import { parseCliArgs } from '../../src/cli-args.js';
 import { reproduceCommand } from '../../src/engine/reproduce-command.js';
+import { VERSION } from '../../src/version.js';
 import { ConfigError, formatError } from '../../src/errors.js';
 import { INPUT_NAMES } from '../../src/input-names.js';
 import { buildSettings, INPUT_DEFAULTS } from '../../src/settings.js';
@@ -105,7 +106,7 @@ describe('reproduce command', () => {
       { mode: 'cutover', 'target-url': 'postgresql://app:Sup3rS3cret@db.example.com/shop', 'source-url': 'sqlite:app.db', 'on-error': 'skip' },
       { origin: 'action', env, cwd: '/repo' },
     );
-    expect(reproduceCommand(settings)).toBe("cutover cutover --target-url 'postgresql://app:***@db.example.com:5432/shop' --source-url sqlite:/repo/app.db --on-error skip");
+    expect(reproduceCommand(settings)).toBe(`npx cutover@${VERSION} cutover --target-url 'postgresql://app:***@db.example.com:5432/shop' --source-url sqlite:app.db --on-error skip`);
   });
 });
 

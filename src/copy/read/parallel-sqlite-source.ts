@@ -2,8 +2,10 @@
 // worker per slice (src/copy/read/sqlite-copy-worker.ts) and merges their COPY text chunks into one
 // Readable for the target's COPY stream. COPY does not care about row order, and the checksum is an
 // order-independent sum, so slices can arrive interleaved. Same counters as SqliteRowSource.
+import fs from 'node:fs';
 import os from 'node:os';
 import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { SqliteDatabase } from '../../db/sqlite-driver.js';
 import { quoteIdent } from '../../db/pg-identifiers.js';
@@ -16,13 +18,17 @@ const MIN_ROWS_FOR_WORKERS = 50_000;
 
 /**
  * Where a worker's code is: the bundle itself when running from dist/ (its entry dispatches on
- * isMainThread), or the TypeScript source with the loader hook when running from src/ (tests, bench).
+ * isMainThread), the compiled worker module in the npm package's lib/, or the TypeScript source with
+ * the loader hook when running from src/ (tests, bench).
  */
 function workerEntry(): { url: URL; execArgv: string[] } {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
     return { url: new URL('./sqlite-copy-worker-main.ts', here), execArgv: ['--import', new URL('../../../scripts/register-ts.mjs', here).href] };
   }
+  // The npm package's lib/ (compiled, not bundled): the worker module sits next to this one.
+  const compiled = new URL('./sqlite-copy-worker-main.js', here);
+  if (fs.existsSync(fileURLToPath(compiled))) return { url: compiled, execArgv: [] };
   // In a bundle this module may sit in a chunk next to the entry: start the entry, index.js.
   return { url: new URL('./index.js', here), execArgv: [] };
 }

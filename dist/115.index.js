@@ -1,27 +1,15 @@
-export const id = 662;
-export const ids = [662];
+export const id = 115;
+export const ids = [115];
 export const modules = {
 
-/***/ 4505:
+/***/ 4632:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-// ESM COMPAT FLAG
-__webpack_require__.r(__webpack_exports__);
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  main: () => (/* binding */ main)
-});
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-var external_node_fs_default = /*#__PURE__*/__webpack_require__.n(external_node_fs_);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __webpack_require__(3916);
-;// CONCATENATED MODULE: ./src/cancellation.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   ci: () => (/* binding */ listenForCancellation)
+/* harmony export */ });
+/* unused harmony exports CANCEL_EXIT_CODES, ORPHAN_DEADLINE_MS */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
 // How a run gets cancelled, in the process that runs the engine. The first SIGINT, SIGTERM or SIGHUP
 // (a closed terminal; some runners cancel with it) aborts the run's AbortSignal: the engine stops, rolls back, releases its locks and reports what state the
 // target is in (src/engine/cancellation-line.ts). A second signal of the same kind exits at once (an
@@ -58,7 +46,7 @@ function listenForCancellation(options = {}) {
         options.onCancel?.(next === 'parent-exit'
             ? `Cancelling (parent-exit): stopping the run, or ending this process in ${ORPHAN_DEADLINE_MS / 1000} s.`
             : `Cancelling (${next}): stopping the run; a second ${next} stops at once.`);
-        controller.abort(new errors/* CancelledError */.cc(`Cancelled (${CAUSE_TEXT[next]})`));
+        controller.abort(new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc(`Cancelled (${CAUSE_TEXT[next]})`));
     };
     const handlers = SIGNALS.map((name) => {
         const handler = () => {
@@ -104,51 +92,28 @@ function listenForCancellation(options = {}) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/input-names.ts
-// The Action's inputs, shared by src/inputs.ts and the CLI's flags.
-/** Every input in action.yml (a unit test keeps this list and action.yml in step). */
-const INPUT_NAMES = [
-    'mode',
-    'target-url',
-    'source-url',
-    'migrations-dir',
-    'to',
-    'steps',
-    'allow-changed-migrations',
-    'lock-timeout',
-    'migration-lock-timeout',
-    'migration-statement-timeout',
-    'connect-attempts',
-    'connect-timeout',
-    'include',
-    'exclude',
-    'create-tables',
-    'on-error',
-    'rejects-file',
-    'if-target-not-empty',
-    'jobs',
-    'checksums',
-    'sample-rows',
-    'dry-run-database',
-    'dry-run-database-reset',
-    'postgres-version',
-    'schema-from',
-    'base-ref',
-    'comment',
-    'comment-id',
-    'github-token',
-    'report-path',
-    'create-tables-lengths',
-];
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
-var external_node_crypto_default = /*#__PURE__*/__webpack_require__.n(external_node_crypto_);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
-var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
+/***/ }),
+
+/***/ 9974:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  S5: () => (/* binding */ displayLocation),
+  mx: () => (/* binding */ parseDatabaseUrl)
+});
+
+// UNUSED EXPORTS: SSL_MODES, redactRawUrl
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/redact.ts
-var src_redact = __webpack_require__(6670);
+var redact = __webpack_require__(6670);
 ;// CONCATENATED MODULE: ./src/edit-distance.ts
 // "Did you mean …?" for misspelt names: optimal string alignment distance (Levenshtein plus adjacent
 // transpositions, so `sslmdoe` is one edit from `sslmode`).
@@ -368,7 +333,7 @@ function parsePostgres(raw, afterSlashes, input) {
         const bad = /[@#/?]/.exec(passwordPart) ?? /[@#/?]/.exec(userPart);
         if (bad) {
             if (passwordPart)
-                (0,src_redact/* registerSecret */.cl)(passwordPart, { input, user: userPart });
+                (0,redact/* registerSecret */.cl)(passwordPart, { input, user: userPart });
             throw new errors/* ConfigError */.xL(`The password in ${input} contains an unencoded '${bad[0]}', so the URL cannot be split into user, password and host reliably (${redactRawUrl(raw)}).`, { fix: `${ENCODE_HINT}.` });
         }
     }
@@ -386,7 +351,7 @@ function parsePostgres(raw, afterSlashes, input) {
     const database = decode(slash >= 0 ? hostAndPath.slice(slash + 1) : '', 'database name', input, raw);
     // Registered once user and database are known: a password equal to either is not masked as free text.
     if (password !== undefined) {
-        (0,src_redact/* registerSecret */.cl)(password, { input, user: user || 'postgres', database: database || user || 'postgres', alsoWritten: [userinfo.slice(colon + 1)] });
+        (0,redact/* registerSecret */.cl)(password, { input, user: user || 'postgres', database: database || user || 'postgres', alsoWritten: [userinfo.slice(colon + 1)] });
     }
     let host;
     let portText;
@@ -433,7 +398,7 @@ function parsePostgres(raw, afterSlashes, input) {
             sslrootcert = value;
         }
         else if (key === 'password') {
-            (0,src_redact/* registerSecret */.cl)(value, { input });
+            (0,redact/* registerSecret */.cl)(value, { input });
             throw new errors/* ConfigError */.xL(`${input} passes the password as a query parameter.`, {
                 fix: `put it in the user-info part instead: postgresql://user:ENCODED_PASSWORD@host:5432/dbname.`,
             });
@@ -456,285 +421,20 @@ function parsePostgres(raw, afterSlashes, input) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/settings.ts
-// The typed settings object every run is driven by. Both the Action (src/inputs.ts) and the CLI
-// (src/cli-args.ts) collect raw strings keyed by the action.yml input names and hand them to
-// `buildSettings`, so validation and defaults live in exactly one place.
 
+/***/ }),
 
+/***/ 2906:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-
-
-const MODES = ['status', 'migrate', 'rollback', 'baseline', 'copy', 'verify', 'cutover', 'dry-run'];
-const INPUT_DEFAULTS = {
-    mode: 'migrate',
-    'migrations-dir': 'migrations',
-    steps: '1',
-    'allow-changed-migrations': 'false',
-    'lock-timeout': '300',
-    'migration-lock-timeout': '5',
-    'migration-statement-timeout': '0',
-    'connect-attempts': '3',
-    'connect-timeout': '10',
-    include: '',
-    exclude: '',
-    'create-tables': 'false',
-    'on-error': 'fail',
-    'if-target-not-empty': 'fail',
-    jobs: '2',
-    checksums: 'true',
-    'sample-rows': '',
-    'dry-run-database': 'auto',
-    'dry-run-database-reset': 'false',
-    'postgres-version': '17',
-    'schema-from': 'migrations',
-    comment: 'true',
-    'comment-id': '',
-    'create-tables-lengths': 'keep',
-};
-function inputLabel(origin, name) {
-    return origin === 'action' ? `input '${name}'` : `--${name}`;
-}
-function pick(raw, name, allowed, origin) {
-    const value = (raw[name] || INPUT_DEFAULTS[name] || '').trim().toLowerCase();
-    if (!allowed.includes(value)) {
-        throw new errors/* ConfigError */.xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected one of: ${allowed.join(', ')}.` });
-    }
-    return value;
-}
-function integer(raw, name, origin, min, max = Number.MAX_SAFE_INTEGER) {
-    const text = (raw[name] || INPUT_DEFAULTS[name] || '').trim();
-    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-        throw new errors/* ConfigError */.xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'up' : max}.` });
-    }
-    return Number(text);
-}
-function settings_boolean(raw, name, origin) {
-    const text = (raw[name] || INPUT_DEFAULTS[name] || '').trim().toLowerCase();
-    if (['true', 'yes', '1', 'on'].includes(text))
-        return true;
-    if (['false', 'no', '0', 'off'].includes(text))
-        return false;
-    throw new errors/* ConfigError */.xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected true or false.` });
-}
-function list(raw, name) {
-    return (raw[name] ?? '')
-        .split(/[,\n]/)
-        .map((item) => item.trim())
-        .filter(Boolean);
-}
-function appliedByFromEnv(env) {
-    if (env.GITHUB_ACTIONS === 'true') {
-        const run = env.GITHUB_RUN_ID ? ` run ${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : '';
-        return `${env.GITHUB_ACTOR ?? 'github-actions'}${run}`;
-    }
-    try {
-        return `${external_node_os_default().userInfo().username}@${external_node_os_default().hostname()}`;
-    }
-    catch {
-        return 'unknown';
-    }
-}
-function buildSettings(raw, options) {
-    const { origin } = options;
-    const env = options.env ?? process.env;
-    const cwd = options.cwd ?? process.cwd();
-    const mode = pick(raw, 'mode', MODES, origin);
-    // Connections fall back to PGPASSWORD for URLs without a password (src/db/postgres-connect.ts).
-    (0,src_redact/* registerSecret */.cl)(env.PGPASSWORD?.trim() || undefined, { input: 'the PGPASSWORD environment variable' });
-    const targetText = raw['target-url']?.trim() || env.DATABASE_URL?.trim();
-    const target = targetText ? parseDatabaseUrl(targetText, { input: raw['target-url']?.trim() ? inputLabel(origin, 'target-url') : 'DATABASE_URL', cwd }) : undefined;
-    const sourceText = raw['source-url']?.trim();
-    const source = sourceText ? parseDatabaseUrl(sourceText, { input: inputLabel(origin, 'source-url'), cwd }) : undefined;
-    if (!target && mode !== 'dry-run') {
-        throw new errors/* ConfigError */.xL(`No target database: ${inputLabel(origin, 'target-url')} is empty and DATABASE_URL is not set.`, {
-            fix: origin === 'action'
-                ? `pass target-url: \${{ secrets.DATABASE_URL }} (a postgresql:// URL or sqlite:path) to the step.`
-                : `pass --target postgresql://user:password@host:5432/db (or sqlite:app.db), or set DATABASE_URL.`,
-        });
-    }
-    if (!source && (mode === 'copy' || mode === 'verify' || mode === 'cutover')) {
-        throw new errors/* ConfigError */.xL(`Mode '${mode}' needs a source database, but ${inputLabel(origin, 'source-url')} is empty.`, {
-            fix: `pass the database to copy from as ${inputLabel(origin, 'source-url')} (postgresql:// URL or sqlite:path).`,
-        });
-    }
-    if ((mode === 'copy' || mode === 'cutover') && target?.kind === 'sqlite') {
-        throw new errors/* ConfigError */.xL(`Mode '${mode}' writes to PostgreSQL only, but the target is a SQLite file (${target.path}).`, {
-            fix: `point ${inputLabel(origin, 'target-url')} at a PostgreSQL database; SQLite targets support status, migrate, rollback and baseline.`,
-        });
-    }
-    const dryRunText = (raw['dry-run-database'] || INPUT_DEFAULTS['dry-run-database']).trim();
-    let database;
-    if (['auto', 'docker', 'local'].includes(dryRunText.toLowerCase())) {
-        database = { kind: dryRunText.toLowerCase() };
-    }
-    else {
-        const location = parseDatabaseUrl(dryRunText, { input: inputLabel(origin, 'dry-run-database'), cwd });
-        if (location.kind !== 'postgres') {
-            throw new errors/* ConfigError */.xL(`${inputLabel(origin, 'dry-run-database')} must be auto, docker, local or a postgresql:// URL.`, { fix: `use a PostgreSQL URL, e.g. the workflow's services: postgres container.` });
-        }
-        database = { kind: 'url', location };
-    }
-    const sampleText = raw['sample-rows']?.trim();
-    const workingDirectory = cwd;
-    const tempDir = env.RUNNER_TEMP || external_node_os_default().tmpdir();
-    return {
-        mode,
-        origin,
-        ...(target ? { target } : {}),
-        ...(source ? { source } : {}),
-        migrationsDir: external_node_path_default().resolve(cwd, raw['migrations-dir']?.trim() || INPUT_DEFAULTS['migrations-dir']),
-        ...(raw.to?.trim() ? { to: raw.to.trim() } : {}),
-        steps: integer(raw, 'steps', origin, 1),
-        allowChangedMigrations: settings_boolean(raw, 'allow-changed-migrations', origin),
-        lockTimeoutMs: integer(raw, 'lock-timeout', origin, 0, 86_400) * 1000,
-        migrationLockTimeoutMs: integer(raw, 'migration-lock-timeout', origin, 0, 86_400) * 1000,
-        migrationStatementTimeoutMs: integer(raw, 'migration-statement-timeout', origin, 0, 86_400) * 1000,
-        connectAttempts: integer(raw, 'connect-attempts', origin, 1, 20),
-        connectTimeoutMs: integer(raw, 'connect-timeout', origin, 1, 600) * 1000,
-        copy: {
-            include: list(raw, 'include'),
-            exclude: list(raw, 'exclude'),
-            createTables: settings_boolean(raw, 'create-tables', origin),
-            onError: pick(raw, 'on-error', ['fail', 'skip'], origin),
-            rejectsFile: external_node_path_default().resolve(cwd, raw['rejects-file']?.trim() || external_node_path_default().join(tempDir, 'cutover-rejects.jsonl')),
-            ifTargetNotEmpty: pick(raw, 'if-target-not-empty', ['fail', 'truncate', 'append'], origin),
-            jobs: integer(raw, 'jobs', origin, 1, 32),
-            checksums: settings_boolean(raw, 'checksums', origin),
-            ...(sampleText ? { sampleRows: integer(raw, 'sample-rows', origin, 1) } : {}),
-            createTablesLengths: pick(raw, 'create-tables-lengths', ['keep', 'drop'], origin),
-        },
-        dryRun: {
-            database,
-            reset: settings_boolean(raw, 'dry-run-database-reset', origin),
-            postgresVersion: (raw['postgres-version'] || INPUT_DEFAULTS['postgres-version']).trim(),
-            schemaFrom: pick(raw, 'schema-from', ['migrations', 'target'], origin),
-            ...(raw['base-ref']?.trim() ? { baseRef: raw['base-ref'].trim() } : {}),
-        },
-        report: {
-            comment: settings_boolean(raw, 'comment', origin),
-            commentId: (raw['comment-id'] ?? '').trim(),
-            ...(raw['github-token']?.trim() ? { githubToken: raw['github-token'].trim() } : {}),
-            path: external_node_path_default().resolve(cwd, raw['report-path']?.trim() || external_node_path_default().join(tempDir, 'cutover-report.md')),
-        },
-        appliedBy: appliedByFromEnv(env),
-        runId: env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}` : external_node_crypto_default().randomBytes(4).toString('hex'),
-        workingDirectory,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/cli-args.ts
-// argv → command and raw inputs, keyed by the same names as action.yml so that buildSettings
-// validates CLI flags and Action inputs alike. Every input is a flag: --target-url, --on-error, …
-
-
-
-const COMMANDS = [...MODES, 'new'];
-const ALIASES = { target: 'target-url', source: 'source-url', dir: 'migrations-dir' };
-const BOOLEAN_FLAGS = new Set(['allow-changed-migrations', 'create-tables', 'checksums', 'comment', 'dry-run-database-reset']);
-function suggestion(name) {
-    const known = [...INPUT_NAMES, ...Object.keys(ALIASES), 'help', 'json', 'verbose', 'version'];
-    const close = known.find((k) => k.startsWith(name.slice(0, 4)) || name.startsWith(k.slice(0, 4)));
-    return close ? ` Did you mean --${close}?` : '';
-}
-function parseCliArgs(argv) {
-    const args = { raw: {}, positional: [], help: false, version: false, json: false, verbose: false };
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === '-h' || arg === '--help')
-            args.help = true;
-        else if (arg === '--version' || arg === '-V')
-            args.version = true;
-        else if (arg === '--json')
-            args.json = true;
-        else if (arg === '-v' || arg === '--verbose')
-            args.verbose = true;
-        else if (arg.startsWith('--')) {
-            const eq = arg.indexOf('=');
-            const given = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-            const negated = given.startsWith('no-') && BOOLEAN_FLAGS.has(given.slice(3));
-            const name = ALIASES[given] ?? (negated ? given.slice(3) : given);
-            if (!INPUT_NAMES.includes(name)) {
-                throw new errors/* ConfigError */.xL(`Unknown option --${given}.${suggestion(given)}`, { fix: 'run `cutover --help` for the list of options.' });
-            }
-            let value;
-            if (eq >= 0)
-                value = arg.slice(eq + 1);
-            else if (negated)
-                value = 'false';
-            else if (BOOLEAN_FLAGS.has(name) && (argv[i + 1] === undefined || argv[i + 1].startsWith('--') || !/^(true|false|yes|no|1|0|on|off)$/i.test(argv[i + 1])))
-                value = 'true';
-            else {
-                if (argv[i + 1] === undefined)
-                    throw new errors/* ConfigError */.xL(`Option --${given} needs a value.`, { fix: `write --${given} VALUE or --${given}=VALUE.` });
-                value = argv[++i];
-            }
-            args.raw[name] = value;
-        }
-        else if (!args.command) {
-            if (!COMMANDS.includes(arg)) {
-                throw new errors/* ConfigError */.xL(`Unknown command '${arg}'.`, { fix: `use one of: ${COMMANDS.join(', ')} (cutover --help).` });
-            }
-            args.command = arg;
-        }
-        else {
-            args.positional.push(arg);
-        }
-    }
-    return args;
-}
-const HELP = `cutover — migrate, copy and verify databases (the engine of the cutover GitHub Action)
-
-Usage: cutover <command> [options]
-
-Commands
-  status      list applied and pending migrations (changes nothing)
-  migrate     apply pending migrations (all, or --to NAME)
-  rollback    roll back applied migrations (--steps N, default 1, or --to NAME)
-  baseline    record migrations as applied without running them (up to --to NAME)
-  new NAME    create the next <id>_NAME.up.sql / .down.sql pair in the migrations directory
-  copy        copy every row from --source into --target, then verify
-  verify      compare --source and --target (row counts and checksums), writing nothing
-  cutover     migrate the target, copy, verify; fails on any difference
-  dry-run     apply migrations (and copy --source) on a throwaway Postgres, never the target
-
-Databases
-  --target URL, --target-url URL   postgresql://user:password@host:5432/db, sqlite:path, or file.db
-                                   (default: $DATABASE_URL)
-  --source URL, --source-url URL   the database to copy from (only ever read)
-
-Migrations
-  --migrations-dir DIR             default: migrations
-  --to NAME  --steps N  --allow-changed-migrations  --lock-timeout SECONDS (default 300)
-  --migration-lock-timeout SECONDS (default 5; 0 = no limit)  --migration-statement-timeout SECONDS (default 0 = none)
-
-Copy and verify
-  --include T1,T2  --exclude T3    table names or patterns (* ?)
-  --create-tables                  create missing target tables from the SQLite schema
-  --create-tables-lengths keep|drop  declared VARCHAR(n)/NUMERIC(p,s): keep (default) or text/numeric
-  --on-error fail|skip             a value that cannot be converted (default fail)
-  --rejects-file FILE              where skipped rows go (JSON lines)
-  --if-target-not-empty fail|truncate|append   (default fail)
-  --jobs N  --no-checksums
-
-Dry run
-  --dry-run-database auto|docker|local|URL  --postgres-version N  --schema-from migrations|target
-  --dry-run-database-reset         the dry-run-database URL is disposable: drop everything in it first
-  --sample-rows N  --base-ref SHA
-
-Connections
-  --connect-attempts N (default 3)  --connect-timeout SECONDS (default 10)
-
-Output
-  --report-path FILE   write the Markdown report there (it is also printed)
-  --json               print the run result as JSON instead of Markdown
-  -v, --verbose        debug logging
-
-Exit status: 0 success, 1 the run failed (or verification found differences), 2 bad usage.
-`;
-
-;// CONCATENATED MODULE: ./src/engine/cancellation-line.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Dz: () => (/* binding */ copySentence),
+/* harmony export */   Wp: () => (/* binding */ finalCancellationLine),
+/* harmony export */   X1: () => (/* binding */ migrationsSentence),
+/* harmony export */   _u: () => (/* binding */ cancellationLine)
+/* harmony export */ });
+/* unused harmony export cutoverMigrationsSentence */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
 // The one line a cancelled run ends with: what cancelled it and what state it left the target in.
 // Each sentence is chosen from what the run knows it did (the copy threw its rollback, the copy
 // returned after its commit, the migration runner's entries); where it cannot know, it says so.
@@ -805,7 +505,7 @@ function finishedSentence(result) {
  * (undefined if it completed); `started` false when the cancel came before the run began.
  */
 function cancellationLine(reason, result, error, started = true) {
-    const prefix = reason instanceof errors/* CancelledError */.cc ? reason.message : 'Cancelled';
+    const prefix = reason instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc ? reason.message : 'Cancelled';
     if (result.mode === 'status')
         return `${prefix}: status only reads; nothing was written.`;
     if (result.mode === 'verify')
@@ -815,23 +515,49 @@ function cancellationLine(reason, result, error, started = true) {
     if (error === undefined)
         return `${prefix}, too late to stop the run, which completed: ${finishedSentence(result)}`;
     // The modes wrap their cancellations with what they left behind; a bare one has nothing to say.
-    if (error instanceof errors/* CancelledError */.cc && error !== reason)
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc && error !== reason)
         return `${prefix}: ${error.message}`;
-    if (error instanceof errors/* CancelledError */.cc)
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc)
         return `${prefix}: cutover cannot tell what the run had written before it stopped; check the target before rerunning.`;
-    return `${prefix}, and the run ended with an error: ${(0,errors/* formatError */.Wk)(error)}`;
+    return `${prefix}, and the run ended with an error: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .formatError */ .Wk)(error)}`;
 }
 /** The line an entry prints: the run's own, or, when the cancel came after the engine had returned, that. */
 function finalCancellationLine(result, reason) {
-    const prefix = reason instanceof errors/* CancelledError */.cc ? reason.message : 'Cancelled';
+    const prefix = reason instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc ? reason.message : 'Cancelled';
     return result.cancelled ?? `${prefix} after the run had ended; its report states the outcome.`;
 }
 
+
+/***/ }),
+
+/***/ 6230:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  r: () => (/* binding */ runMode)
+});
+
+// EXTERNAL MODULE: ./src/db/database-url.ts + 2 modules
+var database_url = __webpack_require__(9974);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(3916);
+// EXTERNAL MODULE: ./src/redact.ts
+var redact = __webpack_require__(6670);
 ;// CONCATENATED MODULE: ./src/run-result.ts
 function emptyResult(mode) {
     return { mode, ok: true, migrations: [], tables: [], verified: null, warnings: [], notes: [], durationMs: 0 };
 }
 
+// EXTERNAL MODULE: ./src/engine/cancellation-line.ts
+var cancellation_line = __webpack_require__(2906);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+var external_node_fs_default = /*#__PURE__*/__webpack_require__.n(external_node_fs_);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+var external_node_crypto_default = /*#__PURE__*/__webpack_require__.n(external_node_crypto_);
 ;// CONCATENATED MODULE: ./src/db/pg-client-lifecycle.ts
 /**
  * Closes without waiting on the server (after failures and cancellations). With a reset (RST), not a
@@ -1043,247 +769,8 @@ async function prepareSourceReadSession(client) {
     await client.query('SET row_security = off');
 }
 
-// EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
-var esm = __webpack_require__(3849);
-;// CONCATENATED MODULE: ./src/db/ssl-options.ts
-// libpq's sslmode meanings mapped onto node-postgres' `ssl` option. node-postgres on its own treats
-// `sslmode=require` as full verification; libpq means "encrypted, no certificate check".
-
-
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1']);
-function readRootCert(location) {
-    if (!location.sslrootcert || location.sslrootcert === 'system')
-        return undefined;
-    try {
-        return external_node_fs_default().readFileSync(location.sslrootcert, 'utf8');
-    }
-    catch (cause) {
-        throw new errors/* ConfigError */.xL(`sslrootcert '${location.sslrootcert}' cannot be read.`, {
-            cause,
-            fix: `write the CA certificate (PEM) to a file in the workflow and pass its path as sslrootcert.`,
-        });
-    }
-}
-function chooseSsl(location) {
-    // libpq's default is prefer; we keep it, except on loopback where TLS is never configured.
-    const mode = location.sslmode ?? (LOCAL_HOSTS.has(location.host) ? 'disable' : 'prefer');
-    const ca = readRootCert(location);
-    switch (mode) {
-        case 'disable':
-            return { mode, ssl: false, fallbackToPlain: false, description: 'sslmode=disable (not encrypted)' };
-        case 'allow':
-        case 'prefer':
-            return {
-                mode,
-                ssl: { rejectUnauthorized: false },
-                fallbackToPlain: true,
-                description: `sslmode=${mode} (encrypted if the server offers it, certificate not verified)`,
-            };
-        case 'require':
-            // As in libpq: with a root certificate, require behaves like verify-ca.
-            if (ca)
-                return { mode, ssl: { ca, rejectUnauthorized: true, checkServerIdentity: () => undefined }, fallbackToPlain: false, description: 'sslmode=require with sslrootcert (encrypted, CA verified)' };
-            return { mode, ssl: { rejectUnauthorized: false }, fallbackToPlain: false, description: 'sslmode=require (encrypted, certificate not verified)' };
-        case 'verify-ca':
-            return {
-                mode,
-                ssl: { ...(ca ? { ca } : {}), rejectUnauthorized: true, checkServerIdentity: () => undefined },
-                fallbackToPlain: false,
-                description: 'sslmode=verify-ca (encrypted, certificate chain verified, host name not checked)',
-            };
-        case 'verify-full':
-            return {
-                mode,
-                ssl: { ...(ca ? { ca } : {}), rejectUnauthorized: true, servername: location.host },
-                fallbackToPlain: false,
-                description: 'sslmode=verify-full (encrypted, certificate and host name verified)',
-            };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/db/supabase.ts
-function supabaseKind(location) {
-    const host = location.host.toLowerCase();
-    if (host.endsWith('.pooler.supabase.com'))
-        return location.port === 6543 ? 'transaction-pooler' : 'session-pooler';
-    if (/^db\.[a-z0-9]+\.supabase\.co$/.test(host))
-        return 'direct';
-    return 'none';
-}
-/** A pgbouncer-style transaction pooler on any host: Supabase's 6543, or an explicit pgbouncer=true. */
-function isTransactionPooler(location) {
-    return supabaseKind(location) === 'transaction-pooler' || location.params.pgbouncer === 'true';
-}
-/** The session-mode address on the same Supabase pooler host (port 5432), used for migrations. */
-function sessionPoolerOf(location) {
-    return { ...location, port: 5432 };
-}
-/**
- * Where a run that needs a real session (advisory locks, SET, exported snapshots) connects when it
- * was given a transaction pooler: the session pooler on the same host. `needs` completes the
- * warning: "which cannot hold <needs>".
- */
-function sessionModeOf(location, input, needs, what) {
-    if (!isTransactionPooler(location))
-        return { location };
-    const session = sessionPoolerOf(location);
-    const pooler = supabaseKind(location) === 'transaction-pooler' ? `the Supabase transaction pooler (port ${location.port})` : 'a transaction-mode pooler (pgbouncer=true)';
-    return { location: session, warning: `${input} points at ${pooler}, which cannot hold ${needs}: ${what} through the session pooler on port ${session.port} of ${session.host} instead.` };
-}
-/** The project ref in db.<ref>.supabase.co, if this is a direct Supabase host. */
-function supabaseProjectRef(location) {
-    return /^db\.([a-z0-9]+)\.supabase\.co$/.exec(location.host.toLowerCase())?.[1];
-}
-function directHostAdvice(location) {
-    const ref = supabaseProjectRef(location) ?? '<project-ref>';
-    return (`db.${ref}.supabase.co only has an IPv6 address and GitHub-hosted runners have no IPv6: use the Supabase ` +
-        `session pooler instead, postgresql://postgres.${ref}:PASSWORD@aws-0-<region>.pooler.supabase.com:5432/postgres ` +
-        `(Project Settings → Database → Connection string → Session pooler).`);
-}
-
-;// CONCATENATED MODULE: ./src/db/postgres-connect.ts
-// Opens node-postgres clients with retries, a connect timeout, libpq SSL semantics and errors that say
-// host, port, database, user (never the password) and the likely cause.
-
-
-
-
-function diagnoseConnectError(error, location, input) {
-    const code = error?.code;
-    const message = error instanceof Error ? error.message : String(error);
-    const supabaseDirect = supabaseKind(location) === 'direct';
-    if ((0,errors/* isPgError */.QO)(error)) {
-        if (code === '28P01' || code === '28000') {
-            return { kind: 'auth', retryable: false, explanation: 'authentication failed', fix: `check the user name and password in ${input} (the secret it comes from); on Supabase the pooler user is postgres.<project-ref>.` };
-        }
-        if (code === '3D000') {
-            return { kind: 'database-missing', retryable: false, explanation: `database "${location.database}" does not exist`, fix: `create it first (e.g. createdb, or CREATE DATABASE "${location.database}") or fix the database name at the end of ${input}.` };
-        }
-        if (code === '57P03' || code === '53300') {
-            return { kind: 'other', retryable: true, explanation: 'the server is starting up or has too many connections', fix: 'wait for the server to be ready, or raise max_connections / use a pooler.' };
-        }
-        return { kind: 'other', retryable: false, explanation: (0,errors/* describeCause */.V$)(error), fix: `check ${input} and the server's logs.` };
-    }
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-        return {
-            kind: 'dns',
-            retryable: code === 'EAI_AGAIN',
-            explanation: `the host name "${location.host}" could not be resolved (DNS)`,
-            fix: supabaseDirect ? directHostAdvice(location) : `check the host name in ${input}; from a workflow, a services: container is reached as localhost with its mapped port.`,
-        };
-    }
-    if (code === 'ECONNREFUSED') {
-        return { kind: 'refused', retryable: true, explanation: 'the connection was refused (nothing listens on that port, or a firewall rejects it)', fix: `check that the server is running and that ${input} has the right port.` };
-    }
-    if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH' || code === 'EADDRNOTAVAIL') {
-        return { kind: 'network', retryable: true, explanation: 'the network cannot reach that host', fix: supabaseDirect ? directHostAdvice(location) : 'check the host, and that the database accepts connections from this runner (IP allow-list).' };
-    }
-    if (/timeout|timed out/i.test(message) || code === 'ETIMEDOUT') {
-        return { kind: 'timeout', retryable: true, explanation: 'the connection timed out', fix: supabaseDirect ? directHostAdvice(location) : 'check the host and port, and that the database accepts connections from this runner (IP allow-list, security group).' };
-    }
-    if (/ssl|tls|certificate|self.signed|CERT_|ERR_TLS/i.test(`${message} ${code ?? ''}`)) {
-        const noSsl = /does not support SSL/i.test(message);
-        return {
-            kind: 'ssl',
-            retryable: false,
-            explanation: `SSL negotiation failed: ${message}`,
-            fix: noSsl
-                ? `the server does not offer TLS: add ?sslmode=disable (or prefer) to ${input}.`
-                : `use ?sslmode=require to encrypt without verifying the certificate, or pass the server's CA with sslrootcert=/path/ca.pem and sslmode=verify-full.`,
-        };
-    }
-    if (code === 'ECONNRESET' || /terminated unexpectedly|Connection terminated/i.test(message)) {
-        return { kind: 'network', retryable: true, explanation: `the server closed the connection (${message})`, fix: 'check that the port is a PostgreSQL server and whether it requires SSL (sslmode=require).' };
-    }
-    return { kind: 'other', retryable: true, explanation: (0,errors/* describeCause */.V$)(error), fix: `check ${input}.` };
-}
-function describeEndpoint(location) {
-    return `host ${location.host}, port ${location.port}, database "${location.database}", user "${location.user}"`;
-}
-function clientConfig(location, ssl, options) {
-    return {
-        host: location.host,
-        port: location.port,
-        database: location.database,
-        user: location.user,
-        password: location.password ?? process.env.PGPASSWORD,
-        ssl,
-        connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-        keepAlive: true,
-        // Without it the OS waits two hours before probing a silent peer (a dropped NAT mapping, a dead host).
-        keepAliveInitialDelayMillis: 10_000,
-        // channel_binding=prefer|require (Neon's URLs carry it): SCRAM-SHA-256-PLUS when the server offers it over TLS.
-        enableChannelBinding: location.params.channel_binding === 'prefer' || location.params.channel_binding === 'require',
-        application_name: options.applicationName ?? location.params.application_name ?? 'cutover',
-        ...(location.params.options ? { options: location.params.options } : {}),
-    };
-}
-async function openOnce(location, choice, options) {
-    const attempt = async (ssl) => {
-        const client = new esm/* default.Client */.Ay.Client(clientConfig(location, ssl, options));
-        // An idle client whose server goes away emits 'error'; without a listener Node would crash.
-        client.on('error', () => undefined);
-        try {
-            await client.connect();
-            return client;
-        }
-        catch (error) {
-            await client.end().catch(() => undefined);
-            throw error;
-        }
-    };
-    try {
-        return await attempt(choice.ssl);
-    }
-    catch (error) {
-        if (choice.fallbackToPlain && choice.ssl && /does not support SSL/i.test(String(error?.message)))
-            return attempt(false);
-        throw error;
-    }
-}
-function isEncrypted(client) {
-    // node-postgres swaps the socket for a TLSSocket once the server accepts SSL.
-    const stream = client.connection?.stream;
-    return stream?.encrypted === true;
-}
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-async function connectPostgres(location, options) {
-    const attempts = Math.max(1, options.attempts ?? 3);
-    const backoff = options.backoffMs ?? 500;
-    const choice = chooseSsl(location);
-    let lastError;
-    let diagnosis;
-    for (let n = 1; n <= attempts; n++) {
-        try {
-            const client = await openOnce(location, choice, options);
-            if (location.params.channel_binding === 'require' && !isEncrypted(client)) {
-                await client.end().catch(() => undefined);
-                throw new errors/* ConnectionError */.Rc(`Could not connect to ${options.input} (${describeEndpoint(location)}): channel_binding=require, but the connection is not encrypted, so no channel binding is possible.`, {
-                    fix: `set sslmode=require or verify-full in ${options.input}, or remove channel_binding=require.`,
-                });
-            }
-            options.onConnected?.(`Connected to ${options.input} (${describeEndpoint(location)}) with ${choice.description}; ${isEncrypted(client) ? 'the connection is encrypted (TLS)' : 'the connection is not encrypted'}.`);
-            return client;
-        }
-        catch (error) {
-            if (error instanceof errors/* ConnectionError */.Rc)
-                throw error;
-            lastError = error;
-            diagnosis = diagnoseConnectError(error, location, options.input);
-            if (!diagnosis.retryable || n === attempts)
-                break;
-            const delay = backoff * 2 ** (n - 1);
-            options.onRetry?.(`Connecting to ${options.input} (${describeEndpoint(location)}) failed: ${diagnosis.explanation}; retrying in ${delay} ms (attempt ${n + 1} of ${attempts}).`);
-            await sleep(delay);
-        }
-    }
-    const tries = diagnosis.retryable ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : '';
-    throw new errors/* ConnectionError */.Rc(`Could not connect to ${options.input} (${describeEndpoint(location)}, ${choice.description})${tries}: ${diagnosis.explanation}.`, {
-        cause: lastError,
-        fix: diagnosis.fix,
-    });
-}
-
+// EXTERNAL MODULE: ./src/db/postgres-connect.ts
+var postgres_connect = __webpack_require__(7580);
 ;// CONCATENATED MODULE: ./src/db/same-database.ts
 async function fingerprint(client) {
     const { rows } = await client.query(`SELECT extract(epoch FROM pg_postmaster_start_time())::text AS started,
@@ -1312,6 +799,8 @@ async function compareConnections(probe, other, otherLabel) {
     return { same: false, how: `compared on the servers: ${identifiers ? 'system identifier, ' : ''}start time, database` };
 }
 
+// EXTERNAL MODULE: ./src/db/supabase.ts
+var supabase = __webpack_require__(6566);
 ;// CONCATENATED MODULE: ./src/db/sqlite-sql-tokens.ts
 // Splits SQLite SQL text (the CREATE TABLE / CREATE INDEX statements kept in sqlite_schema) into
 // tokens with their offsets, so parts of it can be found (CHECK, COLLATE, DEFERRABLE, index
@@ -2005,7 +1494,7 @@ function isTableSelected(table, include, exclude) {
         return false;
     return !exclude.some((pattern) => patternMatches(table, pattern));
 }
-function table_patterns_editDistance(a, b) {
+function editDistance(a, b) {
     let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {
         const current = [i];
@@ -2021,7 +1510,7 @@ function similarTables(pattern, tables) {
     const wanted = (parts.schema !== undefined ? `${parts.schema}.${parts.name}` : parts.name).toLowerCase();
     const allowed = Math.max(1, Math.floor(wanted.length / 3));
     return tables
-        .map((table) => ({ table, distance: table_patterns_editDistance(wanted, (parts.schema !== undefined && table.schema !== undefined ? `${table.schema}.${table.name}` : table.name).toLowerCase()) }))
+        .map((table) => ({ table, distance: editDistance(wanted, (parts.schema !== undefined && table.schema !== undefined ? `${table.schema}.${table.name}` : table.name).toLowerCase()) }))
         .filter((c) => c.distance <= allowed)
         .sort((a, b) => a.distance - b.distance)
         .slice(0, 3)
@@ -2415,6 +1904,11 @@ var external_node_stream_ = __webpack_require__(7075);
 var promises_ = __webpack_require__(6466);
 // EXTERNAL MODULE: ./node_modules/pg-copy-streams/index.js
 var pg_copy_streams = __webpack_require__(6901);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __webpack_require__(3136);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __webpack_require__(5919);
 // EXTERNAL MODULE: ./src/copy/read/sqlite-copy-worker.ts
@@ -2429,17 +1923,24 @@ var sqlite_copy_worker = __webpack_require__(211);
 
 
 
+
+
 /** Below this many rows, starting workers costs more than it saves. */
 const MIN_ROWS_FOR_WORKERS = 50_000;
 /**
  * Where a worker's code is: the bundle itself when running from dist/ (its entry dispatches on
- * isMainThread), or the TypeScript source with the loader hook when running from src/ (tests, bench).
+ * isMainThread), the compiled worker module in the npm package's lib/, or the TypeScript source with
+ * the loader hook when running from src/ (tests, bench).
  */
 function workerEntry() {
     const here = import.meta.url;
     if (here.endsWith('.ts')) {
         return { url: new URL('./sqlite-copy-worker-main.ts', here), execArgv: ['--import', new URL('../../../scripts/register-ts.mjs', here).href] };
     }
+    // The npm package's lib/ (compiled, not bundled): the worker module sits next to this one.
+    const compiled = new URL('./sqlite-copy-worker-main.js', here);
+    if (external_node_fs_default().existsSync((0,external_node_url_.fileURLToPath)(compiled)))
+        return { url: compiled, execArgv: [] };
     // In a bundle this module may sit in a chunk next to the entry: start the entry, index.js.
     return { url: new URL('./index.js', here), execArgv: [] };
 }
@@ -3272,7 +2773,7 @@ function targetColumnNames(table) {
     return assignIdentifiers(table.columns.map((c) => c.name));
 }
 const sameSet = (a, b) => a.length === b.length && a.every((c) => b.some((d) => d.toLowerCase() === c.toLowerCase()));
-const create_table_ddl_list = (names) => names.map(pg_identifiers/* quoteIdent */.v4).join(', ');
+const list = (names) => names.map(pg_identifiers/* quoteIdent */.v4).join(', ');
 /** Columns a foreign key may reference in a table being created: its primary key or a plain UNIQUE. */
 function referenceableKeys(parent) {
     const keys = parent.pkHasNulls || parent.primaryKey.length === 0 ? [] : [parent.primaryKey];
@@ -3366,9 +2867,9 @@ function createTableDdl(table, targetName, ctx) {
     }
     else if (primaryKey.length > 0) {
         const name = claimConstraint(table.primaryKeyName ?? `${targetName}_pkey`, table.primaryKeyName !== undefined, true);
-        const sql = `ALTER TABLE ${target} ADD CONSTRAINT ${(0,pg_identifiers/* quoteIdent */.v4)(name)} PRIMARY KEY (${create_table_ddl_list(primaryKey)})`;
+        const sql = `ALTER TABLE ${target} ADD CONSTRAINT ${(0,pg_identifiers/* quoteIdent */.v4)(name)} PRIMARY KEY (${list(primaryKey)})`;
         constraints.push(sql);
-        objects.push({ kind: 'primary key', name, definition: `(${create_table_ddl_list(primaryKey)})`, sql, stage: 'constraint', sqlite: `PRIMARY KEY (${table.primaryKey.join(', ')})` });
+        objects.push({ kind: 'primary key', name, definition: `(${list(primaryKey)})`, sql, stage: 'constraint', sqlite: `PRIMARY KEY (${table.primaryKey.join(', ')})` });
     }
     const indexes = indexObjects(table, { target, targetName, col, claimRelation: (wanted, given) => claimConstraint(wanted, given, true), columns });
     for (const object of indexes.objects)
@@ -3387,9 +2888,9 @@ function createTableDdl(table, targetName, ctx) {
         const childColumns = fk.columns.map(col);
         const name = claimConstraint(fk.name ?? `${targetName}_${childColumns.join('_')}_fkey`, fk.name !== undefined, false);
         const clause = foreignKeyClause(fk);
-        const sql = `ALTER TABLE ${target} ADD CONSTRAINT ${(0,pg_identifiers/* quoteIdent */.v4)(name)} FOREIGN KEY (${create_table_ddl_list(childColumns)}) REFERENCES ${(0,pg_identifiers/* qualifiedName */.OL)(parent.schema, parent.name)} (${create_table_ddl_list(parent.columns)})${clause ? ` ${clause}` : ''}`;
+        const sql = `ALTER TABLE ${target} ADD CONSTRAINT ${(0,pg_identifiers/* quoteIdent */.v4)(name)} FOREIGN KEY (${list(childColumns)}) REFERENCES ${(0,pg_identifiers/* qualifiedName */.OL)(parent.schema, parent.name)} (${list(parent.columns)})${clause ? ` ${clause}` : ''}`;
         foreignKeys.push(sql);
-        objects.push({ kind: 'foreign key', name, definition: `(${create_table_ddl_list(childColumns)}) → ${displayName(parent.schema, parent.name)} (${create_table_ddl_list(parent.columns)})${clause ? ` ${clause}` : ''}`, sql, stage: 'foreign key', sqlite: sqliteForeignKeyText(fk) });
+        objects.push({ kind: 'foreign key', name, definition: `(${list(childColumns)}) → ${displayName(parent.schema, parent.name)} (${list(parent.columns)})${clause ? ` ${clause}` : ''}`, sql, stage: 'foreign key', sqlite: sqliteForeignKeyText(fk) });
         // Created after the load: the load order never waits for it (hence deferrable for planning).
         plannedForeignKeys.push({ name, columns: childColumns, refSchema: parent.schema, refTable: parent.name, refColumns: parent.columns, deferrable: true });
     }
@@ -3616,6 +3117,9 @@ function buildCopyPlan(source, targetTables, options) {
     return { tables: plans, edges, problems, warnings, missingTables, leftOut };
 }
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./src/copy/load/rejects-file.ts
 // on-error: skip — every row that cannot convert becomes one JSON line (table, key, column, reason,
 // a truncated value; never the whole row) in the rejects file, created on the first reject.
@@ -4325,7 +3829,7 @@ function describeHolder(holder) {
         parts.push(`state ${holder.state}`);
     return `backend pid ${holder.pid} (${parts.join(', ')})`;
 }
-const advisory_lock_sleep = (ms, signal) => new Promise((resolve) => {
+const sleep = (ms, signal) => new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     function done() {
         clearTimeout(timer);
@@ -4353,7 +3857,7 @@ async function pollAdvisoryLock(client, key, options) {
         }
         if (waited >= options.timeoutMs || options.signal?.aborted)
             return false;
-        await advisory_lock_sleep(Math.min(pollMs, Math.max(1, options.timeoutMs - waited)), options.signal);
+        await sleep(Math.min(pollMs, Math.max(1, options.timeoutMs - waited)), options.signal);
         pollMs = Math.min(pollMs * 2, 1000);
         if (await tryAdvisoryLock(client, key))
             return true;
@@ -4645,7 +4149,7 @@ class SqliteSnapshot {
 
 function connector(options) {
     const label = options.runLabel ?? `cutover/${external_node_crypto_default().randomBytes(3).toString('hex')}`;
-    return (location, purpose) => connectPostgres(location, {
+    return (location, purpose) => (0,postgres_connect/* connectPostgres */.Mq)(location, {
         input: location === options.target ? options.targetInput : options.sourceInput,
         attempts: options.connectAttempts,
         connectTimeoutMs: options.connectTimeoutMs,
@@ -4675,8 +4179,8 @@ function sameDatabaseError(options) {
 }
 /** A copy needs sessions (snapshot export, SET, the copy lock): transaction poolers are swapped for session poolers. */
 function inSessionMode(options) {
-    const target = sessionModeOf(options.target, options.targetInput, 'the sessions a copy needs (its lock, its session settings)', 'the copy writes');
-    const source = options.source.kind === 'postgres' ? sessionModeOf(options.source, options.sourceInput, 'the exported snapshot a copy reads in', 'the copy reads') : undefined;
+    const target = (0,supabase/* sessionModeOf */.zx)(options.target, options.targetInput, 'the sessions a copy needs (its lock, its session settings)', 'the copy writes');
+    const source = options.source.kind === 'postgres' ? (0,supabase/* sessionModeOf */.zx)(options.source, options.sourceInput, 'the exported snapshot a copy reads in', 'the copy reads') : undefined;
     for (const warning of [target.warning, source?.warning])
         if (warning)
             options.runtime.warning(warning);
@@ -4870,29 +4374,10 @@ async function copyData(given) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/shell-quote.ts
-// Quotes one argument for a POSIX shell, leaving plain words as they are (readable commands in
-// reports, and `su -c` command lines).
-function shellQuote(text) {
-    return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-;// CONCATENATED MODULE: ./src/verify/describe-differences.ts
-const number = (n) => n.toLocaleString('en-US');
-function describeDifferences(d, keyFormat = (key) => key) {
-    const total = d.missing + d.extra + d.changed;
-    const kinds = [['missing', 'missing in the target'], ['extra', 'extra in the target'], ['changed', 'changed']]
-        .filter(([kind]) => d[kind] > 0)
-        .map(([kind, label]) => {
-        const keys = d.samples[kind].map(keyFormat).join(', ');
-        return `${d.exact ? '' : 'at least '}${number(d[kind])} ${label} (${keys}${d[kind] > d.samples[kind].length ? ', …' : ''})`;
-    });
-    const head = d.exact
-        ? `${number(total)} row${total === 1 ? '' : 's'} differ${total === 1 ? 's' : ''}`
-        : `at least ${number(total)} rows differ (a lower bound: only part of the table was compared row by row)`;
-    return `${head}: ${kinds.join(', ')}`;
-}
-
+// EXTERNAL MODULE: ./src/settings.ts
+var src_settings = __webpack_require__(8750);
+// EXTERNAL MODULE: ./src/verify/describe-differences.ts
+var describe_differences = __webpack_require__(8097);
 ;// CONCATENATED MODULE: ./src/verify/run-pool.ts
 // Runs `work` over items with at most `size` in flight; each call gets a stable worker index so it
 // can reuse that worker's connection. Stops at the first error (the others finish their item).
@@ -5012,7 +4497,7 @@ async function verifyData(options) {
                 }
             }
             entry.durationMs = Date.now() - tableStarted;
-            runtime.info(`${table.display}: source ${entry.sourceRows} rows, target ${entry.targetRows} rows${options.checksums ? `, checksums ${entry.checksumMatch ? 'match' : 'DIFFER'}` : ''}${entry.differences ? ` — ${describeDifferences(entry.differences)}` : ''}`);
+            runtime.info(`${table.display}: source ${entry.sourceRows} rows, target ${entry.targetRows} rows${options.checksums ? `, checksums ${entry.checksumMatch ? 'match' : 'DIFFER'}` : ''}${entry.differences ? ` — ${(0,describe_differences/* describeDifferences */.g)(entry.differences)}` : ''}`);
         });
         entries.sort((a, b) => a.table.localeCompare(b.table));
         const compared = entries.filter((e) => !e.missingInTarget).length;
@@ -5659,8 +5144,6 @@ function describeWait(wait) {
     return `${wait.waitingFor ? `waiting for ${wait.waitingFor}, ` : ''}blocked by ${who}`;
 }
 
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __webpack_require__(3136);
 ;// CONCATENATED MODULE: ./src/migrate/error-position.ts
 // Maps PostgreSQL's error `position` (1-based, counted in characters of the query text we sent) to the
 // 1-based line of the migration file, so annotations point at the offending line.
@@ -6544,11 +6027,11 @@ async function runMigrations(options) {
 }
 async function runOnPostgres(target, state) {
     const { options } = state;
-    const session = sessionModeOf(target, options.input, 'the session advisory lock migrations need', 'migrations run');
+    const session = (0,supabase/* sessionModeOf */.zx)(target, options.input, 'the session advisory lock migrations need', 'migrations run');
     const location = session.location;
     if (session.warning)
         state.warn(session.warning);
-    const connect = (role) => connectPostgres(location, {
+    const connect = (role) => (0,postgres_connect/* connectPostgres */.Mq)(location, {
         input: options.input,
         attempts: options.connectAttempts,
         connectTimeoutMs: options.connectTimeoutMs,
@@ -6767,7 +6250,7 @@ function migrationOptions(settings, runtime, mode, target, input, signal) {
         connectTimeoutMs: settings.connectTimeoutMs,
         appliedBy: settings.appliedBy,
         runtime,
-        input: input ?? inputLabel(settings.origin, 'target-url'),
+        input: input ?? (0,src_settings/* inputLabel */.NB)(settings.origin, 'target-url'),
         runLabel: `cutover/${settings.mode}/${settings.runId}`,
         // The runner stops between (and inside) migrations when it is aborted (MigrationOptions.signal).
         ...(signal ? { signal } : {}),
@@ -6788,7 +6271,7 @@ async function applyMigrationStep(options, result) {
             throw error;
         const partial = error.outcome;
         const detail = error.message && !/^Cancelled \(/.test(error.message) ? ` ${error.message}` : '';
-        throw Object.assign(new errors/* CancelledError */.cc(`${migrationsSentence(options.mode, partial?.entries)}${detail}`, { cause: error }), partial ? { outcome: partial } : {});
+        throw Object.assign(new errors/* CancelledError */.cc(`${(0,cancellation_line/* migrationsSentence */.X1)(options.mode, partial?.entries)}${detail}`, { cause: error }), partial ? { outcome: partial } : {});
     }
     result.migrations = outcome.entries;
     result.history = outcome.history;
@@ -6803,10 +6286,135 @@ async function runMigrationMode(settings, runtime, result, signal) {
     result.notes.push(`${names.length} migration${names.length === 1 ? '' : 's'} ${verb}.`);
 }
 
+// EXTERNAL MODULE: ./src/shell-quote.ts
+var shell_quote = __webpack_require__(3412);
+// EXTERNAL MODULE: ./src/version.ts
+var version = __webpack_require__(311);
+;// CONCATENATED MODULE: ./src/engine/reproduce-command.ts
+// The commands a report prints for users to run: "reproduce locally" (the run itself) and the
+// rollback of a cutover's migrations. They name the exact release that wrote the report
+// (`npx cutover@<version>`) and carry every flag the run used that changes what the command does,
+// as the CLI spells it; defaults are left out. URLs are shown redacted: the reader substitutes their
+// own credentials (the report says so).
+
+
+
+
+
+/** `npx cutover@0.1.0`: the same release, fetched by npx when it is not installed. */
+const CLI_COMMAND = `npx ${version/* PACKAGE_NAME */.r}@${version/* VERSION */.x}`;
+const MIGRATING = ['migrate', 'rollback', 'baseline', 'cutover', 'dry-run'];
+const COPYING = ['copy', 'cutover', 'dry-run'];
+const READING_SOURCE = ['copy', 'verify', 'cutover', 'dry-run'];
+/** A path as the user would type it: relative to the working directory when it is inside it. */
+function relativePath(settings, file) {
+    const relative = external_node_path_default().relative(settings.workingDirectory, file);
+    return relative === '' ? '.' : relative.startsWith('..') || external_node_path_default().isAbsolute(relative) ? file : relative;
+}
+function reproduce_command_location(settings, place) {
+    return place.kind === 'sqlite' ? `sqlite:${relativePath(settings, place.path)}` : (0,database_url/* displayLocation */.S5)(place);
+}
+const reproduce_command_seconds = (ms) => String(Math.round(ms / 1000));
+/** The flags (name → value; `true` for a bare boolean flag, `false` for `--no-<name>`) of `settings` run as `mode`. */
+function flagsFor(settings, mode) {
+    const flags = [];
+    const add = (name, value) => {
+        if (value === undefined || value === '')
+            return;
+        if (typeof value === 'string' && value === src_settings/* INPUT_DEFAULTS */.WJ[name])
+            return;
+        if (typeof value === 'boolean' && String(value) === (src_settings/* INPUT_DEFAULTS */.WJ[name] ?? 'false'))
+            return;
+        flags.push([name, value]);
+    };
+    const { copy, dryRun } = settings;
+    if (settings.target)
+        add('target-url', reproduce_command_location(settings, settings.target));
+    else if (mode === 'dry-run' && dryRun.database.kind === 'auto')
+        add('dry-run-database', 'local');
+    if (settings.source && READING_SOURCE.includes(mode))
+        add('source-url', reproduce_command_location(settings, settings.source));
+    if (mode !== 'copy' && mode !== 'verify')
+        add('migrations-dir', relativePath(settings, settings.migrationsDir));
+    if (mode === 'migrate' || mode === 'rollback' || mode === 'baseline')
+        add('to', settings.to);
+    if (mode === 'rollback')
+        add('steps', String(settings.steps));
+    if (mode !== 'copy' && mode !== 'verify')
+        add('allow-changed-migrations', settings.allowChangedMigrations);
+    if (MIGRATING.includes(mode)) {
+        add('lock-timeout', reproduce_command_seconds(settings.lockTimeoutMs));
+        add('migration-lock-timeout', reproduce_command_seconds(settings.migrationLockTimeoutMs));
+        add('migration-statement-timeout', reproduce_command_seconds(settings.migrationStatementTimeoutMs));
+    }
+    const copies = COPYING.includes(mode) && (mode !== 'dry-run' || settings.source !== undefined);
+    if (copies || mode === 'verify') {
+        if (copy.include.length)
+            add('include', copy.include.join(','));
+        if (copy.exclude.length)
+            add('exclude', copy.exclude.join(','));
+    }
+    if (copies) {
+        add('create-tables', copy.createTables);
+        if (copy.createTables)
+            add('create-tables-lengths', copy.createTablesLengths);
+        add('on-error', copy.onError);
+        // The default rejects file lives in a temp directory; one inside the project was chosen.
+        const rejects = relativePath(settings, copy.rejectsFile);
+        if (copy.onError === 'skip' && !external_node_path_default().isAbsolute(rejects))
+            add('rejects-file', rejects);
+        add('if-target-not-empty', copy.ifTargetNotEmpty);
+    }
+    if (copies || mode === 'verify') {
+        add('jobs', String(copy.jobs));
+        // cutover always verifies with checksums, whatever the setting.
+        if (mode !== 'cutover')
+            add('checksums', copy.checksums);
+    }
+    if (mode === 'dry-run') {
+        if (copy.sampleRows)
+            add('sample-rows', String(copy.sampleRows));
+        const database = dryRun.database;
+        if (database.kind === 'url')
+            add('dry-run-database', (0,database_url/* displayLocation */.S5)(database.location));
+        else if (database.kind !== 'auto')
+            add('dry-run-database', database.kind);
+        if (database.kind === 'url')
+            add('dry-run-database-reset', dryRun.reset);
+        if (database.kind === 'docker' || database.kind === 'auto')
+            add('postgres-version', dryRun.postgresVersion);
+        add('schema-from', dryRun.schemaFrom);
+        add('base-ref', dryRun.baseRef);
+    }
+    add('connect-attempts', String(settings.connectAttempts));
+    add('connect-timeout', reproduce_command_seconds(settings.connectTimeoutMs));
+    return flags;
+}
+function render(mode, flags) {
+    const args = [CLI_COMMAND, mode];
+    for (const [name, value] of flags) {
+        if (value === true)
+            args.push(`--${name}`);
+        else if (value === false)
+            args.push(`--no-${name}`);
+        else
+            args.push(`--${name}`, (0,shell_quote/* shellQuote */.Z)(value));
+    }
+    return args.join(' ');
+}
+/** The command that runs this run again from a terminal. */
+function reproduceCommand(settings) {
+    return render(settings.mode, flagsFor(settings, settings.mode));
+}
+/** The command that rolls back the `steps` migrations a run applied to its target (cutover's rollback section). */
+function rollbackCommand(settings, steps) {
+    const { to: _untilThisRunsFirst, ...rest } = settings;
+    return render('rollback', flagsFor({ ...rest, mode: 'rollback', steps }, 'rollback'));
+}
+
 ;// CONCATENATED MODULE: ./src/engine/data-modes.ts
 // copy / verify / cutover. The source is only ever read; the copy is all-or-nothing (see
 // src/copy/copy-data.ts), so a failure leaves the target's data as it was.
-
 
 
 
@@ -6825,8 +6433,8 @@ function copyOptions(settings, runtime, target, overrides = {}, signal) {
         connectAttempts: settings.connectAttempts,
         connectTimeoutMs: settings.connectTimeoutMs,
         runtime,
-        sourceInput: inputLabel(settings.origin, 'source-url'),
-        targetInput: inputLabel(settings.origin, 'target-url'),
+        sourceInput: (0,src_settings/* inputLabel */.NB)(settings.origin, 'source-url'),
+        targetInput: (0,src_settings/* inputLabel */.NB)(settings.origin, 'target-url'),
         lockTimeoutMs: settings.lockTimeoutMs,
         requireEveryRow: settings.mode === 'cutover',
         runLabel: `cutover/${settings.mode}/${settings.runId}`,
@@ -6838,7 +6446,7 @@ function describeMismatch(t) {
         return `${t.table} (missing in the target: not compared)`;
     const rows = `source ${t.sourceRows ?? '?'} rows, target ${t.targetRows ?? '?'} rows`;
     if (t.differences)
-        return `${t.table} (${rows}; ${describeDifferences(t.differences)})`;
+        return `${t.table} (${rows}; ${(0,describe_differences/* describeDifferences */.g)(t.differences)})`;
     return `${t.table} (${rows}${t.checksumMatch === false ? ', checksums differ' : ''}${t.differingKeys?.length ? `, first differing keys ${t.differingKeys.slice(0, 3).join(', ')}` : ''})`;
 }
 function mismatchError(tables) {
@@ -6864,7 +6472,7 @@ function copyMismatchError(tables) {
  * CancelledError saying what it left: the copy throws the signal's reason only when it rolled back
  * (src/copy/load/load-groups.ts: its commit phase is not interrupted), and returns only after COMMIT.
  */
-async function applyCopyStep(options, result, left = copySentence) {
+async function applyCopyStep(options, result, left = cancellation_line/* copySentence */.Dz) {
     if (options.signal?.aborted)
         throw new errors/* CancelledError */.cc(left('not-started'), { cause: options.signal.reason });
     let outcome;
@@ -6901,8 +6509,8 @@ async function runVerifyMode(settings, runtime, result, signal) {
         connectAttempts: settings.connectAttempts,
         connectTimeoutMs: settings.connectTimeoutMs,
         runtime,
-        sourceInput: inputLabel(settings.origin, 'source-url'),
-        targetInput: inputLabel(settings.origin, 'target-url'),
+        sourceInput: (0,src_settings/* inputLabel */.NB)(settings.origin, 'source-url'),
+        targetInput: (0,src_settings/* inputLabel */.NB)(settings.origin, 'target-url'),
         // Verify only reads: run-mode stops waiting for it on a cancel; a verifier that takes a signal stops too.
         ...(signal ? { signal } : {}),
     });
@@ -6916,8 +6524,8 @@ async function runVerifyMode(settings, runtime, result, signal) {
 /** migrate → copy → verify (checksums always on), then say how to go back. */
 async function runCutoverMode(settings, runtime, result, signal) {
     const target = settings.target;
-    const targetText = displayLocation(target);
-    const sourceText = displayLocation(settings.source);
+    const targetText = (0,database_url/* displayLocation */.S5)(target);
+    const sourceText = (0,database_url/* displayLocation */.S5)(settings.source);
     let appliedByThisRun = [];
     let copy = 'not started';
     result.rollback = [
@@ -6941,10 +6549,10 @@ async function runCutoverMode(settings, runtime, result, signal) {
             result.notes.push(`No migrations directory (${settings.migrationsDir}): target tables are created from the source schema (create-tables).`);
         }
         if (signal?.aborted)
-            throw new errors/* CancelledError */.cc(copySentence('not-started', appliedByThisRun), { cause: signal.reason });
+            throw new errors/* CancelledError */.cc((0,cancellation_line/* copySentence */.Dz)('not-started', appliedByThisRun), { cause: signal.reason });
         // No enclosing group: the copy opens one group per table, and Actions log groups do not nest.
         copy = 'failed';
-        await applyCopyStep(copyOptions(settings, runtime, target, { checksums: true }, signal), result, (state) => copySentence(state, appliedByThisRun));
+        await applyCopyStep(copyOptions(settings, runtime, target, { checksums: true }, signal), result, (state) => (0,cancellation_line/* copySentence */.Dz)(state, appliedByThisRun));
         copy = 'committed';
         result.notes.push('Every table matched before commit: row counts and checksums.');
     }
@@ -6958,8 +6566,7 @@ async function runCutoverMode(settings, runtime, result, signal) {
     finally {
         if (appliedByThisRun.length > 0) {
             result.rollback.push(`Undo this run's ${appliedByThisRun.length} migration${appliedByThisRun.length === 1 ? '' : 's'} on the target with the command below.`);
-            const dir = external_node_path_default().relative(settings.workingDirectory, settings.migrationsDir) || '.';
-            result.rollbackCommand = `cutover rollback --target-url '${targetText}'${dir === 'migrations' ? '' : ` --migrations-dir ${shellQuote(dir)}`} --steps ${appliedByThisRun.length}`;
+            result.rollbackCommand = rollbackCommand(settings, appliedByThisRun.length);
         }
         if (copy === 'committed') {
             result.rollback.push('The copy committed every row after verifying it. To copy again over it, rerun with if-target-not-empty: truncate.');
@@ -6986,310 +6593,10 @@ function absorbPartialOutcome(result, error) {
         result.tables = carrier.tables;
 }
 
-;// CONCATENATED MODULE: ./src/engine/reproduce-command.ts
-// The CLI command that reproduces a run locally, printed at the end of every report. URLs are shown
-// redacted: the reader substitutes their own credentials.
-
-
-
-
-function reproduceCommand(settings) {
-    const args = ['cutover', settings.mode];
-    const flag = (name, value) => {
-        if (value !== undefined && value !== '' && value !== INPUT_DEFAULTS[name])
-            args.push(`--${name}`, shellQuote(value));
-    };
-    if (settings.target)
-        flag('target-url', displayLocation(settings.target));
-    else if (settings.mode === 'dry-run')
-        flag('dry-run-database', 'local');
-    if (settings.source)
-        flag('source-url', displayLocation(settings.source));
-    flag('migrations-dir', external_node_path_default().relative(settings.workingDirectory, settings.migrationsDir) || '.');
-    flag('to', settings.to);
-    if (settings.mode === 'rollback')
-        flag('steps', String(settings.steps));
-    if (settings.copy.include.length)
-        flag('include', settings.copy.include.join(','));
-    if (settings.copy.exclude.length)
-        flag('exclude', settings.copy.exclude.join(','));
-    if (settings.copy.createTables)
-        flag('create-tables', 'true');
-    flag('on-error', settings.copy.onError);
-    flag('if-target-not-empty', settings.copy.ifTargetNotEmpty);
-    if (settings.copy.sampleRows)
-        flag('sample-rows', String(settings.copy.sampleRows));
-    if (settings.copy.createTables)
-        flag('create-tables-lengths', settings.copy.createTablesLengths);
-    if (settings.mode === 'dry-run' && settings.dryRun.schemaFrom !== 'migrations')
-        flag('schema-from', settings.dryRun.schemaFrom);
-    if (settings.mode === 'dry-run')
-        flag('base-ref', settings.dryRun.baseRef);
-    return args.join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/db/throwaway/run-command.ts
-// Runs the external programs the throwaway providers need (initdb, pg_ctl, docker) and captures
-// their output. Never throws for a non-zero exit: callers decide what a failure means.
-
-
-
-
-function runCommand(argv, options = {}) {
-    return new Promise((resolve) => {
-        let stdout = '';
-        let stderr = '';
-        let settled = false;
-        const finish = (result) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            resolve(result);
-        };
-        const child = (0,external_node_child_process_.spawn)(argv[0], argv.slice(1), { cwd: options.cwd, env: options.env ?? process.env, stdio: [options.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
-        if (options.input !== undefined) {
-            child.stdin.on('error', () => undefined); // a program that exits early closes the pipe: its exit code says why
-            child.stdin.end(options.input);
-        }
-        const timer = options.timeoutMs
-            ? setTimeout(() => {
-                child.kill('SIGKILL');
-                finish({ code: null, stdout, stderr, error: `${argv[0]} did not finish within ${Math.round(options.timeoutMs / 1000)} s` });
-            }, options.timeoutMs)
-            : undefined;
-        child.stdout.on('data', (chunk) => (stdout += chunk.toString('utf8')));
-        child.stderr.on('data', (chunk) => (stderr += chunk.toString('utf8')));
-        child.on('error', (error) => finish({ code: null, stdout, stderr, error: error.code === 'ENOENT' ? `${argv[0]} not found` : error.message }));
-        child.on('close', (code) => finish({ code, stdout, stderr }));
-    });
-}
-/** The last lines of a command's output, for error messages. */
-function outputTail(result, lines = 5) {
-    const text = [result.error, result.stderr.trim(), result.stdout.trim()].filter(Boolean).join('\n');
-    return text.split('\n').filter(Boolean).slice(-lines).join(' ');
-}
-/** Absolute path of `name` on PATH (plus the sbin directories root usually has), if any. */
-function findExecutable(name, env = process.env) {
-    const dirs = [...(env.PATH ?? '').split((external_node_path_default()).delimiter), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
-    for (const dir of dirs) {
-        if (!dir)
-            continue;
-        const candidate = external_node_path_default().join(dir, name);
-        try {
-            external_node_fs_default().accessSync(candidate, (external_node_fs_default()).constants.X_OK);
-            return candidate;
-        }
-        catch {
-            // not here
-        }
-    }
-    return undefined;
-}
-/**
- * argv that runs `argv` as `user` (Postgres refuses to run as root): `runuser -u user --` where
- * util-linux has it, else `su user -s /bin/sh -c '…'`. Unchanged when `user` is undefined.
- */
-function asUser(argv, user, runuserPath = findExecutable('runuser') ?? null) {
-    if (!user)
-        return argv;
-    if (runuserPath)
-        return [runuserPath, '-u', user, '--', ...argv];
-    return ['su', user, '-s', '/bin/sh', '-c', argv.map(shellQuote).join(' ')];
-}
-
-;// CONCATENATED MODULE: ./src/db/throwaway/state-file.ts
-// What a throwaway database leaves behind, written to a JSON state file as soon as it exists, so the
-// Action's post step (a separate process, run even after a crash or cancellation) can remove it.
-
-
-
-const THROWAWAY_DIR_PREFIX = 'cutover-pg-';
-const STATE_FILE_NAME = 'cutover-throwaway.json';
-function makeThrowawayDir(baseDir = external_node_os_default().tmpdir()) {
-    const dir = external_node_fs_default().mkdtempSync(external_node_path_default().join(baseDir, THROWAWAY_DIR_PREFIX));
-    return { dir, stateFile: external_node_path_default().join(dir, STATE_FILE_NAME) };
-}
-function writeState(stateFile, state) {
-    const temp = `${stateFile}.tmp`;
-    external_node_fs_default().writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-    external_node_fs_default().renameSync(temp, stateFile);
-}
-/** The state, or undefined when the file is gone (already cleaned up) or is not ours. */
-function readState(stateFile) {
-    let parsed;
-    try {
-        parsed = JSON.parse(external_node_fs_default().readFileSync(stateFile, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-    if (parsed?.version !== 1 || (parsed.provider !== 'local' && parsed.provider !== 'docker') || typeof parsed.dir !== 'string')
-        return undefined;
-    return parsed;
-}
-/**
- * rm -rf of a throwaway directory, refusing anything that is not one of ours: the path comes from
- * a file on disk, and a corrupted or hand-edited state file must not make us delete something else.
- */
-function removeThrowawayDir(dir) {
-    const resolved = external_node_path_default().resolve(dir);
-    if (!external_node_path_default().basename(resolved).startsWith(THROWAWAY_DIR_PREFIX) || resolved === external_node_path_default().parse(resolved).root) {
-        throw new Error(`refusing to remove ${resolved}: not a cutover throwaway directory`);
-    }
-    external_node_fs_default().rmSync(resolved, { recursive: true, force: true });
-}
-
-;// CONCATENATED MODULE: ./src/db/throwaway/wait-ready.ts
-
-async function waitUntilReady(options) {
-    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    const now = options.now ?? Date.now;
-    const deadline = now() + options.timeoutMs;
-    const interval = options.intervalMs ?? 250;
-    let attempts = 0;
-    let lastError;
-    for (;;) {
-        attempts += 1;
-        try {
-            if (await options.probe())
-                return { ready: true, attempts };
-        }
-        catch (error) {
-            lastError = error instanceof Error ? error.message : String(error);
-        }
-        if (options.alive && !(await options.alive().catch(() => true)))
-            return { ready: false, attempts, reason: 'died', ...(lastError ? { lastError } : {}) };
-        if (now() >= deadline)
-            return { ready: false, attempts, reason: 'timeout', ...(lastError ? { lastError } : {}) };
-        await sleep(Math.min(interval * Math.min(attempts, 4), 1000));
-    }
-}
-/** One connection attempt + `SELECT 1`. */
-async function probePostgres(location, timeoutMs = 3000) {
-    const client = await connectPostgres(location, { input: 'the throwaway database', attempts: 1, connectTimeoutMs: timeoutMs });
-    try {
-        await client.query('SELECT 1');
-        return true;
-    }
-    finally {
-        await client.end().catch(() => undefined);
-    }
-}
-/** `SHOW server_version`, e.g. "15.14 (Debian 15.14-0+deb12u1)" → "15.14". */
-async function serverVersionOf(location) {
-    try {
-        const client = await connectPostgres(location, { input: 'the throwaway database', attempts: 1, connectTimeoutMs: 5000 });
-        try {
-            const { rows } = await client.query('SHOW server_version');
-            return rows[0]?.server_version.split(' ')[0];
-        }
-        finally {
-            await client.end().catch(() => undefined);
-        }
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/db/throwaway/docker-postgres.ts
-// The `docker` throwaway provider: the official postgres image on a random 127.0.0.1 port.
-// NOTE: this machine has no Docker engine, so provisionDockerPostgres has never been run here; the
-// argv building, port parsing and readiness logic are unit-tested (test/unit/throwaway-docker.test.ts).
-
-
-
-
-
-
-const READY_TIMEOUT_MS = 90_000;
-/** `docker run` may pull the image first. */
-const RUN_TIMEOUT_MS = 10 * 60_000;
-/** postgres-version → image: "17" → postgres:17; a full reference (with ':' or '/') is used as is. */
-function dockerImage(postgresVersion) {
-    const version = postgresVersion.trim();
-    if (!/^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/.test(version)) {
-        throw new errors/* ProvisionError */.uv(`Invalid postgres-version '${postgresVersion}'.`, { fix: 'use a major version such as 17, an image tag such as 17-alpine, or a full image reference.' });
-    }
-    return /[:/]/.test(version) ? version : `postgres:${version}`;
-}
-/**
- * argv after `docker`. The password is passed as `-e POSTGRES_PASSWORD` without a value, so Docker
- * reads it from our environment and it never appears in a process list.
- */
-function dockerRunArgs(options) {
-    return [
-        'run', '-d', '--rm',
-        '--name', options.containerName,
-        '--label', 'cutover.throwaway=true',
-        '-e', 'POSTGRES_PASSWORD',
-        '-p', '127.0.0.1::5432',
-        options.image,
-        // Durability off: the database lives for minutes.
-        '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
-    ];
-}
-/** Output of `docker port <id> 5432/tcp` ("127.0.0.1:49153", maybe one line per address) → 49153. */
-function parseDockerPort(output) {
-    for (const line of output.split('\n')) {
-        const match = /:(\d+)\s*$/.exec(line.trim());
-        if (match)
-            return Number(match[1]);
-    }
-    return undefined;
-}
-/** `docker info` answers: an engine is reachable (not just the CLI installed). */
-async function dockerAvailable() {
-    const result = await runCommand(['docker', 'info', '--format', '{{.ServerVersion}}'], { timeoutMs: 15_000 });
-    return result.code === 0 && result.stdout.trim() !== '';
-}
-async function stopDockerPostgres(state) {
-    // --rm on run: removing the container also removes its anonymous data volume.
-    await runCommand(['docker', 'rm', '-f', '-v', state.containerId ?? state.containerName], { timeoutMs: 60_000 });
-}
-async function provisionDockerPostgres(options) {
-    const image = dockerImage(options.postgresVersion);
-    const password = external_node_crypto_default().randomBytes(18).toString('base64url');
-    (0,src_redact/* registerSecret */.cl)(password);
-    const { dir, stateFile } = makeThrowawayDir(options.baseDir);
-    const containerName = `cutover-dry-run-${external_node_crypto_default().randomBytes(4).toString('hex')}`;
-    const state = { version: 1, provider: 'docker', dir, containerName };
-    writeState(stateFile, state);
-    try {
-        options.runtime.info(`Starting a throwaway ${image} container (${containerName})`);
-        const run = await runCommand(['docker', ...dockerRunArgs({ image, containerName })], { env: { ...process.env, POSTGRES_PASSWORD: password }, timeoutMs: RUN_TIMEOUT_MS });
-        if (run.code !== 0) {
-            throw new errors/* ProvisionError */.uv(`docker run ${image} failed: ${outputTail(run)}`, { fix: 'check the image tag (postgres-version) and that the runner can pull from Docker Hub, or use dry-run-database: local or a URL.' });
-        }
-        const containerId = run.stdout.trim().split('\n').pop();
-        writeState(stateFile, { ...state, containerId });
-        const portOutput = await runCommand(['docker', 'port', containerId, '5432/tcp'], { timeoutMs: 30_000 });
-        const port = parseDockerPort(portOutput.stdout);
-        if (!port)
-            throw new errors/* ProvisionError */.uv(`Could not find the published port of container ${containerName}: ${outputTail(portOutput)}`);
-        const location = { kind: 'postgres', host: '127.0.0.1', port, database: 'postgres', user: 'postgres', password, sslmode: 'disable', params: {} };
-        // The image's entrypoint first runs a temporary server on the unix socket only; TCP answering
-        // means the final server is up.
-        const outcome = await waitUntilReady({
-            probe: () => probePostgres(location),
-            alive: async () => (await runCommand(['docker', 'inspect', '-f', '{{.State.Running}}', containerId], { timeoutMs: 15_000 })).stdout.trim() === 'true',
-            timeoutMs: READY_TIMEOUT_MS,
-        });
-        if (!outcome.ready) {
-            const logs = await runCommand(['docker', 'logs', '--tail', '20', containerId], { timeoutMs: 15_000 });
-            const what = outcome.reason === 'died' ? 'exited before accepting connections' : `did not accept connections within ${READY_TIMEOUT_MS / 1000} s`;
-            throw new errors/* ProvisionError */.uv(`The throwaway container ${containerName} ${what}: ${outputTail(logs, 8) || outcome.lastError || ''}`);
-        }
-        return { location, serverVersion: await serverVersionOf(location), stateFile };
-    }
-    catch (error) {
-        await stopDockerPostgres(state).catch(() => undefined);
-        removeThrowawayDir(dir);
-        throw error;
-    }
-}
-
+// EXTERNAL MODULE: ./src/db/throwaway/docker-postgres.ts
+var docker_postgres = __webpack_require__(5059);
+// EXTERNAL MODULE: ./src/db/throwaway/run-command.ts
+var run_command = __webpack_require__(946);
 ;// CONCATENATED MODULE: ./src/db/throwaway/local-binaries.ts
 // Finds PostgreSQL server binaries (initdb, pg_ctl, postgres) on this machine: the directory
 // `pg_config --bindir` names, Debian/Ubuntu's /usr/lib/postgresql/<major>/bin (GitHub's Ubuntu
@@ -7310,7 +6617,7 @@ function parsePostgresVersion(output) {
 }
 async function candidateDirs(env, debianRoot) {
     const dirs = [];
-    const pgConfig = await runCommand(['pg_config', '--bindir'], { timeoutMs: 10_000 });
+    const pgConfig = await (0,run_command/* runCommand */.d1)(['pg_config', '--bindir'], { timeoutMs: 10_000 });
     if (pgConfig.code === 0 && pgConfig.stdout.trim())
         dirs.push(pgConfig.stdout.trim());
     try {
@@ -7337,7 +6644,7 @@ async function findPostgresBinaries(options = {}) {
     for (const bindir of await candidateDirs(options.env ?? process.env, options.debianRoot ?? '/usr/lib/postgresql')) {
         if (!hasServerBinaries(bindir))
             continue;
-        const result = await runCommand([external_node_path_default().join(bindir, 'postgres'), '--version'], { timeoutMs: 10_000 });
+        const result = await (0,run_command/* runCommand */.d1)([external_node_path_default().join(bindir, 'postgres'), '--version'], { timeoutMs: 10_000 });
         const parsed = result.code === 0 ? parsePostgresVersion(result.stdout) : undefined;
         if (parsed)
             found.push({ bindir, ...parsed });
@@ -7350,208 +6657,10 @@ async function findPostgresBinaries(options = {}) {
     });
 }
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __webpack_require__(7030);
-var external_node_net_default = /*#__PURE__*/__webpack_require__.n(external_node_net_);
-;// CONCATENATED MODULE: ./src/db/throwaway/free-port.ts
-// A TCP port on 127.0.0.1 that nothing listens on right now (the OS picks it). Another process may
-// take it before the server binds; callers retry on "address in use".
-
-function freePort() {
-    return new Promise((resolve, reject) => {
-        const server = external_node_net_default().createServer();
-        server.unref();
-        server.on('error', reject);
-        server.listen(0, '127.0.0.1', () => {
-            const address = server.address();
-            const port = typeof address === 'object' && address ? address.port : 0;
-            server.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
-        });
-    });
-}
-
-;// CONCATENATED MODULE: ./src/db/throwaway/local-postgres.ts
-// The `local` throwaway provider: a private PostgreSQL cluster from the machine's own server
-// binaries, in a temp directory, on a free port of 127.0.0.1, with its socket inside that directory
-// (/var/run/postgresql may not exist or not be writable). Postgres refuses to run as root, so as root
-// we run initdb/pg_ctl as the `postgres` user. Durability is switched off: the cluster lives minutes.
-
-
-
-
-
-
-
-const SERVER_USER = 'postgres';
-const START_ATTEMPTS = 3;
-/** As root: the uid/gid of the `postgres` user, who will own the cluster. Otherwise: ourselves. */
-async function serverAccount() {
-    if (process.getuid?.() !== 0)
-        return {};
-    const uid = await runCommand(['id', '-u', SERVER_USER], { timeoutMs: 10_000 });
-    const gid = await runCommand(['id', '-g', SERVER_USER], { timeoutMs: 10_000 });
-    if (uid.code !== 0 || gid.code !== 0) {
-        throw new errors/* ProvisionError */.uv(`PostgreSQL refuses to run as root, and this machine has no '${SERVER_USER}' user to run it as.`, {
-            fix: `create one (useradd --system ${SERVER_USER}), run the job as a non-root user, or set dry-run-database to docker or to a postgresql:// URL (e.g. a services: postgres container).`,
-        });
-    }
-    return { user: SERVER_USER, uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
-}
-/** The `-o` string pg_ctl hands to postgres through /bin/sh, hence the quoting of the socket dir. */
-function serverOptions(port, socketDir) {
-    const quoted = `'${socketDir.replace(/'/g, `'\\''`)}'`;
-    return [`-p ${port}`, `-k ${quoted}`, '-c listen_addresses=127.0.0.1', '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'].join(' ');
-}
-function initdbArgs(bindir, dataDir, locale) {
-    return [external_node_path_default().join(bindir, 'initdb'), '-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', `--locale=${locale}`, '--no-sync'];
-}
-function logTail(logFile, lines = 5) {
-    try {
-        return external_node_fs_default().readFileSync(logFile, 'utf8').trim().split('\n').slice(-lines).join(' ');
-    }
-    catch {
-        return '';
-    }
-}
-function readPostmasterPid(dataDir) {
-    try {
-        const pid = Number(external_node_fs_default().readFileSync(external_node_path_default().join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-        return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Running (a zombie is not: it has exited and only waits for a parent that may never reap it). */
-function isAlive(pid) {
-    try {
-        process.kill(pid, 0);
-    }
-    catch (error) {
-        if (error.code !== 'EPERM')
-            return false;
-    }
-    try {
-        return !/^\d+ \(.*\) Z/s.test(external_node_fs_default().readFileSync(`/proc/${pid}/stat`, 'utf8'));
-    }
-    catch {
-        return true; // no /proc (macOS): kill(0) is all we know
-    }
-}
-/** True when `pid` is still the postmaster of `dataDir` (pids get reused; never kill a stranger). */
-async function isOurPostmaster(pid, dataDir) {
-    if (!isAlive(pid))
-        return false;
-    let command = '';
-    try {
-        command = external_node_fs_default().readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-    }
-    catch {
-        command = (await runCommand(['ps', '-o', 'command=', '-p', String(pid)], { timeoutMs: 10_000 })).stdout;
-    }
-    return command.includes(dataDir);
-}
-async function waitGone(pid, timeoutMs) {
-    const deadline = Date.now() + timeoutMs;
-    while (isAlive(pid)) {
-        if (Date.now() > deadline)
-            return false;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    return true;
-}
-/** Stops the cluster (immediate shutdown: nothing in it is worth a checkpoint). Leaves the directory. */
-async function stopLocalPostgres(state) {
-    const pid = state.pid ?? readPostmasterPid(state.dataDir);
-    if (external_node_fs_default().existsSync(external_node_path_default().join(state.dataDir, 'postmaster.pid'))) {
-        const argv = asUser([external_node_path_default().join(state.bindir, 'pg_ctl'), '-D', state.dataDir, '-m', 'immediate', '-w', '-t', '30', 'stop'], state.runAs);
-        await runCommand(argv, { cwd: state.dir, timeoutMs: 45_000 });
-    }
-    if (pid && (await isOurPostmaster(pid, state.dataDir))) {
-        process.kill(pid, 'SIGKILL');
-        await waitGone(pid, 5000);
-    }
-}
-async function initCluster(binaries, state, runtime) {
-    let result;
-    // C.UTF-8 is what we want (UTF-8, byte order); older or non-glibc systems may lack it, C always exists.
-    for (const locale of ['C.UTF-8', 'C']) {
-        result = await runCommand(asUser(initdbArgs(binaries.bindir, state.dataDir, locale), state.runAs), { cwd: state.dir, timeoutMs: 120_000 });
-        if (result.code === 0)
-            return;
-        external_node_fs_default().rmSync(state.dataDir, { recursive: true, force: true });
-        if (!/locale/i.test(`${result.stderr}${result.stdout}`))
-            break;
-        runtime.debug(`initdb with --locale=${locale} failed (${outputTail(result, 2)}); retrying with --locale=C`);
-    }
-    throw new errors/* ProvisionError */.uv(`initdb failed in ${state.dir}: ${outputTail(result)}`, {
-        fix: 'check that the PostgreSQL server package is complete, or set dry-run-database to docker or a postgresql:// URL.',
-    });
-}
-async function startCluster(binaries, state, stateFile) {
-    const logFile = external_node_path_default().join(state.dir, 'postgres.log');
-    let last = '';
-    for (let attempt = 1; attempt <= START_ATTEMPTS; attempt += 1) {
-        const port = await freePort();
-        writeState(stateFile, { ...state, port });
-        const argv = [external_node_path_default().join(binaries.bindir, 'pg_ctl'), '-D', state.dataDir, '-l', logFile, '-w', '-t', '60', '-o', serverOptions(port, state.dir), 'start'];
-        const result = await runCommand(asUser(argv, state.runAs), { cwd: state.dir, timeoutMs: 90_000 });
-        if (result.code === 0)
-            return port;
-        last = logTail(logFile) || outputTail(result);
-        // Another process took the port between freePort() and the bind: try another one.
-        if (!/could not bind|address already in use|could not create any TCP\/IP sockets/i.test(last))
-            break;
-    }
-    throw new errors/* ProvisionError */.uv(`The throwaway PostgreSQL server did not start: ${last}`, {
-        fix: 'see the server log above; or set dry-run-database to docker or a postgresql:// URL.',
-    });
-}
-async function provisionLocalPostgres(options) {
-    const { binaries, runtime } = options;
-    const account = await serverAccount();
-    const { dir, stateFile } = makeThrowawayDir(options.baseDir);
-    const state = { version: 1, provider: 'local', dir, dataDir: external_node_path_default().join(dir, 'data'), bindir: binaries.bindir, ...(account.user ? { runAs: account.user } : {}) };
-    writeState(stateFile, state);
-    try {
-        if (account.uid !== undefined && account.gid !== undefined)
-            external_node_fs_default().chownSync(dir, account.uid, account.gid);
-        runtime.info(`Starting a throwaway PostgreSQL ${binaries.version} from ${binaries.bindir}${account.user ? ` as user ${account.user}` : ''} in ${dir}`);
-        await initCluster(binaries, state, runtime);
-        const port = await startCluster(binaries, state, stateFile);
-        const pid = readPostmasterPid(state.dataDir);
-        writeState(stateFile, { ...state, port, ...(pid ? { pid } : {}) });
-        const location = { kind: 'postgres', host: '127.0.0.1', port, database: 'postgres', user: 'postgres', sslmode: 'disable', params: {} };
-        const serverVersion = (await serverVersionOf(location)) ?? binaries.version;
-        return { location, serverVersion, stateFile };
-    }
-    catch (error) {
-        await stopLocalPostgres(state).catch(() => undefined);
-        removeThrowawayDir(dir);
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/db/throwaway/teardown.ts
-// Removes whatever a state file says a throwaway database left behind: stops the server or
-// container, then deletes its temp directory (which holds the state file itself). Idempotent: a
-// missing state file means the database is already gone.
-
-
-
-/** True when something was torn down, false when there was nothing left. */
-async function teardownFromStateFile(stateFile) {
-    const state = readState(stateFile);
-    if (!state)
-        return false;
-    if (state.provider === 'local')
-        await stopLocalPostgres(state);
-    else
-        await stopDockerPostgres(state);
-    removeThrowawayDir(state.dir);
-    return true;
-}
-
+// EXTERNAL MODULE: ./src/db/throwaway/local-postgres.ts + 1 modules
+var local_postgres = __webpack_require__(9421);
+// EXTERNAL MODULE: ./src/db/throwaway/teardown.ts
+var teardown = __webpack_require__(9931);
 ;// CONCATENATED MODULE: ./src/db/throwaway/provision-throwaway.ts
 // Chooses and starts the throwaway PostgreSQL a dry run writes to (input dry-run-database):
 // `docker` (official image), `local` (this machine's server binaries) or `auto` (docker when an
@@ -7572,7 +6681,7 @@ function handle(server, provider) {
         ...(server.serverVersion ? { serverVersion: server.serverVersion } : {}),
         stateFile: server.stateFile,
         teardown: async () => {
-            await teardownFromStateFile(server.stateFile);
+            await (0,teardown/* teardownFromStateFile */.C)(server.stateFile);
         },
     };
 }
@@ -7584,15 +6693,15 @@ async function provisionLocal(options) {
     if (!Number.isNaN(wanted) && binaries.major !== wanted) {
         options.runtime.info(`PostgreSQL ${wanted} server binaries are not installed here; the dry run uses the local PostgreSQL ${binaries.version} instead.`);
     }
-    return handle(await provisionLocalPostgres({ binaries, runtime: options.runtime, ...(options.baseDir ? { baseDir: options.baseDir } : {}) }), 'local');
+    return handle(await (0,local_postgres/* provisionLocalPostgres */.Gy)({ binaries, runtime: options.runtime, ...(options.baseDir ? { baseDir: options.baseDir } : {}) }), 'local');
 }
 async function provisionDocker(options) {
-    return handle(await provisionDockerPostgres({ postgresVersion: options.postgresVersion, runtime: options.runtime, ...(options.baseDir ? { baseDir: options.baseDir } : {}) }), 'docker');
+    return handle(await (0,docker_postgres/* provisionDockerPostgres */.by)({ postgresVersion: options.postgresVersion, runtime: options.runtime, ...(options.baseDir ? { baseDir: options.baseDir } : {}) }), 'docker');
 }
 async function provisionThrowawayPostgres(options) {
     const { runtime } = options;
     if (options.kind === 'docker') {
-        if (!(await dockerAvailable())) {
+        if (!(await (0,docker_postgres/* dockerAvailable */.g$)())) {
             throw new errors/* ProvisionError */.uv('dry-run-database is docker, but no Docker engine answers (`docker info` failed).', { fix: `start Docker or ${THREE_WAYS}` });
         }
         return provisionDocker(options);
@@ -7603,7 +6712,7 @@ async function provisionThrowawayPostgres(options) {
             throw new errors/* ProvisionError */.uv('dry-run-database is local, but no PostgreSQL server binaries (initdb, pg_ctl, postgres) were found.', { fix: THREE_WAYS });
         return local;
     }
-    if (await dockerAvailable()) {
+    if (await (0,docker_postgres/* dockerAvailable */.g$)()) {
         try {
             return await provisionDocker(options);
         }
@@ -7620,343 +6729,10 @@ async function provisionThrowawayPostgres(options) {
     throw new errors/* ProvisionError */.uv('No throwaway PostgreSQL for the dry run: no Docker engine answers and no PostgreSQL server binaries were found.', { fix: THREE_WAYS });
 }
 
-;// CONCATENATED MODULE: ./src/report/github-rest.ts
-// The few GitHub REST calls cutover makes, with plain fetch against GITHUB_API_URL (so GitHub
-// Enterprise Server and the tests' local stand-in work the same way as api.github.com).
-class github_rest_GitHubApiError extends Error {
-    status;
-    /** x-ratelimit-remaining was 0: a 403/429 that waiting would fix, not a permissions problem. */
-    rateLimited;
-    constructor(message, status, rateLimited = false) {
-        super(message);
-        this.name = 'GitHubApiError';
-        this.status = status;
-        this.rateLimited = rateLimited;
-    }
-}
-const TIMEOUT_MS = 30_000;
-/** `<https://api.github.com/…?page=2>; rel="next", <…>; rel="last"` → the next URL. */
-function nextLink(header) {
-    if (!header)
-        return undefined;
-    for (const part of header.split(',')) {
-        const match = /<([^>]+)>\s*;\s*rel="?([^";]+)"?/.exec(part.trim());
-        if (match && match[2].split(/\s+/).includes('next'))
-            return match[1];
-    }
-    return undefined;
-}
-function github_rest_gitHubClient(options) {
-    const base = options.apiUrl.replace(/\/+$/, '');
-    const doFetch = options.fetch ?? fetch;
-    return {
-        async request(method, pathOrUrl, body) {
-            const url = /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${base}${pathOrUrl}`;
-            let response;
-            try {
-                response = await doFetch(url, {
-                    method,
-                    headers: {
-                        accept: 'application/vnd.github+json',
-                        authorization: `Bearer ${options.token}`,
-                        'x-github-api-version': '2022-11-28',
-                        'user-agent': 'cutover',
-                        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-                    },
-                    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-                    signal: AbortSignal.timeout(TIMEOUT_MS),
-                });
-            }
-            catch (error) {
-                const cause = error instanceof Error ? (error.cause?.message ?? error.message) : String(error);
-                throw new github_rest_GitHubApiError(`${method} ${url} failed: ${cause}`, 0);
-            }
-            if (!response.ok) {
-                let message = response.statusText;
-                try {
-                    const payload = (await response.json());
-                    if (payload?.message)
-                        message = payload.message;
-                }
-                catch {
-                    // not JSON: keep the status text
-                }
-                const rateLimited = (response.status === 403 || response.status === 429) && response.headers.get('x-ratelimit-remaining') === '0';
-                throw new github_rest_GitHubApiError(`HTTP ${response.status}: ${message}`, response.status, rateLimited);
-            }
-            const data = (response.status === 204 ? undefined : await response.json());
-            const next = nextLink(response.headers.get('link'));
-            return { data, ...(next ? { next } : {}) };
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown.ts
-// Small, pure Markdown building blocks for the report. Everything user-controlled (migration names,
-// table names, error messages) passes through `cell` or `code` before it reaches a table, so a `|`,
-// a newline or a backtick in a name cannot break the layout GitHub renders.
-/** Plain text for a GFM table cell: Markdown and HTML neutralised, newlines as <br>. */
-function cell(text) {
-    return text
-        .replace(/\r\n?/g, '\n')
-        .replace(/[\\`*_[\]|~]/g, (ch) => `\\${ch}`)
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\n+/g, '<br>')
-        .trim();
-}
-/** An inline code span that survives backticks in the text and `|` inside a table cell. */
-function code(text) {
-    const flat = text.replace(/\s*[\r\n]+\s*/g, ' ');
-    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longestRun + 1);
-    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-    // GFM splits table rows on `|` before parsing code spans; `\|` is the documented escape there.
-    return `${fence}${pad}${flat.replace(/\|/g, '\\|')}${pad}${fence}`;
-}
-/** A fenced code block whose fence is longer than any backtick run in the content. */
-function codeBlock(text, language = '') {
-    const longestRun = Math.max(0, ...(text.match(/`{3,}/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(Math.max(3, longestRun + 1));
-    return `${fence}${language}\n${text.replace(/\n+$/, '')}\n${fence}`;
-}
-const SEPARATORS = { left: ':---', right: '---:', center: ':---:' };
-/** A GFM table. Renderers must already have escaped the cell contents. */
-function table(columns, rows) {
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    return [
-        line(columns.map((column) => column.header)),
-        line(columns.map((column) => SEPARATORS[column.align ?? 'left'])),
-        ...rows.map((row) => line(columns.map((column) => column.render(row) || ' '))),
-    ].join('\n');
-}
-/** 1234567 → "1,234,567" (independent of the machine's locale, so golden files are stable). */
-function count(value) {
-    if (value === undefined || value === null || Number.isNaN(value))
-        return '—';
-    const [whole, fraction] = String(value).split('.');
-    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-    return fraction ? `${grouped}.${fraction}` : grouped;
-}
-/** 12 → "12 ms", 4200 → "4.2 s", 125000 → "2 min 5 s". */
-function markdown_duration(ms) {
-    if (ms === undefined || ms === null || Number.isNaN(ms))
-        return '—';
-    if (ms < 1000)
-        return `${Math.round(ms)} ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)} s`;
-    const minutes = Math.floor(ms / 60_000);
-    const seconds = Math.round((ms % 60_000) / 1000);
-    return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
-}
-/** Shortens text to `max` characters with an ellipsis. */
-function clip(text, max) {
-    return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
-}
-function markdown_plural(n, one, many = `${one}s`) {
-    return `${count(n)} ${n === 1 ? one : many}`;
-}
-/** A collapsible block; the blank lines let GitHub render Markdown inside it. */
-function details(summary, body, open = false) {
-    return `<details${open ? ' open' : ''}><summary>${summary}</summary>\n\n${body}\n\n</details>`;
-}
-
-;// CONCATENATED MODULE: ./src/report/truncate.ts
-// Fits a Markdown report under a length limit: GitHub rejects issue comments over 65,536 characters
-// ("Body is too long"), and step summaries over 1 MiB. We cut at a line boundary, close any code
-// fence or <details> block left open, and end with a pointer to where the full report is.
-
-const truncate_COMMENT_MAX_LENGTH = 65_536;
-/** GitHub's step summary limit is 1 MiB per step; leave room for multi-byte characters. */
-const SUMMARY_MAX_LENGTH = 400_000;
-/** `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}` when all are known. */
-function runUrl(env) {
-    if (!env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID)
-        return undefined;
-    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-    const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1' ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : '';
-    return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`;
-}
-/** The closing line of a truncated comment: where to read the rest. */
-function truncate_truncationNotice(options) {
-    const where = options.fullReport ?? (options.summaryUrl ? `the [step summary of this run](${options.summaryUrl})` : `the step summary of this workflow run`);
-    return `> ✂️ **This report was cut to fit the ${count(options.limit)}-character limit.** The full report is in ${where}.`;
-}
-function openBlocks(text) {
-    const state = { details: 0 };
-    for (const line of text.split('\n')) {
-        const fence = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
-        if (state.fence) {
-            if (fence && fence[0] === state.fence[0] && fence.length >= state.fence.length && line.trim() === fence)
-                state.fence = undefined;
-            continue;
-        }
-        if (fence) {
-            state.fence = fence;
-            continue;
-        }
-        state.details += (line.match(/<details[\s>]/gi) ?? []).length;
-        state.details -= (line.match(/<\/details>/gi) ?? []).length;
-        if (state.details < 0)
-            state.details = 0;
-    }
-    return state;
-}
-function closers(state) {
-    const parts = [];
-    if (state.fence)
-        parts.push(state.fence);
-    for (let i = 0; i < state.details; i += 1)
-        parts.push('</details>');
-    return parts.length ? `\n${parts.join('\n\n')}` : '';
-}
-/**
- * Returns `markdown` unchanged when it fits in `maxLength` characters (UTF-16 code units, which is
- * never fewer than the characters GitHub counts); otherwise a prefix cut at a line boundary, with
- * open blocks closed and `notice` appended, that fits.
- */
-function truncate_truncateMarkdown(markdown, maxLength, notice) {
-    if (markdown.length <= maxLength)
-        return markdown;
-    const tail = `\n\n---\n\n${notice}\n`;
-    let budget = maxLength - tail.length;
-    for (let attempt = 0; attempt < 8 && budget > 0; attempt += 1) {
-        let cut = markdown.lastIndexOf('\n', budget);
-        if (cut <= 0)
-            cut = budget; // one enormous line: cut inside it
-        const kept = markdown.slice(0, cut).replace(/\s+$/, '');
-        const result = `${kept}${closers(openBlocks(kept))}${tail}`;
-        if (result.length <= maxLength)
-            return result;
-        budget -= result.length - maxLength + 16;
-    }
-    return notice.slice(0, maxLength);
-}
-
-;// CONCATENATED MODULE: ./src/report/pull-request-event.ts
-// Reads the pull request a workflow run belongs to from the event payload GitHub writes to
-// GITHUB_EVENT_PATH (pull_request and pull_request_target events carry the same `pull_request` object).
-
-/** The pull request of the event at `eventPath`, or undefined for other events or an unreadable file. */
-function pullRequestFromEvent(eventPath) {
-    if (!eventPath)
-        return undefined;
-    let payload;
-    try {
-        payload = JSON.parse(external_node_fs_default().readFileSync(eventPath, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-    const pr = payload?.pull_request;
-    const number = pr?.number ?? payload.number;
-    if (!pr || typeof number !== 'number' || !pr.base?.sha || !pr.head?.sha)
-        return undefined;
-    const baseRepo = pr.base.repo?.full_name ?? payload.repository?.full_name;
-    const headRepo = pr.head.repo?.full_name;
-    return {
-        number,
-        baseSha: pr.base.sha,
-        headSha: pr.head.sha,
-        isFork: !headRepo || !baseRepo || headRepo.toLowerCase() !== baseRepo.toLowerCase(),
-        ...(baseRepo ? { repository: baseRepo } : {}),
-    };
-}
-/** Events whose runs belong to a pull request and may get a sticky comment. */
-function isPullRequestEvent(eventName) {
-    return eventName === 'pull_request' || eventName === 'pull_request_target';
-}
-
-;// CONCATENATED MODULE: ./src/report/pull-request-comment.ts
-// The sticky pull-request comment: one comment per PR (per comment-id), found again by a hidden
-// marker and edited in place on every run, so the PR shows the latest report instead of a growing
-// pile. Commenting is a courtesy: every failure (fork, missing permission, API down) becomes a
-// notice or warning and `skipped`; the report is always in the step summary anyway.
-
-
-
-
-/** Pages of 100 comments; a PR with more than 10,000 comments gets a new sticky comment. */
-const MAX_PAGES = 100;
-/** `<!-- cutover:report:<id> -->`; the id is reduced to characters that cannot end the HTML comment. */
-function commentMarker(commentId) {
-    const id = commentId.trim().replace(/[^A-Za-z0-9_.:/@+-]+/g, '-').replace(/-{2,}/g, '-') || 'default';
-    return `<!-- cutover:report:${id} -->`;
-}
-/** The body as sent: marker on the first line, secrets redacted, under GitHub's length limit. */
-function commentBody(body, commentId, summaryUrl) {
-    const marker = commentMarker(commentId);
-    const withMarker = body.startsWith(marker) ? body : `${marker}\n${body}`;
-    return truncateMarkdown(redact(withMarker), COMMENT_MAX_LENGTH, truncationNotice({ limit: COMMENT_MAX_LENGTH, summaryUrl }));
-}
-const PERMISSION_FIX = (/* unused pure expression or super */ null && ('give the job `permissions: pull-requests: write` (with `contents: read`), or set `comment: false`. ' +
-    'Pull requests from forks cannot be commented on with the GITHUB_TOKEN of a pull_request run.'));
-function explain(error, pullNumber, doing) {
-    const prefix = `cutover could not ${doing} on pull request #${pullNumber}`;
-    const tail = 'The report is in the step summary.';
-    if (!(error instanceof GitHubApiError))
-        return { level: 'warning', reason: 'error', message: `${prefix}: ${redact(String(error?.message ?? error))}. ${tail}` };
-    if (error.rateLimited)
-        return { level: 'warning', reason: 'rate-limited', message: `${prefix}: the GitHub API rate limit is exhausted (${error.message}). ${tail}` };
-    if (error.status === 401)
-        return { level: 'warning', reason: 'unauthorized', message: `${prefix} (${error.message}): the github-token is invalid or expired. ${tail} Fix: pass github-token: \${{ github.token }} (the default).` };
-    if (error.status === 403 || error.status === 404) {
-        return { level: 'warning', reason: 'forbidden', message: `${prefix} (${error.message}): the token may not write to pull requests. ${tail} Fix: ${PERMISSION_FIX}` };
-    }
-    return { level: 'warning', reason: 'error', message: `${prefix} (${error.message}). ${tail}` };
-}
-async function findComment(client, repository, pullNumber, marker) {
-    let next = `/repos/${repository}/issues/${pullNumber}/comments?per_page=100`;
-    for (let page = 0; next && page < MAX_PAGES; page += 1) {
-        const response = await client.request('GET', next);
-        const found = response.data.find((comment) => comment.body?.trimStart().startsWith(marker));
-        if (found)
-            return found;
-        next = response.next;
-    }
-    return undefined;
-}
-async function upsertPullRequestComment(options) {
-    const { runtime, pullNumber } = options;
-    if (options.isFork) {
-        runtime.notice(`Pull request #${pullNumber} comes from a fork: GitHub gives pull_request runs from forks a read-only token, so cutover does not comment. The report is in the step summary of this run.`);
-        return { action: 'skipped', reason: 'fork' };
-    }
-    if (!/^[^/\s]+\/[^/\s]+$/.test(options.repository)) {
-        runtime.warning(`cutover could not comment: '${options.repository}' is not an owner/name repository (GITHUB_REPOSITORY). The report is in the step summary.`);
-        return { action: 'skipped', reason: 'no-repository' };
-    }
-    const client = gitHubClient({ token: options.token, apiUrl: options.apiUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
-    const marker = commentMarker(options.commentId);
-    const body = commentBody(options.body, options.commentId, options.summaryUrl);
-    let existing;
-    try {
-        existing = await findComment(client, options.repository, pullNumber, marker);
-    }
-    catch (error) {
-        const { message, reason } = explain(error, pullNumber, 'read the comments');
-        runtime.warning(message);
-        return { action: 'skipped', reason };
-    }
-    try {
-        if (existing) {
-            const { data } = await client.request('PATCH', `/repos/${options.repository}/issues/comments/${existing.id}`, { body });
-            runtime.info(`Updated the cutover comment on pull request #${pullNumber}: ${data?.html_url ?? existing.html_url ?? existing.id}`);
-            return { action: 'updated', ...((data?.html_url ?? existing.html_url) ? { url: data?.html_url ?? existing.html_url } : {}) };
-        }
-        const { data } = await client.request('POST', `/repos/${options.repository}/issues/${pullNumber}/comments`, { body });
-        runtime.info(`Commented on pull request #${pullNumber}: ${data?.html_url ?? data?.id}`);
-        return { action: 'created', ...(data?.html_url ? { url: data.html_url } : {}) };
-    }
-    catch (error) {
-        const { message, level, reason } = explain(error, pullNumber, existing ? 'update its comment' : 'comment');
-        runtime[level](message);
-        return { action: 'skipped', reason };
-    }
-}
-
+// EXTERNAL MODULE: ./src/report/pull-request-event.ts
+var pull_request_event = __webpack_require__(7706);
+// EXTERNAL MODULE: ./src/db/ssl-options.ts
+var ssl_options = __webpack_require__(1231);
 ;// CONCATENATED MODULE: ./src/dry-run/copy-target-schema.ts
 // schema-from: target — copy the real target's schema (read-only) and its migration history into the
 // throwaway database with pg_dump | psql, so the dry run applies only what is pending in production.
@@ -7965,7 +6741,7 @@ async function upsertPullRequestComment(options) {
 
 function libpqEnv(location) {
     // Credentials travel in the environment, never on a command line that `ps` or a log could show.
-    const ssl = chooseSsl(location);
+    const ssl = (0,ssl_options/* chooseSsl */.Q)(location);
     return {
         ...process.env,
         PGHOST: location.host,
@@ -7980,9 +6756,9 @@ function libpqEnv(location) {
 }
 /** Runs a client program; its output, or an error with the last lines it printed. */
 async function run(argv, env, input) {
-    const result = await runCommand(argv, { env, ...(input !== undefined ? { input } : {}) });
+    const result = await (0,run_command/* runCommand */.d1)(argv, { env, ...(input !== undefined ? { input } : {}) });
     if (result.code !== 0)
-        throw new Error(`${argv[0]} failed: ${outputTail(result, 3)}`);
+        throw new Error(`${argv[0]} failed: ${(0,run_command/* outputTail */.ci)(result, 3)}`);
     return result.stdout;
 }
 /** `pg_dump --version` → major, e.g. 15. */
@@ -8150,11 +6926,11 @@ function sameByUrl(a, b) {
 /** Compares the database at `probe` with the one at `other` on the servers themselves. */
 async function compareDatabases(probe, other, options) {
     const marker = `cutover-probe-${external_node_crypto_default().randomBytes(6).toString('hex')}`;
-    const probeClient = await connectPostgres(probe, { input: options.probeInput, attempts: 1, connectTimeoutMs: options.connectTimeoutMs, applicationName: marker });
+    const probeClient = await (0,postgres_connect/* connectPostgres */.Mq)(probe, { input: options.probeInput, attempts: 1, connectTimeoutMs: options.connectTimeoutMs, applicationName: marker });
     try {
         let otherClient;
         try {
-            otherClient = await connectPostgres(other, { input: options.otherInput, attempts: 1, connectTimeoutMs: options.connectTimeoutMs });
+            otherClient = await (0,postgres_connect/* connectPostgres */.Mq)(other, { input: options.otherInput, attempts: 1, connectTimeoutMs: options.connectTimeoutMs });
         }
         catch (error) {
             return { same: 'unknown', reason: error.message, urlsMatch: sameByUrl(probe, other) };
@@ -8186,8 +6962,8 @@ async function refuseIfSameAs(settings, runtime, throwaway, side) {
     const other = side === 'target-url' ? settings.target : settings.source;
     if (other?.kind !== 'postgres')
         return;
-    const dryInput = inputLabel(settings.origin, 'dry-run-database');
-    const otherInput = inputLabel(settings.origin, side);
+    const dryInput = (0,src_settings/* inputLabel */.NB)(settings.origin, 'dry-run-database');
+    const otherInput = (0,src_settings/* inputLabel */.NB)(settings.origin, side);
     const sameness = await compareDatabases(throwaway, other, { probeInput: dryInput, otherInput, connectTimeoutMs: Math.min(settings.connectTimeoutMs, 10_000) });
     const refuse = (how) => {
         const what = side === 'target-url' ? 'the dry run would apply the migrations to the real target' : 'the dry run would write into the database it copies from';
@@ -8207,8 +6983,8 @@ async function refuseIfSameAs(settings, runtime, throwaway, side) {
 async function guardDryRunDatabase(settings, runtime, throwaway) {
     await refuseIfSameAs(settings, runtime, throwaway, 'target-url');
     await refuseIfSameAs(settings, runtime, throwaway, 'source-url');
-    const input = inputLabel(settings.origin, 'dry-run-database');
-    const client = await connectPostgres(throwaway, { input, attempts: settings.connectAttempts, connectTimeoutMs: settings.connectTimeoutMs });
+    const input = (0,src_settings/* inputLabel */.NB)(settings.origin, 'dry-run-database');
+    const client = await (0,postgres_connect/* connectPostgres */.Mq)(throwaway, { input, attempts: settings.connectAttempts, connectTimeoutMs: settings.connectTimeoutMs });
     try {
         const contents = await inspectContents(client);
         if (!settings.dryRun.reset) {
@@ -8245,12 +7021,9 @@ function migrationNameOf(file) {
     const match = /^(\d+_[A-Za-z0-9][A-Za-z0-9_-]*)\.(?:up\.sql|down\.sql|js|mjs)$/.exec(file);
     return match?.[1];
 }
-function git(args, cwd, timeoutMs = 60_000) {
-    return new Promise((resolve) => {
-        (0,external_node_child_process_.execFile)('git', args, { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }, (error, stdout, stderr) => {
-            resolve({ ok: !error, stdout: String(stdout), stderr: String(stderr) });
-        });
-    });
+async function git(args, cwd, timeoutMs = 60_000) {
+    const result = await (0,run_command/* runCommand */.d1)(['git', ...args], { cwd, timeoutMs, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+    return { ok: result.code === 0, stdout: result.stdout, stderr: result.error ?? result.stderr };
 }
 async function resolveCommit(ref, root) {
     const result = await git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], root);
@@ -8323,7 +7096,7 @@ async function migrationsNewSince(baseRef, migrationsDir, cwd, log) {
 ;// CONCATENATED MODULE: ./src/dry-run/server-version.ts
 
 async function serverMajorVersion(location, input, connectTimeoutMs) {
-    const client = await connectPostgres(location, { input, attempts: 1, connectTimeoutMs });
+    const client = await (0,postgres_connect/* connectPostgres */.Mq)(location, { input, attempts: 1, connectTimeoutMs });
     try {
         const { rows } = await client.query(`SELECT current_setting('server_version_num') AS v`);
         return Math.floor(Number(rows[0].v) / 10000);
@@ -8349,7 +7122,7 @@ async function targetMajor(settings, runtime) {
     if (settings.target?.kind !== 'postgres')
         return undefined;
     try {
-        return await serverMajorVersion(settings.target, inputLabel(settings.origin, 'target-url'), Math.min(settings.connectTimeoutMs, 5000));
+        return await serverMajorVersion(settings.target, (0,src_settings/* inputLabel */.NB)(settings.origin, 'target-url'), Math.min(settings.connectTimeoutMs, 5000));
     }
     catch (error) {
         runtime.info(`The target could not be asked for its server version (${error.message}); using postgres-version ${settings.dryRun.postgresVersion}.`);
@@ -8374,7 +7147,7 @@ async function provision(settings, runtime, major, env) {
     return handle;
 }
 async function newMigrations(settings, runtime, env) {
-    const baseRef = settings.dryRun.baseRef ?? (env.GITHUB_EVENT_PATH ? pullRequestFromEvent(env.GITHUB_EVENT_PATH)?.baseSha : undefined);
+    const baseRef = settings.dryRun.baseRef ?? (env.GITHUB_EVENT_PATH ? (0,pull_request_event/* pullRequestFromEvent */.v)(env.GITHUB_EVENT_PATH)?.baseSha : undefined);
     if (!baseRef)
         return undefined;
     return migrationsNewSince(baseRef, settings.migrationsDir, settings.workingDirectory, runtime);
@@ -8473,9 +7246,9 @@ async function runMode(settings, runtime, env = process.env, signal) {
     const started = Date.now();
     const result = emptyResult(settings.mode);
     if (settings.target && settings.mode !== 'dry-run')
-        result.target = displayLocation(settings.target);
+        result.target = (0,database_url/* displayLocation */.S5)(settings.target);
     if (settings.source)
-        result.source = displayLocation(settings.source);
+        result.source = (0,database_url/* displayLocation */.S5)(settings.source);
     result.reproduce = reproduceCommand(settings);
     const began = !signal?.aborted;
     let failure;
@@ -8491,7 +7264,7 @@ async function runMode(settings, runtime, env = process.env, signal) {
         result.error = (0,errors/* formatError */.Wk)(error);
     }
     if (signal?.aborted) {
-        result.cancelled = cancellationLine(signal.reason, result, failure, began);
+        result.cancelled = (0,cancellation_line/* cancellationLine */._u)(signal.reason, result, failure, began);
         if (result.ok)
             result.notes.push(result.cancelled);
         else
@@ -8499,78 +7272,201 @@ async function runMode(settings, runtime, env = process.env, signal) {
     }
     result.durationMs = Date.now() - started;
     // Every text of the result, before the report clips or escapes it (and a password could slip through).
-    return (0,src_redact/* redactStrings */.eT)(result);
+    return (0,redact/* redactStrings */.eT)(result);
 }
 
-;// CONCATENATED MODULE: ./src/migrate/scaffold-migration.ts
-// `cutover new <name>`: creates `<next id>_<slug>.up.sql` and `.down.sql`. The id continues the
-// directory's style: zero-padded to the width already in use (001 when empty), or a UTC timestamp
-// (YYYYMMDDHHMMSS) when the existing ids are timestamps.
+
+/***/ }),
+
+/***/ 4098:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Q: () => (/* binding */ INPUT_NAMES)
+/* harmony export */ });
+// The Action's inputs, shared by src/inputs.ts and the CLI's flags.
+/** Every input in action.yml (a unit test keeps this list and action.yml in step). */
+const INPUT_NAMES = [
+    'mode',
+    'target-url',
+    'source-url',
+    'migrations-dir',
+    'to',
+    'steps',
+    'allow-changed-migrations',
+    'lock-timeout',
+    'migration-lock-timeout',
+    'migration-statement-timeout',
+    'connect-attempts',
+    'connect-timeout',
+    'include',
+    'exclude',
+    'create-tables',
+    'on-error',
+    'rejects-file',
+    'if-target-not-empty',
+    'jobs',
+    'checksums',
+    'sample-rows',
+    'dry-run-database',
+    'dry-run-database-reset',
+    'postgres-version',
+    'schema-from',
+    'base-ref',
+    'comment',
+    'comment-id',
+    'github-token',
+    'report-path',
+    'create-tables-lengths',
+];
 
 
+/***/ }),
 
-const ID_PREFIX = /^(\d+)_/;
-const TIMESTAMP_WIDTH = 14;
-function migrationSlug(name) {
-    return name
-        .normalize('NFKD')
-        .replace(/[\u0300-\u036f]/g, '')
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '_')
-        .replace(/^_+|_+$/g, '');
+/***/ 4285:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $Q: () => (/* binding */ clip),
+/* harmony export */   DV: () => (/* binding */ codeBlock),
+/* harmony export */   Hn: () => (/* binding */ cell),
+/* harmony export */   LS: () => (/* binding */ plural),
+/* harmony export */   U9: () => (/* binding */ count),
+/* harmony export */   aY: () => (/* binding */ code),
+/* harmony export */   p0: () => (/* binding */ duration),
+/* harmony export */   tp: () => (/* binding */ table),
+/* harmony export */   zH: () => (/* binding */ details)
+/* harmony export */ });
+// Small, pure Markdown building blocks for the report. Everything user-controlled (migration names,
+// table names, error messages) passes through `cell` or `code` before it reaches a table, so a `|`,
+// a newline or a backtick in a name cannot break the layout GitHub renders.
+/** Plain text for a GFM table cell: Markdown and HTML neutralised, newlines as <br>. */
+function cell(text) {
+    return text
+        .replace(/\r\n?/g, '\n')
+        .replace(/[\\`*_[\]|~]/g, (ch) => `\\${ch}`)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\n+/g, '<br>')
+        .trim();
 }
-function timestampId(now) {
-    return now.toISOString().replace(/\D/g, '').slice(0, TIMESTAMP_WIDTH);
+/** An inline code span that survives backticks in the text and `|` inside a table cell. */
+function code(text) {
+    const flat = text.replace(/\s*[\r\n]+\s*/g, ' ');
+    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longestRun + 1);
+    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+    // GFM splits table rows on `|` before parsing code spans; `\|` is the documented escape there.
+    return `${fence}${pad}${flat.replace(/\|/g, '\\|')}${pad}${fence}`;
 }
-function nextMigrationId(existingIds, now = new Date()) {
-    if (existingIds.length === 0)
-        return '001';
-    const max = existingIds.reduce((a, b) => (BigInt(b) > BigInt(a) ? b : a));
-    if (existingIds.every((id) => id.length === TIMESTAMP_WIDTH && /^(19|20)\d{2}[01]\d[0-3]\d/.test(id))) {
-        const stamp = timestampId(now);
-        return BigInt(stamp) > BigInt(max) ? stamp : (BigInt(max) + 1n).toString();
+/** A fenced code block whose fence is longer than any backtick run in the content. */
+function codeBlock(text, language = '') {
+    const longestRun = Math.max(0, ...(text.match(/`{3,}/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(Math.max(3, longestRun + 1));
+    return `${fence}${language}\n${text.replace(/\n+$/, '')}\n${fence}`;
+}
+const SEPARATORS = { left: ':---', right: '---:', center: ':---:' };
+/** A GFM table. Renderers must already have escaped the cell contents. */
+function table(columns, rows) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [
+        line(columns.map((column) => column.header)),
+        line(columns.map((column) => SEPARATORS[column.align ?? 'left'])),
+        ...rows.map((row) => line(columns.map((column) => column.render(row) || ' '))),
+    ].join('\n');
+}
+/** 1234567 → "1,234,567" (independent of the machine's locale, so golden files are stable). */
+function count(value) {
+    if (value === undefined || value === null || Number.isNaN(value))
+        return '—';
+    const [whole, fraction] = String(value).split('.');
+    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    return fraction ? `${grouped}.${fraction}` : grouped;
+}
+/** 12 → "12 ms", 4200 → "4.2 s", 125000 → "2 min 5 s". */
+function duration(ms) {
+    if (ms === undefined || ms === null || Number.isNaN(ms))
+        return '—';
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.round((ms % 60_000) / 1000);
+    return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
+}
+/** Shortens text to `max` characters with an ellipsis. */
+function clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}
+function plural(n, one, many = `${one}s`) {
+    return `${count(n)} ${n === 1 ? one : many}`;
+}
+/** A collapsible block; the blank lines let GitHub render Markdown inside it. */
+function details(summary, body, open = false) {
+    return `<details${open ? ' open' : ''}><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+
+
+/***/ }),
+
+/***/ 7706:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ isPullRequestEvent),
+/* harmony export */   v: () => (/* binding */ pullRequestFromEvent)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+// Reads the pull request a workflow run belongs to from the event payload GitHub writes to
+// GITHUB_EVENT_PATH (pull_request and pull_request_target events carry the same `pull_request` object).
+
+/** The pull request of the event at `eventPath`, or undefined for other events or an unreadable file. */
+function pullRequestFromEvent(eventPath) {
+    if (!eventPath)
+        return undefined;
+    let payload;
+    try {
+        payload = JSON.parse(node_fs__WEBPACK_IMPORTED_MODULE_0___default().readFileSync(eventPath, 'utf8'));
     }
-    const width = Math.max(...existingIds.map((id) => id.length));
-    const next = (BigInt(max) + 1n).toString();
-    if (next.length > width) {
-        throw new errors/* MigrationPlanError */.eJ(`The next migration id would be ${next}, one digit wider than the existing ${width}-digit ids, which would sort before them as text.`, {
-            fix: `rename the migrations that are not applied anywhere yet to ${width + 1}-digit ids, or write the file by hand with an id that sorts last (e.g. ${'9'.repeat(width)}…).`,
-        });
+    catch {
+        return undefined;
     }
-    return next.padStart(width, '0');
+    const pr = payload?.pull_request;
+    const number = pr?.number ?? payload.number;
+    if (!pr || typeof number !== 'number' || !pr.base?.sha || !pr.head?.sha)
+        return undefined;
+    const baseRepo = pr.base.repo?.full_name ?? payload.repository?.full_name;
+    const headRepo = pr.head.repo?.full_name;
+    return {
+        number,
+        baseSha: pr.base.sha,
+        headSha: pr.head.sha,
+        isFork: !headRepo || !baseRepo || headRepo.toLowerCase() !== baseRepo.toLowerCase(),
+        ...(baseRepo ? { repository: baseRepo } : {}),
+    };
 }
-function upTemplate(name) {
-    return `-- Migration ${name}: applied by \`cutover migrate\`, in one transaction with its history row.
--- For statements that cannot run in a transaction (CREATE INDEX CONCURRENTLY), put the marker
--- comment "cutover:no-transaction" on a line of its own, after two dashes.
-
-`;
-}
-function downTemplate(name) {
-    return `-- Undo ${name}: run by \`cutover rollback\`. Reverse the up file's changes, last first.
-
-`;
-}
-/** Creates the up/down pair in `dir` (created when missing) and returns their paths. */
-function scaffoldMigration(dir, name, options = {}) {
-    const slug = migrationSlug(name);
-    if (!slug) {
-        throw new errors/* ConfigError */.xL(`The migration name '${name}' has no letters or digits to build a file name from.`, { fix: 'give a short description such as add_orders_table.' });
-    }
-    external_node_fs_default().mkdirSync(dir, { recursive: true });
-    const ids = external_node_fs_default().readdirSync(dir)
-        .map((file) => ID_PREFIX.exec(file)?.[1])
-        .filter((id) => id !== undefined);
-    const id = nextMigrationId([...new Set(ids)], options.now);
-    const migration = `${id}_${slug}`;
-    const upFile = external_node_path_default().join(dir, `${migration}.up.sql`);
-    const downFile = external_node_path_default().join(dir, `${migration}.down.sql`);
-    // 'wx': never overwrite an existing file.
-    external_node_fs_default().writeFileSync(upFile, upTemplate(migration), { flag: 'wx' });
-    external_node_fs_default().writeFileSync(downFile, downTemplate(migration), { flag: 'wx' });
-    return { name: migration, id, upFile, downFile };
+/** Events whose runs belong to a pull request and may get a sticky comment. */
+function isPullRequestEvent(eventName) {
+    return eventName === 'pull_request' || eventName === 'pull_request_target';
 }
 
+
+/***/ }),
+
+/***/ 4561:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  B: () => (/* binding */ renderReport)
+});
+
+// EXTERNAL MODULE: ./src/report/markdown.ts
+var report_markdown = __webpack_require__(4285);
 ;// CONCATENATED MODULE: ./src/report/render-migrations.ts
 
 const STATUS_LABELS = {
@@ -8595,16 +7491,16 @@ function errorCell(entry) {
     if (!entry.error)
         return '';
     const where = errorLocation(entry.error);
-    const message = cell(clip(entry.error.message, ERROR_CELL_MAX));
-    return where ? `${code(where)}<br>${message}` : message;
+    const message = (0,report_markdown/* cell */.Hn)((0,report_markdown/* clip */.$Q)(entry.error.message, ERROR_CELL_MAX));
+    return where ? `${(0,report_markdown/* code */.aY)(where)}<br>${message}` : message;
 }
 function columns(entries) {
-    const result = [{ header: 'Migration', render: (m) => code(m.name) }];
+    const result = [{ header: 'Migration', render: (m) => (0,report_markdown/* code */.aY)(m.name) }];
     if (entries.some((m) => m.isNew !== undefined)) {
         result.push({ header: 'New in this PR', align: 'center', render: (m) => (m.isNew ? '🆕 yes' : m.isNew === false ? 'no' : '—') });
     }
-    result.push({ header: 'Status', render: (m) => STATUS_LABELS[m.status] ?? cell(m.status) });
-    result.push({ header: 'Duration', align: 'right', render: (m) => (m.durationMs === undefined ? '—' : markdown_duration(m.durationMs)) });
+    result.push({ header: 'Status', render: (m) => STATUS_LABELS[m.status] ?? (0,report_markdown/* cell */.Hn)(m.status) });
+    result.push({ header: 'Duration', align: 'right', render: (m) => (m.durationMs === undefined ? '—' : (0,report_markdown/* duration */.p0)(m.durationMs)) });
     if (entries.some((m) => m.error))
         result.push({ header: 'Error', render: errorCell });
     return result;
@@ -8615,10 +7511,10 @@ function migrationCounts(migrations) {
     const parts = order
         .map((status) => ({ status, n: migrations.filter((m) => m.status === status).length }))
         .filter(({ n }) => n > 0)
-        .map(({ status, n }) => `${count(n)} ${STATUS_LABELS[status].replace(/^\S+\s/, '')}`);
+        .map(({ status, n }) => `${(0,report_markdown/* count */.U9)(n)} ${STATUS_LABELS[status].replace(/^\S+\s/, '')}`);
     const fresh = migrations.filter((m) => m.isNew).length;
     if (migrations.some((m) => m.isNew !== undefined))
-        parts.push(`${count(fresh)} new in this PR`);
+        parts.push(`${(0,report_markdown/* count */.U9)(fresh)} new in this PR`);
     return parts.join(' · ');
 }
 function renderMigrations(result) {
@@ -8633,11 +7529,11 @@ function renderMigrations(result) {
     if (migrations.length > FOLD_THRESHOLD && quiet.length > 0) {
         const loud = migrations.filter((m) => !quiet.includes(m));
         if (loud.length > 0)
-            parts.push(table(cols, loud));
-        parts.push(details(`${markdown_plural(quiet.length, 'migration')} already applied`, table(cols, quiet)));
+            parts.push((0,report_markdown/* table */.tp)(cols, loud));
+        parts.push((0,report_markdown/* details */.zH)(`${(0,report_markdown/* plural */.LS)(quiet.length, 'migration')} already applied`, (0,report_markdown/* table */.tp)(cols, quiet)));
     }
     else {
-        parts.push(table(cols, migrations));
+        parts.push((0,report_markdown/* table */.tp)(cols, migrations));
     }
     return parts.join('\n\n');
 }
@@ -8649,31 +7545,31 @@ const SQL_SHOWN = 160;
 function items(objects, kinds, render) {
     return objects.filter((o) => kinds.includes(o.kind)).map(render).join('<br>') || '—';
 }
-const named = (o) => (o.name ? `${code(o.name)} ${code(o.definition)}` : code(o.definition));
+const named = (o) => (o.name ? `${(0,report_markdown/* code */.aY)(o.name)} ${(0,report_markdown/* code */.aY)(o.definition)}` : (0,report_markdown/* code */.aY)(o.definition));
 function keysCell(t) {
     const identity = t.objects.some((o) => o.kind === 'identity' && /GENERATED/.test(o.definition));
     const keys = [
-        ...t.objects.filter((o) => o.kind === 'primary key').map((o) => `PK ${code(o.definition)}${identity ? ' identity' : ''}`),
-        ...t.objects.filter((o) => o.kind === 'identity' && /continues after/.test(o.definition)).map((o) => `sequence ${code(o.definition)}`),
+        ...t.objects.filter((o) => o.kind === 'primary key').map((o) => `PK ${(0,report_markdown/* code */.aY)(o.definition)}${identity ? ' identity' : ''}`),
+        ...t.objects.filter((o) => o.kind === 'identity' && /continues after/.test(o.definition)).map((o) => `sequence ${(0,report_markdown/* code */.aY)(o.definition)}`),
         ...t.objects.filter((o) => o.kind === 'unique').map((o) => `UNIQUE ${named(o)}`),
     ];
     return keys.join('<br>') || '—';
 }
 const COLUMNS = [
-    { header: 'Table', render: (t) => code(t.table) },
-    { header: 'Columns', align: 'right', render: (t) => count(t.columns) },
+    { header: 'Table', render: (t) => (0,report_markdown/* code */.aY)(t.table) },
+    { header: 'Columns', align: 'right', render: (t) => (0,report_markdown/* count */.U9)(t.columns) },
     { header: 'Keys', render: keysCell },
     { header: 'Indexes', render: (t) => items(t.objects, ['index'], named) },
-    { header: 'Foreign keys', render: (t) => items(t.objects, ['foreign key'], (o) => code(o.definition)) },
-    { header: 'Checks', render: (t) => items(t.objects, ['check'], (o) => code(o.definition)) },
-    { header: 'Defaults', render: (t) => items(t.objects, ['default'], (o) => code(o.definition)) },
+    { header: 'Foreign keys', render: (t) => items(t.objects, ['foreign key'], (o) => (0,report_markdown/* code */.aY)(o.definition)) },
+    { header: 'Checks', render: (t) => items(t.objects, ['check'], (o) => (0,report_markdown/* code */.aY)(o.definition)) },
+    { header: 'Defaults', render: (t) => items(t.objects, ['default'], (o) => (0,report_markdown/* code */.aY)(o.definition)) },
 ];
 function headline(created, existing) {
-    const made = created.length === 0 ? 'No table was created (create-tables)' : `Created ${markdown_plural(created.length, 'table')} from the SQLite schema (create-tables)`;
+    const made = created.length === 0 ? 'No table was created (create-tables)' : `Created ${(0,report_markdown/* plural */.LS)(created.length, 'table')} from the SQLite schema (create-tables)`;
     if (existing.length === 0)
         return `${made}; no table existed already.`;
     const were = existing.length === 1 ? 'table already existed and was left as it was' : 'tables already existed and were left as they were';
-    return `${made}; ${count(existing.length)} ${were}: ${existing.map((t) => code(t)).join(', ')}.`;
+    return `${made}; ${(0,report_markdown/* count */.U9)(existing.length)} ${were}: ${existing.map((t) => (0,report_markdown/* code */.aY)(t)).join(', ')}.`;
 }
 function renderSchemaCreated(result) {
     const schema = result.schema;
@@ -8682,27 +7578,29 @@ function renderSchemaCreated(result) {
     const { created, existing } = schema;
     const parts = ['### Schema created', headline(created, existing)];
     if (created.length > 0) {
-        const grid = table(COLUMNS, created);
-        parts.push(created.length > TABLES_OPEN ? details(`What was created, per table (${count(created.length)})`, grid) : grid);
+        const grid = (0,report_markdown/* table */.tp)(COLUMNS, created);
+        parts.push(created.length > TABLES_OPEN ? (0,report_markdown/* details */.zH)(`What was created, per table (${(0,report_markdown/* count */.U9)(created.length)})`, grid) : grid);
     }
-    const notes = created.flatMap((t) => t.objects.filter((o) => o.note && o.kind !== 'identity').map((o) => `- ${code(t.table)} ${o.kind}${o.name ? ` ${code(o.name)}` : ''}: ${cell(o.note)}`));
+    const notes = created.flatMap((t) => t.objects.filter((o) => o.note && o.kind !== 'identity').map((o) => `- ${(0,report_markdown/* code */.aY)(t.table)} ${o.kind}${o.name ? ` ${(0,report_markdown/* code */.aY)(o.name)}` : ''}: ${(0,report_markdown/* cell */.Hn)(o.note)}`));
     if (notes.length > 0)
         parts.push(`Changed on the way:\n\n${notes.join('\n')}`);
     const untranslated = [
-        ...created.flatMap((t) => t.notTranslated.map((n) => `- ${code(t.table)} ${n.kind}: ${code(n.sqlite)} — ${cell(n.reason)}`)),
-        ...(schema.skipped ?? []).map((s) => `- ${s.kind} ${code(s.name)}: ${code(clip(s.sqlite.replace(/\s+/g, ' '), SQL_SHOWN))} — ${cell(s.reason)}`),
+        ...created.flatMap((t) => t.notTranslated.map((n) => `- ${(0,report_markdown/* code */.aY)(t.table)} ${n.kind}: ${(0,report_markdown/* code */.aY)(n.sqlite)} — ${(0,report_markdown/* cell */.Hn)(n.reason)}`)),
+        ...(schema.skipped ?? []).map((s) => `- ${s.kind} ${(0,report_markdown/* code */.aY)(s.name)}: ${(0,report_markdown/* code */.aY)((0,report_markdown/* clip */.$Q)(s.sqlite.replace(/\s+/g, ' '), SQL_SHOWN))} — ${(0,report_markdown/* cell */.Hn)(s.reason)}`),
     ];
     if (created.length > 0 || untranslated.length > 0) {
         parts.push(untranslated.length > 0
-            ? `#### Not translated (${count(untranslated.length)})\n\n${untranslated.join('\n')}`
+            ? `#### Not translated (${(0,report_markdown/* count */.U9)(untranslated.length)})\n\n${untranslated.join('\n')}`
             : 'Every key, index, foreign key, check and default of the SQLite schema was translated.');
     }
-    const renames = created.flatMap((t) => t.renames.map((r) => `- ${code(t.table)} ${r.kind} ${code(r.from)} → ${code(r.to)}: ${cell(r.why)}`));
+    const renames = created.flatMap((t) => t.renames.map((r) => `- ${(0,report_markdown/* code */.aY)(t.table)} ${r.kind} ${(0,report_markdown/* code */.aY)(r.from)} → ${(0,report_markdown/* code */.aY)(r.to)}: ${(0,report_markdown/* cell */.Hn)(r.why)}`));
     if (renames.length > 0)
-        parts.push(`#### Renamed identifiers (${count(renames.length)})\n\nCopy and verify match these columns and tables by the same rule.\n\n${renames.join('\n')}`);
+        parts.push(`#### Renamed identifiers (${(0,report_markdown/* count */.U9)(renames.length)})\n\nCopy and verify match these columns and tables by the same rule.\n\n${renames.join('\n')}`);
     return parts.join('\n\n');
 }
 
+// EXTERNAL MODULE: ./src/verify/describe-differences.ts
+var describe_differences = __webpack_require__(8097);
 ;// CONCATENATED MODULE: ./src/report/render-tables.ts
 
 
@@ -8729,13 +7627,13 @@ function detailsCell(entry) {
     if (entry.missingInTarget)
         parts.push('missing in the target: not compared');
     if (entry.rejectedRows)
-        parts.push(`${markdown_plural(entry.rejectedRows, 'row')} rejected`);
+        parts.push(`${(0,report_markdown/* plural */.LS)(entry.rejectedRows, 'row')} rejected`);
     if (entry.differences) {
-        parts.push(describeDifferences(entry.differences, code));
+        parts.push((0,describe_differences/* describeDifferences */.g)(entry.differences, report_markdown/* code */.aY));
     }
     else if (entry.differingKeys?.length) {
-        const shown = entry.differingKeys.slice(0, KEYS_SHOWN).map((key) => code(key)).join(', ');
-        const more = entry.differingKeys.length > KEYS_SHOWN ? ` and ${count(entry.differingKeys.length - KEYS_SHOWN)} more` : '';
+        const shown = entry.differingKeys.slice(0, KEYS_SHOWN).map((key) => (0,report_markdown/* code */.aY)(key)).join(', ');
+        const more = entry.differingKeys.length > KEYS_SHOWN ? ` and ${(0,report_markdown/* count */.U9)(entry.differingKeys.length - KEYS_SHOWN)} more` : '';
         parts.push(`first differing keys: ${shown}${more}`);
     }
     return parts.join('<br>');
@@ -8749,20 +7647,20 @@ function renderTables(result) {
     if (tables.length === 0)
         return undefined;
     const columns = [
-        { header: 'Table', render: (t) => code(t.table) },
-        { header: 'Source rows', align: 'right', render: (t) => count(t.sourceRows) },
-        { header: 'Target rows', align: 'right', render: (t) => count(t.targetRows) },
+        { header: 'Table', render: (t) => (0,report_markdown/* code */.aY)(t.table) },
+        { header: 'Source rows', align: 'right', render: (t) => (0,report_markdown/* count */.U9)(t.sourceRows) },
+        { header: 'Target rows', align: 'right', render: (t) => (0,report_markdown/* count */.U9)(t.targetRows) },
         { header: 'Match', align: 'center', render: matchCell },
         { header: 'Checksum', align: 'center', render: checksumCell },
     ];
     if (tables.some((t) => t.rejectedRows || t.differingKeys?.length || t.differences || t.missingInTarget)) {
-        columns.push({ header: 'Details', render: (t) => detailsCell(t) || cell('') });
+        columns.push({ header: 'Details', render: (t) => detailsCell(t) || (0,report_markdown/* cell */.Hn)('') });
     }
     const mismatched = tables.filter((t) => tableMatches(t) === false).length;
     const summary = mismatched
-        ? `${markdown_plural(tables.length, 'table')} · **${markdown_plural(mismatched, 'table')} ${mismatched === 1 ? 'differs' : 'differ'}**`
-        : `${markdown_plural(tables.length, 'table')}${tables.every((t) => tableMatches(t) === true) ? ' · all match' : ''}`;
-    return ['### Tables', summary, table(columns, tables)].join('\n\n');
+        ? `${(0,report_markdown/* plural */.LS)(tables.length, 'table')} · **${(0,report_markdown/* plural */.LS)(mismatched, 'table')} ${mismatched === 1 ? 'differs' : 'differ'}**`
+        : `${(0,report_markdown/* plural */.LS)(tables.length, 'table')}${tables.every((t) => tableMatches(t) === true) ? ' · all match' : ''}`;
+    return ['### Tables', summary, (0,report_markdown/* table */.tp)(columns, tables)].join('\n\n');
 }
 const LEFT_OUT_OPEN = 10;
 /** "Left out": the source tables not copied or compared, grouped by reason; collapsed when long. */
@@ -8773,11 +7671,13 @@ function renderLeftOut(result) {
     const byReason = new Map();
     for (const { table: name, reason } of leftOut)
         byReason.set(reason, [...(byReason.get(reason) ?? []), name]);
-    const lines = [...byReason].map(([reason, names]) => `- ${cell(reason)}: ${names.map((name) => code(name)).join(', ')}`).join('\n');
-    const title = `Left out: ${markdown_plural(leftOut.length, 'source table')}`;
-    return leftOut.length > LEFT_OUT_OPEN ? details(title, lines) : `### ${title}\n\n${lines}`;
+    const lines = [...byReason].map(([reason, names]) => `- ${(0,report_markdown/* cell */.Hn)(reason)}: ${names.map((name) => (0,report_markdown/* code */.aY)(name)).join(', ')}`).join('\n');
+    const title = `Left out: ${(0,report_markdown/* plural */.LS)(leftOut.length, 'source table')}`;
+    return leftOut.length > LEFT_OUT_OPEN ? (0,report_markdown/* details */.zH)(title, lines) : `### ${title}\n\n${lines}`;
 }
 
+// EXTERNAL MODULE: ./src/report/truncate.ts
+var truncate = __webpack_require__(3534);
 ;// CONCATENATED MODULE: ./src/report/render-report.ts
 
 
@@ -8819,29 +7719,29 @@ function render_report_headline(result) {
     return `## ✅ ${title} ${result.mode === 'verify' || result.mode === 'dry-run' ? 'passed' : 'succeeded'}`;
 }
 function facts(result) {
-    const parts = [`**Mode:** ${code(result.mode)}`];
+    const parts = [`**Mode:** ${(0,report_markdown/* code */.aY)(result.mode)}`];
     if (result.target)
-        parts.push(`**Target:** ${code(result.target)}${result.throwaway ? ' (read only)' : ''}`);
+        parts.push(`**Target:** ${(0,report_markdown/* code */.aY)(result.target)}${result.throwaway ? ' (read only)' : ''}`);
     if (result.source)
-        parts.push(`**Source:** ${code(result.source)} (read only)`);
+        parts.push(`**Source:** ${(0,report_markdown/* code */.aY)(result.source)} (read only)`);
     if (result.rejected) {
         const n = result.rejected.rows;
-        parts.push(`**Verified:** ❌ no: ${n.toLocaleString('en-US')} row${n === 1 ? ' was' : 's were'} rejected (on-error: skip) and ${n === 1 ? 'is' : 'are'} in ${code(result.rejected.file)}; the copied rows match the source`);
+        parts.push(`**Verified:** ❌ no: ${n.toLocaleString('en-US')} row${n === 1 ? ' was' : 's were'} rejected (on-error: skip) and ${n === 1 ? 'is' : 'are'} in ${(0,report_markdown/* code */.aY)(result.rejected.file)}; the copied rows match the source`);
     }
     else if (result.verified !== null)
         parts.push(`**Verified:** ${result.verified ? '✅ yes' : '❌ no'}`);
-    parts.push(`**Duration:** ${markdown_duration(result.durationMs)}`);
+    parts.push(`**Duration:** ${(0,report_markdown/* duration */.p0)(result.durationMs)}`);
     return parts.join(' · ');
 }
 function throwawayNote(result) {
     if (!result.throwaway)
         return undefined;
     const { provider, serverVersion } = result.throwaway;
-    const server = `PostgreSQL${serverVersion ? ` ${cell(serverVersion)}` : ''} (${cell(provider)})`;
+    const server = `PostgreSQL${serverVersion ? ` ${(0,report_markdown/* cell */.Hn)(serverVersion)}` : ''} (${(0,report_markdown/* cell */.Hn)(provider)})`;
     return `> 🧪 **Dry run** on a throwaway ${server}: the real target was not written.`;
 }
 function bulletList(items) {
-    return items.map((item) => `- ${cell(item)}`).join('\n');
+    return items.map((item) => `- ${(0,report_markdown/* cell */.Hn)(item)}`).join('\n');
 }
 function renderWarnings(result) {
     if (result.warnings.length === 0)
@@ -8851,25 +7751,25 @@ function renderWarnings(result) {
 function renderRollback(result) {
     if (!result.rollback?.length)
         return undefined;
-    const command = result.rollbackCommand ? `\n\n${codeBlock(result.rollbackCommand, 'sh')}` : '';
+    const command = result.rollbackCommand ? `\n\n${(0,report_markdown/* codeBlock */.DV)(result.rollbackCommand, 'sh')}` : '';
     return `### ↩️ Rollback\n\n${bulletList(result.rollback)}${command}`;
 }
 function renderReproduce(result) {
     if (!result.reproduce)
         return undefined;
     const hint = result.reproduce.includes('***') ? '\n\nReplace `***` with the password (or set the URL from an environment variable).' : '';
-    return details('Reproduce locally', `${codeBlock(result.reproduce, 'sh')}${hint}`);
+    return (0,report_markdown/* details */.zH)('Reproduce locally', `${(0,report_markdown/* codeBlock */.DV)(result.reproduce, 'sh')}${hint}`);
 }
 function footer(result, summaryUrl) {
     const run = summaryUrl ? ` · [workflow run](${summaryUrl})` : '';
-    return `<sub>cutover ${MODE_LABELS[result.mode] ?? result.mode} · ${markdown_duration(result.durationMs)}${run}</sub>`;
+    return `<sub>cutover ${MODE_LABELS[result.mode] ?? result.mode} · ${(0,report_markdown/* duration */.p0)(result.durationMs)}${run}</sub>`;
 }
 function renderReport(result, options = {}) {
     const sections = [
         render_report_headline(result),
         facts(result),
         throwawayNote(result),
-        result.error ? `> **Error:** ${cell(result.error)}` : undefined,
+        result.error ? `> **Error:** ${(0,report_markdown/* cell */.Hn)(result.error)}` : undefined,
         result.notes.length ? bulletList(result.notes) : undefined,
         renderMigrations(result),
         renderTables(result),
@@ -8884,10 +7784,106 @@ function renderReport(result, options = {}) {
     const markdown = `${options.commentMarker ? `${options.commentMarker}\n` : ''}${body}\n`;
     if (options.maxLength === undefined)
         return markdown;
-    return truncate_truncateMarkdown(markdown, options.maxLength, truncate_truncationNotice({ limit: options.maxLength, summaryUrl: options.summaryUrl }));
+    return (0,truncate/* truncateMarkdown */.o4)(markdown, options.maxLength, (0,truncate/* truncationNotice */.Gx)({ limit: options.maxLength, summaryUrl: options.summaryUrl }));
 }
 
-;// CONCATENATED MODULE: ./src/runtime.ts
+
+/***/ }),
+
+/***/ 3534:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Gi: () => (/* binding */ COMMENT_MAX_LENGTH),
+/* harmony export */   Gx: () => (/* binding */ truncationNotice),
+/* harmony export */   Nn: () => (/* binding */ SUMMARY_MAX_LENGTH),
+/* harmony export */   Vp: () => (/* binding */ runUrl),
+/* harmony export */   o4: () => (/* binding */ truncateMarkdown)
+/* harmony export */ });
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4285);
+// Fits a Markdown report under a length limit: GitHub rejects issue comments over 65,536 characters
+// ("Body is too long"), and step summaries over 1 MiB. We cut at a line boundary, close any code
+// fence or <details> block left open, and end with a pointer to where the full report is.
+
+const COMMENT_MAX_LENGTH = 65_536;
+/** GitHub's step summary limit is 1 MiB per step; leave room for multi-byte characters. */
+const SUMMARY_MAX_LENGTH = 400_000;
+/** `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}` when all are known. */
+function runUrl(env) {
+    if (!env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID)
+        return undefined;
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1' ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : '';
+    return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`;
+}
+/** The closing line of a truncated comment: where to read the rest. */
+function truncationNotice(options) {
+    const where = options.fullReport ?? (options.summaryUrl ? `the [step summary of this run](${options.summaryUrl})` : `the step summary of this workflow run`);
+    return `> ✂️ **This report was cut to fit the ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(options.limit)}-character limit.** The full report is in ${where}.`;
+}
+function openBlocks(text) {
+    const state = { details: 0 };
+    for (const line of text.split('\n')) {
+        const fence = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+        if (state.fence) {
+            if (fence && fence[0] === state.fence[0] && fence.length >= state.fence.length && line.trim() === fence)
+                state.fence = undefined;
+            continue;
+        }
+        if (fence) {
+            state.fence = fence;
+            continue;
+        }
+        state.details += (line.match(/<details[\s>]/gi) ?? []).length;
+        state.details -= (line.match(/<\/details>/gi) ?? []).length;
+        if (state.details < 0)
+            state.details = 0;
+    }
+    return state;
+}
+function closers(state) {
+    const parts = [];
+    if (state.fence)
+        parts.push(state.fence);
+    for (let i = 0; i < state.details; i += 1)
+        parts.push('</details>');
+    return parts.length ? `\n${parts.join('\n\n')}` : '';
+}
+/**
+ * Returns `markdown` unchanged when it fits in `maxLength` characters (UTF-16 code units, which is
+ * never fewer than the characters GitHub counts); otherwise a prefix cut at a line boundary, with
+ * open blocks closed and `notice` appended, that fits.
+ */
+function truncateMarkdown(markdown, maxLength, notice) {
+    if (markdown.length <= maxLength)
+        return markdown;
+    const tail = `\n\n---\n\n${notice}\n`;
+    let budget = maxLength - tail.length;
+    for (let attempt = 0; attempt < 8 && budget > 0; attempt += 1) {
+        let cut = markdown.lastIndexOf('\n', budget);
+        if (cut <= 0)
+            cut = budget; // one enormous line: cut inside it
+        const kept = markdown.slice(0, cut).replace(/\s+$/, '');
+        const result = `${kept}${closers(openBlocks(kept))}${tail}`;
+        if (result.length <= maxLength)
+            return result;
+        budget -= result.length - maxLength + 16;
+    }
+    return notice.slice(0, maxLength);
+}
+
+
+/***/ }),
+
+/***/ 3683:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Um: () => (/* binding */ consoleRuntime),
+/* harmony export */   qG: () => (/* binding */ redacting)
+/* harmony export */ });
+/* unused harmony export recordingRuntime */
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6670);
 // Everything the engine does to the outside world besides databases goes through this interface:
 // the Action adapter (src/runtime-actions.ts) maps it onto @actions/core, the CLI onto the terminal,
 // and tests onto a recorder. Every implementation is wrapped by `redacting` so no secret leaves.
@@ -8895,19 +7891,19 @@ function renderReport(result, options = {}) {
 function cleanAnnotation(annotation) {
     if (!annotation)
         return undefined;
-    return { ...annotation, ...(annotation.title ? { title: (0,src_redact/* redact */.E$)(annotation.title) } : {}) };
+    return { ...annotation, ...(annotation.title ? { title: (0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(annotation.title) } : {}) };
 }
 /** Wraps a runtime so that every text passing through it is redacted. */
 function redacting(inner) {
     return {
-        info: (m) => inner.info((0,src_redact/* redact */.E$)(m)),
-        debug: (m) => inner.debug((0,src_redact/* redact */.E$)(m)),
-        notice: (m, a) => inner.notice((0,src_redact/* redact */.E$)(m), cleanAnnotation(a)),
-        warning: (m, a) => inner.warning((0,src_redact/* redact */.E$)(m), cleanAnnotation(a)),
-        error: (m, a) => inner.error((0,src_redact/* redact */.E$)(m), cleanAnnotation(a)),
-        group: (title, fn) => inner.group((0,src_redact/* redact */.E$)(title), fn),
-        setOutput: (name, value) => inner.setOutput(name, (0,src_redact/* redact */.E$)(value)),
-        appendSummary: (markdown) => inner.appendSummary((0,src_redact/* redact */.E$)(markdown)),
+        info: (m) => inner.info((0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(m)),
+        debug: (m) => inner.debug((0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(m)),
+        notice: (m, a) => inner.notice((0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(m), cleanAnnotation(a)),
+        warning: (m, a) => inner.warning((0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(m), cleanAnnotation(a)),
+        error: (m, a) => inner.error((0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(m), cleanAnnotation(a)),
+        group: (title, fn) => inner.group((0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(title), fn),
+        setOutput: (name, value) => inner.setOutput(name, (0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(value)),
+        appendSummary: (markdown) => inner.appendSummary((0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(markdown)),
         saveState: (name, value) => inner.saveState(name, value),
     };
 }
@@ -8970,93 +7966,216 @@ function recordingRuntime() {
     return runtime;
 }
 
-;// CONCATENATED MODULE: ./src/cli-main.ts
-// The cutover CLI (entry: src/cli.ts): the same settings and engine as the Action, driven from argv and the terminal.
-// Logs go to stderr; the Markdown report (or --json result) goes to stdout.
+
+/***/ }),
+
+/***/ 8750:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   E6: () => (/* binding */ buildSettings),
+/* harmony export */   FN: () => (/* binding */ MODES),
+/* harmony export */   NB: () => (/* binding */ inputLabel),
+/* harmony export */   WJ: () => (/* binding */ INPUT_DEFAULTS)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3916);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6670);
+/* harmony import */ var _db_database_url_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9974);
+// The typed settings object every run is driven by. Both the Action (src/inputs.ts) and the CLI
+// (src/cli-args.ts) collect raw strings keyed by the action.yml input names and hand them to
+// `buildSettings`, so validation and defaults live in exactly one place.
 
 
 
 
 
 
-
-
-
-
-
-
-const VERSION = '0.1.0';
-function fail(message, code) {
-    process.stderr.write(`cutover: ${(0,src_redact/* redact */.E$)(message)}\n`);
-    return code;
+const MODES = ['status', 'migrate', 'rollback', 'baseline', 'copy', 'verify', 'cutover', 'dry-run'];
+const INPUT_DEFAULTS = {
+    mode: 'migrate',
+    'migrations-dir': 'migrations',
+    steps: '1',
+    'allow-changed-migrations': 'false',
+    'lock-timeout': '300',
+    'migration-lock-timeout': '5',
+    'migration-statement-timeout': '0',
+    'connect-attempts': '3',
+    'connect-timeout': '10',
+    include: '',
+    exclude: '',
+    'create-tables': 'false',
+    'on-error': 'fail',
+    'if-target-not-empty': 'fail',
+    jobs: '2',
+    checksums: 'true',
+    'sample-rows': '',
+    'dry-run-database': 'auto',
+    'dry-run-database-reset': 'false',
+    'postgres-version': '17',
+    'schema-from': 'migrations',
+    comment: 'true',
+    'comment-id': '',
+    'create-tables-lengths': 'keep',
+};
+function inputLabel(origin, name) {
+    return origin === 'action' ? `input '${name}'` : `--${name}`;
 }
-async function main(argv) {
-    let args;
+function pick(raw, name, allowed, origin) {
+    const value = (raw[name] || INPUT_DEFAULTS[name] || '').trim().toLowerCase();
+    if (!allowed.includes(value)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected one of: ${allowed.join(', ')}.` });
+    }
+    return value;
+}
+function integer(raw, name, origin, min, max = Number.MAX_SAFE_INTEGER) {
+    const text = (raw[name] || INPUT_DEFAULTS[name] || '').trim();
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'up' : max}.` });
+    }
+    return Number(text);
+}
+function boolean(raw, name, origin) {
+    const text = (raw[name] || INPUT_DEFAULTS[name] || '').trim().toLowerCase();
+    if (['true', 'yes', '1', 'on'].includes(text))
+        return true;
+    if (['false', 'no', '0', 'off'].includes(text))
+        return false;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL(`Invalid ${inputLabel(origin, name)}: '${raw[name]}'.`, { fix: `expected true or false.` });
+}
+function list(raw, name) {
+    return (raw[name] ?? '')
+        .split(/[,\n]/)
+        .map((item) => item.trim())
+        .filter(Boolean);
+}
+function appliedByFromEnv(env) {
+    if (env.GITHUB_ACTIONS === 'true') {
+        const run = env.GITHUB_RUN_ID ? ` run ${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : '';
+        return `${env.GITHUB_ACTOR ?? 'github-actions'}${run}`;
+    }
     try {
-        args = parseCliArgs(argv);
+        return `${node_os__WEBPACK_IMPORTED_MODULE_1___default().userInfo().username}@${node_os__WEBPACK_IMPORTED_MODULE_1___default().hostname()}`;
     }
-    catch (error) {
-        return fail((0,errors/* formatError */.Wk)(error), 2);
+    catch {
+        return 'unknown';
     }
-    if (args.version) {
-        process.stdout.write(`${VERSION}\n`);
-        return 0;
+}
+function buildSettings(raw, options) {
+    const { origin } = options;
+    const env = options.env ?? process.env;
+    const cwd = options.cwd ?? process.cwd();
+    const mode = pick(raw, 'mode', MODES, origin);
+    // Connections fall back to PGPASSWORD for URLs without a password (src/db/postgres-connect.ts).
+    (0,_redact_js__WEBPACK_IMPORTED_MODULE_4__/* .registerSecret */ .cl)(env.PGPASSWORD?.trim() || undefined, { input: 'the PGPASSWORD environment variable' });
+    const targetText = raw['target-url']?.trim() || env.DATABASE_URL?.trim();
+    const target = targetText ? (0,_db_database_url_js__WEBPACK_IMPORTED_MODULE_5__/* .parseDatabaseUrl */ .mx)(targetText, { input: raw['target-url']?.trim() ? inputLabel(origin, 'target-url') : 'DATABASE_URL', cwd }) : undefined;
+    const sourceText = raw['source-url']?.trim();
+    const source = sourceText ? (0,_db_database_url_js__WEBPACK_IMPORTED_MODULE_5__/* .parseDatabaseUrl */ .mx)(sourceText, { input: inputLabel(origin, 'source-url'), cwd }) : undefined;
+    if (!target && mode !== 'dry-run') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL(`No target database: ${inputLabel(origin, 'target-url')} is empty and DATABASE_URL is not set.`, {
+            fix: origin === 'action'
+                ? `pass target-url: \${{ secrets.DATABASE_URL }} (a postgresql:// URL or sqlite:path) to the step.`
+                : `pass --target postgresql://user:password@host:5432/db (or sqlite:app.db), or set DATABASE_URL.`,
+        });
     }
-    if (args.help || !args.command) {
-        process.stdout.write(HELP);
-        return args.help ? 0 : 2;
+    if (!source && (mode === 'copy' || mode === 'verify' || mode === 'cutover')) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL(`Mode '${mode}' needs a source database, but ${inputLabel(origin, 'source-url')} is empty.`, {
+            fix: `pass the database to copy from as ${inputLabel(origin, 'source-url')} (postgresql:// URL or sqlite:path).`,
+        });
     }
-    if (args.command === 'new') {
-        const name = args.positional[0];
-        if (!name)
-            return fail('`cutover new` needs a name, e.g. `cutover new add_orders_index`.', 2);
-        try {
-            const created = scaffoldMigration(external_node_path_default().resolve(args.raw['migrations-dir'] || INPUT_DEFAULTS['migrations-dir']), name);
-            process.stdout.write(`${created.upFile}\n${created.downFile}\n`);
-            return 0;
+    if ((mode === 'copy' || mode === 'cutover') && target?.kind === 'sqlite') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL(`Mode '${mode}' writes to PostgreSQL only, but the target is a SQLite file (${target.path}).`, {
+            fix: `point ${inputLabel(origin, 'target-url')} at a PostgreSQL database; SQLite targets support status, migrate, rollback and baseline.`,
+        });
+    }
+    const dryRunText = (raw['dry-run-database'] || INPUT_DEFAULTS['dry-run-database']).trim();
+    let database;
+    if (['auto', 'docker', 'local'].includes(dryRunText.toLowerCase())) {
+        database = { kind: dryRunText.toLowerCase() };
+    }
+    else {
+        const location = (0,_db_database_url_js__WEBPACK_IMPORTED_MODULE_5__/* .parseDatabaseUrl */ .mx)(dryRunText, { input: inputLabel(origin, 'dry-run-database'), cwd });
+        if (location.kind !== 'postgres') {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL(`${inputLabel(origin, 'dry-run-database')} must be auto, docker, local or a postgresql:// URL.`, { fix: `use a PostgreSQL URL, e.g. the workflow's services: postgres container.` });
         }
-        catch (error) {
-            return fail((0,errors/* formatError */.Wk)(error), 1);
-        }
+        database = { kind: 'url', location };
     }
-    let settings;
-    try {
-        settings = buildSettings({ ...args.raw, mode: args.command }, { origin: 'cli' });
-    }
-    catch (error) {
-        return fail((0,errors/* formatError */.Wk)(error), 2);
-    }
-    const runtime = redacting(consoleRuntime({ verbose: args.verbose }));
-    (0,src_redact/* onWeakPassword */.NQ)((notice) => runtime.info((0,src_redact/* weakPasswordNotice */.iS)(notice, 'output')));
-    runtime.debug(`node ${process.version} ${process.execArgv.join(' ')}`.trim());
-    // Ctrl-C (SIGINT) or SIGTERM stops the run: it rolls back, says what state the target is in, and
-    // exits 130 / 143; a second Ctrl-C exits at once.
-    const cancellation = listenForCancellation({
-        onCancel: (message) => runtime.debug(message),
+    const sampleText = raw['sample-rows']?.trim();
+    const workingDirectory = cwd;
+    const tempDir = env.RUNNER_TEMP || node_os__WEBPACK_IMPORTED_MODULE_1___default().tmpdir();
+    return {
+        mode,
+        origin,
+        ...(target ? { target } : {}),
+        ...(source ? { source } : {}),
+        migrationsDir: node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(cwd, raw['migrations-dir']?.trim() || INPUT_DEFAULTS['migrations-dir']),
+        ...(raw.to?.trim() ? { to: raw.to.trim() } : {}),
+        steps: integer(raw, 'steps', origin, 1),
+        allowChangedMigrations: boolean(raw, 'allow-changed-migrations', origin),
+        lockTimeoutMs: integer(raw, 'lock-timeout', origin, 0, 86_400) * 1000,
+        migrationLockTimeoutMs: integer(raw, 'migration-lock-timeout', origin, 0, 86_400) * 1000,
+        migrationStatementTimeoutMs: integer(raw, 'migration-statement-timeout', origin, 0, 86_400) * 1000,
+        connectAttempts: integer(raw, 'connect-attempts', origin, 1, 20),
+        connectTimeoutMs: integer(raw, 'connect-timeout', origin, 1, 600) * 1000,
+        copy: {
+            include: list(raw, 'include'),
+            exclude: list(raw, 'exclude'),
+            createTables: boolean(raw, 'create-tables', origin),
+            onError: pick(raw, 'on-error', ['fail', 'skip'], origin),
+            rejectsFile: node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(cwd, raw['rejects-file']?.trim() || node_path__WEBPACK_IMPORTED_MODULE_2___default().join(tempDir, 'cutover-rejects.jsonl')),
+            ifTargetNotEmpty: pick(raw, 'if-target-not-empty', ['fail', 'truncate', 'append'], origin),
+            jobs: integer(raw, 'jobs', origin, 1, 32),
+            checksums: boolean(raw, 'checksums', origin),
+            ...(sampleText ? { sampleRows: integer(raw, 'sample-rows', origin, 1) } : {}),
+            createTablesLengths: pick(raw, 'create-tables-lengths', ['keep', 'drop'], origin),
+        },
+        dryRun: {
+            database,
+            reset: boolean(raw, 'dry-run-database-reset', origin),
+            postgresVersion: (raw['postgres-version'] || INPUT_DEFAULTS['postgres-version']).trim(),
+            schemaFrom: pick(raw, 'schema-from', ['migrations', 'target'], origin),
+            ...(raw['base-ref']?.trim() ? { baseRef: raw['base-ref'].trim() } : {}),
+        },
+        report: {
+            comment: boolean(raw, 'comment', origin),
+            commentId: (raw['comment-id'] ?? '').trim(),
+            ...(raw['github-token']?.trim() ? { githubToken: raw['github-token'].trim() } : {}),
+            path: node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(cwd, raw['report-path']?.trim() || node_path__WEBPACK_IMPORTED_MODULE_2___default().join(tempDir, 'cutover-report.md')),
+        },
+        appliedBy: appliedByFromEnv(env),
+        runId: env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}` : node_crypto__WEBPACK_IMPORTED_MODULE_0___default().randomBytes(4).toString('hex'),
+        workingDirectory,
+    };
+}
+
+
+/***/ }),
+
+/***/ 8097:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ describeDifferences)
+/* harmony export */ });
+const number = (n) => n.toLocaleString('en-US');
+function describeDifferences(d, keyFormat = (key) => key) {
+    const total = d.missing + d.extra + d.changed;
+    const kinds = [['missing', 'missing in the target'], ['extra', 'extra in the target'], ['changed', 'changed']]
+        .filter(([kind]) => d[kind] > 0)
+        .map(([kind, label]) => {
+        const keys = d.samples[kind].map(keyFormat).join(', ');
+        return `${d.exact ? '' : 'at least '}${number(d[kind])} ${label} (${keys}${d[kind] > d.samples[kind].length ? ', …' : ''})`;
     });
-    try {
-        const result = await runMode(settings, runtime, process.env, cancellation.signal);
-        if (args.json) {
-            process.stdout.write(`${(0,src_redact/* redact */.E$)(JSON.stringify(result, null, 2))}\n`);
-        }
-        else {
-            const markdown = (0,src_redact/* redact */.E$)(renderReport(result, {}));
-            process.stdout.write(`${markdown}\n`);
-            if (args.raw['report-path'])
-                external_node_fs_default().writeFileSync(settings.report.path, markdown);
-        }
-        if (cancellation.exitCode !== undefined) {
-            fail(finalCancellationLine(result, cancellation.signal.reason), cancellation.exitCode);
-            // Work abandoned on the cancel (a read-only query) must not keep the process alive.
-            process.exit(cancellation.exitCode);
-        }
-        if (!result.ok)
-            return fail(result.error ?? `${settings.mode} failed`, 1);
-        return 0;
-    }
-    finally {
-        cancellation.dispose();
-    }
+    const head = d.exact
+        ? `${number(total)} row${total === 1 ? '' : 's'} differ${total === 1 ? 's' : ''}`
+        : `at least ${number(total)} rows differ (a lower bound: only part of the table was compared row by row)`;
+    return `${head}: ${kinds.join(', ')}`;
 }
 
 
