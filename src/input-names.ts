@@ -32,4 +32,9 @@ export const INPUT_NAMES = [
   'comment-id',
   'github-token',
   'report-path',
+  'migrate-command',
+  'migrate-command-dir',
+  'rollback-command',
+  'status-command',
+  'migrate-command-timeout',
 ] as const;
