@@ -25,5 +25,13 @@ export function reproduceCommand(settings: Settings): string {
   if (settings.copy.sampleRows) flag('sample-rows', String(settings.copy.sampleRows));
   if (settings.mode === 'dry-run' && settings.dryRun.schemaFrom !== 'migrations') flag('schema-from', settings.dryRun.schemaFrom);
   if (settings.mode === 'dry-run') flag('base-ref', settings.dryRun.baseRef);
+  // Another tool's commands (only those the mode runs).
+  if (['migrate', 'cutover', 'dry-run', 'status'].includes(settings.mode)) flag('migrate-command', settings.command.migrate);
+  if (settings.mode === 'rollback') flag('rollback-command', settings.command.rollback);
+  if (settings.mode === 'status') flag('status-command', settings.command.status);
+  if (settings.command.migrate || settings.command.rollback || settings.command.status) {
+    flag('migrate-command-dir', path.relative(settings.workingDirectory, settings.command.dir));
+    flag('migrate-command-timeout', String(settings.command.timeoutMs / 1000));
+  }
   return args.join(' ');
 }

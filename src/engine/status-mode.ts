@@ -12,8 +12,9 @@ import { foreignToolOfDir } from '../tools/tool-migration-files.js';
 import { applyToolReports, reportTools } from '../tools/tool-reports.js';
 import { applyMigrationStep, migrationOptions } from './migration-mode.js';
 import { NATIVE_TOOLS } from './native-tools.js';
+import { runStatusCommand } from './command-mode.js';
 
-export async function runStatusMode(settings: Settings, runtime: Runtime, result: RunResult, signal?: AbortSignal): Promise<void> {
+export async function runStatusMode(settings: Settings, runtime: Runtime, result: RunResult, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<void> {
   const target = settings.target!;
   const snapshot = await inspectHistories(target, {
     input: inputLabel(settings.origin, 'target-url'),
@@ -39,6 +40,7 @@ export async function runStatusMode(settings: Settings, runtime: Runtime, result
     await applyMigrationStep(migrationOptions(settings, runtime, 'status', target, undefined, signal), result);
   }
   applyToolReports(result, reports, snapshot, runtime);
+  if (settings.command.status) await runStatusCommand(settings, runtime, result, env, signal);
   const pending = result.migrations.filter((m) => m.status === 'pending').length;
   result.notes.push(`${pending} migration${pending === 1 ? '' : 's'} pending.`);
 }
