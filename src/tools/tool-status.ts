@@ -132,11 +132,11 @@ export function toolReport(input: ReportInput): ToolReport {
   const pending = entries.filter((e) => e.status === 'pending').map((e) => e.name);
   const history = entries.filter((e) => ['applied', 'already-applied', 'missing-file'].includes(e.status)).map((e) => e.name);
 
-  const where = files ? path.relative(input.baseDir, files.dir) || '.' : undefined;
-  const count = files ? `${where} has ${plural(files.files.length, tool === 'alembic' ? 'revision' : 'migration')}, ${pending.length} pending` : 'its migration files were not found, so what is pending is not known (set migrations-dir to their directory)';
+  const where = !files ? undefined : tool === 'django' ? "the project's migrations directories" : path.relative(input.baseDir, files.dir) || '.';
+  const count = files ? `${where} ${tool === 'django' ? 'have' : 'has'} ${plural(files.files.length, tool === 'alembic' ? 'revision' : 'migration')}, ${pending.length} pending` : 'its migration files were not found, so what is pending is not known (set migrations-dir to their directory)';
   const summary = after
     ? `Managed by ${layout.label}: ${recordedLine(tool, after)}; ${count}.`
-    : `${where ?? 'The project'} holds ${layout.label} migrations, and the database has no ${layout.table} table: none is applied${files ? ` (${files.files.length} pending)` : ''}.`;
+    : `${tool === 'django' && files ? "The project's migrations directories hold" : `${where ?? 'The project'} holds`} ${layout.label} migrations, and the database has no ${layout.table} table: none is applied${files ? ` (${files.files.length} pending)` : ''}.`;
   return {
     tool,
     label: layout.label,
