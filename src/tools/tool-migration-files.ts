@@ -171,7 +171,7 @@ function alembicSet(dir: string): ToolFileSet | undefined {
 }
 
 function setIn(tool: ToolId, dir: string): ToolFileSet | undefined {
-  if (!fs.existsSync(dir)) return undefined;
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return undefined;
   if (tool === 'alembic') return alembicSet(dir);
   const files = LISTERS[tool]?.(dir) ?? [];
   return files.length > 0 ? { tool, dir, files } : undefined;
@@ -205,7 +205,7 @@ export function findToolFiles(tool: ToolId, roots: FileRoots): ToolFileSet | und
  * is not cutover's (files cutover would not list at all, such as Alembic's .py revisions).
  */
 export function foreignToolOfDir(dir: string): ToolId | undefined {
-  if (!fs.existsSync(dir)) return undefined;
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return undefined;
   if (alembicSet(dir)) return 'alembic';
   if (fs.existsSync(path.join(dir, '__init__.py')) && filesIn(dir).some((f) => /^\d{4}_\w+\.py$/.test(f))) return 'django';
   if ((LISTERS.prisma!(dir)).length > 0) return 'prisma';
