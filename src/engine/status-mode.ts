@@ -24,6 +24,8 @@ export async function runStatusMode(settings: Settings, runtime: Runtime, result
     runLabel: `cutover/${settings.mode}/${settings.runId}`,
   });
   const dirTool = foreignToolOfDir(settings.migrationsDir);
+  // A Supabase CLI directory as migrations-dir is cutover's own (without a migrate-command that runs the CLI).
+  const native = dirTool && (NATIVE_TOOLS as readonly string[]).includes(dirTool) && !settings.command.migrate ? [dirTool] : [];
   const reports = reportTools({
     after: snapshot,
     mode: 'status',
@@ -31,10 +33,10 @@ export async function runStatusMode(settings: Settings, runtime: Runtime, result
     projectDir: settings.command.dir,
     baseDir: settings.workingDirectory,
     ...(settings.command.migrate ? { command: settings.command.migrate } : {}),
-    native: [...NATIVE_TOOLS],
+    native,
   });
   const ownTable = snapshot.histories.some((h) => h.tool === 'cutover');
-  const dirIsAnotherTools = (dirTool !== undefined && !(NATIVE_TOOLS as readonly string[]).includes(dirTool)) || reports.some((r) => r.filesDir && path.resolve(r.filesDir) === path.resolve(settings.migrationsDir));
+  const dirIsAnotherTools = (dirTool !== undefined && !native.includes(dirTool)) || reports.some((r) => r.filesDir && path.resolve(r.filesDir) === path.resolve(settings.migrationsDir));
   // cutover's own status: for its own files, or its own table; and as before when nothing else is there.
   if (!dirIsAnotherTools && (fs.existsSync(settings.migrationsDir) || ownTable || reports.length === 0)) {
     await applyMigrationStep(migrationOptions(settings, runtime, 'status', target, undefined, signal), result);

@@ -173,6 +173,8 @@ function alembicSet(dir: string): ToolFileSet | undefined {
 function setIn(tool: ToolId, dir: string): ToolFileSet | undefined {
   if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return undefined;
   if (tool === 'alembic') return alembicSet(dir);
+  // <version>_<name>.up.sql pairs are golang-migrate's (or cutover's), not one-file-per-migration tools'.
+  if ((tool === 'supabase' || tool === 'dbmate') && filesIn(dir).some((f) => /\.(up|down)\.sql$/.test(f))) return undefined;
   const files = LISTERS[tool]?.(dir) ?? [];
   return files.length > 0 ? { tool, dir, files } : undefined;
 }

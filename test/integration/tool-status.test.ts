@@ -9,7 +9,7 @@ import { recordingRuntime } from '../../src/runtime.js';
 import { buildSettings, type RawInputs } from '../../src/settings.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { makeTempDir, writeFiles } from '../helpers/temp-dir.js';
-import { ALEMBIC, GOLANG_MIGRATE, PRISMA } from '../fixtures/tool-history-ddl.js';
+import { ALEMBIC, DBMATE, FLYWAY, GOLANG_MIGRATE, PRISMA, SUPABASE } from '../fixtures/tool-history-ddl.js';
 
 const ALEMBIC_PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/alembic-project');
 let db: TestDatabase;
@@ -21,7 +21,7 @@ afterAll(async () => {
   await db?.drop();
 });
 beforeEach(async () => {
-  await db.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+  await db.query('DROP SCHEMA IF EXISTS supabase_migrations CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
 });
 
 function status(cwd: string, raw: RawInputs = {}) {
@@ -111,4 +111,67 @@ test('Prisma: prisma/migrations directories against _prisma_migrations', async (
   ]);
   expect(fs.existsSync(path.join(dir, 'migrations'))).toBe(false);
   expect(result.notes[0]).toBe('Managed by Prisma: public._prisma_migrations records 1 migration (last: 20240101100000_init); prisma/migrations has 2 migrations, 1 pending.');
+});
+
+test('Flyway: V<version>__<description>.sql in sql/ against flyway_schema_history, versions compared as Flyway does', async () => {
+  const dir = makeTempDir('tool-status-flyway-');
+  writeFiles(dir, {
+    'sql/V1__create_users.sql': 'create table users (id int);',
+    'sql/V1_1__add_email.sql': 'alter table users add email text;',
+    'sql/V2__add_orders.sql': 'create table orders (id int);',
+  });
+  await db.query(FLYWAY);
+  await db.query(`INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success) VALUES
+    (1, '1', 'create users', 'SQL', 'V1__create_users.sql', 1, 'postgres', 8, true), (2, '1.1', 'add email', 'SQL', 'V1_1__add_email.sql', 2, 'postgres', 5, true)`);
+  const { result } = await status(dir);
+  expect(result.migrations.map((m) => [m.name, m.status, m.durationMs])).toEqual([
+    ['V1__create_users', 'applied', 8],
+    ['V1_1__add_email', 'applied', 5],
+    ['V2__add_orders', 'pending', undefined],
+  ]);
+  expect(result.notes[0]).toBe('Managed by Flyway: public.flyway_schema_history records 2 migrations (last: 1.1); sql has 3 migrations, 1 pending.');
+});
+
+test('dbmate: db/migrations/<version>_<name>.sql against its one-column schema_migrations', async () => {
+  const dir = makeTempDir('tool-status-dbmate-');
+  writeFiles(dir, {
+    'db/migrations/20240101120000_create_users.sql': '-- migrate:up\ncreate table users (id int);\n\n-- migrate:down\ndrop table users;\n',
+    'db/migrations/20240102120000_add_email.sql': '-- migrate:up\nalter table users add email text;\n\n-- migrate:down\n',
+  });
+  await db.query(DBMATE);
+  await db.query(`insert into schema_migrations (version) values ('20240101120000')`);
+  const { result } = await status(dir);
+  expect(result.migrations.map((m) => [m.name, m.status])).toEqual([
+    ['20240101120000_create_users', 'applied'],
+    ['20240102120000_add_email', 'pending'],
+  ]);
+  expect(result.notes[0]).toBe('Managed by dbmate: public.schema_migrations records 1 migration (last: 20240101120000); db/migrations has 2 migrations, 1 pending.');
+});
+
+test('two tools in one database: golang-migrate in public and the Supabase CLI, each with its files', async () => {
+  const dir = makeTempDir('tool-status-two-');
+  writeFiles(dir, {
+    'migrations/000001_create_users.up.sql': 'create table users (id int);',
+    'migrations/000002_add_email.up.sql': 'alter table users add email text;',
+    'supabase/migrations/20240101120000_create_profiles.sql': 'create table profiles (id uuid);',
+    'supabase/migrations/20240301120000_add_bio.sql': 'alter table profiles add bio text;',
+  });
+  await db.query(GOLANG_MIGRATE);
+  await db.query(`INSERT INTO schema_migrations VALUES (2, false)`);
+  await db.query(SUPABASE);
+  await db.query(`INSERT INTO supabase_migrations.schema_migrations(version, name, statements) VALUES ('20240101120000', 'create_profiles', '{}')`);
+  const { result } = await status(dir);
+  expect(result.error).toBeUndefined();
+  expect(result.notes.slice(0, 2)).toEqual([
+    'Managed by golang-migrate: public.schema_migrations records version 2; migrations has 2 migrations, 0 pending.',
+    'Managed by the Supabase CLI: supabase_migrations.schema_migrations records 1 migration (last: 20240101120000); supabase/migrations has 2 migrations, 1 pending.',
+  ]);
+  expect(result.migrations.map((m) => [m.name, m.status])).toEqual([
+    ['000001_create_users', 'applied'],
+    ['000002_add_email', 'applied'],
+    ['20240101120000_create_profiles', 'applied'],
+    ['20240301120000_add_bio', 'pending'],
+  ]);
+  // migrations/ holds golang-migrate's files: cutover's own status does not list them a second time.
+  expect(result.migrations).toHaveLength(4);
 });
