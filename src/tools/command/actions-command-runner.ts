@@ -18,11 +18,22 @@ export function actionsCommandRunner(): CommandRunner {
       if (spec.signal.aborted) onAbort();
       try {
         const env = Object.fromEntries(Object.entries(wrapper.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+        // silent: no "[command]bash -c <wrapper>" line; the output is written as it comes instead.
         const exitCode = await exec.exec('bash', ['-c', WRAPPER], {
           cwd: spec.cwd,
           env,
           ignoreReturnCode: true,
-          listeners: { stdout: (chunk) => out.push(chunk), stderr: (chunk) => err.push(chunk) },
+          silent: true,
+          listeners: {
+            stdout: (chunk) => {
+              process.stdout.write(chunk);
+              out.push(chunk);
+            },
+            stderr: (chunk) => {
+              process.stderr.write(chunk);
+              err.push(chunk);
+            },
+          },
         });
         return { exitCode };
       } finally {
