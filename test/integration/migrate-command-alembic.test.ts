@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runMode } from '../../src/engine/run-mode.js';
+import { CancelledError } from '../../src/errors.js';
 import { recordingRuntime } from '../../src/runtime.js';
 import { buildSettings, type RawInputs } from '../../src/settings.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
@@ -187,4 +188,26 @@ test('migrate-command and cutover migration files both present: the warning says
     'migrate-command is set, so `alembic upgrade head` runs and the 4 cutover migrations in migrations (001_create_users, 002_create_orders, 003_create_events, …) do not: remove migrate-command to run them with cutover, or move them out of migrations-dir.',
   );
   expect((await db.query(`SELECT to_regclass('public.cutover_migrations') AS t`)).rows[0].t).toBeNull();
+});
+
+test('a cancelled run stops the command, says what it had applied, and releases the lock', async () => {
+  const db = await database();
+  const controller = new AbortController();
+  const settings = buildSettings({ mode: 'migrate', 'target-url': db.url, 'migrate-command': 'alembic upgrade head && sleep 38.5' }, { origin: 'cli', env: { RUNNER_TEMP: makeTempDir('alembic-cancel-') }, cwd: project });
+  const runtime = recordingRuntime();
+  // Cancel once Alembic has applied its revisions and the command sleeps.
+  const watcher = setInterval(() => {
+    if (runtime.logs.some((l) => /Running upgrade b2c3d4e5f6a7 -> c3d4e5f6a7b8/.test(l.message))) {
+      clearInterval(watcher);
+      setTimeout(() => controller.abort(new CancelledError('Cancelled (SIGTERM)')), 300);
+    }
+  }, 50);
+  const result = await runMode(settings, runtime, { ...process.env, PYTHONDONTWRITEBYTECODE: '1' }, controller.signal);
+  clearInterval(watcher);
+  expect(result.ok).toBe(false);
+  expect(result.cancelled).toBe(
+    'Cancelled (SIGTERM): migrate-command `alembic upgrade head && sleep 38.5` was stopped; by the tool\'s history table it had applied a1b2c3d4e5f6 (create users), b2c3d4e5f6a7 (create orders), c3d4e5f6a7b8 (add order status), which stay applied.',
+  );
+  expect(await heldMigrationLocks(db)).toBe(0);
+  expect(execFileSync('bash', ['-c', 'pgrep -f "sleep 38\\.5" || true'], { encoding: 'utf8' }).trim()).toBe('');
 });
