@@ -59,3 +59,23 @@ test('verify leaves it out too, and passes', async () => {
   expect(result.verified).toBe(true);
   expect(result.leftOut).toEqual([{ table: 'public.alembic_version', reason: 'migration history of Alembic' }]);
 });
+
+test('cutover with migrate-command: Alembic migrates an empty Postgres, the SQLite data is copied and verified, and the undo is alembic downgrade', async () => {
+  const fresh = await createTestDatabase('cutover_alembic');
+  try {
+    const settings = buildSettings(
+      { mode: 'cutover', 'source-url': `sqlite:${source}`, 'target-url': fresh.url, 'migrate-command': 'alembic upgrade head' },
+      { origin: 'cli', env: { RUNNER_TEMP: makeTempDir('cutover-alembic-run-') }, cwd: project },
+    );
+    const result = await runMode(settings, recordingRuntime(), { ...process.env, PYTHONDONTWRITEBYTECODE: '1' });
+    expect(result.error).toBeUndefined();
+    expect(result.verified).toBe(true);
+    expect(result.migrations.map((m) => m.status)).toEqual(['applied', 'applied', 'applied']);
+    expect(result.leftOut).toEqual([{ table: 'public.alembic_version', reason: 'migration history of Alembic' }]);
+    expect(result.rollback).toContain("Undo this run's 3 migrations (a1b2c3d4e5f6 (create users), b2c3d4e5f6a7 (create orders), c3d4e5f6a7b8 (add order status)) with the tool that applied them, DATABASE_URL set to the target: the command below.");
+    expect(result.rollbackCommand).toBe('alembic downgrade base');
+    expect((await fresh.query('SELECT count(*)::int AS n FROM orders')).rows[0].n).toBe(3);
+  } finally {
+    await fresh.drop();
+  }
+});
