@@ -6628,10 +6628,9 @@ module.exports = eval("require")("pg-native");
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  m: () => (/* binding */ exec),
   H: () => (/* binding */ getExecOutput)
 });
-
-// UNUSED EXPORTS: exec
 
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __webpack_require__(3193);

@@ -112,6 +112,13 @@ Migrations
   --to NAME  --steps N  --allow-changed-migrations  --lock-timeout SECONDS (default 300)
   --migration-lock-timeout SECONDS (default 5; 0 = no limit)  --migration-statement-timeout SECONDS (default 0 = none)
 
+Another tool's migrations (Alembic, Django, Prisma, Flyway, golang-migrate, dbmate)
+  --migrate-command CMD            e.g. 'alembic upgrade head': runs instead of cutover's own migrations,
+                                   under its lock, with DATABASE_URL (and PG*, DIRECT_URL, FLYWAY_*) set
+  --migrate-command-dir DIR  --rollback-command CMD  --status-command CMD
+  --migrate-command-timeout SECONDS (default 3600)
+  (Supabase CLI projects need none: --migrations-dir supabase/migrations)
+
 Copy and verify
   --include T1,T2  --exclude T3    table names or patterns (* ?)
   --create-tables                  create missing target tables from the SQLite schema
@@ -139,8 +146,8 @@ Exit status: 0 success, 1 the run failed (or verification found differences), 2 
 
 // EXTERNAL MODULE: ./src/engine/cancellation-line.ts
 var cancellation_line = __webpack_require__(2906);
-// EXTERNAL MODULE: ./src/engine/run-mode.ts + 80 modules
-var run_mode = __webpack_require__(6230);
+// EXTERNAL MODULE: ./src/engine/run-mode.ts + 102 modules
+var run_mode = __webpack_require__(6338);
 ;// CONCATENATED MODULE: ./src/migrate/scaffold-migration.ts
 // `cutover new <name>`: creates `<next id>_<slug>.up.sql` and `.down.sql`. The id continues the
 // directory's style: zero-padded to the width already in use (001 when empty), or a UTC timestamp

@@ -12,6 +12,7 @@ export const modules = {
 /* harmony export */   Lr: () => (/* binding */ RowSecurityError),
 /* harmony export */   Py: () => (/* binding */ MigrationError),
 /* harmony export */   QO: () => (/* binding */ isPgError),
+/* harmony export */   Qd: () => (/* binding */ CommandError),
 /* harmony export */   Rc: () => (/* binding */ ConnectionError),
 /* harmony export */   V$: () => (/* binding */ describeCause),
 /* harmony export */   Wk: () => (/* binding */ formatError),
@@ -81,6 +82,23 @@ class VerifyError extends CutoverError {
 }
 /** A throwaway database for dry runs could not be provisioned. */
 class ProvisionError extends CutoverError {
+}
+/** Another tool's command (migrate-command, rollback-command, status-command) failed, timed out or did not start. */
+class CommandError extends CutoverError {
+    /** The command's exit code, when it exited. */
+    exitCode;
+    /** Its last lines of output, redacted. */
+    tail;
+    /** What the run had done (entries from the tool's history, read after the command). */
+    outcome;
+    constructor(message, details) {
+        super(message, details);
+        if (details.exitCode !== undefined)
+            this.exitCode = details.exitCode;
+        this.tail = details.tail ?? [];
+        if (details.outcome)
+            this.outcome = details.outcome;
+    }
 }
 function isPgError(error) {
     return error instanceof Error && typeof error.code === 'string' && /^[0-9A-Z]{5}$/.test(error.code);

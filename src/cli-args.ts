@@ -88,6 +88,13 @@ Migrations
   --to NAME  --steps N  --allow-changed-migrations  --lock-timeout SECONDS (default 300)
   --migration-lock-timeout SECONDS (default 5; 0 = no limit)  --migration-statement-timeout SECONDS (default 0 = none)
 
+Another tool's migrations (Alembic, Django, Prisma, Flyway, golang-migrate, dbmate)
+  --migrate-command CMD            e.g. 'alembic upgrade head': runs instead of cutover's own migrations,
+                                   under its lock, with DATABASE_URL (and PG*, DIRECT_URL, FLYWAY_*) set
+  --migrate-command-dir DIR  --rollback-command CMD  --status-command CMD
+  --migrate-command-timeout SECONDS (default 3600)
+  (Supabase CLI projects need none: --migrations-dir supabase/migrations)
+
 Copy and verify
   --include T1,T2  --exclude T3    table names or patterns (* ?)
   --create-tables                  create missing target tables from the SQLite schema

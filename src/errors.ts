@@ -3,6 +3,7 @@
 // pg/Node error) into the one redacted paragraph that reaches logs, summaries and comments.
 import { redact } from './redact.js';
 import type { MigrationOutcome } from './migrate/run-migrations.js';
+import type { MigrationEntry } from './run-result.js';
 
 export interface ErrorOptions {
   cause?: unknown;
@@ -65,6 +66,22 @@ export class VerifyError extends CutoverError {}
 
 /** A throwaway database for dry runs could not be provisioned. */
 export class ProvisionError extends CutoverError {}
+
+/** Another tool's command (migrate-command, rollback-command, status-command) failed, timed out or did not start. */
+export class CommandError extends CutoverError {
+  /** The command's exit code, when it exited. */
+  readonly exitCode?: number;
+  /** Its last lines of output, redacted. */
+  readonly tail: string[];
+  /** What the run had done (entries from the tool's history, read after the command). */
+  outcome?: { entries: MigrationEntry[]; history?: string[]; warnings?: string[] };
+  constructor(message: string, details: { exitCode?: number; tail?: string[]; outcome?: CommandError['outcome'] } & ErrorOptions) {
+    super(message, details);
+    if (details.exitCode !== undefined) this.exitCode = details.exitCode;
+    this.tail = details.tail ?? [];
+    if (details.outcome) this.outcome = details.outcome;
+  }
+}
 
 /** Fields that node-postgres' DatabaseError carries (we read them structurally). */
 export interface PgErrorFields {

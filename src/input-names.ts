@@ -33,4 +33,9 @@ export const INPUT_NAMES = [
   'github-token',
   'report-path',
   'create-tables-lengths',
+  'migrate-command',
+  'migrate-command-dir',
+  'rollback-command',
+  'status-command',
+  'migrate-command-timeout',
 ] as const;

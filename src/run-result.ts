@@ -116,6 +116,22 @@ export interface RunResult {
   cancelled?: string;
   /** copy with create-tables: the tables created and what was (and was not) made of the SQLite schema. */
   schema?: SchemaCreated;
+  /** Other tools' migration histories read in this run (src/tools/), one per tool. */
+  histories?: ToolHistoryEntry[];
+}
+
+export interface ToolHistoryEntry {
+  tool: string;
+  /** e.g. Alembic, the Supabase CLI. */
+  label: string;
+  /** Its history table, when the database has one, e.g. public.alembic_version. */
+  table?: string;
+  /** Where its migration files were found. */
+  filesDir?: string;
+  /** Migrations not applied after the run (as the tool's files name them). */
+  pending: string[];
+  /** Applied (migrate-command) or rolled back (rollback-command) by this run. */
+  changed: string[];
 }
 
 export function emptyResult(mode: Mode): RunResult {

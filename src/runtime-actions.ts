@@ -3,6 +3,7 @@
 import * as core from '@actions/core';
 import { onSecret, onWeakPassword, redact, weakPasswordNotice } from './redact.js';
 import { redacting, type Annotation, type Runtime } from './runtime.js';
+import { actionsCommandRunner } from './tools/command/actions-command-runner.js';
 
 function properties(annotation?: Annotation): core.AnnotationProperties | undefined {
   if (!annotation) return undefined;
@@ -40,6 +41,8 @@ export function actionsRuntime(): ActionsRuntime {
       await core.summary.addRaw(markdown, true).write();
     },
     saveState: (name, value) => core.saveState(name, value),
+    // migrate-command's output goes to the job log through @actions/exec, masked by the runner.
+    commandRunner: actionsCommandRunner(),
   });
   return { ...runtime, alreadyReported: (message) => reported.has(redact(message)) };
 }

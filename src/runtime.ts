@@ -2,6 +2,7 @@
 // the Action adapter (src/runtime-actions.ts) maps it onto @actions/core, the CLI onto the terminal,
 // and tests onto a recorder. Every implementation is wrapped by `redacting` so no secret leaves.
 import { redact } from './redact.js';
+import type { CommandRunner } from './tools/command/command-runner.js';
 
 export interface Annotation {
   title?: string;
@@ -22,6 +23,8 @@ export interface Runtime {
   appendSummary(markdown: string): Promise<void>;
   /** Hand a value to the Action's `post` step (cleanup of throwaway databases); no-op elsewhere. */
   saveState(name: string, value: string): void;
+  /** Runs other tools' commands (migrate-command); absent: the Node runner, which logs through info. */
+  commandRunner?: CommandRunner;
 }
 
 function cleanAnnotation(annotation?: Annotation): Annotation | undefined {
@@ -41,6 +44,7 @@ export function redacting(inner: Runtime): Runtime {
     setOutput: (name, value) => inner.setOutput(name, redact(value)),
     appendSummary: (markdown) => inner.appendSummary(redact(markdown)),
     saveState: (name, value) => inner.saveState(name, value),
+    ...(inner.commandRunner ? { commandRunner: inner.commandRunner } : {}),
   };
 }
 

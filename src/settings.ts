@@ -72,6 +72,21 @@ export interface Settings {
   /** Names this run's connections (application_name `cutover/<mode>/<runId> <purpose>`). */
   runId: string;
   workingDirectory: string;
+  /** Another tool's commands, run by cutover against the mode's database (src/tools/command/). */
+  command: CommandSettings;
+}
+
+export interface CommandSettings {
+  /** migrate, cutover, dry-run: e.g. `alembic upgrade head`; replaces cutover's own migrations. */
+  migrate?: string;
+  /** rollback: e.g. `alembic downgrade -1`. */
+  rollback?: string;
+  /** status: run after cutover has read the history tables. */
+  status?: string;
+  /** Working directory of the commands (absolute); default the working directory. */
+  dir: string;
+  /** A command still running after this long is stopped (its whole process group). */
+  timeoutMs: number;
 }
 
 /** Raw values keyed by action.yml input name (e.g. 'target-url'); '' and undefined mean "not given". */
@@ -102,6 +117,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   comment: 'true',
   'comment-id': '',
   'create-tables-lengths': 'keep',
+  'migrate-command-timeout': '3600',
 };
 
 export function inputLabel(origin: Settings['origin'], name: string): string {
@@ -238,5 +254,12 @@ export function buildSettings(raw: RawInputs, options: { origin: Settings['origi
     appliedBy: appliedByFromEnv(env),
     runId: env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}` : crypto.randomBytes(4).toString('hex'),
     workingDirectory,
+    command: {
+      ...(raw['migrate-command']?.trim() ? { migrate: raw['migrate-command'].trim() } : {}),
+      ...(raw['rollback-command']?.trim() ? { rollback: raw['rollback-command'].trim() } : {}),
+      ...(raw['status-command']?.trim() ? { status: raw['status-command'].trim() } : {}),
+      dir: path.resolve(cwd, raw['migrate-command-dir']?.trim() || '.'),
+      timeoutMs: integer(raw, 'migrate-command-timeout', origin, 1, 86_400) * 1000,
+    },
   };
 }

@@ -16,6 +16,7 @@ import { copyTargetSchema } from './copy-target-schema.js';
 import { guardDryRunDatabase } from './guard-dry-run-database.js';
 import { migrationsNewSince } from './new-migrations.js';
 import { serverMajorVersion } from './server-version.js';
+import { applyMigrationsWithCommand } from '../tools/command/dry-run-command.js';
 
 interface ThrowawayDatabase {
   location: PostgresLocation;
@@ -73,9 +74,11 @@ export async function runDryRun(settings: Settings, runtime: Runtime, result: Ru
       }
       await runtime.group("Copy the target's schema (read-only)", () => copyTargetSchema(settings.target as PostgresLocation, throwaway.location, major ?? 0, 'public.cutover_migrations'));
     }
-    const fresh = await newMigrations(settings, runtime, env);
+    // With migrate-command, the tool's base and PR runs mark what is new (src/tools/command/dry-run-command.ts).
+    const fresh = settings.command.migrate ? undefined : await newMigrations(settings, runtime, env);
     try {
-      await runtime.group('Apply migrations', () => applyMigrationStep(migrationOptions(settings, runtime, 'migrate', throwaway.location, 'the throwaway database', signal), result));
+      if (settings.command.migrate) await applyMigrationsWithCommand(settings, runtime, throwaway.location, result, env, signal);
+      else await runtime.group('Apply migrations', () => applyMigrationStep(migrationOptions(settings, runtime, 'migrate', throwaway.location, 'the throwaway database', signal), result));
     } catch (error) {
       absorbPartialOutcome(result, error);
       throw error;

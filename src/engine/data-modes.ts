@@ -12,6 +12,7 @@ import { verifyData } from '../verify/verify-data.js';
 import { copySentence, type CopyLeft } from './cancellation-line.js';
 import { applyMigrationStep, migrationOptions } from './migration-mode.js';
 import { rollbackCommand } from './reproduce-command.js';
+import { applyCommandStep, recordCommandStep, toolRollback, type CommandStepOutcome } from './command-mode.js';
 
 export function copyOptions(settings: Settings, runtime: Runtime, target: PostgresLocation, overrides: Partial<CopyOptions['copy']> = {}, signal?: AbortSignal): CopyOptions {
   return {
@@ -108,11 +109,12 @@ export async function runVerifyMode(settings: Settings, runtime: Runtime, result
 }
 
 /** migrate → copy → verify (checksums always on), then say how to go back. */
-export async function runCutoverMode(settings: Settings, runtime: Runtime, result: RunResult, signal?: AbortSignal): Promise<void> {
+export async function runCutoverMode(settings: Settings, runtime: Runtime, result: RunResult, signal?: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const target = settings.target as PostgresLocation;
   const targetText = displayLocation(target);
   const sourceText = displayLocation(settings.source!);
   let appliedByThisRun: string[] = [];
+  let commandStep: CommandStepOutcome | undefined;
   let copy: 'not started' | 'committed' | 'failed' | 'cancelled' = 'not started';
   result.rollback = [
     `The source (${sourceText}) was only read: until the application is switched over it remains the system of record.`,
@@ -120,7 +122,17 @@ export async function runCutoverMode(settings: Settings, runtime: Runtime, resul
   ];
   try {
     const migrationsPresent = fs.existsSync(settings.migrationsDir);
-    if (migrationsPresent || !settings.copy.createTables) {
+    if (settings.command.migrate) {
+      // Another tool migrates the target, under cutover's lock (src/engine/command-mode.ts).
+      try {
+        commandStep = await applyCommandStep(settings, runtime, { mode: 'migrate', target, input: inputLabel(settings.origin, 'target-url'), env, ...(signal ? { signal } : {}) });
+      } catch (error) {
+        if (error instanceof CancelledError) throw new CancelledError(`${error.message.replace(/\.$/, '')}; the copy had not started.`, { cause: error });
+        throw error;
+      }
+      recordCommandStep(result, runtime, settings, 'migrate', commandStep);
+      appliedByThisRun = commandStep.reports.flatMap((r) => r.changed);
+    } else if (migrationsPresent || !settings.copy.createTables) {
       try {
         const outcome = await runtime.group('Migrate the target', () => applyMigrationStep(migrationOptions(settings, runtime, 'migrate', target, undefined, signal), result));
         appliedByThisRun = outcome.applied;
@@ -142,7 +154,11 @@ export async function runCutoverMode(settings: Settings, runtime: Runtime, resul
     if (copy === 'failed' && error instanceof CancelledError) copy = 'cancelled';
     throw error;
   } finally {
-    if (appliedByThisRun.length > 0) {
+    if (appliedByThisRun.length > 0 && commandStep) {
+      const undo = toolRollback(settings, commandStep);
+      result.rollback.push(`Undo this run's ${appliedByThisRun.length} migration${appliedByThisRun.length === 1 ? '' : 's'} (${appliedByThisRun.join(', ')}) with the tool that applied ${appliedByThisRun.length === 1 ? 'it' : 'them'}${undo ? ', DATABASE_URL set to the target: the command below' : ''}.`);
+      if (undo) result.rollbackCommand = undo;
+    } else if (appliedByThisRun.length > 0) {
       result.rollback.push(`Undo this run's ${appliedByThisRun.length} migration${appliedByThisRun.length === 1 ? '' : 's'} on the target with the command below.`);
       result.rollbackCommand = rollbackCommand(settings, appliedByThisRun.length);
     }

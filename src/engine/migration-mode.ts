@@ -6,6 +6,9 @@ import type { RunResult } from '../run-result.js';
 import type { Runtime } from '../runtime.js';
 import { inputLabel, type Settings } from '../settings.js';
 import { migrationsSentence } from './cancellation-line.js';
+import { refuseAnotherToolsDirectory } from './foreign-directory.js';
+import { refuseWithoutToolCommand, runCommandMode } from './command-mode.js';
+import { runStatusMode } from './status-mode.js';
 
 export function migrationOptions(settings: Settings, runtime: Runtime, mode: MigrationOptions['mode'], target: DatabaseLocation, input?: string, signal?: AbortSignal): MigrationOptions {
   return {
@@ -50,10 +53,16 @@ export async function applyMigrationStep(options: MigrationOptions, result: RunR
   return outcome;
 }
 
-export async function runMigrationMode(settings: Settings, runtime: Runtime, result: RunResult, signal?: AbortSignal): Promise<void> {
+export async function runMigrationMode(settings: Settings, runtime: Runtime, result: RunResult, signal?: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const mode = settings.mode as MigrationOptions['mode'];
+  if (mode === 'status') return runStatusMode(settings, runtime, result, env, signal);
+  // Another tool's command runs instead of cutover's own migrations (src/engine/command-mode.ts).
+  if (mode === 'migrate' && settings.command.migrate) return runCommandMode(settings, runtime, result, 'migrate', env, signal);
+  if (mode === 'rollback' && settings.command.rollback) return runCommandMode(settings, runtime, result, 'rollback', env, signal);
+  refuseWithoutToolCommand(settings);
+  refuseAnotherToolsDirectory(settings);
   const outcome = await applyMigrationStep(migrationOptions(settings, runtime, mode, settings.target!, undefined, signal), result);
-  const verb = { status: 'pending', migrate: 'applied', rollback: 'rolled back', baseline: 'baselined' }[mode];
-  const names = mode === 'status' ? outcome.pending : outcome.applied;
+  const verb = { migrate: 'applied', rollback: 'rolled back', baseline: 'baselined' }[mode];
+  const names = outcome.applied;
   result.notes.push(`${names.length} migration${names.length === 1 ? '' : 's'} ${verb}.`);
 }

@@ -84,6 +84,15 @@ function flagsFor(settings: Settings, mode: Mode): Array<[string, string | boole
     add('base-ref', dryRun.baseRef);
   }
 
+  // Another tool's commands (only those the mode runs).
+  if (['migrate', 'cutover', 'dry-run', 'status'].includes(mode)) add('migrate-command', settings.command.migrate);
+  if (mode === 'rollback') add('rollback-command', settings.command.rollback);
+  if (mode === 'status') add('status-command', settings.command.status);
+  if (settings.command.migrate || settings.command.rollback || settings.command.status) {
+    add('migrate-command-dir', relativePath(settings, settings.command.dir));
+    add('migrate-command-timeout', seconds(settings.command.timeoutMs));
+  }
+
   add('connect-attempts', String(settings.connectAttempts));
   add('connect-timeout', seconds(settings.connectTimeoutMs));
   return flags;

@@ -21,13 +21,13 @@ function dispatch(settings: Settings, runtime: Runtime, result: RunResult, env: 
     case 'migrate':
     case 'rollback':
     case 'baseline':
-      return runMigrationMode(settings, runtime, result, signal);
+      return runMigrationMode(settings, runtime, result, signal, env);
     case 'copy':
       return runCopyMode(settings, runtime, result, signal);
     case 'verify':
       return runVerifyMode(settings, runtime, result, signal);
     case 'cutover':
-      return runCutoverMode(settings, runtime, result, signal);
+      return runCutoverMode(settings, runtime, result, signal, env);
     case 'dry-run':
       // Its throwaway server is torn down in runDryRun's finally, cancelled or not.
       return runDryRun(settings, runtime, result, env, signal);

@@ -6,6 +6,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MigrationPlanError } from '../errors.js';
+import { foreignToolOfDir } from '../tools/tool-migration-files.js';
+import { readSupabaseMigrationFiles } from './supabase-layout.js';
 
 export interface MigrationFile {
   /** `<id>_<name>`: the key in the history table. */
@@ -21,7 +23,12 @@ export interface MigrationFile {
   checksum: string;
   /** The form earlier versions of cutover recorded (up + down), when it differs (see checksumMatches). */
   legacyChecksum?: string;
+  /** A Supabase CLI migration (supabase/migrations/<version>_<name>.sql): what the CLI records for it. */
+  supabase?: { version: string; name: string };
 }
+
+/** A history row applied by another tool (the Supabase CLI), which records no checksum: nothing to compare. */
+export const UNRECORDED_CHECKSUM = '';
 
 const SQL_FILE = /^(\d+)_([A-Za-z0-9][A-Za-z0-9_-]*)\.(up|down)\.sql$/;
 const JS_FILE = /^(\d+)_([A-Za-z0-9][A-Za-z0-9_-]*)\.(js|mjs)$/;
@@ -65,10 +72,11 @@ export function legacyMigrationChecksum(upText: string, downText?: string): stri
  * removed before that run cannot be told from an edit of the migration: it shows as drift.
  */
 export function checksumMatches(file: MigrationFile, recorded: string): boolean {
+  if (recorded === UNRECORDED_CHECKSUM) return true;
   return recorded === file.checksum || (file.legacyChecksum !== undefined && recorded === file.legacyChecksum);
 }
 
-function withChecksums(file: Omit<MigrationFile, 'checksum'>, up: string, down?: string): MigrationFile {
+export function withChecksums(file: Omit<MigrationFile, 'checksum'>, up: string, down?: string): MigrationFile {
   const checksum = migrationChecksum(up);
   const legacy = legacyMigrationChecksum(up, down);
   return { ...file, checksum, ...(legacy !== checksum ? { legacyChecksum: legacy } : {}) };
@@ -101,6 +109,7 @@ export interface ReadMigrationsOptions {
 
 /** Lists, validates and orders the migrations in `dir` (absolute). Reads every file to checksum it. */
 export function readMigrationFiles(dir: string, options: ReadMigrationsOptions): MigrationFile[] {
+  if (foreignToolOfDir(dir) === 'supabase') return readSupabaseMigrationFiles(dir, options);
   const stat = fs.statSync(dir, { throwIfNoEntry: false });
   if (!stat) {
     throw new MigrationPlanError(`The migrations directory ${dir} does not exist.`, {
@@ -167,7 +176,7 @@ export function readMigrationFiles(dir: string, options: ReadMigrationsOptions):
   return migrations.sort(compareMigrationIds);
 }
 
-function compareMigrationIds(a: { id: string; name: string }, b: { id: string; name: string }): number {
+export function compareMigrationIds(a: { id: string; name: string }, b: { id: string; name: string }): number {
   const diff = BigInt(a.id) - BigInt(b.id);
   if (diff !== 0n) return diff < 0n ? -1 : 1;
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
@@ -186,7 +195,7 @@ export function compareMigrationNames(a: string, b: string): number {
  * Duplicate ids (also `1_a` next to `01_b`), and ids whose text order differs from their numeric
  * order (`1_a`, `10_b`, `2_c`): tools, editors and `ls` disagree on what runs first.
  */
-function orderingProblems(migrations: MigrationFile[]): string[] {
+export function orderingProblems(migrations: MigrationFile[]): string[] {
   const problems: string[] = [];
   const byValue = new Map<bigint, MigrationFile[]>();
   for (const migration of migrations) {

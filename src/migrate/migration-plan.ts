@@ -110,7 +110,7 @@ export function buildEntries(files: MigrationFile[], history: HistoryRow[], opti
     else status = options.mode === 'status' ? 'applied' : 'already-applied';
     const entry: MigrationEntry = { name, status, checksum: file?.checksum ?? row!.checksum };
     if (row) {
-      entry.appliedAt = row.appliedAt;
+      if (row.appliedAt) entry.appliedAt = row.appliedAt;
       if (row.appliedBy !== null) entry.appliedBy = row.appliedBy;
       if (row.durationMs !== null) entry.durationMs = row.durationMs;
     }

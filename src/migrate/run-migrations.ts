@@ -24,6 +24,7 @@ import { buildEntries, describeDrift, driftError, findDrift, outOfOrder, resolve
 import { cancelledError, migrationError } from './migration-failure.js';
 import { plainGuard, postgresGuard, type StepGuard } from './guarded-step.js';
 import { upgradeLegacyChecksums } from './legacy-checksums.js';
+import { supabaseHistory } from './supabase-history.js';
 import { assertReversible, checkBeforeRunning } from './migration-preflight.js';
 import { StepFailure, type Direction, type MigrationRunContext } from './migration-step.js';
 
@@ -173,7 +174,9 @@ async function runOnSqlite(target: SqliteLocation, state: RunState): Promise<Mig
 async function execute(database: MigrationDatabase, state: RunState, guard: StepGuard): Promise<MigrationOutcome> {
   const { options, files } = state;
   const { mode, runtime } = options;
-  const history = await historyTable(database);
+  const own = await historyTable(database);
+  // A Supabase CLI directory on PostgreSQL: recorded in supabase_migrations.schema_migrations too.
+  const history = database.dialect === 'postgres' && files.some((f) => f.supabase) ? supabaseHistory(own, database, files) : own;
   if (mode === 'migrate' || mode === 'baseline') await history.ensure();
   const rows = await history.read();
 

@@ -113,3 +113,57 @@ describe('pattern helpers', () => {
     expect(similarTables('x', [{ name: 'orders' }])).toEqual([]);
   });
 });
+
+describe("other tools' migration histories", () => {
+  const col = (...names: string[]) => names.map((name) => ({ name }));
+  const TOOLS_SOURCE: ScopeCandidate[] = [
+    { schema: 'public', name: 'alembic_version', columns: col('version_num') },
+    { schema: 'public', name: 'django_migrations', columns: col('id', 'app', 'name', 'applied') },
+    { schema: 'public', name: '_prisma_migrations', columns: col('id', 'checksum', 'finished_at', 'migration_name', 'logs', 'rolled_back_at', 'started_at', 'applied_steps_count') },
+    { schema: 'public', name: 'flyway_schema_history', columns: col('installed_rank', 'version', 'description', 'type', 'script', 'checksum', 'installed_by', 'installed_on', 'execution_time', 'success') },
+    { schema: 'public', name: 'schema_migrations', columns: col('version', 'dirty') },
+    { schema: 'billing', name: 'schema_migrations', columns: col('version') },
+    { schema: 'supabase_migrations', name: 'schema_migrations', columns: col('version', 'statements', 'name') },
+    { schema: 'public', name: 'orders', columns: col('id', 'total') },
+  ];
+
+  test('each is left out by default, named after its tool', () => {
+    const { selected, leftOut, warnings } = scope([], [], TOOLS_SOURCE);
+    expect(names(selected)).toEqual(['public.orders']);
+    expect(leftOut).toEqual([
+      { table: 'billing.schema_migrations', reason: 'migration history of dbmate' },
+      { table: 'public._prisma_migrations', reason: 'migration history of Prisma' },
+      { table: 'public.alembic_version', reason: 'migration history of Alembic' },
+      { table: 'public.django_migrations', reason: 'migration history of Django' },
+      { table: 'public.flyway_schema_history', reason: 'migration history of Flyway' },
+      { table: 'public.schema_migrations', reason: 'migration history of golang-migrate' },
+      { table: 'supabase_migrations.schema_migrations', reason: 'migration history of the Supabase CLI' },
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
+  test('an application table that only shares the name is copied, with a warning saying why', () => {
+    const tables: ScopeCandidate[] = [{ schema: 'public', name: 'schema_migrations', columns: col('version', 'applied_at') }, { schema: 'public', name: 'orders', columns: col('id') }];
+    const { selected, leftOut, warnings } = scope([], [], tables);
+    expect(names(selected)).toEqual(['public.schema_migrations', 'public.orders']);
+    expect(leftOut).toEqual([]);
+    expect(warnings).toEqual([
+      'public.schema_migrations is named like the migration history of golang-migrate (version, dirty) or dbmate (version), but its columns (version, applied_at) fit no such layout: it is copied and verified like any other table. If it is a migration history, leave it out with exclude.',
+    ]);
+  });
+
+  test('named literally in include, a history table is copied; a wildcard does not pull it in', () => {
+    expect(names(scope(['alembic_version', 'orders'], [], TOOLS_SOURCE).selected)).toEqual(['public.alembic_version', 'public.orders']);
+    expect(names(scope(['*'], [], TOOLS_SOURCE).selected)).toEqual(['public.orders']);
+    expect(() => scope(['alembic*'], [], TOOLS_SOURCE)).toThrow(/'alembic\*' matches only public\.alembic_version, left out: migration history of Alembic \(name it without wildcards, e\.g\. public\.alembic_version, to include it\)/);
+  });
+
+  test('SQLite sources: an Alembic dev database has its alembic_version left out', () => {
+    const { selected, leftOut } = resolveScope(
+      [{ schema: 'public', name: 'alembic_version', columns: col('version_num') }, { schema: 'public', name: 'users', columns: col('id') }],
+      { include: [], exclude: [], sourceKind: 'sqlite', display: (t) => displayName(t.schema!, t.name) },
+    );
+    expect(names(selected)).toEqual(['public.users']);
+    expect(leftOut).toEqual([{ table: 'public.alembic_version', reason: 'migration history of Alembic' }]);
+  });
+});

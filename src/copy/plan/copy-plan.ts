@@ -105,7 +105,7 @@ function sourceViews(source: SourceSchema, targetSchema: string): SourceTableVie
 export function buildCopyPlan(source: SourceSchema, targetTables: PgTable[], options: PlanOptions): CopyPlan {
   const problems: string[] = [];
   const warnings: string[] = [];
-  const { selected: views, leftOut } = resolveScope(sourceViews(source, options.targetSchema), {
+  const { selected: views, leftOut, warnings: scopeWarnings } = resolveScope(sourceViews(source, options.targetSchema), {
     include: options.include,
     exclude: options.exclude,
     sourceKind: source.kind,
@@ -113,6 +113,7 @@ export function buildCopyPlan(source: SourceSchema, targetTables: PgTable[], opt
     ...(options.sourceLocation ? { sourceLocation: options.sourceLocation } : {}),
     display: (t) => displayName(t.schema ?? options.targetSchema, t.name),
   });
+  warnings.push(...scopeWarnings);
   checkSourceRowSecurity(views.flatMap((v) => (v.pg ? [v.pg] : [])), options);
   const targetSchemas = new Set(targetTables.map((t) => t.schema));
   const toCreate: SqliteTable[] = [];

@@ -1,12 +1,14 @@
 // Which source tables a copy or verify covers, and why each other one is left out. Default: every
 // table the source lists (system schemas are never listed, see pg-introspect.ts) except managed
-// schemas and extension-owned tables (managed-schemas.ts) and cutover's own tables; include and
-// exclude narrow it down. An include entry that selects nothing, and an empty scope, are errors:
+// schemas and extension-owned tables (managed-schemas.ts), cutover's own tables, and every migration
+// tool's history table (src/tools/history-layouts.ts: alembic_version, django_migrations, …, found
+// by name and columns); include and exclude narrow it down. An include entry that selects nothing, and an empty scope, are errors:
 // a copy that quietly covers less than the user asked for would still report "verified".
 import fs from 'node:fs';
 import type { DatabaseLocation } from '../../db/database-url.js';
 import { ScopeError } from '../../errors.js';
 import type { LeftOutEntry } from '../../run-result.js';
+import { historyReason, matchHistoryTable } from '../../tools/history-layouts.js';
 import { CUTOVER_TABLES, managedSchemaReason } from './managed-schemas.js';
 import { hasWildcard, namesSchemaOf, patternMatches, similarTables } from './table-patterns.js';
 
@@ -19,6 +21,8 @@ export interface ScopeCandidate {
   name: string;
   /** Postgres sources: the extension owning the table or its schema. */
   extension?: string;
+  /** Its columns: what tells a tool's history table from an application table of the same name. */
+  columns?: ReadonlyArray<{ name: string }>;
 }
 
 export interface ScopeOptions {
@@ -34,6 +38,8 @@ export interface ScopeOptions {
 export interface Scope<T extends ScopeCandidate> {
   selected: T[];
   leftOut: LeftOutTable[];
+  /** Selected tables named like a tool's history whose columns fit no tool's layout. */
+  warnings: string[];
 }
 
 const SHOWN = 10;
@@ -47,6 +53,17 @@ function alwaysLeftOut(table: ScopeCandidate): string | undefined {
   return CUTOVER_TABLES.get(table.name);
 }
 
+function historyMatch(table: ScopeCandidate, options: ScopeOptions) {
+  if (!table.columns) return undefined;
+  return matchHistoryTable(options.sourceKind === 'postgres' ? table.schema : undefined, table.name, table.columns.map((c) => c.name));
+}
+
+/** Another tool's migration history: left out unless an include entry names it without wildcards. */
+function historyTableReason(table: ScopeCandidate, options: ScopeOptions): string | undefined {
+  const match = historyMatch(table, options);
+  return match?.kind === 'known' ? historyReason(match.layout) : undefined;
+}
+
 /** Left out unless an include entry names the schema literally. */
 function managedReason(table: ScopeCandidate, options: ScopeOptions): string | undefined {
   if (options.sourceKind !== 'postgres' || table.schema === undefined) return undefined;
@@ -57,6 +74,8 @@ function leftOutReason(table: ScopeCandidate, options: ScopeOptions): string | u
   const always = alwaysLeftOut(table);
   if (always) return always;
   const hits = options.include.filter((p) => patternMatches(table, p));
+  const history = historyTableReason(table, options);
+  if (history && !hits.some((p) => !hasWildcard(p))) return history;
   const managed = managedReason(table, options);
   if (managed && !hits.some((p) => namesSchemaOf(p, table))) return managed;
   if (options.include.length > 0 && hits.length === 0) return 'not matched by include';
@@ -80,7 +99,13 @@ function includeProblems<T extends ScopeCandidate>(tables: T[], reasons: Map<T, 
     } else if (hits.every((t) => reasons.get(t) !== undefined)) {
       const why = hits.map((t) => {
         const reason = reasons.get(t)!;
-        const hint = alwaysLeftOut(t) ? 'never copied' : managedReason(t, options) === reason ? `name it with its schema, e.g. ${options.display(t)}, to include it` : undefined;
+        const hint = alwaysLeftOut(t)
+          ? 'never copied'
+          : historyTableReason(t, options) === reason
+            ? `name it without wildcards, e.g. ${options.display(t)}, to include it`
+            : managedReason(t, options) === reason
+              ? `name it with its schema, e.g. ${options.display(t)}, to include it`
+              : undefined;
         return `${options.display(t)}, left out: ${reason}${hint ? ` (${hint})` : ''}`;
       });
       unusable.push(`'${pattern}' matches only ${why.slice(0, 3).join('; ')}${why.length > 3 ? ` and ${why.length - 3} more` : ''}`);
@@ -125,12 +150,18 @@ export function resolveScope<T extends ScopeCandidate>(tables: T[], options: Sco
     .filter((t) => reasons.get(t) !== undefined)
     .map((t) => ({ table: options.display(t), reason: reasons.get(t)! }))
     .sort((a, b) => a.table.localeCompare(b.table));
+  const warnings = selected.flatMap((t) => {
+    const match = historyMatch(t, options);
+    if (match?.kind !== 'unknown') return [];
+    const tools = match.expected.map((l) => `${l.label} (${l.columns.join(', ')})`).join(' or ');
+    return [`${options.display(t)} is named like the migration history of ${tools}, but its columns (${t.columns!.map((c) => c.name).join(', ')}) fit no such layout: it is copied and verified like any other table. If it is a migration history, leave it out with exclude.`];
+  });
   if (selected.length === 0) {
     throw new ScopeError(`Every table of the source was left out, so there is nothing to copy or verify: ${describeLeftOut(leftOut).replace(/\.$/, '')}.`, {
       fix: 'name the tables to copy in include (schema-qualified for a platform schema, e.g. auth.users), or narrow exclude.',
     });
   }
-  return { selected, leftOut };
+  return { selected, leftOut, warnings };
 }
 
 /** One line for the log: "Left out 3 tables — Supabase platform schema: auth.users, storage.objects; …". */

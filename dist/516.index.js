@@ -1,8 +1,8 @@
-export const id = 962;
-export const ids = [962];
+export const id = 516;
+export const ids = [516];
 export const modules = {
 
-/***/ 962:
+/***/ 1516:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -19,8 +19,8 @@ var core = __webpack_require__(6058);
 var src_cancellation = __webpack_require__(4632);
 // EXTERNAL MODULE: ./src/engine/cancellation-line.ts
 var cancellation_line = __webpack_require__(2906);
-// EXTERNAL MODULE: ./src/engine/run-mode.ts + 80 modules
-var run_mode = __webpack_require__(6230);
+// EXTERNAL MODULE: ./src/engine/run-mode.ts + 102 modules
+var run_mode = __webpack_require__(6338);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/input-names.ts
@@ -289,9 +289,65 @@ async function publishReport(result, settings, runtime, env = process.env) {
 
 // EXTERNAL MODULE: ./src/runtime.ts
 var src_runtime = __webpack_require__(3683);
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
+var exec = __webpack_require__(1260);
+// EXTERNAL MODULE: ./src/tools/command/command-runner.ts
+var command_runner = __webpack_require__(4183);
+;// CONCATENATED MODULE: ./src/tools/command/actions-command-runner.ts
+// The Action's command runner: @actions/exec streams the command's output straight into the job log
+// (inside the log group the engine opens), where the runner masks every secret cutover registered
+// with core.setSecret. The same wrapper as the Node runner puts the command in its own process group,
+// so a timeout or a cancel stops all of it (@actions/exec itself cannot kill what it started).
+
+
+function actionsCommandRunner() {
+    return {
+        echoesOutput: true,
+        async run(spec) {
+            let done = false;
+            const wrapper = (0,command_runner/* prepareWrapper */.nO)(spec, () => done);
+            const out = (0,command_runner/* lineSplitter */.s1)(spec.onLine);
+            const err = (0,command_runner/* lineSplitter */.s1)(spec.onLine);
+            const onAbort = () => void wrapper.stop();
+            spec.signal.addEventListener('abort', onAbort, { once: true });
+            if (spec.signal.aborted)
+                onAbort();
+            try {
+                const env = Object.fromEntries(Object.entries(wrapper.env).filter((entry) => entry[1] !== undefined));
+                // silent: no "[command]bash -c <wrapper>" line; the output is written as it comes instead.
+                const exitCode = await exec/* exec */.m('bash', ['-c', command_runner/* WRAPPER */.ov], {
+                    cwd: spec.cwd,
+                    env,
+                    ignoreReturnCode: true,
+                    silent: true,
+                    listeners: {
+                        stdout: (chunk) => {
+                            process.stdout.write(chunk);
+                            out.push(chunk);
+                        },
+                        stderr: (chunk) => {
+                            process.stderr.write(chunk);
+                            err.push(chunk);
+                        },
+                    },
+                });
+                return { exitCode };
+            }
+            finally {
+                done = true;
+                out.flush();
+                err.flush();
+                spec.signal.removeEventListener('abort', onAbort);
+                wrapper.cleanup();
+            }
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/runtime-actions.ts
 // The Runtime interface on top of @actions/core. Only main.ts and post.ts use this file; the engine
 // sees nothing but the Runtime interface.
+
 
 
 
@@ -327,6 +383,8 @@ function actionsRuntime() {
             await core/* summary */.z.addRaw(markdown, true).write();
         },
         saveState: (name, value) => core/* saveState */.LZ(name, value),
+        // migrate-command's output goes to the job log through @actions/exec, masked by the runner.
+        commandRunner: actionsCommandRunner(),
     });
     return { ...runtime, alreadyReported: (message) => reported.has((0,redact/* redact */.E$)(message)) };
 }

@@ -1,5 +1,5 @@
-export const id = 115;
-export const ids = [115];
+export const id = 139;
+export const ids = [139];
 export const modules = {
 
 /***/ 4632:
@@ -530,7 +530,7 @@ function finalCancellationLine(result, reason) {
 
 /***/ }),
 
-/***/ 6230:
+/***/ 6338:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1401,6 +1401,88 @@ async function undoPartialCopy(client, journal, runId, entries, committed, total
     runtime.warning(`An earlier copy into the target (run ${runId}, ${when}) was interrupted after committing ${committed} of its ${total} transactions. The tables it had filled (${names}) were empty before it; they were emptied again and their sequences reset, so the target is as it was before that run.`);
 }
 
+;// CONCATENATED MODULE: ./src/tools/history-layouts.ts
+// The history tables of the migration tools teams bring, as each tool creates them, and how to tell
+// them apart. A table is recognised by its name AND its columns: golang-migrate, dbmate (and Rails)
+// and the Supabase CLI all call theirs `schema_migrations`, with different columns. A table with a
+// tool's name but other columns is reported as an unknown layout, never guessed at.
+//
+// Where each layout comes from (the tools' own sources):
+// - Alembic: alembic/runtime/migration.py (1.8; alembic/ddl/impl.py `version_table_impl` since 1.9):
+//   Table('alembic_version', Column('version_num', String(32), nullable=False), PrimaryKeyConstraint
+//   name 'alembic_version_pkc'). It holds only the current head(s), one row per head.
+// - Django: django/db/migrations/recorder.py, MigrationRecorder.Migration: db_table 'django_migrations',
+//   app CharField(255), name CharField(255), applied DateTimeField(default=now), plus the automatic id.
+//   One row per applied migration; a row deleted when it is unapplied.
+// - Prisma: prisma-engines, sql-migration-connector flavour/postgres.rs `create_migrations_table`:
+//   _prisma_migrations(id VARCHAR(36) PK, checksum VARCHAR(64) NOT NULL, finished_at TIMESTAMPTZ,
+//   migration_name VARCHAR(255) NOT NULL, logs TEXT, rolled_back_at TIMESTAMPTZ, started_at TIMESTAMPTZ
+//   NOT NULL DEFAULT now(), applied_steps_count INTEGER NOT NULL DEFAULT 0).
+// - Flyway: flyway-database-postgresql PostgreSQLDatabase.getRawCreateScript: flyway_schema_history
+//   (installed_rank INT NOT NULL, version VARCHAR(50), description VARCHAR(200) NOT NULL, type
+//   VARCHAR(20) NOT NULL, script VARCHAR(1000) NOT NULL, checksum INTEGER, installed_by VARCHAR(100)
+//   NOT NULL, installed_on TIMESTAMP NOT NULL DEFAULT now(), execution_time INTEGER NOT NULL, success
+//   BOOLEAN NOT NULL), primary key installed_rank.
+// - golang-migrate: database/postgres/postgres.go `ensureVersionTable`: schema_migrations(version
+//   bigint not null primary key, dirty boolean not null). SetVersion truncates it and inserts one row:
+//   only the latest version is kept.
+// - dbmate: pkg/driver/postgres/postgres.go `CreateMigrationsTable`: schema_migrations(version
+//   varchar(255) primary key) (varchar(128) on SQLite); one row per applied migration. Rails' Active
+//   Record creates the same single-column table.
+// - Supabase CLI: pkg/migration/history.go: supabase_migrations.schema_migrations(version text NOT
+//   NULL PRIMARY KEY) with `statements text[]` and `name text` added by ALTER TABLE; one row per
+//   applied file (see src/tools/supabase-history.ts for how cutover writes it).
+// - cutover: src/migrate/history-table.ts.
+const HISTORY_LAYOUTS = [
+    { tool: 'alembic', label: 'Alembic', table: 'alembic_version', columns: ['version_num'] },
+    { tool: 'django', label: 'Django', table: 'django_migrations', columns: ['app', 'name', 'applied'] },
+    {
+        tool: 'prisma',
+        label: 'Prisma',
+        table: '_prisma_migrations',
+        columns: ['id', 'checksum', 'finished_at', 'migration_name', 'logs', 'rolled_back_at', 'started_at', 'applied_steps_count'],
+    },
+    {
+        tool: 'flyway',
+        label: 'Flyway',
+        table: 'flyway_schema_history',
+        columns: ['installed_rank', 'version', 'description', 'type', 'script', 'checksum', 'installed_by', 'installed_on', 'execution_time', 'success'],
+    },
+    // Before the generic schema_migrations layouts: the schema decides.
+    { tool: 'supabase', label: 'the Supabase CLI', table: 'schema_migrations', schema: 'supabase_migrations', columns: ['version'] },
+    { tool: 'golang-migrate', label: 'golang-migrate', table: 'schema_migrations', columns: ['version', 'dirty'], exact: true },
+    { tool: 'dbmate', label: 'dbmate', table: 'schema_migrations', columns: ['version'], exact: true },
+    { tool: 'cutover', label: 'cutover', table: 'cutover_migrations', columns: ['name', 'checksum', 'applied_at'] },
+];
+/** Table names any layout uses (what to look for in a database's catalog). */
+const HISTORY_TABLE_NAMES = [...new Set(HISTORY_LAYOUTS.map((l) => l.table))];
+/**
+ * What a table is, by schema, name and columns: a known tool's history, a table with a history
+ * table's name whose columns fit no tool (`unknown`), or undefined for any other table. SQLite tables
+ * have no schema.
+ */
+function matchHistoryTable(schema, name, columns) {
+    const byName = HISTORY_LAYOUTS.filter((l) => l.table === name.toLowerCase() && (l.schema === undefined || l.schema === schema));
+    if (byName.length === 0)
+        return undefined;
+    const have = new Set(columns.map((c) => c.toLowerCase()));
+    for (const layout of byName) {
+        if (!layout.columns.every((c) => have.has(c)))
+            continue;
+        if (layout.exact && have.size !== layout.columns.length)
+            continue;
+        return { kind: 'known', layout };
+    }
+    return { kind: 'unknown', expected: byName };
+}
+function layoutOf(tool) {
+    return HISTORY_LAYOUTS.find((l) => l.tool === tool);
+}
+/** "migration history of Alembic": the reason copy and verify leave such a table out. */
+function historyReason(layout) {
+    return layout.tool === 'cutover' ? "cutover's migration history" : `migration history of ${layout.label}`;
+}
+
 ;// CONCATENATED MODULE: ./src/copy/plan/managed-schemas.ts
 // Schemas whose tables are not the application's data, so copy and verify leave them out by default
 // (they are listed in the report as left out, with the reason below). This is the one list; the
@@ -1520,9 +1602,11 @@ function similarTables(pattern, tables) {
 ;// CONCATENATED MODULE: ./src/copy/plan/table-scope.ts
 // Which source tables a copy or verify covers, and why each other one is left out. Default: every
 // table the source lists (system schemas are never listed, see pg-introspect.ts) except managed
-// schemas and extension-owned tables (managed-schemas.ts) and cutover's own tables; include and
-// exclude narrow it down. An include entry that selects nothing, and an empty scope, are errors:
+// schemas and extension-owned tables (managed-schemas.ts), cutover's own tables, and every migration
+// tool's history table (src/tools/history-layouts.ts: alembic_version, django_migrations, …, found
+// by name and columns); include and exclude narrow it down. An include entry that selects nothing, and an empty scope, are errors:
 // a copy that quietly covers less than the user asked for would still report "verified".
+
 
 
 
@@ -1535,6 +1619,16 @@ function listNames(names, limit = SHOWN) {
 function alwaysLeftOut(table) {
     return managed_schemas_CUTOVER_TABLES.get(table.name);
 }
+function historyMatch(table, options) {
+    if (!table.columns)
+        return undefined;
+    return matchHistoryTable(options.sourceKind === 'postgres' ? table.schema : undefined, table.name, table.columns.map((c) => c.name));
+}
+/** Another tool's migration history: left out unless an include entry names it without wildcards. */
+function historyTableReason(table, options) {
+    const match = historyMatch(table, options);
+    return match?.kind === 'known' ? historyReason(match.layout) : undefined;
+}
 /** Left out unless an include entry names the schema literally. */
 function managedReason(table, options) {
     if (options.sourceKind !== 'postgres' || table.schema === undefined)
@@ -1546,6 +1640,9 @@ function leftOutReason(table, options) {
     if (always)
         return always;
     const hits = options.include.filter((p) => patternMatches(table, p));
+    const history = historyTableReason(table, options);
+    if (history && !hits.some((p) => !hasWildcard(p)))
+        return history;
     const managed = managedReason(table, options);
     if (managed && !hits.some((p) => namesSchemaOf(p, table)))
         return managed;
@@ -1571,7 +1668,13 @@ function includeProblems(tables, reasons, options) {
         else if (hits.every((t) => reasons.get(t) !== undefined)) {
             const why = hits.map((t) => {
                 const reason = reasons.get(t);
-                const hint = alwaysLeftOut(t) ? 'never copied' : managedReason(t, options) === reason ? `name it with its schema, e.g. ${options.display(t)}, to include it` : undefined;
+                const hint = alwaysLeftOut(t)
+                    ? 'never copied'
+                    : historyTableReason(t, options) === reason
+                        ? `name it without wildcards, e.g. ${options.display(t)}, to include it`
+                        : managedReason(t, options) === reason
+                            ? `name it with its schema, e.g. ${options.display(t)}, to include it`
+                            : undefined;
                 return `${options.display(t)}, left out: ${reason}${hint ? ` (${hint})` : ''}`;
             });
             unusable.push(`'${pattern}' matches only ${why.slice(0, 3).join('; ')}${why.length > 3 ? ` and ${why.length - 3} more` : ''}`);
@@ -1616,12 +1719,19 @@ function resolveScope(tables, options) {
         .filter((t) => reasons.get(t) !== undefined)
         .map((t) => ({ table: options.display(t), reason: reasons.get(t) }))
         .sort((a, b) => a.table.localeCompare(b.table));
+    const warnings = selected.flatMap((t) => {
+        const match = historyMatch(t, options);
+        if (match?.kind !== 'unknown')
+            return [];
+        const tools = match.expected.map((l) => `${l.label} (${l.columns.join(', ')})`).join(' or ');
+        return [`${options.display(t)} is named like the migration history of ${tools}, but its columns (${t.columns.map((c) => c.name).join(', ')}) fit no such layout: it is copied and verified like any other table. If it is a migration history, leave it out with exclude.`];
+    });
     if (selected.length === 0) {
         throw new errors/* ScopeError */.He(`Every table of the source was left out, so there is nothing to copy or verify: ${describeLeftOut(leftOut).replace(/\.$/, '')}.`, {
             fix: 'name the tables to copy in include (schema-qualified for a platform schema, e.g. auth.users), or narrow exclude.',
         });
     }
-    return { selected, leftOut };
+    return { selected, leftOut, warnings };
 }
 /** One line for the log: "Left out 3 tables — Supabase platform schema: auth.users, storage.objects; …". */
 function describeLeftOut(leftOut) {
@@ -3021,7 +3131,7 @@ function sourceViews(source, targetSchema) {
 function buildCopyPlan(source, targetTables, options) {
     const problems = [];
     const warnings = [];
-    const { selected: views, leftOut } = resolveScope(sourceViews(source, options.targetSchema), {
+    const { selected: views, leftOut, warnings: scopeWarnings } = resolveScope(sourceViews(source, options.targetSchema), {
         include: options.include,
         exclude: options.exclude,
         sourceKind: source.kind,
@@ -3029,6 +3139,7 @@ function buildCopyPlan(source, targetTables, options) {
         ...(options.sourceLocation ? { sourceLocation: options.sourceLocation } : {}),
         display: (t) => displayName(t.schema ?? options.targetSchema, t.name),
     });
+    warnings.push(...scopeWarnings);
     checkSourceRowSecurity(views.flatMap((v) => (v.pg ? [v.pg] : [])), options);
     const targetSchemas = new Set(targetTables.map((t) => t.schema));
     const toCreate = [];
@@ -4691,6 +4802,355 @@ function sqlHelper(database) {
     return (text, params) => database.query(text, params ?? []);
 }
 
+;// CONCATENATED MODULE: ./src/tools/alembic-revisions.ts
+// Reads an Alembic versions directory without running Python: each revision file's `revision` and
+// `down_revision` (None, one id, or a tuple for a merge point), its message (the docstring's first
+// line), the order revisions run in and the heads. alembic_version holds only the current head(s),
+// so what is applied is each recorded head and everything it revises, transitively.
+
+
+// `revision = 'x'`, `revision: str = "x"` at the start of a line (the templates Alembic generates).
+const REVISION = /^revision\s*(?::[^=\n]+)?=\s*['"]([^'"]+)['"]/m;
+const DOWN_REVISION = /^down_revision\s*(?::[^=\n]+)?=\s*(.+)$/m;
+const DOCSTRING = /^\s*[rRuU]?("""|''')\s*([^\n]*)/;
+function parseAlembicRevision(source, file) {
+    const revision = REVISION.exec(source)?.[1];
+    if (!revision)
+        return undefined;
+    const down = DOWN_REVISION.exec(source)?.[1] ?? 'None';
+    // Everything quoted on that line: one id, or a tuple of ids (a merge); None or () means a base.
+    const downRevisions = [...down.matchAll(/['"]([^'"]+)['"]/g)].map((m) => m[1]);
+    const message = DOCSTRING.exec(source)?.[2]?.replace(/("""|''')\s*$/, '').trim();
+    return { id: revision, downRevisions, ...(message ? { message } : {}), file };
+}
+/** Whether `dir` holds Alembic revision files. */
+function holdsAlembicRevisions(dir) {
+    return readAlembicVersions(dir).revisions.length > 0;
+}
+function readAlembicVersions(dir) {
+    const script = { dir, revisions: [], heads: [], problems: [] };
+    const entries = external_node_fs_default().existsSync(dir) ? external_node_fs_default().readdirSync(dir, { withFileTypes: true }) : [];
+    const byId = new Map();
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+        if (!entry.isFile() || !entry.name.endsWith('.py') || entry.name.startsWith('__'))
+            continue;
+        const file = external_node_path_default().join(dir, entry.name);
+        const revision = parseAlembicRevision(external_node_fs_default().readFileSync(file, 'utf8'), file);
+        if (!revision)
+            continue;
+        const other = byId.get(revision.id);
+        if (other) {
+            script.problems.push(`revision ${revision.id} is defined twice (${external_node_path_default().basename(other.file)} and ${entry.name})`);
+            continue;
+        }
+        byId.set(revision.id, revision);
+    }
+    for (const revision of byId.values()) {
+        for (const down of revision.downRevisions) {
+            if (!byId.has(down))
+                script.problems.push(`${external_node_path_default().basename(revision.file)} revises ${down}, which no file in ${dir} defines`);
+        }
+    }
+    script.revisions = runOrder([...byId.values()]);
+    const revised = new Set(script.revisions.flatMap((r) => r.downRevisions));
+    script.heads = script.revisions.filter((r) => !revised.has(r.id)).map((r) => r.id);
+    return script;
+}
+/** Kahn's order: a revision after everything it revises; ties by file name, so the order is stable. */
+function runOrder(revisions) {
+    const known = new Set(revisions.map((r) => r.id));
+    const placed = new Set();
+    const ordered = [];
+    let remaining = [...revisions].sort((a, b) => a.file.localeCompare(b.file));
+    while (remaining.length > 0) {
+        const ready = remaining.filter((r) => r.downRevisions.every((d) => placed.has(d) || !known.has(d)));
+        // A cycle: keep the rest in file order rather than loop forever.
+        const next = ready.length > 0 ? ready : remaining;
+        for (const revision of next) {
+            ordered.push(revision);
+            placed.add(revision.id);
+        }
+        remaining = remaining.filter((r) => !placed.has(r.id));
+    }
+    return ordered;
+}
+/** Every revision at or below the recorded heads; heads no file defines are returned as unknown. */
+function appliedRevisions(script, recordedHeads) {
+    const byId = new Map(script.revisions.map((r) => [r.id, r]));
+    const applied = new Set();
+    const unknown = [];
+    const stack = [];
+    for (const head of recordedHeads) {
+        if (byId.has(head))
+            stack.push(head);
+        else
+            unknown.push(head);
+    }
+    while (stack.length > 0) {
+        const id = stack.pop();
+        if (applied.has(id))
+            continue;
+        applied.add(id);
+        for (const down of byId.get(id)?.downRevisions ?? [])
+            if (byId.has(down))
+                stack.push(down);
+    }
+    return { applied, unknown };
+}
+
+;// CONCATENATED MODULE: ./src/tools/tool-migration-files.ts
+// Lists a migration tool's files without running the tool, so that status can say what is pending:
+// where each tool keeps them by default, how its file names encode what it records in its history
+// table, and in which order it runs them. The tool's own file-name rules are followed:
+// - Prisma: prisma/migrations/<name>/migration.sql; _prisma_migrations.migration_name is <name>.
+// - Flyway: V<version>__<description>.sql (version parts separated by . or _, recorded with dots),
+//   R__<description>.sql for repeatable ones (recorded with no version).
+// - Supabase CLI: supabase/migrations/<digits>_<name>.sql (pkg/migration/file.go `^([0-9]+)_(.*)\.sql$`);
+//   the digits are the recorded version.
+// - golang-migrate: <version>_<title>.up.sql; the version is recorded as a bigint (0001 → 1), and only
+//   the latest one, so everything up to it counts as applied.
+// - dbmate: db/migrations/<version>_<name>.sql, the version recorded as written.
+// - Django: <app>/migrations/<name>.py of every app in the project (recorded as app + name); apps
+//   installed as packages (django.contrib.*) have no files here.
+// - Alembic: alembic-revisions.ts (the versions directory from alembic.ini's script_location).
+
+
+
+const SKIP_DIRS = new Set(['node_modules', '.git', 'venv', '.venv', 'env', 'site-packages', '__pycache__', 'dist', 'build', '.tox']);
+function filesIn(dir) {
+    try {
+        return external_node_fs_default().readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort();
+    }
+    catch {
+        return [];
+    }
+}
+function dirsIn(dir) {
+    try {
+        return external_node_fs_default().readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    }
+    catch {
+        return [];
+    }
+}
+/** Flyway compares versions numerically part by part, and 1.0 equals 1. */
+function flywayVersionKey(version) {
+    const parts = version.split(/[._]/).map((p) => (/^\d+$/.test(p) ? BigInt(p).toString() : p));
+    while (parts.length > 1 && parts[parts.length - 1] === '0')
+        parts.pop();
+    return parts.join('.');
+}
+function compareKeys(a, b) {
+    const pa = a.split('.');
+    const pb = b.split('.');
+    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+        const x = BigInt(/^\d+$/.test(pa[i] ?? '') ? pa[i] : '0');
+        const y = BigInt(/^\d+$/.test(pb[i] ?? '') ? pb[i] : '0');
+        if (x !== y)
+            return x < y ? -1 : 1;
+    }
+    return 0;
+}
+/** The key a history row is compared under (the same normalisation as the files'). */
+function recordKey(tool, id) {
+    if (tool === 'flyway')
+        return id.startsWith('R ') ? id : flywayVersionKey(id);
+    if (tool === 'golang-migrate' && /^-?\d+$/.test(id))
+        return BigInt(id).toString();
+    return id;
+}
+const LISTERS = {
+    prisma: (dir) => dirsIn(dir)
+        .filter((name) => external_node_fs_default().existsSync(external_node_path_default().join(dir, name, 'migration.sql')))
+        .map((name) => ({ key: name, name, path: external_node_path_default().join(dir, name, 'migration.sql') })),
+    flyway: (dir) => {
+        const versioned = [];
+        const repeatable = [];
+        for (const file of filesIn(dir)) {
+            const v = /^V([0-9][0-9._]*)__(.+)\.sql$/.exec(file);
+            if (v)
+                versioned.push({ key: flywayVersionKey(v[1]), name: file.replace(/\.sql$/, ''), path: external_node_path_default().join(dir, file) });
+            const r = /^R__(.+)\.sql$/.exec(file);
+            if (r)
+                repeatable.push({ key: `R ${r[1].replace(/_/g, ' ')}`, name: file.replace(/\.sql$/, ''), path: external_node_path_default().join(dir, file) });
+        }
+        return [...versioned.sort((a, b) => compareKeys(a.key, b.key)), ...repeatable];
+    },
+    supabase: (dir) => filesIn(dir)
+        .flatMap((file) => {
+        const m = /^([0-9]+)_(.*)\.sql$/.exec(file);
+        return m ? [{ key: m[1], name: file.replace(/\.sql$/, ''), path: external_node_path_default().join(dir, file) }] : [];
+    }),
+    'golang-migrate': (dir) => filesIn(dir)
+        .flatMap((file) => {
+        const m = /^([0-9]+)_(.*)\.up\.[a-z]+$/.exec(file);
+        return m ? [{ key: BigInt(m[1]).toString(), name: file.replace(/\.up\.[a-z]+$/, ''), path: external_node_path_default().join(dir, file) }] : [];
+    })
+        .sort((a, b) => compareKeys(a.key, b.key)),
+    dbmate: (dir) => filesIn(dir)
+        .flatMap((file) => {
+        const m = /^([0-9]+)_?.*\.sql$/.exec(file);
+        return m ? [{ key: m[1], name: file.replace(/\.sql$/, ''), path: external_node_path_default().join(dir, file) }] : [];
+    }),
+};
+/** Where each tool keeps its files unless told otherwise, relative to the project directory. */
+const CONVENTIONAL = {
+    prisma: ['prisma/migrations'],
+    flyway: ['sql', 'db/migration', 'src/main/resources/db/migration', 'migrations'],
+    supabase: ['supabase/migrations'],
+    'golang-migrate': ['migrations', 'db/migrations'],
+    dbmate: ['db/migrations', 'migrations'],
+    alembic: ['alembic/versions', 'migrations/versions'],
+};
+/** alembic.ini's script_location (`%(here)s` is the ini's directory), + /versions. */
+function alembicIniVersions(projectDir) {
+    const ini = external_node_path_default().join(projectDir, 'alembic.ini');
+    if (!external_node_fs_default().existsSync(ini))
+        return undefined;
+    const location = /^\s*script_location\s*=\s*(.+?)\s*$/m.exec(external_node_fs_default().readFileSync(ini, 'utf8'))?.[1];
+    if (!location || location.includes(':'))
+        return undefined; // package resources (pkg:dir) are not files here
+    return external_node_path_default().resolve(projectDir, location.replace(/%\(here\)s/g, projectDir), 'versions');
+}
+function djangoApps(projectDir, depth = 4) {
+    const found = [];
+    const walk = (dir, level) => {
+        for (const name of dirsIn(dir)) {
+            if (SKIP_DIRS.has(name) || name.startsWith('.'))
+                continue;
+            const child = external_node_path_default().join(dir, name);
+            if (name === 'migrations' && external_node_fs_default().existsSync(external_node_path_default().join(child, '__init__.py'))) {
+                const app = external_node_path_default().basename(dir);
+                // Django loads every module of the package except those starting with _ or ~.
+                for (const file of filesIn(child).filter((f) => f.endsWith('.py') && !/^[_~]/.test(f))) {
+                    const migration = file.replace(/\.py$/, '');
+                    found.push({ key: `${app}.${migration}`, name: `${app}.${migration}`, path: external_node_path_default().join(child, file) });
+                }
+            }
+            else if (level < depth) {
+                walk(child, level + 1);
+            }
+        }
+    };
+    walk(projectDir, 1);
+    return found;
+}
+function alembicSet(dir) {
+    const script = readAlembicVersions(dir);
+    if (script.revisions.length === 0)
+        return undefined;
+    const files = script.revisions.map((r) => ({ key: r.id, name: r.message ? `${r.id} (${r.message})` : r.id, path: r.file }));
+    return { tool: 'alembic', dir, files, alembic: script };
+}
+function setIn(tool, dir) {
+    if (!external_node_fs_default().statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+        return undefined;
+    if (tool === 'alembic')
+        return alembicSet(dir);
+    // <version>_<name>.up.sql pairs are golang-migrate's (or cutover's), not one-file-per-migration tools'.
+    if ((tool === 'supabase' || tool === 'dbmate') && filesIn(dir).some((f) => /\.(up|down)\.sql$/.test(f)))
+        return undefined;
+    const files = LISTERS[tool]?.(dir) ?? [];
+    return files.length > 0 ? { tool, dir, files } : undefined;
+}
+/**
+ * The tool's migration files: in migrations-dir when it holds them, else where the tool keeps them
+ * by default under the project directory; undefined when none are found (pending is then unknown).
+ */
+function findToolFiles(tool, roots) {
+    if (tool === 'cutover')
+        return undefined;
+    if (tool === 'django') {
+        const files = djangoApps(roots.projectDir);
+        return files.length > 0 ? { tool, dir: roots.projectDir, files } : undefined;
+    }
+    const candidates = [roots.migrationsDir];
+    if (tool === 'alembic') {
+        const fromIni = alembicIniVersions(roots.projectDir);
+        if (fromIni)
+            candidates.push(fromIni);
+    }
+    candidates.push(...(CONVENTIONAL[tool] ?? []).map((dir) => external_node_path_default().resolve(roots.projectDir, dir)));
+    for (const dir of candidates) {
+        const set = setIn(tool, dir);
+        if (set)
+            return set;
+    }
+    return undefined;
+}
+/**
+ * Which other tool's files a directory holds, if any: what the report names when a migrations-dir
+ * is not cutover's (files cutover would not list at all, such as Alembic's .py revisions).
+ */
+function foreignToolOfDir(dir) {
+    if (!external_node_fs_default().statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+        return undefined;
+    if (alembicSet(dir))
+        return 'alembic';
+    if (external_node_fs_default().existsSync(external_node_path_default().join(dir, '__init__.py')) && filesIn(dir).some((f) => /^\d{4}_\w+\.py$/.test(f)))
+        return 'django';
+    if ((LISTERS.prisma(dir)).length > 0)
+        return 'prisma';
+    if (filesIn(dir).some((f) => /^V[0-9][0-9._]*__.+\.sql$/.test(f)))
+        return 'flyway';
+    const sql = filesIn(dir).filter((f) => f.endsWith('.sql'));
+    // Without .up/.down: a Supabase CLI directory, or dbmate's files with their -- migrate:up marker.
+    if (sql.length > 0 && sql.every((f) => !/\.(up|down)\.sql$/.test(f))) {
+        if (sql.some((f) => /^\s*--\s*migrate:up/m.test(external_node_fs_default().readFileSync(external_node_path_default().join(dir, f), 'utf8'))))
+            return 'dbmate';
+        if (/(^|[/\\])supabase[/\\]migrations[/\\]?$/.test(dir) || sql.every((f) => /^\d{14}_.+\.sql$/.test(f)))
+            return 'supabase';
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/migrate/supabase-layout.ts
+// Supabase CLI projects: supabase/migrations/<version>_<name>.sql, one file per migration, no down
+// files. cutover's own runner applies them (lock, transaction, checksums, error lines, transaction
+// control checked like any SQL migration) and records each in cutover_migrations AND, as the CLI
+// does, in supabase_migrations.schema_migrations (supabase-history.ts), so that `supabase migration
+// list` agrees afterwards. File names follow the CLI's pattern (pkg/migration/file.go):
+// `^([0-9]+)_(.*)\.sql$`, the digits being the version it records.
+
+
+
+
+const SUPABASE_FILE = /^([0-9]+)_(.*)\.sql$/;
+function readSupabaseMigrationFiles(dir, options) {
+    const problems = [];
+    const byVersion = new Map();
+    const migrations = [];
+    for (const entry of external_node_fs_default().readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+        if (!entry.isFile() || entry.name.startsWith('.'))
+            continue;
+        const match = SUPABASE_FILE.exec(entry.name);
+        if (!match) {
+            if (/\.sql$/i.test(entry.name))
+                problems.push(`${entry.name} does not match the Supabase CLI's <timestamp>_<name>.sql (the CLI would skip it): rename it, e.g. with \`supabase migration new <name>\``);
+            continue;
+        }
+        const [, version, name] = match;
+        const other = byVersion.get(version);
+        if (other) {
+            problems.push(`${other} and ${entry.name} have the same version ${version}: give one a new timestamp`);
+            continue;
+        }
+        byVersion.set(version, entry.name);
+        const upPath = external_node_path_default().join(dir, entry.name);
+        migrations.push({ ...withChecksums({ name: `${version}_${name}`, id: version, kind: 'sql', upPath }, external_node_fs_default().readFileSync(upPath, 'utf8')), supabase: { version, name } });
+    }
+    problems.push(...orderingProblems(migrations));
+    if (problems.length > 0) {
+        throw new errors/* MigrationPlanError */.eJ(`The Supabase migrations directory ${dir} has ${problems.length} problem${problems.length === 1 ? '' : 's'}, so nothing was run: ${problems.join('; ')}.`, {
+            fix: 'name every migration <timestamp>_<name>.sql (as `supabase migration new` does), one version per file.',
+        });
+    }
+    if (migrations.length === 0 && options.requireMigrations) {
+        throw new errors/* MigrationPlanError */.eJ(`The Supabase migrations directory ${dir} contains no migrations.`, { fix: 'add <timestamp>_<name>.sql files (`supabase migration new <name>`), or point migrations-dir at the right directory.' });
+    }
+    return migrations.sort(compareMigrationIds);
+}
+
 ;// CONCATENATED MODULE: ./src/migrate/migration-files.ts
 // Reads a migrations directory into an ordered list and rejects, before anything runs, every layout
 // that would make the order or the identity of a migration ambiguous: duplicate ids or names, ids of
@@ -4700,6 +5160,10 @@ function sqlHelper(database) {
 
 
 
+
+
+/** A history row applied by another tool (the Supabase CLI), which records no checksum: nothing to compare. */
+const UNRECORDED_CHECKSUM = '';
 const SQL_FILE = /^(\d+)_([A-Za-z0-9][A-Za-z0-9_-]*)\.(up|down)\.sql$/;
 const JS_FILE = /^(\d+)_([A-Za-z0-9][A-Za-z0-9_-]*)\.(js|mjs)$/;
 /** Names that look like a migration attempt: an id prefix, or a code/SQL extension. */
@@ -4737,6 +5201,8 @@ function legacyMigrationChecksum(upText, downText) {
  * removed before that run cannot be told from an edit of the migration: it shows as drift.
  */
 function checksumMatches(file, recorded) {
+    if (recorded === UNRECORDED_CHECKSUM)
+        return true;
     return recorded === file.checksum || (file.legacyChecksum !== undefined && recorded === file.legacyChecksum);
 }
 function withChecksums(file, up, down) {
@@ -4768,6 +5234,8 @@ function plural(n, word) {
 }
 /** Lists, validates and orders the migrations in `dir` (absolute). Reads every file to checksum it. */
 function readMigrationFiles(dir, options) {
+    if (foreignToolOfDir(dir) === 'supabase')
+        return readSupabaseMigrationFiles(dir, options);
     const stat = external_node_fs_default().statSync(dir, { throwIfNoEntry: false });
     if (!stat) {
         throw new errors/* MigrationPlanError */.eJ(`The migrations directory ${dir} does not exist.`, {
@@ -5042,7 +5510,8 @@ function buildEntries(files, history, options) {
             status = options.mode === 'status' ? 'applied' : 'already-applied';
         const entry = { name, status, checksum: file?.checksum ?? row.checksum };
         if (row) {
-            entry.appliedAt = row.appliedAt;
+            if (row.appliedAt)
+                entry.appliedAt = row.appliedAt;
             if (row.appliedBy !== null)
                 entry.appliedBy = row.appliedBy;
             if (row.durationMs !== null)
@@ -5909,6 +6378,244 @@ async function upgradeLegacyChecksums(files, rows, history, runtime) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/migrate/supabase-statements.ts
+// The Supabase CLI's statement splitter (supabase/cli pkg/parser: state.go, token.go), ported state
+// for state, so that the `statements` column cutover writes to supabase_migrations.schema_migrations
+// is what `supabase db push` would have written for the same file. It splits on `;` outside quotes,
+// comments, dollar quotes, parentheses and BEGIN ATOMIC … END bodies, keeps each statement as written
+// (comments included), then trims trailing `;` and white space and drops empty ones (SplitAndTrim).
+// This is not cutover's own splitter (sql-statements.ts): the point here is to agree with the CLI.
+const isSpace = (ch) => ch !== undefined && /^[\t\n\v\f\r \u0085\u00a0]$/.test(ch);
+class Ready {
+    next(ch, data) {
+        switch (ch) {
+            case '$':
+                return new Tag(data.length - 1);
+            case "'":
+            case '"':
+                return new Quote(ch);
+            case '-':
+                return new Comment();
+            case '/':
+                return new Block();
+            case '\\':
+                return new Escape();
+            case ';':
+                return undefined;
+            case '(':
+                return new Atomic(this, ')');
+            case 'c':
+            case 'C': {
+                // BEGIN ATOMIC: only ATOMIC is matched (any white space may separate it from BEGIN).
+                const offset = data.length - 'ATOMIC'.length;
+                if (offset > 0 && data.slice(offset).toUpperCase() === 'ATOMIC' && isSpace(data[offset - 1]))
+                    return new Atomic(this, 'END');
+                return this;
+            }
+            default:
+                return this;
+        }
+    }
+}
+class Comment {
+    next(ch, data) {
+        // `--`: nothing is escaped until the end of the line.
+        if (ch === '-')
+            return new Dollar('\n');
+        return new Ready().next(ch, data);
+    }
+}
+class Block {
+    depth = 0;
+    next(ch, data) {
+        const window = data.slice(-2);
+        if (window === '/*') {
+            this.depth += 1;
+            return this;
+        }
+        if (this.depth === 0)
+            return new Ready().next(ch, data);
+        if (window === '*/') {
+            this.depth -= 1;
+            if (this.depth === 0)
+                return new Ready();
+        }
+        return this;
+    }
+}
+class Quote {
+    escape = false;
+    delimiter;
+    constructor(delimiter) {
+        this.delimiter = delimiter;
+    }
+    next(ch, data) {
+        if (this.escape) {
+            // A doubled quote stays inside the literal.
+            if (ch === this.delimiter) {
+                this.escape = false;
+                return this;
+            }
+            return new Ready().next(ch, data);
+        }
+        if (ch === this.delimiter)
+            this.escape = true;
+        return this;
+    }
+}
+class Dollar {
+    delimiter;
+    constructor(delimiter) {
+        this.delimiter = delimiter;
+    }
+    next(_ch, data) {
+        return data.slice(-this.delimiter.length) === this.delimiter ? new Ready() : this;
+    }
+}
+class Tag {
+    offset;
+    constructor(offset) {
+        this.offset = offset;
+    }
+    next(ch, data) {
+        if (ch === '$')
+            return new Dollar(data.slice(this.offset));
+        if (/^[\p{L}\p{Nd}_]$/u.test(ch))
+            return this;
+        return new Ready().next(ch, data);
+    }
+}
+class Escape {
+    next() {
+        return new Ready();
+    }
+}
+class Atomic {
+    prev;
+    delimiter;
+    constructor(prev, delimiter) {
+        this.prev = prev;
+        this.delimiter = delimiter;
+    }
+    next(ch, data) {
+        // Inside a quote or comment the delimiter does not count; a `;` does not end the statement.
+        const current = this.prev.next(ch, data);
+        if (current)
+            this.prev = current;
+        if (this.prev instanceof Ready && data.slice(-this.delimiter.length).toUpperCase() === this.delimiter.toUpperCase())
+            return new Ready();
+        return this;
+    }
+}
+/** `Split`: every statement as written, `;` included; a last statement without `;` too. */
+function splitLikeSupabase(sql) {
+    const statements = [];
+    let state = new Ready();
+    let data = '';
+    for (const ch of sql) {
+        data += ch;
+        const next = state.next(ch, data);
+        if (next === undefined) {
+            statements.push(data);
+            data = '';
+            state = new Ready();
+        }
+        else {
+            state = next;
+        }
+    }
+    if (data.length > 0)
+        statements.push(data);
+    return statements;
+}
+// Go's strings.TrimSpace (unicode.IsSpace); unlike String.prototype.trim it keeps a byte-order mark.
+const GO_SPACE = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const TRIM = new RegExp(`^${GO_SPACE}+|${GO_SPACE}+$`, 'g');
+/** `SplitAndTrim`: what the CLI records in schema_migrations.statements. */
+function supabaseStatements(sql) {
+    return splitLikeSupabase(sql)
+        .map((statement) => statement.replace(/;+$/, '').replace(TRIM, ''))
+        .filter((statement) => statement.length > 0);
+}
+
+;// CONCATENATED MODULE: ./src/migrate/supabase-history.ts
+// The history of a Supabase CLI project on PostgreSQL: cutover_migrations (checksums, durations, who)
+// kept in step with supabase_migrations.schema_migrations, written exactly as the CLI writes it
+// (supabase/cli pkg/migration/history.go): the table created by the CLI's own statements, one row
+// per applied file with its version, name and statements (SplitAndTrim, supabase-statements.ts).
+// Both rows are written inside the migration's transaction, so they cannot disagree.
+// Versions the CLI applied (`supabase db push`) count as applied; having no checksum, they are not
+// checked for drift (UNRECORDED_CHECKSUM).
+
+
+
+const SUPABASE_HISTORY = 'supabase_migrations.schema_migrations';
+// The CLI's CreateMigrationTable batch, in its order (lock_timeout: cutover's own lock_timeout applies).
+const CREATE = [
+    'CREATE SCHEMA IF NOT EXISTS supabase_migrations',
+    'CREATE TABLE IF NOT EXISTS supabase_migrations.schema_migrations (version text NOT NULL PRIMARY KEY)',
+    'ALTER TABLE supabase_migrations.schema_migrations ADD COLUMN IF NOT EXISTS statements text[]',
+    'ALTER TABLE supabase_migrations.schema_migrations ADD COLUMN IF NOT EXISTS name text',
+];
+function supabaseHistory(inner, database, files) {
+    const byName = new Map(files.map((f) => [f.name, f]));
+    const byVersion = new Map(files.filter((f) => f.supabase).map((f) => [f.supabase.version, f]));
+    const versionOf = (name) => byName.get(name)?.supabase?.version ?? /^(\d+)_/.exec(name)?.[1] ?? name;
+    const columns = async () => {
+        const [row] = await database.query(`SELECT to_regclass('${SUPABASE_HISTORY}')::oid AS oid`);
+        if (row.oid === null)
+            return undefined;
+        const rows = await database.query('SELECT attname FROM pg_attribute WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped', [row.oid]);
+        return new Set(rows.map((r) => r.attname));
+    };
+    return {
+        qualifiedName: `${inner.qualifiedName} and ${SUPABASE_HISTORY}`,
+        exists: inner.exists,
+        async ensure() {
+            await inner.ensure();
+            const have = await columns();
+            if (have?.has('statements') && have.has('name'))
+                return;
+            for (const statement of CREATE)
+                await database.execScript(statement);
+        },
+        async read() {
+            const own = await inner.read();
+            const have = await columns();
+            if (!have)
+                return own;
+            const recorded = new Set(own.map((r) => versionOf(r.name)));
+            const rows = await database.query(`SELECT version, ${have.has('name') ? 'name' : 'NULL::text AS name'} FROM ${SUPABASE_HISTORY} ORDER BY version`);
+            const cli = rows
+                .filter((r) => !recorded.has(r.version))
+                .map((r) => ({ name: byVersion.get(r.version)?.name ?? `${r.version}_${r.name ?? ''}`, checksum: UNRECORDED_CHECKSUM, appliedAt: '', durationMs: null, appliedBy: 'the Supabase CLI (no checksum recorded)' }));
+            return [...own, ...cli].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        },
+        async has(name) {
+            if (await inner.has(name))
+                return true;
+            if (!(await columns()))
+                return false;
+            return (await database.query(`SELECT 1 FROM ${SUPABASE_HISTORY} WHERE version = $1`, [versionOf(name)])).length > 0;
+        },
+        async insert(row) {
+            await inner.insert(row);
+            const file = byName.get(row.name);
+            if (!file?.supabase)
+                return;
+            // The CLI reads the file as it is (a byte-order mark included) and splits it with its parser.
+            const statements = supabaseStatements(external_node_fs_default().readFileSync(file.upPath, 'utf8'));
+            await database.query(`INSERT INTO ${SUPABASE_HISTORY}(version, name, statements) VALUES($1, $2, $3)`, [file.supabase.version, file.supabase.name, statements]);
+        },
+        async remove(name) {
+            await inner.remove(name);
+            if (await columns())
+                await database.query(`DELETE FROM ${SUPABASE_HISTORY} WHERE version = $1`, [versionOf(name)]);
+        },
+        updateChecksum: inner.updateChecksum,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/migrate/migration-preflight.ts
 // Checks made on the migrations a run is about to run, before the first one starts, so that a
 // problem in the fifth file does not leave the first four applied: SQL files that control their own
@@ -6010,6 +6717,7 @@ async function assertReversible(names, files, dir) {
 
 
 
+
 const MIGRATION_DEFAULTS = { lockTimeoutMs: 5_000, statementTimeoutMs: 0, lockRetries: 3, retryDelayMs: 1_000 };
 async function runMigrations(options) {
     const files = readMigrationFiles(options.migrationsDir, { requireMigrations: options.mode !== 'status' });
@@ -6093,7 +6801,9 @@ async function runOnSqlite(target, state) {
 async function execute(database, state, guard) {
     const { options, files } = state;
     const { mode, runtime } = options;
-    const history = await historyTable(database);
+    const own = await historyTable(database);
+    // A Supabase CLI directory on PostgreSQL: recorded in supabase_migrations.schema_migrations too.
+    const history = database.dialect === 'postgres' && files.some((f) => f.supabase) ? supabaseHistory(own, database, files) : own;
     if (mode === 'migrate' || mode === 'baseline')
         await history.ensure();
     const rows = await history.read();
@@ -6230,7 +6940,858 @@ async function baseline(selected, database, history, state, touched, done) {
     runtime.info(`Recorded ${done.length} migration${done.length === 1 ? '' : 's'} as applied without running them: ${done.join(', ')}.`);
 }
 
+;// CONCATENATED MODULE: ./src/tools/tool-commands.ts
+const TOOL_COMMANDS = {
+    alembic: { migrate: 'alembic upgrade head', rollback: 'alembic downgrade -1', install: 'actions/setup-python, then `pip install -r requirements.txt` (or `pip install alembic psycopg2-binary`)' },
+    django: { migrate: 'python manage.py migrate --noinput', rollback: 'python manage.py migrate <app> <previous migration>', install: 'actions/setup-python, then `pip install -r requirements.txt` (Django and psycopg2)' },
+    prisma: { migrate: 'npx prisma migrate deploy', install: 'actions/setup-node, then `npm ci` (prisma is a dev dependency of the project)' },
+    flyway: { migrate: 'flyway migrate', rollback: 'flyway undo', install: "a step that installs the Flyway command-line tool (see Flyway's documentation)" },
+    'golang-migrate': { migrate: 'migrate -path migrations -database "$DATABASE_URL" up', rollback: 'migrate -path migrations -database "$DATABASE_URL" down 1', install: "a step that installs golang-migrate's migrate CLI (see its README, \"CLI usage\")" },
+    dbmate: { migrate: 'dbmate --no-dump-schema up', rollback: 'dbmate --no-dump-schema rollback', install: 'a step that installs dbmate (see its README, "Installation")' },
+    supabase: { migrate: 'supabase db push --db-url "$DATABASE_URL"', install: 'the supabase/setup-cli action' },
+};
+/** The first word that is a program: env assignments, `npx`, `poetry run` and the like skipped. */
+function programOf(command) {
+    const words = command.trim().split(/\s+/);
+    let i = 0;
+    while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]))
+        i++;
+    if (['env', 'exec', 'time', 'command'].includes(words[i] ?? ''))
+        i++;
+    const word = words[i];
+    return word ? word.replace(/^.*\//, '') : undefined;
+}
+/** The tool a command runs, recognised by its words; undefined when it is not one cutover knows. */
+function toolOfCommand(command) {
+    const text = ` ${command.toLowerCase()} `;
+    if (/\balembic\b/.test(text))
+        return 'alembic';
+    if (/manage\.py\s+migrate|django-admin\s+migrate/.test(text))
+        return 'django';
+    if (/\bprisma\s+migrate\b/.test(text))
+        return 'prisma';
+    if (/\bflyway\b/.test(text))
+        return 'flyway';
+    if (/\bdbmate\b/.test(text))
+        return 'dbmate';
+    if (/\bsupabase\s+(db|migration)\b/.test(text))
+        return 'supabase';
+    if (/(^|\s|\/)migrate\s.*(-database|-path|-source)\b/.test(text))
+        return 'golang-migrate';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/engine/native-tools.ts
+// Tools whose migration directories cutover's own runner applies, rather than running the tool:
+// Supabase CLI directories (supabase/migrations/<timestamp>_<name>.sql).
+const NATIVE_TOOLS = ['supabase'];
+
+;// CONCATENATED MODULE: ./src/engine/foreign-directory.ts
+// cutover's own runner applies <id>_<name>.up.sql / .js files (and Supabase CLI directories). A
+// migrations-dir holding another tool's files (Alembic's .py revisions, Prisma's directories, Flyway's
+// V1__x.sql…) would otherwise read as "contains no migrations": say whose files they are and how to
+// run them under cutover's lock instead.
+
+
+
+
+
+
+
+function refuseAnotherToolsDirectory(settings) {
+    const tool = foreignToolOfDir(settings.migrationsDir);
+    if (!tool || NATIVE_TOOLS.includes(tool))
+        return;
+    const label = layoutOf(tool).label;
+    const dir = external_node_path_default().relative(settings.workingDirectory, settings.migrationsDir) || '.';
+    const commands = TOOL_COMMANDS[tool];
+    const name = settings.mode === 'rollback' ? 'rollback-command' : 'migrate-command';
+    const suggestion = settings.mode === 'rollback' ? commands?.rollback : commands?.migrate;
+    throw new errors/* ConfigError */.xL(`${(0,src_settings/* inputLabel */.NB)(settings.origin, 'migrations-dir')} (${dir}) holds ${label} migrations, which cutover does not run itself.`, {
+        fix: `let cutover run ${label} under its migration lock: set ${(0,src_settings/* inputLabel */.NB)(settings.origin, name)}${suggestion ? ` to \`${suggestion}\`` : ''} (and ${(0,src_settings/* inputLabel */.NB)(settings.origin, 'migrate-command-dir')} to the directory it runs from); cutover then reports what it applied from ${layoutOf(tool).table}.`,
+    });
+}
+
+// EXTERNAL MODULE: ./src/shell-quote.ts
+var shell_quote = __webpack_require__(3412);
+;// CONCATENATED MODULE: ./src/tools/command/command-failure.ts
+// The one paragraph for a command that did not succeed: its exit code (or that it was stopped), what
+// it changed before that according to the tool's history table, the tail of its output (redacted),
+// and the fix that fits: a tool missing from the job (exit 127, a Python module not found), a
+// timeout, or the tool's own error.
+
+
+const TAIL_SHOWN = 12;
+function changedSentence(context) {
+    if (context.mode === 'status')
+        return '';
+    const verb = context.mode === 'rollback' ? 'rolled back' : 'applied';
+    const changed = context.reports.flatMap((r) => r.changed.map((name) => `${name} (${r.label})`));
+    if (context.reports.length === 0)
+        return 'No migration history table of a known tool was found, so cutover cannot say what it changed.';
+    return changed.length ? `Before that it ${verb}, by its history table: ${changed.join(', ')}.` : `By its history table it ${verb} nothing.`;
+}
+function tailText(run) {
+    if (run.tail.length === 0)
+        return 'It printed nothing.';
+    const shown = run.tail.slice(-TAIL_SHOWN);
+    return `Its last ${shown.length === 1 ? 'line' : `${shown.length} lines`}: ${shown.map((l) => l.trim()).filter(Boolean).join(' ⏎ ')}`;
+}
+/** exit 127 and Python's ModuleNotFoundError: the job lacks the tool or the project's dependencies. */
+function missingTool(run, command) {
+    const program = programOf(command);
+    const tool = toolOfCommand(command);
+    const install = tool ? TOOL_COMMANDS[tool]?.install : undefined;
+    const notFound = run.tail.find((l) => /command not found|No such file or directory/.test(l));
+    if (run.exitCode === 127 && program) {
+        const missing = notFound?.match(/(?:bash: (?:line \d+: )?)?([^\s:]+): command not found/)?.[1] ?? program;
+        return `${missing} is not installed in this job (exit 127: command not found): add a setup step that installs it before cutover's step${install && missing === program ? `, e.g. ${install}` : ''}.`;
+    }
+    const module = run.tail.map((l) => /ModuleNotFoundError: No module named '([^']+)'/.exec(l)?.[1]).find(Boolean);
+    if (module)
+        return `the Python module ${module} is not installed in this job: add a setup step that installs the project's dependencies before cutover's step, e.g. actions/setup-python, then \`pip install -r requirements.txt\`.`;
+    return undefined;
+}
+function commandFailure(run, context) {
+    const name = `${context.inputName} \`${context.command}\``;
+    const what = run.stopped === 'timeout'
+        ? `${name} was still running after ${Math.round(context.timeoutMs / 1000)} s (migrate-command-timeout) and was stopped (SIGTERM to its process group, SIGKILL to what was still running 5 s later); the migration lock was released.`
+        : `${name} failed with exit code ${run.exitCode} (in ${context.cwd}).`;
+    const fix = run.stopped === 'timeout'
+        ? 'find what it waited for (a lock held by the application shows in pg_stat_activity; a prompt for input never gets an answer, so pass the tool\'s non-interactive flag), or raise migrate-command-timeout.'
+        : missingTool(run, context.command) ??
+            `read the tool's error above (the whole output is in the log group "${context.inputName}: ${context.command}"), fix it and run again${context.mode === 'migrate' ? '; migrations the tool applied before the failure stay applied (a tool that runs each migration in a transaction leaves none half-applied)' : ''}.`;
+    const entries = context.reports.flatMap((r) => r.entries);
+    const history = context.reports.flatMap((r) => r.history);
+    return new errors/* CommandError */.Qd([what, changedSentence(context), tailText(run)].filter(Boolean).join(' '), {
+        ...(run.stopped ? {} : { exitCode: run.exitCode }),
+        tail: run.tail,
+        fix,
+        outcome: { entries, history },
+    });
+}
+
+;// CONCATENATED MODULE: ./src/tools/find-history-tables.ts
+
+
+
+function postgresReader(client) {
+    return { dialect: 'postgres', rows: async (sql) => (await client.query(sql)).rows };
+}
+function sqliteReader(db) {
+    return { dialect: 'sqlite', rows: async (sql) => db.prepare(sql).all() };
+}
+const find_history_tables_quote = (part) => `"${part.replace(/"/g, '""')}"`;
+async function candidates(reader) {
+    const names = HISTORY_TABLE_NAMES.map(pg_identifiers/* quoteLiteral */.ce).join(', ');
+    if (reader.dialect === 'postgres') {
+        const rows = await reader.rows(`SELECT n.nspname AS schema, c.relname AS table, array_agg(a.attname::text ORDER BY a.attnum) AS columns
+         FROM pg_class c
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+        WHERE c.relkind IN ('r', 'p') AND c.relname IN (${names})
+          AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+        GROUP BY n.nspname, c.relname
+        ORDER BY n.nspname, c.relname`);
+        return rows.map((r) => ({ schema: String(r.schema), table: String(r.table), columns: r.columns }));
+    }
+    const tables = await reader.rows(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN (${names}) ORDER BY name`);
+    const result = [];
+    for (const { name } of tables) {
+        const columns = await reader.rows(`SELECT name FROM pragma_table_info(${(0,pg_identifiers/* quoteLiteral */.ce)(String(name))})`);
+        result.push({ table: String(name), columns: columns.map((c) => String(c.name)) });
+    }
+    return result;
+}
+async function findHistoryTables(reader) {
+    const result = { found: [], unknown: [] };
+    for (const { schema, table, columns } of await candidates(reader)) {
+        const match = matchHistoryTable(schema, table, columns);
+        if (!match)
+            continue;
+        const display = schema === undefined ? table : displayName(schema, table);
+        if (match.kind === 'unknown') {
+            result.unknown.push({ ...(schema !== undefined ? { schema } : {}), table, display, columns, expected: match.expected });
+            continue;
+        }
+        result.found.push({ layout: match.layout, ...(schema !== undefined ? { schema } : {}), table, display, sql: schema === undefined ? find_history_tables_quote(table) : `${find_history_tables_quote(schema)}.${find_history_tables_quote(table)}`, columns: columns.map((c) => c.toLowerCase()) });
+    }
+    return result;
+}
+/** "public.schema_migrations has columns (version, applied_at), which is none of the layouts of golang-migrate (version, dirty), dbmate (version)". */
+function describeUnknown(unknown) {
+    const expected = unknown.expected.map((l) => `${l.label} (${l.columns.join(', ')})`).join(', ');
+    return `${unknown.display} has columns (${unknown.columns.join(', ')}), which is not the layout of ${expected}`;
+}
+
+;// CONCATENATED MODULE: ./src/tools/read-tool-history.ts
+function isoOf(value) {
+    if (value === null || value === undefined)
+        return undefined;
+    if (value instanceof Date)
+        return value.toISOString();
+    return String(value);
+}
+const read_tool_history_text = (value) => (value === null || value === undefined ? undefined : String(value));
+const truthy = (value) => value === true || value === 1 || value === '1' || value === 't' || value === 'true';
+const READERS = {
+    async alembic(table, reader) {
+        const rows = await reader.rows(`SELECT version_num FROM ${table.sql} ORDER BY version_num`);
+        return { records: rows.map((r) => ({ id: String(r.version_num), state: 'applied' })), problems: [] };
+    },
+    async django(table, reader) {
+        const rows = await reader.rows(`SELECT app, name, applied FROM ${table.sql} ORDER BY applied, app, name`);
+        return { records: rows.map((r) => ({ id: `${r.app}.${r.name}`, ...(isoOf(r.applied) ? { appliedAt: isoOf(r.applied) } : {}), state: 'applied' })), problems: [] };
+    },
+    async prisma(table, reader) {
+        const rows = await reader.rows(`SELECT migration_name, started_at, finished_at, rolled_back_at, logs FROM ${table.sql} ORDER BY started_at, migration_name`);
+        const problems = [];
+        const records = rows.map((r) => {
+            const id = String(r.migration_name);
+            const state = r.rolled_back_at != null ? 'rolled-back' : r.finished_at == null ? 'failed' : 'applied';
+            const appliedAt = isoOf(r.finished_at ?? r.started_at);
+            const logs = read_tool_history_text(r.logs)?.trim().split('\n')[0];
+            if (state === 'failed') {
+                problems.push({
+                    message: `Prisma migration ${id} started at ${isoOf(r.started_at)} and did not finish (finished_at is empty${logs ? `; its log: ${logs}` : ''}): it failed, or is running right now. Prisma applies no further migration while it stands (error P3009).`,
+                    fix: `undo or complete what ${id} changed by hand, then record the outcome with \`npx prisma migrate resolve --rolled-back ${id}\` (or \`--applied ${id}\` when you completed it) and run \`npx prisma migrate deploy\` again.`,
+                });
+            }
+            return { id, state, ...(appliedAt ? { appliedAt } : {}) };
+        });
+        return { records, problems };
+    },
+    async flyway(table, reader) {
+        const rows = await reader.rows(`SELECT installed_rank, version, description, type, installed_on, execution_time, success FROM ${table.sql} ORDER BY installed_rank`);
+        const problems = [];
+        const records = [];
+        for (const r of rows) {
+            // SCHEMA rows mark schemas Flyway created, DELETE rows entries `repair` removed: not migrations.
+            if (r.type === 'SCHEMA' || r.type === 'DELETE')
+                continue;
+            const version = read_tool_history_text(r.version);
+            const id = version ?? `R ${r.description}`;
+            const failed = !truthy(r.success);
+            if (failed) {
+                problems.push({
+                    message: `Flyway records migration ${id} (${r.description}) as failed (success = false): Flyway refuses to migrate while a failed migration is in ${table.display}.`,
+                    fix: 'undo what the failed migration changed by hand, then run `flyway repair` (it removes the failed entry) and `flyway migrate` again.',
+                });
+            }
+            const appliedAt = isoOf(r.installed_on);
+            records.push({ id, description: String(r.description), state: failed ? 'failed' : 'applied', ...(appliedAt ? { appliedAt } : {}), ...(r.execution_time != null ? { durationMs: Number(r.execution_time) } : {}) });
+        }
+        return { records, problems };
+    },
+    async 'golang-migrate'(table, reader) {
+        const rows = await reader.rows(`SELECT version, dirty FROM ${table.sql}`);
+        const problems = [];
+        const records = rows.map((r) => {
+            const version = String(r.version);
+            if (truthy(r.dirty)) {
+                problems.push({
+                    message: `golang-migrate's ${table.display} says version ${version} is dirty: the migration to ${version} failed part-way, and golang-migrate refuses to run ("Dirty database version ${version}. Fix and force version.").`,
+                    fix: `undo or complete by hand what migration ${version} did, then run \`migrate -path <migrations dir> -database "$DATABASE_URL" force <version>\` with the version the database now matches (${version} if you completed it, the one before it if you undid it).`,
+                });
+            }
+            return { id: version, state: truthy(r.dirty) ? 'dirty' : 'applied' };
+        });
+        return { records, problems };
+    },
+    async dbmate(table, reader) {
+        const rows = await reader.rows(`SELECT version FROM ${table.sql} ORDER BY version`);
+        return { records: rows.map((r) => ({ id: String(r.version), state: 'applied' })), problems: [] };
+    },
+    async supabase(table, reader) {
+        const name = table.columns.includes('name') ? ', name' : '';
+        const rows = await reader.rows(`SELECT version${name} FROM ${table.sql} ORDER BY version`);
+        return { records: rows.map((r) => ({ id: String(r.version), ...(read_tool_history_text(r.name) ? { description: String(r.name) } : {}), state: 'applied' })), problems: [] };
+    },
+    async cutover(table, reader) {
+        const rows = await reader.rows(`SELECT name, applied_at FROM ${table.sql} ORDER BY name`);
+        return { records: rows.map((r) => ({ id: String(r.name), ...(isoOf(r.applied_at) ? { appliedAt: isoOf(r.applied_at) } : {}), state: 'applied' })), problems: [] };
+    },
+};
+async function readToolHistory(table, reader) {
+    const read = await READERS[table.layout.tool](table, reader);
+    return { tool: table.layout.tool, table, ...read };
+}
+
+;// CONCATENATED MODULE: ./src/tools/inspect-history.ts
+
+
+
+
+
+async function readHistories(reader) {
+    const tables = await findHistoryTables(reader);
+    const histories = [];
+    for (const table of tables.found)
+        histories.push(await readToolHistory(table, reader));
+    return { histories, unknown: tables.unknown };
+}
+/** Opens `target` read-only, reads its histories, closes it. A SQLite file that does not exist has none. */
+async function inspectHistories(target, options) {
+    if (target.kind === 'sqlite') {
+        if (!external_node_fs_default().existsSync(target.path))
+            return { histories: [], unknown: [] };
+        const db = await (0,sqlite_open/* openSqlite */.L)(target, { input: options.input, readonly: true });
+        try {
+            return await readHistories(sqliteReader(db));
+        }
+        finally {
+            db.close();
+        }
+    }
+    const client = await connectHistory(target, options);
+    try {
+        return await readHistories(postgresReader(client));
+    }
+    finally {
+        await client.end().catch(() => undefined);
+    }
+}
+function connectHistory(target, options) {
+    return (0,postgres_connect/* connectPostgres */.Mq)(target, {
+        input: options.input,
+        attempts: options.connectAttempts,
+        connectTimeoutMs: options.connectTimeoutMs,
+        onRetry: (message) => options.runtime.info(message),
+        ...(target.params.application_name ? {} : { applicationName: `${options.runLabel} history` }),
+    });
+}
+
+;// CONCATENATED MODULE: ./src/tools/command/command-env.ts
+/** Names cutover sets; a value the job already had under one of them is replaced. */
+const COMMAND_ENV_NAMES = ['DATABASE_URL', 'DIRECT_URL', 'PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE', 'PGSSLMODE', 'PGSSLROOTCERT', 'FLYWAY_URL', 'FLYWAY_USER', 'FLYWAY_PASSWORD'];
+// cutover's own URL parameters that libpq and the tools do not know (src/db/url-parameters.ts).
+const CUTOVER_ONLY = new Set(['pgbouncer', 'connection_limit', 'pool_timeout']);
+function query(location) {
+    const params = new URLSearchParams();
+    if (location.sslmode)
+        params.set('sslmode', location.sslmode);
+    if (location.sslrootcert)
+        params.set('sslrootcert', location.sslrootcert);
+    for (const [key, value] of Object.entries(location.params))
+        if (!CUTOVER_ONLY.has(key))
+            params.set(key, value);
+    return params;
+}
+function databaseUrl(location, password) {
+    const user = location.user ? `${encodeURIComponent(location.user)}${password !== undefined ? `:${encodeURIComponent(password)}` : ''}@` : '';
+    const host = location.host.includes(':') ? `[${location.host}]` : location.host;
+    const qs = query(location).toString();
+    return `postgresql://${user}${host}:${location.port}/${encodeURIComponent(location.database)}${qs ? `?${qs}` : ''}`;
+}
+/** The command's environment: the job's, with the database under every name above. */
+function commandEnv(location, base) {
+    const env = { ...base };
+    for (const name of COMMAND_ENV_NAMES)
+        delete env[name];
+    // A URL without a password connects with PGPASSWORD, as cutover itself does.
+    const password = location.password ?? base.PGPASSWORD;
+    const url = databaseUrl(location, password);
+    Object.assign(env, {
+        DATABASE_URL: url,
+        DIRECT_URL: url,
+        PGHOST: location.host,
+        PGPORT: String(location.port),
+        PGUSER: location.user,
+        PGDATABASE: location.database,
+        FLYWAY_USER: location.user,
+    });
+    if (password !== undefined)
+        Object.assign(env, { PGPASSWORD: password, FLYWAY_PASSWORD: password });
+    if (location.sslmode)
+        env.PGSSLMODE = location.sslmode;
+    if (location.sslrootcert)
+        env.PGSSLROOTCERT = location.sslrootcert;
+    const jdbcQuery = new URLSearchParams();
+    if (location.sslmode)
+        jdbcQuery.set('sslmode', location.sslmode);
+    if (location.sslrootcert)
+        jdbcQuery.set('sslrootcert', location.sslrootcert);
+    const host = location.host.includes(':') ? `[${location.host}]` : location.host;
+    env.FLYWAY_URL = `jdbc:postgresql://${host}:${location.port}/${encodeURIComponent(location.database)}${jdbcQuery.size ? `?${jdbcQuery}` : ''}`;
+    return env;
+}
+
+// EXTERNAL MODULE: ./src/tools/command/command-runner.ts
+var command_runner = __webpack_require__(4183);
+;// CONCATENATED MODULE: ./src/tools/command/run-tool-command.ts
+
+
+
+
+
+
+
+
+const TAIL_LINES = 30;
+const LINE_MAX = 500;
+function run_tool_command_seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+async function runToolCommand(options) {
+    const { runtime } = options;
+    const session = (0,supabase/* sessionModeOf */.zx)(options.target, options.input, 'the session advisory lock migrations need', `${options.inputName} runs`);
+    if (session.warning)
+        runtime.warning(session.warning);
+    const location = session.location;
+    let client;
+    let locked = false;
+    try {
+        client = await (0,postgres_connect/* connectPostgres */.Mq)(location, {
+            input: options.input,
+            attempts: options.connectAttempts,
+            connectTimeoutMs: options.connectTimeoutMs,
+            onRetry: (message) => runtime.info(message),
+            onConnected: (message) => runtime.info(message),
+            ...(location.params.application_name ? {} : { applicationName: `${options.runLabel} ${options.lock ? 'migration lock' : 'history'}` }),
+        });
+        if (options.lock) {
+            await acquireMigrationLock(client, { timeoutMs: options.lockTimeoutMs, runtime, input: options.input, ...(options.signal ? { signal: options.signal } : {}) });
+            locked = true;
+        }
+        const before = await readHistories(postgresReader(client));
+        const outcome = await runCommand(options, location);
+        const after = await readHistories(postgresReader(client));
+        return { before, after, ...outcome };
+    }
+    finally {
+        if (client) {
+            if (locked)
+                await releaseMigrationLock(client).catch(() => undefined);
+            await client.end().catch(() => undefined);
+        }
+    }
+}
+async function runCommand(options, location) {
+    const { runtime } = options;
+    const runner = runtime.commandRunner ?? command_runner/* nodeCommandRunner */.s3;
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new Error('timeout')), options.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
+    const tail = [];
+    let lines = 0;
+    const started = Date.now();
+    try {
+        runtime.info(`Running ${options.inputName} \`${options.command}\` in ${options.cwd} against ${options.input}${options.lock ? ', holding the migration lock' : ''}.`);
+        const exit = await runtime.group(`${options.inputName}: ${options.command}`, () => runner.run({
+            command: options.command,
+            cwd: options.cwd,
+            env: commandEnv(location, options.env),
+            signal,
+            onLine: (line) => {
+                lines++;
+                const clean = (0,redact/* redact */.E$)(line.length > LINE_MAX ? `${line.slice(0, LINE_MAX)}…` : line);
+                tail.push(clean);
+                if (tail.length > TAIL_LINES)
+                    tail.shift();
+                if (!runner.echoesOutput)
+                    runtime.info(clean);
+            },
+        }));
+        const durationMs = Date.now() - started;
+        const stopped = options.signal?.aborted ? 'cancel' : timeout.signal.aborted ? 'timeout' : undefined;
+        runtime.info(`${options.inputName} ${stopped ? `was stopped (${stopped === 'timeout' ? 'migrate-command-timeout' : 'cancelled'})` : `exited with code ${exit.exitCode}`} after ${run_tool_command_seconds(durationMs)}.`);
+        return { exitCode: exit.exitCode, durationMs, tail, lines, ...(stopped ? { stopped } : {}) };
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/tools/tool-status.ts
+// Turns a tool's history (and its files, when they could be listed) into report entries and one line
+// saying what the tool records: for status, and before/after a migrate-command or rollback-command
+// (what the command applied or rolled back is the difference between the two readings).
+
+
+
+
+/** The keys the history says are applied, with the tool's semantics (Alembic heads, golang-migrate's one version). */
+function appliedKeys(history, files) {
+    const failed = new Map();
+    if (!history)
+        return { applied: new Set(), failed, unknown: [] };
+    const tool = history.tool;
+    for (const record of history.records)
+        if (record.state === 'failed' || record.state === 'dirty')
+            failed.set(recordKey(tool, record.id), record);
+    const live = history.records.filter((r) => r.state === 'applied');
+    if (tool === 'alembic' && files?.alembic) {
+        const { applied, unknown } = appliedRevisions(files.alembic, live.map((r) => r.id));
+        // A head no file defines stays in the report (as a file that is missing).
+        return { applied: new Set([...applied, ...unknown]), failed, unknown };
+    }
+    if (tool === 'golang-migrate') {
+        // Only the latest version is stored: every file up to it counts as applied (a dirty one is failed).
+        const versions = history.records.map((r) => BigInt(recordKey(tool, r.id)));
+        const top = versions.length ? versions.reduce((a, b) => (a > b ? a : b)) : undefined;
+        const applied = new Set();
+        for (const file of files?.files ?? [])
+            if (top !== undefined && BigInt(file.key) <= top && !failed.has(file.key))
+                applied.add(file.key);
+        for (const record of live)
+            applied.add(recordKey(tool, record.id));
+        return { applied, failed, unknown: [] };
+    }
+    return { applied: new Set(live.map((r) => recordKey(tool, r.id))), failed, unknown: [] };
+}
+function tool_status_plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+function recordedLine(tool, history) {
+    const live = history.records.filter((r) => r.state !== 'rolled-back');
+    if (live.length === 0)
+        return `${history.table.display} is empty`;
+    switch (tool) {
+        case 'alembic':
+            return `${history.table.display} records ${live.length === 1 ? 'head' : 'heads'} ${live.map((r) => r.id).join(', ')}`;
+        case 'golang-migrate':
+            return `${history.table.display} records version ${live.map((r) => `${r.id}${r.state === 'dirty' ? ' (dirty)' : ''}`).join(', ')}`;
+        default:
+            return `${history.table.display} records ${tool_status_plural(live.length, 'migration')} (last: ${live[live.length - 1].id})`;
+    }
+}
+function toolReport(input) {
+    const { tool, before, after, files, mode } = input;
+    const layout = layoutOf(tool);
+    const now = appliedKeys(after, files);
+    const then = mode === 'status' ? now : appliedKeys(before, files);
+    const records = new Map((after?.records ?? []).map((r) => [recordKey(tool, r.id), r]));
+    const problems = [...(after?.problems ?? [])];
+    if (now.unknown.length > 0) {
+        problems.push({
+            message: `${after.table.display} records ${now.unknown.join(', ')}, which no revision file in ${external_node_path_default().relative(input.baseDir, files.dir) || '.'} defines (a revision from another branch, or a deleted file).`,
+            fix: 'check out the branch that has the revision file, or, if the database really is at another revision, set it with `alembic stamp <revision>`.',
+        });
+    }
+    const statusOf = (key) => {
+        if (now.failed.has(key))
+            return 'failed';
+        const isNow = now.applied.has(key);
+        const wasThen = then.applied.has(key);
+        if (mode === 'status')
+            return isNow ? 'applied' : 'pending';
+        if (isNow && !wasThen)
+            return 'applied';
+        if (!isNow && wasThen)
+            return 'rolled-back';
+        return isNow ? 'already-applied' : 'pending';
+    };
+    const entryOf = (key, name) => {
+        const entry = { name, status: statusOf(key) };
+        const record = records.get(key);
+        if (record?.appliedAt && entry.status !== 'pending' && entry.status !== 'rolled-back')
+            entry.appliedAt = record.appliedAt;
+        if (record?.durationMs !== undefined)
+            entry.durationMs = record.durationMs;
+        const failed = now.failed.get(key);
+        if (failed)
+            entry.error = { message: failed.state === 'dirty' ? `dirty: ${layout.label} stopped part-way through this migration` : `${layout.label} records this migration as failed` };
+        return entry;
+    };
+    const entries = [];
+    const seen = new Set();
+    for (const file of files?.files ?? []) {
+        seen.add(file.key);
+        entries.push(entryOf(file.key, file.name));
+    }
+    // Recorded but no file: Django's packaged apps (auth, contenttypes…), or a file that is gone.
+    const keys = new Set([...now.applied, ...then.applied, ...now.failed.keys()]);
+    for (const key of keys) {
+        if (seen.has(key) || (tool === 'golang-migrate' && files))
+            continue;
+        const entry = entryOf(key, key);
+        if (files && tool !== 'django' && entry.status !== 'failed')
+            entry.status = 'missing-file';
+        entries.push(entry);
+    }
+    const changed = entries.filter((e) => (mode === 'migrate' ? e.status === 'applied' : mode === 'rollback' ? e.status === 'rolled-back' : false)).map((e) => e.name);
+    const pending = entries.filter((e) => e.status === 'pending').map((e) => e.name);
+    const history = entries.filter((e) => ['applied', 'already-applied', 'missing-file'].includes(e.status)).map((e) => e.name);
+    const where = !files ? undefined : tool === 'django' ? "the project's migrations directories" : external_node_path_default().relative(input.baseDir, files.dir) || '.';
+    const count = files ? `${where} ${tool === 'django' ? 'have' : 'has'} ${tool_status_plural(files.files.length, tool === 'alembic' ? 'revision' : 'migration')}, ${pending.length} pending` : 'its migration files were not found, so what is pending is not known (set migrations-dir to their directory)';
+    const summary = after
+        ? `Managed by ${layout.label}: ${recordedLine(tool, after)}; ${count}.`
+        : `${tool === 'django' && files ? "The project's migrations directories hold" : `${where ?? 'The project'} holds`} ${layout.label} migrations, and the database has no ${layout.table} table: none is applied${files ? ` (${files.files.length} pending)` : ''}.`;
+    return {
+        tool,
+        label: layout.label,
+        ...(after ? { table: after.table.display } : {}),
+        ...(files ? { filesDir: files.dir } : {}),
+        entries,
+        summary,
+        problems,
+        changed,
+        pending,
+        history,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/tools/tool-reports.ts
+
+
+
+
+function reportTools(options) {
+    const tools = [];
+    const add = (tool) => {
+        if (tool && tool !== 'cutover' && !options.native?.includes(tool) && !tools.includes(tool))
+            tools.push(tool);
+    };
+    for (const history of [...(options.before?.histories ?? []), ...options.after.histories])
+        add(history.tool);
+    add(foreignToolOfDir(options.migrationsDir));
+    if (options.command)
+        add(toolOfCommand(options.command));
+    return tools.map((tool) => {
+        const before = options.before?.histories.find((h) => h.tool === tool);
+        const after = options.after.histories.find((h) => h.tool === tool);
+        const files = findToolFiles(tool, { migrationsDir: options.migrationsDir, projectDir: options.projectDir });
+        return toolReport({ tool, ...(before ? { before } : {}), ...(after ? { after } : {}), ...(files ? { files } : {}), baseDir: options.baseDir, mode: options.mode });
+    });
+}
+/** Entries, notes, warnings (with the tool's fix) and the history of each report, onto the result. */
+function applyToolReports(result, reports, snapshot, runtime) {
+    const warn = (message) => {
+        result.warnings.push(message);
+        runtime.warning(message);
+    };
+    for (const report of reports) {
+        result.migrations.push(...report.entries);
+        result.notes.push(report.summary);
+        runtime.info(report.summary);
+        for (const problem of report.problems)
+            warn(`${problem.message} Fix: ${problem.fix}`);
+        result.history = [...(result.history ?? []), ...report.history];
+    }
+    for (const unknown of snapshot.unknown) {
+        warn(`${describeUnknown(unknown)}: cutover does not know what it records and leaves it alone (it is not read, and copy and verify do not treat it as a history table).`);
+    }
+    if (reports.length > 0)
+        result.histories = reports.map(({ tool, label, table, filesDir, pending, changed }) => ({ tool, label, ...(table ? { table } : {}), ...(filesDir ? { filesDir } : {}), pending, changed }));
+}
+
+;// CONCATENATED MODULE: ./src/engine/command-mode.ts
+// migrate / rollback / status with another tool's command (migrate-command, rollback-command,
+// status-command): the command runs against the mode's database under cutover's lock
+// (src/tools/command/run-tool-command.ts), and the report says what it changed, read from the
+// tool's own history table before and after.
+
+
+
+
+
+
+
+
+
+
+
+
+function command_mode_plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+/** Postgres only: the lock is an advisory lock, and the tools get a postgresql:// URL. */
+function postgresTarget(settings, target, inputName) {
+    if (target?.kind === 'postgres')
+        return target;
+    throw new errors/* ConfigError */.xL(`${(0,src_settings/* inputLabel */.NB)(settings.origin, inputName)} runs against PostgreSQL only, but the target is a SQLite file.`, {
+        fix: `point ${(0,src_settings/* inputLabel */.NB)(settings.origin, 'target-url')} at a PostgreSQL database, or run the tool against the SQLite file yourself.`,
+    });
+}
+/**
+ * Runs migrate-command (or rollback-command) once against `options.target` and returns what it did.
+ * Throws CommandError (exit ≠ 0, timeout) or CancelledError, carrying the entries read after it.
+ */
+async function applyCommandStep(settings, runtime, options) {
+    const inputName = options.mode === 'rollback' ? 'rollback-command' : 'migrate-command';
+    const command = (options.mode === 'rollback' ? settings.command.rollback : settings.command.migrate);
+    const cwd = options.cwd ?? settings.command.dir;
+    if (!external_node_fs_default().existsSync(cwd)) {
+        throw new errors/* ConfigError */.xL(`The directory ${cwd} that ${(0,src_settings/* inputLabel */.NB)(settings.origin, 'migrate-command-dir')} names does not exist.`, { fix: 'set migrate-command-dir to the directory the command runs from, relative to the workspace.' });
+    }
+    const run = await runToolCommand({
+        inputName: options.label ? `${inputName} (${options.label})` : inputName,
+        command,
+        cwd,
+        timeoutMs: settings.command.timeoutMs,
+        target: options.target,
+        input: options.input,
+        lock: true,
+        lockTimeoutMs: settings.lockTimeoutMs,
+        connectAttempts: settings.connectAttempts,
+        connectTimeoutMs: settings.connectTimeoutMs,
+        runtime,
+        runLabel: `cutover/${settings.mode}/${settings.runId}`,
+        env: options.env,
+        ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const migrationsDir = options.cwd ? external_node_path_default().resolve(options.cwd, external_node_path_default().relative(settings.command.dir, settings.migrationsDir)) : settings.migrationsDir;
+    const reports = reportTools({ before: run.before, after: run.after, mode: options.mode, migrationsDir, projectDir: cwd, baseDir: options.cwd ?? settings.workingDirectory, command });
+    const changed = reports.flatMap((r) => r.changed);
+    const verb = options.mode === 'rollback' ? 'rolled back' : 'applied';
+    if (run.stopped === 'cancel') {
+        const entries = reports.flatMap((r) => r.entries);
+        const what = reports.length === 0 ? 'what it had changed is not known (no history table of a known tool)' : changed.length ? `it had ${verb} ${changed.join(', ')}, which stay${changed.length === 1 ? 's' : ''} ${verb}` : `it had ${verb} nothing`;
+        throw Object.assign(new errors/* CancelledError */.cc(`${inputName} \`${command}\` was stopped; by the tool's history table ${what}.`), { outcome: { entries } });
+    }
+    if (run.stopped === 'timeout' || run.exitCode !== 0) {
+        throw commandFailure(run, { inputName, command, cwd, timeoutMs: settings.command.timeoutMs, reports, mode: options.mode });
+    }
+    return { run, reports };
+}
+/** What the step applied, as one note; and the reports onto the result. */
+function recordCommandStep(result, runtime, settings, mode, outcome) {
+    const command = mode === 'rollback' ? settings.command.rollback : settings.command.migrate;
+    const inputName = mode === 'rollback' ? 'rollback-command' : 'migrate-command';
+    applyToolReports(result, outcome.reports, outcome.run.after, runtime);
+    const changed = outcome.reports.flatMap((r) => r.changed);
+    const took = `${(outcome.run.durationMs / 1000).toFixed(1)} s`;
+    const verb = mode === 'rollback' ? 'rolled back' : 'applied';
+    result.notes.push(outcome.reports.length === 0
+        ? `${inputName} \`${command}\` succeeded in ${took}; the database has no history table of a known tool, so what it ${verb} is not known.`
+        : `${inputName} \`${command}\` ${verb} ${command_mode_plural(changed.length, 'migration')} in ${took}${changed.length ? `: ${changed.join(', ')}` : ''}.`);
+}
+/** Both migrate-command and cutover's own migration files: say which runs. */
+function warnAboutOwnFiles(settings, result, runtime) {
+    const command = settings.command.migrate;
+    if (foreignToolOfDir(settings.migrationsDir) || toolOfCommand(command) === 'golang-migrate' || !external_node_fs_default().existsSync(settings.migrationsDir))
+        return;
+    let files;
+    try {
+        files = readMigrationFiles(settings.migrationsDir, { requireMigrations: false });
+    }
+    catch {
+        return;
+    }
+    if (files.length === 0)
+        return;
+    const dir = external_node_path_default().relative(settings.workingDirectory, settings.migrationsDir) || '.';
+    const message = `migrate-command is set, so \`${command}\` runs and the ${command_mode_plural(files.length, 'cutover migration')} in ${dir} (${files.slice(0, 3).map((f) => f.name).join(', ')}${files.length > 3 ? ', …' : ''}) ${files.length === 1 ? 'does' : 'do'} not: remove migrate-command to run them with cutover, or move them out of migrations-dir.`;
+    result.warnings.push(message);
+    runtime.warning(message);
+}
+async function runCommandMode(settings, runtime, result, mode, env, signal) {
+    const inputName = mode === 'rollback' ? 'rollback-command' : 'migrate-command';
+    const target = postgresTarget(settings, settings.target, inputName);
+    if (mode === 'migrate')
+        warnAboutOwnFiles(settings, result, runtime);
+    const outcome = await applyCommandStep(settings, runtime, { mode, target, input: (0,src_settings/* inputLabel */.NB)(settings.origin, 'target-url'), env, ...(signal ? { signal } : {}) });
+    recordCommandStep(result, runtime, settings, mode, outcome);
+}
+/** rollback and baseline when migrate-command runs the migrations: what to use instead. */
+function refuseWithoutToolCommand(settings) {
+    if (!settings.command.migrate)
+        return;
+    const tool = toolOfCommand(settings.command.migrate);
+    const label = tool ? layoutOf(tool).label : 'the tool';
+    if (settings.mode === 'rollback' && !settings.command.rollback) {
+        throw new errors/* ConfigError */.xL(`rollback with ${(0,src_settings/* inputLabel */.NB)(settings.origin, 'migrate-command')} needs ${(0,src_settings/* inputLabel */.NB)(settings.origin, 'rollback-command')}: ${label} recorded the migrations, and cutover does not undo another tool's migrations itself.`, {
+            fix: `set ${(0,src_settings/* inputLabel */.NB)(settings.origin, 'rollback-command')}${tool === 'alembic' ? ' to `alembic downgrade -1`' : " to the tool's own rollback command"}.`,
+        });
+    }
+    if (settings.mode === 'baseline') {
+        throw new errors/* ConfigError */.xL(`baseline records cutover's own migrations as applied, but ${(0,src_settings/* inputLabel */.NB)(settings.origin, 'migrate-command')} is set: ${label} keeps its own history.`, {
+            fix: tool === 'alembic' ? 'use `alembic stamp head` (as migrate-command once, or locally) to mark the database as up to date.' : "use the tool's own command to mark migrations as applied (e.g. alembic stamp, prisma migrate resolve --applied, flyway baseline).",
+        });
+    }
+}
+/** status-command: run after the history tables were read, without the lock (it only reads). */
+async function runStatusCommand(settings, runtime, result, env, signal) {
+    const command = settings.command.status;
+    const target = postgresTarget(settings, settings.target, 'status-command');
+    const run = await runToolCommand({
+        inputName: 'status-command',
+        command,
+        cwd: settings.command.dir,
+        timeoutMs: settings.command.timeoutMs,
+        target,
+        input: (0,src_settings/* inputLabel */.NB)(settings.origin, 'target-url'),
+        lock: false,
+        lockTimeoutMs: 0,
+        connectAttempts: settings.connectAttempts,
+        connectTimeoutMs: settings.connectTimeoutMs,
+        runtime,
+        runLabel: `cutover/${settings.mode}/${settings.runId}`,
+        env,
+        ...(signal ? { signal } : {}),
+    });
+    if (run.stopped || run.exitCode !== 0)
+        throw commandFailure(run, { inputName: 'status-command', command, cwd: settings.command.dir, timeoutMs: settings.command.timeoutMs, reports: [], mode: 'status' });
+    result.notes.push(`status-command \`${command}\` succeeded; its output is in the log${run.tail.length ? `, ending: ${run.tail.slice(-3).map((l) => l.trim()).filter(Boolean).join(' ⏎ ')}` : ''}.`);
+}
+/**
+ * The command that undoes what a migrate-command step applied: rollback-command when set, else for
+ * Alembic a downgrade to the head recorded before the step; undefined when cutover cannot know it.
+ */
+function toolRollback(settings, step) {
+    if (settings.command.rollback)
+        return settings.command.rollback;
+    const before = step.run.before.histories.find((h) => h.tool === 'alembic');
+    const changed = step.reports.find((r) => r.tool === 'alembic')?.changed ?? [];
+    if (!changed.length || (before && before.records.length > 1))
+        return undefined;
+    const head = before?.records[0]?.id ?? 'base';
+    const dir = external_node_path_default().relative(settings.workingDirectory, settings.command.dir);
+    return `${dir ? `cd ${(0,shell_quote/* shellQuote */.Z)(dir)} && ` : ''}alembic downgrade ${head}`;
+}
+
+;// CONCATENATED MODULE: ./src/engine/status-mode.ts
+// status: what every migration tool of the database records (its history table, read-only) and what
+// is pending (from the tool's files, when they can be listed), cutover's own migrations included.
+// A migrations-dir holding another tool's files (Alembic's .py revisions) is named as such instead of
+// "no migrations found".
+
+
+
+
+
+
+
+
+
+async function runStatusMode(settings, runtime, result, env, signal) {
+    const target = settings.target;
+    const snapshot = await inspectHistories(target, {
+        input: (0,src_settings/* inputLabel */.NB)(settings.origin, 'target-url'),
+        connectAttempts: settings.connectAttempts,
+        connectTimeoutMs: settings.connectTimeoutMs,
+        runtime,
+        runLabel: `cutover/${settings.mode}/${settings.runId}`,
+    });
+    const dirTool = foreignToolOfDir(settings.migrationsDir);
+    // A Supabase CLI directory as migrations-dir is cutover's own (without a migrate-command that runs the CLI).
+    const native = dirTool && NATIVE_TOOLS.includes(dirTool) && !settings.command.migrate ? [dirTool] : [];
+    const reports = reportTools({
+        after: snapshot,
+        mode: 'status',
+        migrationsDir: settings.migrationsDir,
+        projectDir: settings.command.dir,
+        baseDir: settings.workingDirectory,
+        ...(settings.command.migrate ? { command: settings.command.migrate } : {}),
+        native,
+    });
+    const ownTable = snapshot.histories.some((h) => h.tool === 'cutover');
+    const dirIsAnotherTools = (dirTool !== undefined && !native.includes(dirTool)) || reports.some((r) => r.filesDir && external_node_path_default().resolve(r.filesDir) === external_node_path_default().resolve(settings.migrationsDir));
+    // cutover's own status: for its own files, or its own table; and as before when nothing else is there.
+    if (!dirIsAnotherTools && (external_node_fs_default().existsSync(settings.migrationsDir) || ownTable || reports.length === 0)) {
+        await applyMigrationStep(migrationOptions(settings, runtime, 'status', target, undefined, signal), result);
+    }
+    applyToolReports(result, reports, snapshot, runtime);
+    if (settings.command.status)
+        await runStatusCommand(settings, runtime, result, env, signal);
+    const pending = result.migrations.filter((m) => m.status === 'pending').length;
+    result.notes.push(`${pending} migration${pending === 1 ? '' : 's'} pending.`);
+}
+
 ;// CONCATENATED MODULE: ./src/engine/migration-mode.ts
+
+
+
 
 
 
@@ -6278,16 +7839,23 @@ async function applyMigrationStep(options, result) {
     result.warnings.push(...outcome.warnings);
     return outcome;
 }
-async function runMigrationMode(settings, runtime, result, signal) {
+async function runMigrationMode(settings, runtime, result, signal, env = process.env) {
     const mode = settings.mode;
+    if (mode === 'status')
+        return runStatusMode(settings, runtime, result, env, signal);
+    // Another tool's command runs instead of cutover's own migrations (src/engine/command-mode.ts).
+    if (mode === 'migrate' && settings.command.migrate)
+        return runCommandMode(settings, runtime, result, 'migrate', env, signal);
+    if (mode === 'rollback' && settings.command.rollback)
+        return runCommandMode(settings, runtime, result, 'rollback', env, signal);
+    refuseWithoutToolCommand(settings);
+    refuseAnotherToolsDirectory(settings);
     const outcome = await applyMigrationStep(migrationOptions(settings, runtime, mode, settings.target, undefined, signal), result);
-    const verb = { status: 'pending', migrate: 'applied', rollback: 'rolled back', baseline: 'baselined' }[mode];
-    const names = mode === 'status' ? outcome.pending : outcome.applied;
+    const verb = { migrate: 'applied', rollback: 'rolled back', baseline: 'baselined' }[mode];
+    const names = outcome.applied;
     result.notes.push(`${names.length} migration${names.length === 1 ? '' : 's'} ${verb}.`);
 }
 
-// EXTERNAL MODULE: ./src/shell-quote.ts
-var shell_quote = __webpack_require__(3412);
 // EXTERNAL MODULE: ./src/version.ts
 var version = __webpack_require__(311);
 ;// CONCATENATED MODULE: ./src/engine/reproduce-command.ts
@@ -6386,6 +7954,17 @@ function flagsFor(settings, mode) {
         add('schema-from', dryRun.schemaFrom);
         add('base-ref', dryRun.baseRef);
     }
+    // Another tool's commands (only those the mode runs).
+    if (['migrate', 'cutover', 'dry-run', 'status'].includes(mode))
+        add('migrate-command', settings.command.migrate);
+    if (mode === 'rollback')
+        add('rollback-command', settings.command.rollback);
+    if (mode === 'status')
+        add('status-command', settings.command.status);
+    if (settings.command.migrate || settings.command.rollback || settings.command.status) {
+        add('migrate-command-dir', relativePath(settings, settings.command.dir));
+        add('migrate-command-timeout', reproduce_command_seconds(settings.command.timeoutMs));
+    }
     add('connect-attempts', String(settings.connectAttempts));
     add('connect-timeout', reproduce_command_seconds(settings.connectTimeoutMs));
     return flags;
@@ -6415,6 +7994,7 @@ function rollbackCommand(settings, steps) {
 ;// CONCATENATED MODULE: ./src/engine/data-modes.ts
 // copy / verify / cutover. The source is only ever read; the copy is all-or-nothing (see
 // src/copy/copy-data.ts), so a failure leaves the target's data as it was.
+
 
 
 
@@ -6522,11 +8102,12 @@ async function runVerifyMode(settings, runtime, result, signal) {
         throw mismatchError(outcome.tables);
 }
 /** migrate → copy → verify (checksums always on), then say how to go back. */
-async function runCutoverMode(settings, runtime, result, signal) {
+async function runCutoverMode(settings, runtime, result, signal, env = process.env) {
     const target = settings.target;
     const targetText = (0,database_url/* displayLocation */.S5)(target);
     const sourceText = (0,database_url/* displayLocation */.S5)(settings.source);
     let appliedByThisRun = [];
+    let commandStep;
     let copy = 'not started';
     result.rollback = [
         `The source (${sourceText}) was only read: until the application is switched over it remains the system of record.`,
@@ -6534,7 +8115,20 @@ async function runCutoverMode(settings, runtime, result, signal) {
     ];
     try {
         const migrationsPresent = external_node_fs_default().existsSync(settings.migrationsDir);
-        if (migrationsPresent || !settings.copy.createTables) {
+        if (settings.command.migrate) {
+            // Another tool migrates the target, under cutover's lock (src/engine/command-mode.ts).
+            try {
+                commandStep = await applyCommandStep(settings, runtime, { mode: 'migrate', target, input: (0,src_settings/* inputLabel */.NB)(settings.origin, 'target-url'), env, ...(signal ? { signal } : {}) });
+            }
+            catch (error) {
+                if (error instanceof errors/* CancelledError */.cc)
+                    throw new errors/* CancelledError */.cc(`${error.message.replace(/\.$/, '')}; the copy had not started.`, { cause: error });
+                throw error;
+            }
+            recordCommandStep(result, runtime, settings, 'migrate', commandStep);
+            appliedByThisRun = commandStep.reports.flatMap((r) => r.changed);
+        }
+        else if (migrationsPresent || !settings.copy.createTables) {
             try {
                 const outcome = await runtime.group('Migrate the target', () => applyMigrationStep(migrationOptions(settings, runtime, 'migrate', target, undefined, signal), result));
                 appliedByThisRun = outcome.applied;
@@ -6564,7 +8158,13 @@ async function runCutoverMode(settings, runtime, result, signal) {
         throw error;
     }
     finally {
-        if (appliedByThisRun.length > 0) {
+        if (appliedByThisRun.length > 0 && commandStep) {
+            const undo = toolRollback(settings, commandStep);
+            result.rollback.push(`Undo this run's ${appliedByThisRun.length} migration${appliedByThisRun.length === 1 ? '' : 's'} (${appliedByThisRun.join(', ')}) with the tool that applied ${appliedByThisRun.length === 1 ? 'it' : 'them'}${undo ? ', DATABASE_URL set to the target: the command below' : ''}.`);
+            if (undo)
+                result.rollbackCommand = undo;
+        }
+        else if (appliedByThisRun.length > 0) {
             result.rollback.push(`Undo this run's ${appliedByThisRun.length} migration${appliedByThisRun.length === 1 ? '' : 's'} on the target with the command below.`);
             result.rollbackCommand = rollbackCommand(settings, appliedByThisRun.length);
         }
@@ -7106,7 +8706,188 @@ async function serverMajorVersion(location, input, connectTimeoutMs) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/tools/command/base-worktree.ts
+// A temporary checkout of the pull request's base commit (`git worktree add --detach`), so that a dry
+// run can run another tool's migrate-command as the base branch has it before running the PR's: what
+// the second run applies is then what the PR adds. The worktree shares the repository's objects (no
+// clone), and is removed (and pruned) afterwards whatever happens.
+
+
+
+
+function base_worktree_git(args, cwd, timeoutMs = 120_000) {
+    return new Promise((resolve) => {
+        (0,external_node_child_process_.execFile)('git', args, { cwd, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }, (error, stdout, stderr) => {
+            resolve({ ok: !error, stdout: String(stdout), stderr: String(stderr) });
+        });
+    });
+}
+const lastLine = (text) => text.trim().split('\n').pop() ?? '';
+/** The base commit, fetched once (shallow) from origin when the checkout does not have it. */
+async function base_worktree_resolveCommit(ref, root) {
+    const local = await base_worktree_git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], root);
+    if (local.ok)
+        return local.stdout.trim();
+    const fetched = await base_worktree_git(['fetch', '--no-tags', '--no-recurse-submodules', '--depth=1', 'origin', ref], root);
+    if (!fetched.ok)
+        return undefined;
+    const again = await base_worktree_git(['rev-parse', '--verify', '--quiet', 'FETCH_HEAD^{commit}'], root);
+    return again.ok ? again.stdout.trim() : undefined;
+}
+/**
+ * Runs `fn` in a worktree of `baseRef`; resolves undefined, with a warning saying why, when the
+ * worktree cannot be made (not a git checkout, a base commit that cannot be fetched).
+ */
+async function withBaseWorktree(baseRef, cwd, runtime, fn) {
+    const top = await base_worktree_git(['rev-parse', '--show-toplevel'], cwd);
+    if (!top.ok) {
+        runtime.warning(`${cwd} is not a git checkout (${lastLine(top.stderr) || 'git rev-parse failed'}), so the base commit's migrations cannot be applied first: migrate-command ran once, and no migration is marked new.`);
+        return undefined;
+    }
+    const repositoryRoot = external_node_fs_default().realpathSync(top.stdout.trim());
+    const commit = await base_worktree_resolveCommit(baseRef, repositoryRoot);
+    if (!commit) {
+        runtime.warning(`The base commit ${baseRef} is not in this checkout and could not be fetched, so the base commit's migrations cannot be applied first: migrate-command ran once, and no migration is marked new. Fix: use actions/checkout with \`fetch-depth: 0\`.`);
+        return undefined;
+    }
+    const parent = external_node_fs_default().mkdtempSync(external_node_path_default().join(external_node_os_default().tmpdir(), 'cutover-base-'));
+    const root = external_node_path_default().join(parent, 'base');
+    const added = await base_worktree_git(['worktree', 'add', '--detach', root, commit], repositoryRoot);
+    if (!added.ok) {
+        external_node_fs_default().rmSync(parent, { recursive: true, force: true });
+        runtime.warning(`git worktree add of the base commit ${commit.slice(0, 7)} failed (${lastLine(added.stderr)}): migrate-command ran once, and no migration is marked new.`);
+        return undefined;
+    }
+    runtime.info(`Checked out the base commit ${commit.slice(0, 7)} in a temporary worktree (${root}).`);
+    try {
+        return await fn({ root, repositoryRoot, commit });
+    }
+    finally {
+        await base_worktree_git(['worktree', 'remove', '--force', root], repositoryRoot);
+        external_node_fs_default().rmSync(parent, { recursive: true, force: true });
+        await base_worktree_git(['worktree', 'prune'], repositoryRoot);
+    }
+}
+/** The same path inside the base worktree. */
+function inBase(checkout, dir) {
+    return external_node_path_default().join(checkout.root, external_node_path_default().relative(checkout.repositoryRoot, external_node_fs_default().realpathSync(dir)));
+}
+
+;// CONCATENATED MODULE: ./src/tools/command/copy-tool-history.ts
+
+
+
+async function copyToolHistoryRows(target, throwaway, settings, runtime) {
+    const connect = (location, input) => (0,postgres_connect/* connectPostgres */.Mq)(location, { input, attempts: settings.connectAttempts, connectTimeoutMs: settings.connectTimeoutMs, ...(location.params.application_name ? {} : { applicationName: `cutover/${settings.mode}/${settings.runId} history` }) });
+    const source = await connect(target, (0,src_settings/* inputLabel */.NB)(settings.origin, 'target-url'));
+    try {
+        const tables = (await findHistoryTables(postgresReader(source))).found.filter((t) => t.layout.tool !== 'cutover');
+        if (tables.length === 0)
+            return;
+        const destination = await connect(throwaway, 'the throwaway database');
+        try {
+            for (const table of tables) {
+                // As JSON in PostgreSQL's own text forms, so timestamps and arrays arrive unchanged.
+                const { rows } = await source.query(`SELECT coalesce(json_agg(t), '[]')::text AS rows FROM ${table.sql} t`);
+                const result = await destination.query(`INSERT INTO ${table.sql} SELECT * FROM json_populate_recordset(NULL::${table.sql}, $1::json) ON CONFLICT DO NOTHING`, [rows[0].rows]);
+                runtime.info(`Copied ${result.rowCount ?? 0} row${result.rowCount === 1 ? '' : 's'} of ${table.display} (${table.layout.label}'s history) from the target into the throwaway database.`);
+            }
+        }
+        finally {
+            await destination.end().catch(() => undefined);
+        }
+    }
+    finally {
+        await source.end().catch(() => undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/tools/command/dry-run-command.ts
+
+
+
+
+
+
+const THROWAWAY = 'the throwaway database';
+function dry_run_command_seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+/**
+ * Entries of the PR's run, for the dry run's report: everything ends up applied on the throwaway;
+ * new = applied by the PR's run (when the base state was applied first). Timed per migration only
+ * when the PR's command applied exactly one.
+ */
+function markNew(entries, baseRan, prDurationMs) {
+    const fresh = entries.filter((e) => e.status === 'applied');
+    for (const entry of entries) {
+        if (baseRan)
+            entry.isNew = entry.status === 'applied';
+        if (entry.status === 'already-applied')
+            entry.status = 'applied';
+    }
+    if (baseRan && fresh.length === 1)
+        fresh[0].durationMs = prDurationMs;
+}
+async function applyMigrationsWithCommand(settings, runtime, throwaway, result, env, signal) {
+    const baseRef = settings.dryRun.baseRef ?? (env.GITHUB_EVENT_PATH ? (0,pull_request_event/* pullRequestFromEvent */.v)(env.GITHUB_EVENT_PATH)?.baseSha : undefined);
+    const common = { mode: 'migrate', target: throwaway, input: THROWAWAY, env, ...(signal ? { signal } : {}) };
+    let baseNote;
+    let baseRan = false;
+    if (settings.dryRun.schemaFrom === 'target') {
+        // The schema came from the target (src/dry-run/copy-target-schema.ts); its tools' history rows too.
+        if (settings.target?.kind === 'postgres')
+            await copyToolHistoryRows(settings.target, throwaway, settings, runtime);
+        baseRan = true;
+        baseNote = "the target's schema and migration history were copied first";
+    }
+    else if (baseRef) {
+        const base = await withBaseWorktree(baseRef, settings.workingDirectory, runtime, async (checkout) => {
+            const cwd = inBase(checkout, settings.command.dir);
+            if (!external_node_fs_default().existsSync(cwd)) {
+                runtime.info(`The base commit ${checkout.commit.slice(0, 7)} has no ${cwd}: nothing to apply before the PR's migrations.`);
+                return { durationMs: 0, commit: checkout.commit };
+            }
+            try {
+                const step = await applyCommandStep(settings, runtime, { ...common, cwd, label: `base commit ${checkout.commit.slice(0, 7)}` });
+                return { durationMs: step.run.durationMs, commit: checkout.commit };
+            }
+            catch (error) {
+                if (!(error instanceof errors/* CommandError */.Qd))
+                    throw error;
+                throw new errors/* CommandError */.Qd(`The base commit's migrations failed on the empty throwaway database, before the PR's were run: ${error.message}`, { cause: error, ...(error.exitCode !== undefined ? { exitCode: error.exitCode } : {}), tail: error.tail, ...(error.fix ? { fix: error.fix } : {}) });
+            }
+        });
+        if (base) {
+            baseRan = true;
+            baseNote = `the base commit ${base.commit.slice(0, 7)}'s migrations were applied first, in ${dry_run_command_seconds(base.durationMs)}`;
+        }
+    }
+    else {
+        runtime.info('No base commit (not a pull request, and base-ref is empty): migrate-command runs once, and no migration is marked new.');
+    }
+    let step;
+    try {
+        step = await applyCommandStep(settings, runtime, common);
+    }
+    catch (error) {
+        const outcome = error.outcome;
+        if (outcome && baseRan)
+            for (const entry of outcome.entries)
+                entry.isNew = entry.status !== 'already-applied';
+        throw error;
+    }
+    const before = result.migrations.length;
+    recordCommandStep(result, runtime, settings, 'migrate', step);
+    markNew(result.migrations.slice(before), baseRan, step.run.durationMs);
+    const fresh = result.migrations.filter((m) => m.isNew).length;
+    result.notes.push(baseRan
+        ? `On the throwaway database ${baseNote}; then the PR's migrate-command applied ${fresh} new migration${fresh === 1 ? '' : 's'} in ${dry_run_command_seconds(step.run.durationMs)}.`
+        : `On the throwaway database migrate-command applied every migration once, in ${dry_run_command_seconds(step.run.durationMs)}.`);
+}
+
 ;// CONCATENATED MODULE: ./src/dry-run/run-dry-run.ts
+
 
 
 
@@ -7167,9 +8948,13 @@ async function runDryRun(settings, runtime, result, env, signal) {
             }
             await runtime.group("Copy the target's schema (read-only)", () => copyTargetSchema(settings.target, throwaway.location, major ?? 0, 'public.cutover_migrations'));
         }
-        const fresh = await newMigrations(settings, runtime, env);
+        // With migrate-command, the tool's base and PR runs mark what is new (src/tools/command/dry-run-command.ts).
+        const fresh = settings.command.migrate ? undefined : await newMigrations(settings, runtime, env);
         try {
-            await runtime.group('Apply migrations', () => applyMigrationStep(migrationOptions(settings, runtime, 'migrate', throwaway.location, 'the throwaway database', signal), result));
+            if (settings.command.migrate)
+                await applyMigrationsWithCommand(settings, runtime, throwaway.location, result, env, signal);
+            else
+                await runtime.group('Apply migrations', () => applyMigrationStep(migrationOptions(settings, runtime, 'migrate', throwaway.location, 'the throwaway database', signal), result));
         }
         catch (error) {
             absorbPartialOutcome(result, error);
@@ -7218,13 +9003,13 @@ function dispatch(settings, runtime, result, env, signal) {
         case 'migrate':
         case 'rollback':
         case 'baseline':
-            return runMigrationMode(settings, runtime, result, signal);
+            return runMigrationMode(settings, runtime, result, signal, env);
         case 'copy':
             return runCopyMode(settings, runtime, result, signal);
         case 'verify':
             return runVerifyMode(settings, runtime, result, signal);
         case 'cutover':
-            return runCutoverMode(settings, runtime, result, signal);
+            return runCutoverMode(settings, runtime, result, signal, env);
         case 'dry-run':
             // Its throwaway server is torn down in runDryRun's finally, cancelled or not.
             return runDryRun(settings, runtime, result, env, signal);
@@ -7318,6 +9103,11 @@ const INPUT_NAMES = [
     'github-token',
     'report-path',
     'create-tables-lengths',
+    'migrate-command',
+    'migrate-command-dir',
+    'rollback-command',
+    'status-command',
+    'migrate-command-timeout',
 ];
 
 
@@ -7905,6 +9695,7 @@ function redacting(inner) {
         setOutput: (name, value) => inner.setOutput(name, (0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(value)),
         appendSummary: (markdown) => inner.appendSummary((0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(markdown)),
         saveState: (name, value) => inner.saveState(name, value),
+        ...(inner.commandRunner ? { commandRunner: inner.commandRunner } : {}),
     };
 }
 function annotationSuffix(annotation) {
@@ -8022,6 +9813,7 @@ const INPUT_DEFAULTS = {
     comment: 'true',
     'comment-id': '',
     'create-tables-lengths': 'keep',
+    'migrate-command-timeout': '3600',
 };
 function inputLabel(origin, name) {
     return origin === 'action' ? `input '${name}'` : `--${name}`;
@@ -8151,8 +9943,135 @@ function buildSettings(raw, options) {
         appliedBy: appliedByFromEnv(env),
         runId: env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}` : node_crypto__WEBPACK_IMPORTED_MODULE_0___default().randomBytes(4).toString('hex'),
         workingDirectory,
+        command: {
+            ...(raw['migrate-command']?.trim() ? { migrate: raw['migrate-command'].trim() } : {}),
+            ...(raw['rollback-command']?.trim() ? { rollback: raw['rollback-command'].trim() } : {}),
+            ...(raw['status-command']?.trim() ? { status: raw['status-command'].trim() } : {}),
+            dir: node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(cwd, raw['migrate-command-dir']?.trim() || '.'),
+            timeoutMs: integer(raw, 'migrate-command-timeout', origin, 1, 86_400) * 1000,
+        },
     };
 }
+
+
+/***/ }),
+
+/***/ 4183:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   nO: () => (/* binding */ prepareWrapper),
+/* harmony export */   ov: () => (/* binding */ WRAPPER),
+/* harmony export */   s1: () => (/* binding */ lineSplitter),
+/* harmony export */   s3: () => (/* binding */ nodeCommandRunner)
+/* harmony export */ });
+/* unused harmony export STOP_GRACE_MS */
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+// Runs another tool's command (migrate-command and friends) so that it can be stopped as a whole: a
+// bash wrapper starts it as a job in a process group of its own and writes the group's id to a file;
+// a timeout or a cancel sends SIGTERM to that group (the command and everything it started, e.g.
+// `npx` → node → the Prisma engine), then SIGKILL after a grace period.
+//
+// Two runners share the wrapper: this one (Node's child_process; its output goes line by line through
+// the engine's runtime, redacted) and the Action's (@actions/exec, src/tools/command/actions-command-runner.ts,
+// injected through the Runtime), whose output goes straight to the job log, where the runner masks
+// the secrets cutover registered.
+
+
+
+
+/** Job control (`set -m`) gives the job its own process group; `set +m` keeps bash from reporting it. */
+const WRAPPER = 'set -m; bash -c "$CUTOVER_COMMAND" </dev/null & echo $! > "$CUTOVER_COMMAND_PID_FILE"; set +m; wait $!';
+/** How long a command gets between SIGTERM and SIGKILL. */
+const STOP_GRACE_MS = 5_000;
+/** The wrapper's environment and the means to stop what it started. */
+function prepareWrapper(spec, exited) {
+    const dir = node_fs__WEBPACK_IMPORTED_MODULE_1___default().mkdtempSync(node_path__WEBPACK_IMPORTED_MODULE_3___default().join(node_os__WEBPACK_IMPORTED_MODULE_2___default().tmpdir(), 'cutover-command-'));
+    const pidFile = node_path__WEBPACK_IMPORTED_MODULE_3___default().join(dir, 'pgid');
+    const kill = (group, signal) => {
+        try {
+            process.kill(-group, signal);
+        }
+        catch {
+            // the group is gone already
+        }
+    };
+    return {
+        env: { ...spec.env, CUTOVER_COMMAND: spec.command, CUTOVER_COMMAND_PID_FILE: pidFile },
+        async stop() {
+            const text = node_fs__WEBPACK_IMPORTED_MODULE_1___default().existsSync(pidFile) ? node_fs__WEBPACK_IMPORTED_MODULE_1___default().readFileSync(pidFile, 'utf8').trim() : '';
+            const group = Number(text);
+            if (!group)
+                return;
+            kill(group, 'SIGTERM');
+            const deadline = Date.now() + STOP_GRACE_MS;
+            while (!exited() && Date.now() < deadline)
+                await new Promise((resolve) => setTimeout(resolve, 100));
+            if (!exited())
+                kill(group, 'SIGKILL');
+        },
+        cleanup() {
+            node_fs__WEBPACK_IMPORTED_MODULE_1___default().rmSync(dir, { recursive: true, force: true });
+        },
+    };
+}
+/** Splits chunks into lines, keeping a partial last line until the next chunk. */
+function lineSplitter(onLine) {
+    let rest = '';
+    return {
+        push(chunk) {
+            const lines = (rest + chunk.toString()).split(/\r?\n/);
+            rest = lines.pop() ?? '';
+            for (const line of lines)
+                onLine(line);
+        },
+        flush() {
+            if (rest)
+                onLine(rest);
+            rest = '';
+        },
+    };
+}
+/** The runner for the CLI and tests: output lines are handed to the engine, which logs them. */
+const nodeCommandRunner = {
+    echoesOutput: false,
+    run(spec) {
+        return new Promise((resolve, reject) => {
+            let done = false;
+            const wrapper = prepareWrapper(spec, () => done);
+            const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)('bash', ['-c', WRAPPER], { cwd: spec.cwd, env: wrapper.env, stdio: ['ignore', 'pipe', 'pipe'] });
+            const out = lineSplitter(spec.onLine);
+            const err = lineSplitter(spec.onLine);
+            child.stdout.on('data', (chunk) => out.push(chunk));
+            child.stderr.on('data', (chunk) => err.push(chunk));
+            const onAbort = () => void wrapper.stop();
+            spec.signal.addEventListener('abort', onAbort, { once: true });
+            if (spec.signal.aborted)
+                onAbort();
+            child.on('error', (error) => {
+                done = true;
+                spec.signal.removeEventListener('abort', onAbort);
+                wrapper.cleanup();
+                reject(error);
+            });
+            child.on('close', (code, signal) => {
+                done = true;
+                out.flush();
+                err.flush();
+                spec.signal.removeEventListener('abort', onAbort);
+                wrapper.cleanup();
+                resolve({ exitCode: code ?? 128 + (signal ? ((node_os__WEBPACK_IMPORTED_MODULE_2___default().constants).signals[signal] ?? 0) : 0) });
+            });
+        });
+    },
+};
 
 
 /***/ }),
