@@ -32,4 +32,5 @@ export const INPUT_NAMES = [
   'comment-id',
   'github-token',
   'report-path',
+  'dry-run-timeout',
 ] as const;

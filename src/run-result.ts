@@ -1,6 +1,7 @@
 // What a run produced: the single structure the report renderer, the outputs and the exit code are
 // derived from. Engine modules fill it; nothing here is formatted for display yet.
 import type { Mode } from './settings.js';
+import type { DryRunReport } from './dry-run/dry-run-report.js';
 
 export type MigrationStatus = 'applied' | 'pending' | 'already-applied' | 'failed' | 'rolled-back' | 'baselined' | 'changed' | 'missing-file';
 
@@ -90,6 +91,8 @@ export interface RunResult {
   leftOut?: LeftOutEntry[];
   /** A cancelled run (SIGINT/SIGTERM): the one line saying so and what state the target is in. */
   cancelled?: string;
+  /** Dry runs: order, measured impact of the new migrations, schema diff, down check. */
+  dryRun?: DryRunReport;
 }
 
 export function emptyResult(mode: Mode): RunResult {

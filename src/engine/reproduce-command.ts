@@ -25,5 +25,6 @@ export function reproduceCommand(settings: Settings): string {
   if (settings.copy.sampleRows) flag('sample-rows', String(settings.copy.sampleRows));
   if (settings.mode === 'dry-run' && settings.dryRun.schemaFrom !== 'migrations') flag('schema-from', settings.dryRun.schemaFrom);
   if (settings.mode === 'dry-run') flag('base-ref', settings.dryRun.baseRef);
+  if (settings.mode === 'dry-run') flag('dry-run-timeout', String(settings.dryRun.timeoutMs / 1000));
   return args.join(' ');
 }
