@@ -12,6 +12,7 @@ import type { Runtime } from '../runtime.js';
 import type { Settings } from '../settings.js';
 import type { DryRunOrder } from './dry-run-report.js';
 import { planOrder, type OrderPlan } from './dry-run-order.js';
+import { runMeasuredPhase } from './measured-phase.js';
 import { MigrationLedger } from './migration-ledger.js';
 
 export interface DryRunContext {
@@ -98,9 +99,16 @@ export async function runDryRunPhases(ctx: DryRunContext): Promise<void> {
         };
   result.dryRun = { order, migrations: [], timeoutMs: settings.dryRun.timeoutMs };
 
-  await runtime.group(`Apply the ${plural(names.length, 'new migration')}, measured`, async () => {
-    if (names.length === 0) runtime.info('No new migration to apply.');
-    for (const name of names) await migrate(ctx, ledger, fresh, { only: new Set([name]) });
+  const report = result.dryRun;
+  const { mode: _mode, ...runnerOptions } = migrationOptions(settings, runtime, 'migrate', ctx.location, THROWAWAY, ctx.signal);
+  await runMeasuredPhase(ctx, {
+    title: `Apply the ${plural(names.length, 'new migration')}, measured`,
+    names,
+    files,
+    report,
+    runnerOptions,
+    compareData: plan.kind === 'base-then-new',
+    apply: async (name, observer) => void (await migrate(ctx, ledger, fresh, { only: new Set([name]), observer })),
   });
   if (plan.kind === 'new-then-data') await copySource(ctx);
 }

@@ -3,6 +3,15 @@
 // migrations did to the copied tables, and the down check. Filled by src/dry-run/, rendered by
 // src/report/render-dry-run*.ts; nothing here is formatted for display.
 
+/** An object whose definition differs between two states (compared by name). */
+export interface SchemaDifference {
+  object: string;
+  /** Definition in the expected state; undefined: the object should not exist. */
+  expected?: string;
+  /** Definition in the actual state; undefined: the object is missing. */
+  actual?: string;
+}
+
 /** PostgreSQL's lock modes as pg_locks names them. */
 export type LockMode =
   | 'AccessShareLock'
@@ -54,14 +63,20 @@ export interface MeasuredStatement {
 
 export type FindingRule = 'index-blocks-writes' | 'table-rewrite' | 'validation-scan' | 'long-exclusive-lock' | 'drops-data';
 
-/** A measured effect that would hurt production, with the reason and a safer pattern. */
+/** A measured effect that would hurt production; the reason and a safer pattern are per rule (impact-rules.ts). */
 export interface Finding {
   rule: FindingRule;
   migration: string;
+  /** Line of the statement in the up file (absent for drops, found by the schema diff). */
   line?: number;
-  table?: string;
-  /** What was measured, as one sentence. */
-  message: string;
+  table: string;
+  /** Rows of the table (drops-data on a column: its non-null values). */
+  rows?: number;
+  /** The statement's time; long-exclusive-lock: how long the lock was held. */
+  durationMs?: number;
+  mode?: LockMode;
+  /** The index built, the constraint checked, or the column dropped. */
+  detail?: string;
 }
 
 export interface MeasuredMigration {
@@ -136,7 +151,7 @@ export interface DownResult {
   migration: string;
   outcome: 'verified' | 'differs' | 'failed' | 'missing' | 'not-checked';
   /** differs: the objects whose schema is not what it was before the migration. */
-  differences?: string[];
+  differences?: SchemaDifference[];
   error?: string;
   /** not-checked: why. */
   reason?: string;
@@ -146,7 +161,7 @@ export interface DownCheck {
   /** Newest first, as they were run down. */
   results: DownResult[];
   /** After the downs, the new migrations applied again: the schema must equal the first result. */
-  reapply: { outcome: 'same' | 'differs' | 'failed' | 'not-run'; differences?: string[]; error?: string; migrations?: string[] };
+  reapply: { outcome: 'same' | 'differs' | 'failed' | 'not-run'; differences?: SchemaDifference[]; error?: string; migrations?: string[] };
 }
 
 export type DryRunOrder =
