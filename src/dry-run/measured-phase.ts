@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 import { connectPostgres } from '../db/postgres-connect.js';
-import { isPgError, MigrationError, VerifyError } from '../errors.js';
+import { describeCause, isPgError, MigrationError, VerifyError } from '../errors.js';
 import type { MigrationFile } from '../migrate/migration-files.js';
 import type { MigrationOptions } from '../migrate/run-migrations.js';
 import { readSqlFile } from '../migrate/sql-file-body.js';
@@ -53,7 +53,8 @@ async function connectMonitor(ctx: DryRunContext): Promise<pg.Client> {
 async function explainFailure(error: unknown, migration: MeasuredMigration | undefined, meter: StatementMeter, monitor: pg.Client, timeoutMs: number): Promise<unknown> {
   if (!(error instanceof MigrationError) || !migration) return error;
   const failed = migration.statements.find((s) => s.failed);
-  const where = failed ? `line ${failed.line}${failed.sql ? ` (\`${failed.sql.split('\n')[0].slice(0, 120)}\`)` : ''}` : 'its first statement';
+  const statement = failed?.sql ? ` (\`${failed.sql.split('\n')[0].slice(0, 120)}\`)` : '';
+  const where = failed ? `line ${failed.line}${statement}` : 'its first statement';
   const measured = migration.statements.filter((s) => !s.failed).length;
   const sofar = `${measured} statement${measured === 1 ? ' was' : 's were'} measured before it (see the report)`;
   const details = { migration: error.migration, ...(error.file ? { file: error.file } : {}), ...(error.line ? { line: error.line } : {}), ...(error.outcome ? { outcome: error.outcome } : {}) };
@@ -61,17 +62,19 @@ async function explainFailure(error: unknown, migration: MeasuredMigration | und
     migration.timedOut = true;
     return new MigrationError(`Migration ${migration.name} ran longer than dry-run-timeout (${Math.round(timeoutMs / 1000)} s) on the throwaway database and was stopped at ${where}; its transaction was rolled back. ${sofar}.`, {
       ...details,
-      cause: error.cause,
       fix: 'make the migration faster on data of this size (batches, CONCURRENTLY, no rewrite), or raise dry-run-timeout if this duration is acceptable in production.',
     });
   }
   const cause = error.cause;
   if (!failed?.sql || !isPgError(cause) || !/^2[23]/.test(cause.code ?? '')) return error;
   const found = await explainDataFailure(monitor, failed.sql, cause).catch(() => ({}) as Awaited<ReturnType<typeof explainDataFailure>>);
-  const on = found.table ? ` on table ${found.table}${found.column ? `, column ${found.column}` : ''}` : '';
+  // A statement that touches no table (SELECT 1/0) did not fail on the data.
+  if (!found.table) return error;
+  const file = error.file ? `${error.file}, ` : '';
+  const column = found.column ? `, column ${found.column}` : '';
   const example = found.example ? ` For example ${found.example}.` : '';
   return new MigrationError(
-    `Migration ${migration.name} failed on the data at ${where}${on}: ${cause.message}.${example} The rows were copied from the source and matched it before the new migrations ran, so this is the migration meeting existing data, not bad source data; production has such rows too. Its transaction was rolled back. ${sofar}.`,
+    `Migration ${migration.name} failed on the data (${file}line ${failed.line}${statement}) on table ${found.table}${column}: ${describeCause(cause)}.${example} The rows were copied from the source and matched it before the new migrations ran: this is the migration meeting that data, not bad source data. Its transaction was rolled back. ${sofar}.`,
     { ...details, cause, fix: 'make the migration handle these rows (clean or convert them first, e.g. an UPDATE before the type change, or a USING clause), or keep the column as it is.' },
   );
 }
