@@ -70,7 +70,7 @@ export async function runDryRunPhases(ctx: DryRunContext): Promise<void> {
   if (plan.kind === 'fallback') {
     runtime.warning(plan.reason);
     result.warnings.push(plan.reason);
-    result.dryRun = { order: { kind: 'fallback', reason: plan.reason }, migrations: [], timeoutMs: settings.dryRun.timeoutMs };
+    result.dryRun = { order: { kind: 'fallback', reason: plan.reason }, migrations: [], timeoutMs: settings.dryRun.timeoutMs, ...(settings.source && settings.copy.sampleRows ? { sampleRows: settings.copy.sampleRows } : {}) };
     await runtime.group('Apply migrations', () => migrate(ctx, ledger, undefined));
     if (settings.source) runtime.info('Copying the source data through the migrations.');
     await copySource(ctx);
@@ -97,7 +97,7 @@ export async function runDryRunPhases(ctx: DryRunContext): Promise<void> {
           baseMigrations: ctx.result.history?.length ?? 0,
           newMigrations: names,
         };
-  result.dryRun = { order, migrations: [], timeoutMs: settings.dryRun.timeoutMs };
+  result.dryRun = { order, migrations: [], timeoutMs: settings.dryRun.timeoutMs, ...(settings.source && settings.copy.sampleRows ? { sampleRows: settings.copy.sampleRows } : {}) };
 
   const report = result.dryRun;
   const { mode: _mode, ...runnerOptions } = migrationOptions(settings, runtime, 'migrate', ctx.location, THROWAWAY, ctx.signal);

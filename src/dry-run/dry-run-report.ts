@@ -143,7 +143,7 @@ export interface TableAfter {
    */
   state: 'unchanged' | 'written' | 'altered' | 'dropped' | 'renamed';
   renamedTo?: string;
-  /** Which new migrations changed or wrote it. */
+  /** Which new migrations changed its schema or wrote rows to it. */
   by?: string[];
 }
 
@@ -180,4 +180,6 @@ export interface DryRunReport {
   downCheck?: DownCheck;
   /** dry-run-timeout in ms (0: none), for the report's wording. */
   timeoutMs: number;
+  /** sample-rows: at most this many rows per table were copied. */
+  sampleRows?: number;
 }

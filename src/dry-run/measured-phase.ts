@@ -105,6 +105,8 @@ export async function runMeasuredPhase(ctx: DryRunContext, input: MeasuredPhaseI
     });
 
     report.migrations = [];
+    // Per table (by its name before the new migrations), the migrations that changed its schema.
+    const changedBy = new Map<string, string[]>();
     for (const [i, name] of names.entries()) {
       const file = files.get(name)!;
       const statements = meter.measured.get(name) ?? [];
@@ -120,7 +122,11 @@ export async function runMeasuredPhase(ctx: DryRunContext, input: MeasuredPhaseI
         source: sourceOf(file),
         hasDown: await hasDown(file),
       };
-      if (status === 'applied') measured.findings.push(...dropFindings(diffSchemas(i === 0 ? base : after[i - 1], after[i], before), name));
+      if (status === 'applied') {
+        const own = diffSchemas(i === 0 ? base : after[i - 1], after[i], before);
+        measured.findings.push(...dropFindings(own, name));
+        for (const table of own.tables) if (table.change !== 'added') changedBy.set(table.from ?? table.table, [...(changedBy.get(table.from ?? table.table) ?? []), name]);
+      }
       report.migrations.push(measured);
     }
     report.schemaChanges = diffSchemas(base, after.at(-1) ?? base, before);
@@ -133,7 +139,7 @@ export async function runMeasuredPhase(ctx: DryRunContext, input: MeasuredPhaseI
     let mismatched: ReturnType<typeof unexplainedChanges> = [];
     if (input.compareData && ctx.result.tables.length > 0) {
       const counts = await countTables(monitor, { columns: false });
-      report.tablesAfter = tablesAfter(ctx.result.tables.map((t) => t.table), before, counts, report.schemaChanges, meter.written);
+      report.tablesAfter = tablesAfter(ctx.result.tables.map((t) => t.table), before, counts, changedBy, meter.written);
       mismatched = unexplainedChanges(report.tablesAfter);
     }
     if (after.length > 0) {

@@ -4,23 +4,28 @@
 // and that none of them wrote to (no ROW EXCLUSIVE lock, no rewrite) must still hold exactly the rows
 // it was copied with; tables the migrations changed, wrote, dropped or renamed are reported as such,
 // with their row counts, and not claimed to match.
-import type { SchemaChanges, TableAfter } from './dry-run-report.js';
+import type { TableAfter } from './dry-run-report.js';
 import type { TableCount } from './table-counts.js';
 
-export function tablesAfter(copied: string[], before: Map<string, TableCount>, after: Map<string, TableCount>, changes: SchemaChanges, written: Map<string, Set<number>>): TableAfter[] {
+/**
+ * `changedBy`: per table (named as before the new migrations), the migrations that changed its
+ * schema; `written`: per migration, the tables (oids) it wrote rows to or rewrote.
+ */
+export function tablesAfter(copied: string[], before: Map<string, TableCount>, after: Map<string, TableCount>, changedBy: Map<string, string[]>, written: Map<string, Set<number>>): TableAfter[] {
   const afterByOid = new Map([...after].map(([name, count]) => [count.oid, { name, count }]));
   const entries: TableAfter[] = [];
   for (const table of copied) {
     const was = before.get(table);
     if (!was) continue;
     const now = afterByOid.get(was.oid);
-    const by = [...written].filter(([, oids]) => oids.has(was.oid)).map(([migration]) => migration);
+    const wrote = [...written].filter(([, oids]) => oids.has(was.oid)).map(([migration]) => migration);
+    const altered = changedBy.get(table) ?? [];
+    const by = [...new Set([...altered, ...wrote])].sort();
     const entry: TableAfter = { table, rowsBefore: was.rows, state: 'unchanged', ...(now ? { rowsAfter: now.count.rows } : {}) };
-    const altered = changes.tables.some((t) => (t.table === table || t.from === table) && t.change !== 'added');
     if (!now) entry.state = 'dropped';
     else if (now.name !== table) Object.assign(entry, { state: 'renamed', renamedTo: now.name });
-    else if (altered) entry.state = 'altered';
-    else if (by.length > 0) entry.state = 'written';
+    else if (altered.length > 0) entry.state = 'altered';
+    else if (wrote.length > 0) entry.state = 'written';
     if (by.length > 0) entry.by = by;
     entries.push(entry);
   }

@@ -1,5 +1,6 @@
 // The tables section of the report: row counts on both sides and whether the checksums agree, how
 // the rows of a differing table differ, and the source tables left out of the copy or verify.
+import type { TableAfter } from '../dry-run/dry-run-report.js';
 import type { LeftOutEntry, RunResult, TableEntry } from '../run-result.js';
 import { describeDifferences } from '../verify/describe-differences.js';
 import { cell, code, count, details, plural, table, type Column } from './markdown.js';
@@ -39,9 +40,37 @@ function matchCell(entry: TableEntry): string {
   return match === undefined ? '—' : match ? '✅' : '❌';
 }
 
+/** Dry runs: the table after the new migrations, as far as it can still be compared with the source. */
+function afterCell(after: TableAfter | undefined): string {
+  if (!after) return '—';
+  const by = after.by?.length ? ` by ${after.by.map((m) => code(m)).join(', ')}` : '';
+  switch (after.state) {
+    case 'unchanged':
+      return after.rowsAfter === after.rowsBefore ? `${count(after.rowsAfter)} ✅ untouched` : `${count(after.rowsAfter)} ❌ untouched, yet ${count(after.rowsBefore)} were copied`;
+    case 'written':
+      return `${count(after.rowsAfter)} · rows written${by} (not compared)`;
+    case 'altered':
+      return `${count(after.rowsAfter)} · changed${by || ' by the new migrations'} (not compared)`;
+    case 'renamed':
+      return `${count(after.rowsAfter)} · renamed to ${code(after.renamedTo ?? '?')} (not compared)`;
+    case 'dropped':
+      return '🔥 dropped by the new migrations';
+  }
+}
+
+function afterSummary(entries: TableAfter[]): string {
+  const untouched = entries.filter((e) => e.state === 'unchanged');
+  const holding = untouched.filter((e) => e.rowsAfter === e.rowsBefore).length;
+  const parts = [`after the new migrations: ${plural(untouched.length, 'table')} untouched${untouched.length ? ` (${holding === untouched.length ? 'every one still holds its copied rows' : `${count(untouched.length - holding)} of them no longer hold their copied rows`})` : ''}`];
+  const changed = entries.length - untouched.length;
+  if (changed) parts.push(`${plural(changed, 'table')} changed by them (row counts shown, not compared with the source)`);
+  return parts.join('; ');
+}
+
 export function renderTables(result: RunResult): string | undefined {
   const { tables } = result;
   if (tables.length === 0) return undefined;
+  const afterEntries = result.dryRun?.tablesAfter;
   const columns: Array<Column<TableEntry>> = [
     { header: 'Table', render: (t) => code(t.table) },
     { header: 'Source rows', align: 'right', render: (t) => count(t.sourceRows) },
@@ -52,10 +81,13 @@ export function renderTables(result: RunResult): string | undefined {
   if (tables.some((t) => t.rejectedRows || t.differingKeys?.length || t.differences || t.missingInTarget)) {
     columns.push({ header: 'Details', render: (t) => detailsCell(t) || cell('') });
   }
+  if (afterEntries) columns.push({ header: 'After the new migrations', render: (t) => afterCell(afterEntries.find((a) => a.table === t.table)) });
   const mismatched = tables.filter((t) => tableMatches(t) === false).length;
-  const summary = mismatched
+  let summary = mismatched
     ? `${plural(tables.length, 'table')} · **${plural(mismatched, 'table')} ${mismatched === 1 ? 'differs' : 'differ'}**`
     : `${plural(tables.length, 'table')}${tables.every((t) => tableMatches(t) === true) ? ' · all match' : ''}`;
+  // The copy was verified before the new migrations; say what still holds after them.
+  if (afterEntries) summary += ` (copied and verified before the new migrations) · ${afterSummary(afterEntries)}`;
   return ['### Tables', summary, table(columns, tables)].join('\n\n');
 }
 

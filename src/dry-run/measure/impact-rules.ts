@@ -27,7 +27,7 @@ export const RULES: Record<FindingRule, Rule> = {
     instead: 'ADD CONSTRAINT … NOT VALID, then VALIDATE CONSTRAINT in a later migration (it blocks neither reads nor writes); for NOT NULL, a validated CHECK (col IS NOT NULL) first lets SET NOT NULL skip the scan.',
   },
   'long-exclusive-lock': {
-    title: 'Long ACCESS EXCLUSIVE lock',
+    title: 'ACCESS EXCLUSIVE held 1 s or longer',
     why: 'While it is held every query on the table waits, and they pile up behind it: the application stalls for that long (longer on production-sized data).',
     instead: 'Keep the transaction that takes it short: move backfills and index builds out of it, split the migration, and keep migration-lock-timeout so it never queues behind the application either.',
   },
