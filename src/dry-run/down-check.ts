@@ -5,7 +5,8 @@
 // down, a down that fails or leaves a different schema): the ones before it are not checked, and the
 // report says why. A failing down is a finding of the dry run, not a failure of it.
 import type pg from 'pg';
-import { formatError } from '../errors.js';
+import { describeCause, formatError, MigrationError } from '../errors.js';
+import { redact } from '../redact.js';
 import { loadJsMigration } from '../migrate/js-migration.js';
 import type { MigrationFile } from '../migrate/migration-files.js';
 import { runMigrations, type MigrationOptions } from '../migrate/run-migrations.js';
@@ -13,6 +14,13 @@ import type { Runtime } from '../runtime.js';
 import type { DownCheck, DownResult } from './dry-run-report.js';
 import { schemaDifferences } from './schema/schema-diff.js';
 import { readSchema, type SchemaSnapshot } from './schema/schema-snapshot.js';
+
+/** Where and why, without the runner's advice for a real database (this one is thrown away). */
+function whyFailed(error: unknown): string {
+  if (!(error instanceof MigrationError)) return formatError(error);
+  const where = error.file ? `${error.file}${error.line ? `:${error.line}` : ''}: ` : '';
+  return redact(`${where}${describeCause(error.cause ?? error)}`);
+}
 
 export async function hasDown(file: MigrationFile): Promise<boolean> {
   if (file.kind === 'sql') return file.downPath !== undefined;
@@ -61,7 +69,7 @@ export async function checkDowns(input: DownCheckInput): Promise<DownCheck> {
     try {
       history = (await run('rollback', { steps: 1 })).history;
     } catch (error) {
-      results.push({ migration, outcome: 'failed', error: formatError(error) });
+      results.push({ migration, outcome: 'failed', error: whyFailed(error) });
       blocked = `the down of ${migration}, after it, failed`;
       continue;
     }
@@ -79,7 +87,7 @@ export async function checkDowns(input: DownCheckInput): Promise<DownCheck> {
   try {
     await run('migrate', { only: new Set(reverted) });
   } catch (error) {
-    return { results, reapply: { outcome: 'failed', migrations: reverted, error: formatError(error) } };
+    return { results, reapply: { outcome: 'failed', migrations: reverted, error: whyFailed(error) } };
   }
   const differences = schemaDifferences(after[after.length - 1], await readSchema(monitor));
   return { results, reapply: { outcome: differences.length ? 'differs' : 'same', migrations: reverted, ...(differences.length ? { differences } : {}) } };

@@ -137,14 +137,16 @@ export interface TableAfter {
   /** Rows after the new migrations; undefined when dropped. */
   rowsAfter?: number;
   /**
-   * unchanged: no new migration changed its schema or wrote to it (its row count must still match);
-   * written: a new migration wrote to it (rows may differ on purpose); altered: its schema changed;
-   * dropped; renamed (to `renamedTo`).
+   * written: a new migration wrote rows to it or emptied it (its row count may differ on purpose);
+   * dropped; otherwise its row count must still be the one copied: renamed (to `renamedTo`),
+   * altered (its schema changed) or unchanged.
    */
   state: 'unchanged' | 'written' | 'altered' | 'dropped' | 'renamed';
   renamedTo?: string;
-  /** Which new migrations changed its schema or wrote rows to it. */
+  /** Which new migrations changed its schema. */
   by?: string[];
+  /** Which new migrations wrote rows to it or emptied it. */
+  writtenBy?: string[];
 }
 
 export interface DownResult {

@@ -150,8 +150,8 @@ export async function runMeasuredPhase(ctx: DryRunContext, input: MeasuredPhaseI
     if (mismatched.length > 0) {
       ctx.result.verified = false;
       const list = mismatched.map((t) => `${t.table} (${t.rowsBefore} rows copied, ${t.rowsAfter ?? 0} after the new migrations)`).join(', ');
-      throw new VerifyError(`After the new migrations, ${list} no longer ${mismatched.length === 1 ? 'holds' : 'hold'} the rows copied from the source, although no new migration changed ${mismatched.length === 1 ? 'its' : 'their'} schema or wrote to ${mismatched.length === 1 ? 'it' : 'them'} directly.`, {
-        fix: 'look for triggers, rules or cascades that the new migrations set off on these tables.',
+      throw new VerifyError(`After the new migrations, ${list} no longer ${mismatched.length === 1 ? 'holds' : 'hold'} as many rows as were copied from the source, although no new migration wrote rows to ${mismatched.length === 1 ? 'it' : 'them'} (no INSERT, UPDATE, DELETE or TRUNCATE was seen).`, {
+        fix: 'look for what the new migrations did to these tables that cutover could not see (e.g. a function that writes through another connection) and run the dry run again.',
       });
     }
   } finally {

@@ -2,7 +2,7 @@
 // rows touched, down, warnings), the warnings grouped by rule with why and what to do instead, and
 // folded per migration: every statement measured, and the migration's file.
 import type { Finding, FindingRule, LockTaken, MeasuredMigration, MeasuredStatement, DryRunReport } from '../dry-run/dry-run-report.js';
-import { RULES } from '../dry-run/measure/impact-rules.js';
+import { locksHeld, RULES } from '../dry-run/measure/impact-rules.js';
 import { lockName, lockStrength, lockWords } from '../dry-run/measure/lock-modes.js';
 import { cell, clip, code, codeBlock, count, details, duration, plural, table, type Column } from './markdown.js';
 
@@ -113,12 +113,11 @@ export function renderFindings(report: DryRunReport): string | undefined {
   return [`### ⚠️ ${plural(findings.length, 'warning')} on the new migrations`, ...groups].join('\n\n');
 }
 
-function locksText(statement: MeasuredStatement): string {
-  if (statement.locks.length === 0) {
-    if (!statement.inTransaction && statement.lockSamples === 0) return '— (finished before the first sample)';
-    return statement.failed && statement.inTransaction ? '— (failed: not read)' : 'none';
-  }
-  return statement.locks.map((l) => `${ICON[l.blocks]} ${lockName(l.mode)} on ${code(l.relation)}: ${cell(lockWords(l.mode))}`).join('<br>');
+function locksText(statement: MeasuredStatement, held: Map<string, LockTaken & { since: number }>): string {
+  const lines = [...held.values()].map((l) => `${ICON[l.blocks]} ${lockName(l.mode)} on ${code(l.relation)}${l.since !== statement.line ? ` (since line ${l.since})` : ''}: ${cell(lockWords(l.mode))}`);
+  if (statement.failed && statement.inTransaction) lines.push('its own locks were not read (it failed)');
+  if (lines.length) return lines.join('<br>');
+  return !statement.inTransaction && statement.lockSamples === 0 ? '— (finished before the first sample)' : 'none';
 }
 
 function statementCell(statement: MeasuredStatement): string {
@@ -139,11 +138,12 @@ function effectsCell(statement: MeasuredStatement): string {
 
 /** Folded per migration: every statement measured, then the file itself. */
 export function renderMigrationDetails(migration: MeasuredMigration): string {
+  const held = locksHeld(migration.statements);
   const columns: Array<Column<MeasuredStatement>> = [
     { header: 'Line', align: 'right', render: (s) => String(s.line) },
     { header: 'Statement', render: statementCell },
     { header: 'Time', align: 'right', render: (s) => duration(s.durationMs) },
-    { header: 'Locks taken (tables that existed before)', render: locksText },
+    { header: 'Locks held while it ran (tables that existed before)', render: (s) => locksText(s, held[migration.statements.indexOf(s)]) },
     { header: 'Effect', render: effectsCell },
   ];
   const parts: string[] = [];

@@ -43,28 +43,26 @@ function matchCell(entry: TableEntry): string {
 /** Dry runs: the table after the new migrations, as far as it can still be compared with the source. */
 function afterCell(after: TableAfter | undefined): string {
   if (!after) return '—';
-  const by = after.by?.length ? ` by ${after.by.map((m) => code(m)).join(', ')}` : '';
-  switch (after.state) {
-    case 'unchanged':
-      return after.rowsAfter === after.rowsBefore ? `${count(after.rowsAfter)} ✅ untouched` : `${count(after.rowsAfter)} ❌ untouched, yet ${count(after.rowsBefore)} were copied`;
-    case 'written':
-      return `${count(after.rowsAfter)} · rows written${by} (not compared)`;
-    case 'altered':
-      return `${count(after.rowsAfter)} · changed${by || ' by the new migrations'} (not compared)`;
-    case 'renamed':
-      return `${count(after.rowsAfter)} · renamed to ${code(after.renamedTo ?? '?')} (not compared)`;
-    case 'dropped':
-      return '🔥 dropped by the new migrations';
-  }
+  const names = (list: string[] | undefined) => (list?.length ? ` by ${list.map((m) => code(m)).join(', ')}` : '');
+  const by = names(after.by);
+  if (after.state === 'dropped') return `🔥 dropped${by}`;
+  if (after.state === 'written') return `${count(after.rowsAfter)} · rows written${names(after.writtenBy)} (not compared)${by ? ` · schema changed${by}` : ''}`;
+  const same = after.rowsAfter === after.rowsBefore ? `${count(after.rowsAfter)} ✅ as many as copied` : `${count(after.rowsAfter)} ❌ but ${count(after.rowsBefore)} were copied`;
+  if (after.state === 'renamed') return `${same} · renamed to ${code(after.renamedTo ?? '?')}${by}`;
+  if (after.state === 'altered') return `${same} · schema changed${by}`;
+  return same;
 }
 
 function afterSummary(entries: TableAfter[]): string {
-  const untouched = entries.filter((e) => e.state === 'unchanged');
-  const holding = untouched.filter((e) => e.rowsAfter === e.rowsBefore).length;
-  const parts = [`after the new migrations: ${plural(untouched.length, 'table')} untouched${untouched.length ? ` (${holding === untouched.length ? 'every one still holds its copied rows' : `${count(untouched.length - holding)} of them no longer hold their copied rows`})` : ''}`];
-  const changed = entries.length - untouched.length;
-  if (changed) parts.push(`${plural(changed, 'table')} changed by them (row counts shown, not compared with the source)`);
-  return parts.join('; ');
+  const compared = entries.filter((e) => e.state !== 'written' && e.state !== 'dropped');
+  const differing = compared.filter((e) => e.rowsAfter !== e.rowsBefore).length;
+  const parts: string[] = [];
+  if (compared.length) parts.push(differing ? `**${plural(differing, 'table')} no longer ${differing === 1 ? 'holds' : 'hold'} as many rows as were copied**` : `${plural(compared.length, 'table')} not written by them ${compared.length === 1 ? 'holds' : 'hold'} as many rows as were copied`);
+  const written = entries.filter((e) => e.state === 'written').length;
+  if (written) parts.push(`${plural(written, 'table')} written by them (not compared)`);
+  const dropped = entries.filter((e) => e.state === 'dropped').length;
+  if (dropped) parts.push(`${plural(dropped, 'table')} dropped`);
+  return `after the new migrations: ${parts.join('; ')}`;
 }
 
 export function renderTables(result: RunResult): string | undefined {

@@ -7,7 +7,16 @@ import path from 'node:path';
 import { buildSettings, type RawInputs, type Settings } from '../../src/settings.js';
 import { makeTempDir, writeFiles } from './temp-dir.js';
 
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+// Fixed names and dates: the same files give the same base commit SHA on every run (golden files).
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+  GIT_AUTHOR_DATE: '2025-01-02T03:04:05Z',
+  GIT_COMMITTER_DATE: '2025-01-02T03:04:05Z',
+};
 export const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: gitEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 export interface PrCheckout {

@@ -52,7 +52,7 @@ test('a type change rewrites the populated table under ACCESS EXCLUSIVE; CREATE 
     expect.arrayContaining([
       { table: 'public.events', rowsBefore: 450, rowsAfter: 450, state: 'unchanged' },
       { table: 'public.orders', rowsBefore: 300, rowsAfter: 300, state: 'altered', by: ['005_orders_total_to_float', '006_index_orders_status'] },
-      { table: 'public.users', rowsBefore: 120, rowsAfter: 120, state: 'written', by: ['007_mark_admins'] },
+      { table: 'public.users', rowsBefore: 120, rowsAfter: 120, state: 'written', writtenBy: ['007_mark_admins'] },
     ]),
   );
 });

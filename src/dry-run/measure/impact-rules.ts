@@ -2,7 +2,8 @@
 // the text of the SQL), and each only for tables that exist before the new migrations (production's
 // tables) and hold rows: a table created by the same pull request has no traffic to block yet.
 // The README's "What a dry run measures" table mirrors RULES; a unit test keeps them in step.
-import type { Finding, FindingRule, MeasuredStatement, SchemaChanges } from '../dry-run-report.js';
+import type { Finding, FindingRule, LockTaken, MeasuredStatement, SchemaChanges } from '../dry-run-report.js';
+import { lockStrength } from './lock-modes.js';
 
 export interface Rule {
   title: string;
@@ -47,15 +48,34 @@ export interface RuleContext {
   baseTables: Set<string>;
 }
 
+/**
+ * The strongest lock on each table while each statement runs: inside a transaction, what earlier
+ * statements took is still held (PostgreSQL releases table locks at commit); a no-transaction
+ * statement holds only its own.
+ */
+export function locksHeld(statements: MeasuredStatement[]): Array<Map<string, LockTaken & { since: number }>> {
+  const held = new Map<string, LockTaken & { since: number }>();
+  return statements.map((statement) => {
+    const own = new Map<string, LockTaken & { since: number }>();
+    const into = statement.inTransaction ? held : own;
+    for (const lock of statement.locks) {
+      const known = into.get(lock.relation);
+      if (!known || lockStrength(lock.mode) > lockStrength(known.mode)) into.set(lock.relation, { ...lock, since: statement.line });
+    }
+    return new Map(into);
+  });
+}
+
 /** Findings of one migration from its measured statements, in statement order. */
 export function statementFindings(statements: MeasuredStatement[], context: RuleContext): Finding[] {
   const findings: Finding[] = [];
   const inBase = (table: string) => context.baseTables.has(table);
+  const held = locksHeld(statements);
   statements.forEach((statement, position) => {
     const at = { migration: context.migration, line: statement.line };
     for (const index of statement.indexesBuilt) {
       if (index.concurrently || index.rows === 0 || !inBase(index.table)) continue;
-      const lock = statement.locks.find((l) => l.relation === index.table);
+      const lock = held[position].get(index.table);
       findings.push({ rule: 'index-blocks-writes', ...at, table: index.table, rows: index.rows, durationMs: statement.durationMs, detail: index.index, ...(lock ? { mode: lock.mode } : {}) });
     }
     for (const rewrite of statement.rewrites) {
@@ -63,7 +83,7 @@ export function statementFindings(statements: MeasuredStatement[], context: Rule
       findings.push({ rule: 'table-rewrite', ...at, table: rewrite.table, rows: rewrite.rows, durationMs: statement.durationMs });
     }
     for (const validation of statement.validations) {
-      const lock = statement.locks.find((l) => l.relation === validation.table);
+      const lock = held[position].get(validation.table);
       if (validation.rows === 0 || !inBase(validation.table) || !lock || lock.blocks === 'nothing') continue;
       findings.push({ rule: 'validation-scan', ...at, table: validation.table, rows: validation.rows, durationMs: statement.durationMs, detail: validation.what, mode: lock.mode });
     }

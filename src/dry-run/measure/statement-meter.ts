@@ -48,7 +48,7 @@ export interface MeterOptions {
 export class StatementMeter implements MigrationObserver {
   /** Per migration, the statements measured (the failing one included). */
   readonly measured = new Map<string, MeasuredStatement[]>();
-  /** Per migration, the relations (oids) it wrote rows to or rewrote. */
+  /** Per migration, the relations (oids) it wrote rows to (ROW EXCLUSIVE) or emptied (TRUNCATE). */
   readonly written = new Map<string, Set<number>>();
   /** Per migration, statements that did not run after a failing one. */
   readonly notRun = new Map<string, number>();
@@ -194,8 +194,10 @@ export class StatementMeter implements MigrationObserver {
       const now = after.relations.get(oid);
       if (!now || !['r', 'm'].includes(old.relkind) || isOwnRelation(old)) continue;
       if (old.relfilenode !== 0 && now.relfilenode !== 0 && old.relfilenode !== now.relfilenode) {
-        statement.rewrites.push({ table: qualifiedName(old), rows: await rowsOf(now) });
-        written.add(oid);
+        const rows = await rowsOf(now);
+        statement.rewrites.push({ table: qualifiedName(old), rows });
+        // A rewrite keeps the rows (ALTER COLUMN TYPE); new storage that is empty is a TRUNCATE.
+        if (rows === 0) written.add(oid);
       }
     }
     const tableLock = (oid: number) => statement.locks.find((l) => l.relation === this.names.get(oid));
@@ -221,6 +223,8 @@ export class StatementMeter implements MigrationObserver {
       if (old || !constraint.validated) continue;
       const table = before.relations.get(constraint.table);
       if (!table) continue;
+      // Recreated under the same name (ALTER COLUMN TYPE rebuilds constraints): part of that rewrite.
+      if ([...before.constraints.values()].some((c) => c.table === constraint.table && c.name === constraint.name)) continue;
       statement.validations.push({ what: `${constraint.type === 'c' ? 'CHECK' : 'FOREIGN KEY'} ${constraint.name}`, table: qualifiedName(table), rows: await rowsOf(after.relations.get(constraint.table) ?? table) });
     }
     this.written.set(unit.migration, written);
