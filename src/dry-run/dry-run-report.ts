@@ -49,7 +49,7 @@ export interface MeasuredStatement {
   error?: string;
   /** Locks on relations that existed before the statement, taken by it. */
   locks: LockTaken[];
-  /** No-transaction statements: how many times pg_locks was sampled while it ran (0: it finished first). */
+  /** No-transaction statements: how many samples of pg_locks were taken while it ran (0: it ran between two). */
   lockSamples?: number;
   /** Tables whose storage was rewritten (relfilenode changed), with the rows they hold afterwards. */
   rewrites: Array<{ table: string; rows: number }>;

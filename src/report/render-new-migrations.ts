@@ -22,8 +22,9 @@ function worstLock(statements: MeasuredStatement[]): LockTaken | undefined {
 function lockCell(migration: MeasuredMigration): string {
   const worst = worstLock(migration.statements);
   if (worst) return `${ICON[worst.blocks]} ${lockName(worst.mode)} on ${code(worst.relation)} (${BLOCKS_SHORT[worst.blocks]})`;
-  const unseen = migration.statements.some((s) => !s.inTransaction && s.lockSamples === 0);
-  return unseen ? '— (too fast to sample)' : 'none';
+  if (migration.statements.length === 0) return '—';
+  const unseen = migration.statements.some((s) => !s.inTransaction && !s.lockSamples);
+  return unseen ? '— (not seen: too fast to sample)' : 'none';
 }
 
 const VERBS: Record<string, string> = { INSERT: 'inserted', UPDATE: 'updated', DELETE: 'deleted', MERGE: 'merged' };
@@ -117,7 +118,8 @@ function locksText(statement: MeasuredStatement, held: Map<string, LockTaken & {
   const lines = [...held.values()].map((l) => `${ICON[l.blocks]} ${lockName(l.mode)} on ${code(l.relation)}${l.since !== statement.line ? ` (since line ${l.since})` : ''}: ${cell(lockWords(l.mode))}`);
   if (statement.failed && statement.inTransaction) lines.push('its own locks were not read (it failed)');
   if (lines.length) return lines.join('<br>');
-  return !statement.inTransaction && statement.lockSamples === 0 ? '— (finished before the first sample)' : 'none';
+  if (statement.inTransaction) return 'none';
+  return statement.lockSamples ? `none seen in ${plural(statement.lockSamples, 'sample')}` : '— (not seen: it ran between two samples)';
 }
 
 function statementCell(statement: MeasuredStatement): string {

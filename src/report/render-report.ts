@@ -107,7 +107,7 @@ function dryRunSections(result: RunResult): Array<string | undefined> {
   return [
     renderNewMigrations(report),
     renderFindings(report),
-    renderSchemaChanges(report.schemaChanges),
+    renderSchemaChanges(report.schemaChanges, report.migrations.some((m) => m.status === 'failed') ? report.migrations.filter((m) => m.status === 'applied').length : undefined),
     renderDownCheck(report.downCheck),
     renderTables(result),
     report.migrations.length ? `### Each new migration

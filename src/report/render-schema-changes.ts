@@ -84,10 +84,12 @@ function summaryLine(changes: SchemaChanges): string {
   return parts.join(' · ');
 }
 
-export function renderSchemaChanges(changes: SchemaChanges | undefined): string | undefined {
+/** `applied`: how many new migrations the diff covers when one failed (undefined: all of them ran). */
+export function renderSchemaChanges(changes: SchemaChanges | undefined, applied?: number): string | undefined {
   if (!changes) return undefined;
-  if (changes.tables.length === 0 && changes.others.length === 0) return '### Schema changes\n\n_The new migrations leave the schema as it was._';
-  const parts = ['### Schema changes', summaryLine(changes)];
+  const partial = applied === undefined ? '' : applied === 0 ? 'no new migration was applied before the failure' : `only the ${plural(applied, 'new migration')} applied before the failure`;
+  if (changes.tables.length === 0 && changes.others.length === 0) return `### Schema changes\n\n_${partial ? `No change: ${partial}.` : 'The new migrations leave the schema as it was.'}_`;
+  const parts = ['### Schema changes', `${summaryLine(changes)}${partial ? ` (${partial})` : ''}`];
   const open = changes.tables.length > OPEN_TABLES ? changes.tables.filter((t) => t.destructive) : changes.tables;
   const folded = changes.tables.filter((t) => !open.includes(t));
   if (open.length) parts.push(open.map(tableBlock).join('\n'));

@@ -77,6 +77,21 @@ export async function relationLocks(client: pg.Client, pid?: number): Promise<Ar
   return rows.filter((r) => isLockMode(r.mode)).map((r) => ({ oid: Number(r.oid), mode: r.mode as LockMode }));
 }
 
+/**
+ * One sample of the relation locks of another backend, taken only while it is running a statement
+ * (state active): a sample taken before the statement reached the server or after it ended says nothing.
+ */
+export async function sampleLocks(client: pg.Client, pid: number): Promise<Array<{ oid: number; mode: LockMode }> | undefined> {
+  const { rows } = await client.query<{ active: boolean; locks: Array<{ oid: number; mode: string }> | null }>(
+    `SELECT (SELECT state = 'active' FROM pg_stat_activity WHERE pid = $1) AS active,
+            (SELECT json_agg(json_build_object('oid', relation::int8, 'mode', mode)) FROM pg_locks
+              WHERE pid = $1 AND locktype = 'relation' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())) AS locks`,
+    [pid],
+  );
+  if (!rows[0]?.active) return undefined;
+  return (rows[0].locks ?? []).filter((r) => isLockMode(r.mode)).map((r) => ({ oid: Number(r.oid), mode: r.mode as LockMode }));
+}
+
 /** Exact row count of a table, as the connection sees it (inside the migration's transaction: with its changes). */
 export async function countRows(client: pg.Client, relation: RelationState): Promise<number> {
   const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${quoteIdent(relation.schema)}.${quoteIdent(relation.name)}`);

@@ -10,13 +10,13 @@ import type pg from 'pg';
 import type { MigrationObserver, ObservedUnit } from '../../migrate/migration-observer.js';
 import { describeCause } from '../../errors.js';
 import type { LockMode, LockTaken, MeasuredStatement } from '../dry-run-report.js';
-import { countRows, isOwnRelation, qualifiedName, readCatalogState, relationLocks, type CatalogState, type RelationState } from './catalog-state.js';
+import { countRows, isOwnRelation, qualifiedName, readCatalogState, relationLocks, sampleLocks, type CatalogState, type RelationState } from './catalog-state.js';
 import { blocksOf, lockStrength } from './lock-modes.js';
 
 /** Relations whose locks matter to the application (indexes are locked with their table). */
 const LOCKED_KINDS = new Set(['r', 'p', 'm', 'v', 'f', 'S']);
 const SQL_SHOWN = 400;
-const SAMPLE_EVERY_MS = 5;
+const SAMPLE_EVERY_MS = 2;
 
 /** A new migration ran longer than dry-run-timeout on the throwaway. */
 export class DryRunTimeout extends Error {
@@ -114,10 +114,12 @@ export class StatementMeter implements MigrationObserver {
     let samples = 0;
     const sampler = (async () => {
       while (sampling) {
-        const locks = await relationLocks(monitor, pid).catch(() => []);
+        const locks = await sampleLocks(monitor, pid).catch(() => undefined);
         if (!sampling) break;
-        samples += 1;
-        for (const lock of locks) sampled.set(`${lock.oid}:${lock.mode}`, lock);
+        if (locks) {
+          samples += 1;
+          for (const lock of locks) sampled.set(`${lock.oid}:${lock.mode}`, lock);
+        }
         await pause(SAMPLE_EVERY_MS);
       }
     })();
