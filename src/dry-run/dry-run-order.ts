@@ -22,7 +22,8 @@ export function baseRefOf(settings: Settings, env: NodeJS.ProcessEnv): string | 
 
 const FALLBACK = 'the dry run applied every migration before copying the data (the order it had before it could tell new migrations apart), so no migration was measured and no schema diff was made';
 
-export async function planOrder(settings: Settings, runtime: Runtime, env: NodeJS.ProcessEnv, fileNames: string[]): Promise<OrderPlan> {
+/** `warnings` receives what the report must say besides the log. */
+export async function planOrder(settings: Settings, runtime: Runtime, env: NodeJS.ProcessEnv, fileNames: string[], warnings: string[]): Promise<OrderPlan> {
   const baseRef = baseRefOf(settings, env);
   const base = baseRef ? await migrationsAtBase(baseRef, settings.migrationsDir, settings.workingDirectory, runtime) : undefined;
   if (base?.ok && base.commit) runtime.info(describeFresh(base.fresh, base.commit));
@@ -37,6 +38,14 @@ export async function planOrder(settings: Settings, runtime: Runtime, env: NodeJ
     return { kind: 'fallback', reason: `No base commit to compare the migrations with (${input} is empty and this is not a pull_request run): ${FALLBACK}. Fix: run the dry run on pull_request events, or pass ${input}.` };
   }
   if (!base.ok) return { kind: 'fallback', reason: `${base.problem}: ${FALLBACK}. Fix: ${base.fix}` };
+  if (base.edited.length > 0) {
+    const [one, list] = [base.edited.length === 1, base.edited.join(', ')];
+    const warning =
+      `This pull request edits ${one ? 'a migration' : 'migrations'} the base commit already has (${list}): production ran ${one ? 'its' : 'their'} base version, and deploying fails the checksum check (unless allow-changed-migrations). ` +
+      `The dry run applied the edited version${one ? '' : 's'} as part of the base state, so ${one ? 'it was' : 'they were'} not measured. Fix: put the change in a new migration and restore ${list} as ${one ? 'it was' : 'they were'}.`;
+    runtime.warning(warning);
+    warnings.push(warning);
+  }
   const baseNames = new Set(fileNames.filter((name) => base.atBase.has(name)));
   if (baseNames.size === 0 && settings.source) return { kind: 'new-then-data', baseCommit: base.commit, fresh: base.fresh };
   return { kind: 'base-then-new', baseCommit: base.commit, baseNames, fresh: base.fresh };

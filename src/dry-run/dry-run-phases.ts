@@ -64,7 +64,7 @@ async function pendingNames(ctx: DryRunContext, ledger: MigrationLedger, fresh: 
 export async function runDryRunPhases(ctx: DryRunContext): Promise<void> {
   const { settings, runtime, result } = ctx;
   const files = readMigrationFiles(settings.migrationsDir, { requireMigrations: true });
-  const plan: OrderPlan = await planOrder(settings, runtime, ctx.env, files.map((f) => f.name));
+  const plan: OrderPlan = await planOrder(settings, runtime, ctx.env, files.map((f) => f.name), result.warnings);
   const ledger = new MigrationLedger();
 
   if (plan.kind === 'fallback') {

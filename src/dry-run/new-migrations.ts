@@ -54,7 +54,8 @@ function namesIn(files: string[]): Set<string> {
 
 /** What the base commit holds, or why that cannot be known (a sentence, and the fix). */
 export type BaseMigrations =
-  | { ok: true; commit: string; atBase: Set<string>; fresh: Set<string> }
+  /** `edited`: migrations of the base commit whose up file the working tree changes. */
+  | { ok: true; commit: string; atBase: Set<string>; fresh: Set<string>; edited: string[] }
   | { ok: false; problem: string; fix: string };
 
 /**
@@ -68,7 +69,7 @@ export async function migrationsAtBase(baseRef: string, migrationsDir: string, c
     return { ok: false, problem: `${cwd} is not a git checkout (${why || 'git rev-parse failed'}), so cutover cannot tell which migrations are new in this pull request`, fix: FETCH_FIX };
   }
   const root = fs.realpathSync(top.stdout.trim());
-  if (!fs.existsSync(migrationsDir)) return { ok: true, commit: '', atBase: new Set(), fresh: new Set() };
+  if (!fs.existsSync(migrationsDir)) return { ok: true, commit: '', atBase: new Set(), fresh: new Set(), edited: [] };
   const relative = path.relative(root, fs.realpathSync(migrationsDir)).split(path.sep).join('/');
   if (relative.startsWith('..') || path.isAbsolute(relative)) {
     return { ok: false, problem: `The migrations directory ${migrationsDir} is outside the git checkout ${root}, so cutover cannot tell which migrations are new in this pull request`, fix: 'keep the migrations directory inside the repository that is checked out.' };
@@ -90,7 +91,12 @@ export async function migrationsAtBase(baseRef: string, migrationsDir: string, c
 
   const baseNames = namesIn(atBase);
   const fresh = new Set([...namesIn(now)].filter((name) => !baseNames.has(name)));
-  return { ok: true, commit, atBase: baseNames, fresh };
+  // Up files (not downs: they are not checksummed) that differ between the base commit and the working tree.
+  const diff = await git(['diff', '--name-only', '-z', commit, '--', relative ? `${relative}/` : '.'], root);
+  const edited = diff.ok
+    ? [...new Set(diff.stdout.split('\0').filter((file) => file && !file.endsWith('.down.sql')).map((file) => migrationNameOf(path.posix.basename(file))).filter((name): name is string => name !== undefined && baseNames.has(name)))].sort()
+    : [];
+  return { ok: true, commit, atBase: baseNames, fresh, edited };
 }
 
 /**

@@ -1,6 +1,7 @@
-// dry-run: prove a PR's migrations (and optionally the real data) on a throwaway Postgres. The real
-// target is never written: it is at most read (its server version, and its schema with
-// schema-from: target), and a dry-run-database URL that is the target is refused. The throwaway database is always torn down, and the Action's post step
+// dry-run: prove a PR's new migrations on production-shaped data on a throwaway Postgres, in the
+// order production sees them (dry-run-phases.ts). The real target is never written: it is at most read
+// (its server version, and its schema with schema-from: target), and a dry-run-database URL that is
+// the target is refused. The throwaway database is always torn down, and the Action's post step
 // removes it too if this process is killed (state saved under 'throwaway').
 import type { PostgresLocation } from '../db/database-url.js';
 import { provisionThrowawayPostgres } from '../db/throwaway/provision-throwaway.js';

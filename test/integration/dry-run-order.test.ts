@@ -63,3 +63,16 @@ test('a base commit that cannot be found: today\'s order (every migration, then 
   expect(result.verified).toBe(true);
   expect(result.migrations.every((m) => m.status === 'applied' && m.isNew === undefined)).toBe(true);
 });
+
+test('a PR that edits a migration of the base commit is warned about: production ran the base version', async () => {
+  const pr = prCheckout({ '005_add_note.up.sql': 'ALTER TABLE users ADD COLUMN note text;\n' });
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  fs.appendFileSync(path.join(pr.migrationsDir, '002_create_orders.up.sql'), 'CREATE INDEX orders_status_idx ON orders (status);\n');
+  fs.appendFileSync(path.join(pr.migrationsDir, '003_create_events.down.sql'), '-- a down file is not checksummed\n');
+  const throwaway = await database('dry_order_edited');
+  const result = await runMode(pr.settings({ mode: 'dry-run', 'dry-run-database': throwaway.url, 'base-ref': pr.baseSha }), recordingRuntime());
+  expect(result.error).toBeUndefined();
+  expect(result.warnings).toEqual([expect.stringMatching(/^This pull request edits a migration the base commit already has \(002_create_orders\): production ran its base version, and deploying fails the checksum check/)]);
+  expect(result.dryRun?.order).toMatchObject({ kind: 'base-then-new', newMigrations: ['005_add_note'] });
+});
