@@ -5,7 +5,7 @@
 // down, a down that fails or leaves a different schema): the ones before it are not checked, and the
 // report says why. A failing down is a finding of the dry run, not a failure of it.
 import type pg from 'pg';
-import { describeCause, formatError, MigrationError } from '../errors.js';
+import { CancelledError, describeCause, formatError, MigrationError } from '../errors.js';
 import { redact } from '../redact.js';
 import { loadJsMigration } from '../migrate/js-migration.js';
 import type { MigrationFile } from '../migrate/migration-files.js';
@@ -69,6 +69,7 @@ export async function checkDowns(input: DownCheckInput): Promise<DownCheck> {
     try {
       history = (await run('rollback', { steps: 1 })).history;
     } catch (error) {
+      if (error instanceof CancelledError) throw error;
       results.push({ migration, outcome: 'failed', error: whyFailed(error) });
       blocked = `the down of ${migration}, after it, failed`;
       continue;
@@ -87,6 +88,7 @@ export async function checkDowns(input: DownCheckInput): Promise<DownCheck> {
   try {
     await run('migrate', { only: new Set(reverted) });
   } catch (error) {
+    if (error instanceof CancelledError) throw error;
     return { results, reapply: { outcome: 'failed', migrations: reverted, error: whyFailed(error) } };
   }
   const differences = schemaDifferences(after[after.length - 1], await readSchema(monitor));
