@@ -132,6 +132,7 @@ Dry run
   --dry-run-database auto|docker|local|URL  --postgres-version N  --schema-from migrations|target
   --dry-run-database-reset         the dry-run-database URL is disposable: drop everything in it first
   --sample-rows N  --base-ref SHA
+  --dry-run-timeout SECONDS        stop a new migration that runs longer on the throwaway (default 600; 0 = none)
 
 Connections
   --connect-attempts N (default 3)  --connect-timeout SECONDS (default 10)
@@ -146,8 +147,8 @@ Exit status: 0 success, 1 the run failed (or verification found differences), 2 
 
 // EXTERNAL MODULE: ./src/engine/cancellation-line.ts
 var cancellation_line = __webpack_require__(2906);
-// EXTERNAL MODULE: ./src/engine/run-mode.ts + 102 modules
-var run_mode = __webpack_require__(6338);
+// EXTERNAL MODULE: ./src/engine/run-mode.ts + 114 modules
+var run_mode = __webpack_require__(3396);
 ;// CONCATENATED MODULE: ./src/migrate/scaffold-migration.ts
 // `cutover new <name>`: creates `<next id>_<slug>.up.sql` and `.down.sql`. The id continues the
 // directory's style: zero-padded to the width already in use (001 when empty), or a UTC timestamp
@@ -219,8 +220,8 @@ function scaffoldMigration(dir, name, options = {}) {
 
 // EXTERNAL MODULE: ./src/redact.ts
 var redact = __webpack_require__(6670);
-// EXTERNAL MODULE: ./src/report/render-report.ts + 3 modules
-var render_report = __webpack_require__(4561);
+// EXTERNAL MODULE: ./src/report/render-report.ts + 6 modules
+var render_report = __webpack_require__(3640);
 // EXTERNAL MODULE: ./src/runtime.ts
 var src_runtime = __webpack_require__(3683);
 // EXTERNAL MODULE: ./src/version.ts

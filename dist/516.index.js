@@ -19,8 +19,8 @@ var core = __webpack_require__(6058);
 var src_cancellation = __webpack_require__(4632);
 // EXTERNAL MODULE: ./src/engine/cancellation-line.ts
 var cancellation_line = __webpack_require__(2906);
-// EXTERNAL MODULE: ./src/engine/run-mode.ts + 102 modules
-var run_mode = __webpack_require__(6338);
+// EXTERNAL MODULE: ./src/engine/run-mode.ts + 114 modules
+var run_mode = __webpack_require__(3396);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/input-names.ts
@@ -197,12 +197,15 @@ async function upsertPullRequestComment(options) {
     }
 }
 
-// EXTERNAL MODULE: ./src/report/render-report.ts + 3 modules
-var render_report = __webpack_require__(4561);
+// EXTERNAL MODULE: ./src/report/dry-run-summary.ts
+var dry_run_summary = __webpack_require__(6374);
+// EXTERNAL MODULE: ./src/report/render-report.ts + 6 modules
+var render_report = __webpack_require__(3640);
 ;// CONCATENATED MODULE: ./src/report/publish-report.ts
 // Publishes a run's report everywhere users look: the Markdown file (output `report`), the job's
 // step summary, the step outputs, and on pull-request events the sticky PR comment. Reporting never
 // fails the run: a problem here becomes a warning, the exit status stays the run's own.
+
 
 
 
@@ -230,6 +233,9 @@ function reportOutputs(result) {
         // Rows a copy did not write (on-error: skip); empty when this run copied nothing.
         rejected: result.rejected ? String(result.rejected.rows) : ['copy', 'cutover', 'dry-run'].includes(result.mode) && result.tables.length > 0 ? '0' : '',
         history: result.history ? JSON.stringify(result.history) : '',
+        // Dry runs: the schema diff of the new migrations, as data (empty when none was made).
+        'schema-changes': result.dryRun?.schemaChanges ? JSON.stringify(result.dryRun.schemaChanges) : '',
+        warnings: String((0,dry_run_summary/* warningCount */.KL)(result)),
     };
 }
 async function commentOnPullRequest(result, settings, runtime, env, summaryUrl) {

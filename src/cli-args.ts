@@ -108,6 +108,7 @@ Dry run
   --dry-run-database auto|docker|local|URL  --postgres-version N  --schema-from migrations|target
   --dry-run-database-reset         the dry-run-database URL is disposable: drop everything in it first
   --sample-rows N  --base-ref SHA
+  --dry-run-timeout SECONDS        stop a new migration that runs longer on the throwaway (default 600; 0 = none)
 
 Connections
   --connect-attempts N (default 3)  --connect-timeout SECONDS (default 10)

@@ -38,4 +38,5 @@ export const INPUT_NAMES = [
   'rollback-command',
   'status-command',
   'migrate-command-timeout',
+  'dry-run-timeout',
 ] as const;

@@ -1,6 +1,7 @@
 // What a run produced: the single structure the report renderer, the outputs and the exit code are
 // derived from. Engine modules fill it; nothing here is formatted for display yet.
 import type { Mode } from './settings.js';
+import type { DryRunReport } from './dry-run/dry-run-report.js';
 
 export type MigrationStatus = 'applied' | 'pending' | 'already-applied' | 'failed' | 'rolled-back' | 'baselined' | 'changed' | 'missing-file';
 
@@ -114,6 +115,8 @@ export interface RunResult {
   leftOut?: LeftOutEntry[];
   /** A cancelled run (SIGINT/SIGTERM): the one line saying so and what state the target is in. */
   cancelled?: string;
+  /** Dry runs: order, measured impact of the new migrations, schema diff, down check. */
+  dryRun?: DryRunReport;
   /** copy with create-tables: the tables created and what was (and was not) made of the SQLite schema. */
   schema?: SchemaCreated;
   /** Other tools' migration histories read in this run (src/tools/), one per tool. */

@@ -59,6 +59,8 @@ export interface Settings {
     schemaFrom: 'migrations' | 'target';
     /** Base commit of the PR; migrations absent there are "new in this PR". */
     baseRef?: string;
+    /** Longest a new migration may run on the throwaway before it is stopped; 0 = no limit. */
+    timeoutMs: number;
   };
   report: {
     comment: boolean;
@@ -118,6 +120,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   'comment-id': '',
   'create-tables-lengths': 'keep',
   'migrate-command-timeout': '3600',
+  'dry-run-timeout': '600',
 };
 
 export function inputLabel(origin: Settings['origin'], name: string): string {
@@ -244,6 +247,7 @@ export function buildSettings(raw: RawInputs, options: { origin: Settings['origi
       postgresVersion: (raw['postgres-version'] || INPUT_DEFAULTS['postgres-version']).trim(),
       schemaFrom: pick(raw, 'schema-from', ['migrations', 'target'] as const, origin),
       ...(raw['base-ref']?.trim() ? { baseRef: raw['base-ref'].trim() } : {}),
+      timeoutMs: integer(raw, 'dry-run-timeout', origin, 0, 86_400) * 1000,
     },
     report: {
       comment: boolean(raw, 'comment', origin),

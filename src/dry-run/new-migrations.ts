@@ -49,37 +49,36 @@ function namesIn(files: string[]): Set<string> {
   return names;
 }
 
+/** What the base commit holds, or why that cannot be known (a sentence, and the fix). */
+export type BaseMigrations =
+  /** `edited`: migrations of the base commit whose up file the working tree changes. */
+  | { ok: true; commit: string; atBase: Set<string>; fresh: Set<string>; edited: string[] }
+  | { ok: false; problem: string; fix: string };
+
 /**
- * Names of the migrations in `migrationsDir` (working tree) that have no file at `baseRef`;
- * undefined (with a warning) when that cannot be determined.
+ * The migrations at `baseRef` and those in `migrationsDir` (working tree) that have no file there.
+ * Paths are given to and printed by git relative to the repository root because git runs there.
  */
-export async function migrationsNewSince(baseRef: string, migrationsDir: string, cwd: string, log?: Log): Promise<Set<string> | undefined> {
+export async function migrationsAtBase(baseRef: string, migrationsDir: string, cwd: string, log?: Log): Promise<BaseMigrations> {
   const top = await git(['rev-parse', '--show-toplevel'], cwd);
   if (!top.ok) {
     const why = top.stderr.trim().split('\n').pop() ?? '';
-    log?.warning(`${cwd} is not a git checkout (${why || 'git rev-parse failed'}), so cutover cannot tell which migrations are new in this pull request. Fix: ${FETCH_FIX}`);
-    return undefined;
+    return { ok: false, problem: `${cwd} is not a git checkout (${why || 'git rev-parse failed'}), so cutover cannot tell which migrations are new in this pull request`, fix: FETCH_FIX };
   }
   const root = fs.realpathSync(top.stdout.trim());
-  if (!fs.existsSync(migrationsDir)) return new Set();
+  if (!fs.existsSync(migrationsDir)) return { ok: true, commit: '', atBase: new Set(), fresh: new Set(), edited: [] };
   const relative = path.relative(root, fs.realpathSync(migrationsDir)).split(path.sep).join('/');
   if (relative.startsWith('..') || path.isAbsolute(relative)) {
-    log?.warning(`The migrations directory ${migrationsDir} is outside the git checkout ${root}; migrations are not marked as new.`);
-    return undefined;
+    return { ok: false, problem: `The migrations directory ${migrationsDir} is outside the git checkout ${root}, so cutover cannot tell which migrations are new in this pull request`, fix: 'keep the migrations directory inside the repository that is checked out.' };
   }
 
   const commit = await ensureCommit(baseRef, root, log);
   if (!commit) {
-    log?.warning(`The pull request's base commit ${baseRef} is not in this checkout (a shallow clone?) and could not be fetched, so cutover cannot tell which migrations are new in this pull request. Fix: ${FETCH_FIX}`);
-    return undefined;
+    return { ok: false, problem: `The pull request's base commit ${baseRef} is not in this checkout (a shallow clone?) and could not be fetched, so cutover cannot tell which migrations are new in this pull request`, fix: FETCH_FIX };
   }
 
-  // Paths are given and printed relative to the repository root because git runs there.
   const listed = await git(['ls-tree', '-r', '-z', '--name-only', commit, '--', relative ? `${relative}/` : '.'], root);
-  if (!listed.ok) {
-    log?.warning(`git ls-tree ${commit} failed (${listed.stderr.trim()}); migrations are not marked as new.`);
-    return undefined;
-  }
+  if (!listed.ok) return { ok: false, problem: `git ls-tree ${commit} failed (${listed.stderr.trim()}), so cutover cannot tell which migrations are new in this pull request`, fix: FETCH_FIX };
   const atBase = listed.stdout
     .split('\0')
     .filter(Boolean)
@@ -89,6 +88,28 @@ export async function migrationsNewSince(baseRef: string, migrationsDir: string,
 
   const baseNames = namesIn(atBase);
   const fresh = new Set([...namesIn(now)].filter((name) => !baseNames.has(name)));
-  log?.info(`${fresh.size} migration${fresh.size === 1 ? ' is' : 's are'} new since ${commit.slice(0, 7)}${fresh.size ? `: ${[...fresh].join(', ')}` : ''}.`);
-  return fresh;
+  // Up files (not downs: they are not checksummed) that differ between the base commit and the working tree.
+  const diff = await git(['diff', '--name-only', '-z', commit, '--', relative ? `${relative}/` : '.'], root);
+  const edited = diff.ok
+    ? [...new Set(diff.stdout.split('\0').filter((file) => file && !file.endsWith('.down.sql')).map((file) => migrationNameOf(path.posix.basename(file))).filter((name): name is string => name !== undefined && baseNames.has(name)))].sort()
+    : [];
+  return { ok: true, commit, atBase: baseNames, fresh, edited };
+}
+
+/**
+ * Names of the migrations in `migrationsDir` (working tree) that have no file at `baseRef`;
+ * undefined (with a warning) when that cannot be determined.
+ */
+export async function migrationsNewSince(baseRef: string, migrationsDir: string, cwd: string, log?: Log): Promise<Set<string> | undefined> {
+  const base = await migrationsAtBase(baseRef, migrationsDir, cwd, log);
+  if (!base.ok) {
+    log?.warning(`${base.problem}. Fix: ${base.fix}`);
+    return undefined;
+  }
+  if (base.commit) log?.info(describeFresh(base.fresh, base.commit));
+  return base.fresh;
+}
+
+export function describeFresh(fresh: Set<string>, commit: string): string {
+  return `${fresh.size} migration${fresh.size === 1 ? ' is' : 's are'} new since ${commit.slice(0, 7)}${fresh.size ? `: ${[...fresh].join(', ')}` : ''}.`;
 }

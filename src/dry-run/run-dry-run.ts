@@ -1,20 +1,19 @@
-// dry-run: prove a PR's migrations (and optionally the real data) on a throwaway Postgres. The real
-// target is never written: it is at most read (its server version, and its schema with
-// schema-from: target), and a dry-run-database URL that is the target is refused. The throwaway database is always torn down, and the Action's post step
+// dry-run: prove a PR's new migrations on production-shaped data on a throwaway Postgres, in the
+// order production sees them (dry-run-phases.ts). The real target is never written: it is at most read
+// (its server version, and its schema with schema-from: target), and a dry-run-database URL that is
+// the target is refused. The throwaway database is always torn down, and the Action's post step
 // removes it too if this process is killed (state saved under 'throwaway').
 import type { PostgresLocation } from '../db/database-url.js';
 import { provisionThrowawayPostgres } from '../db/throwaway/provision-throwaway.js';
 import { CancelledError, ProvisionError } from '../errors.js';
 import { applyCopyStep, copyOptions } from '../engine/data-modes.js';
-import { applyMigrationStep, migrationOptions } from '../engine/migration-mode.js';
 import { absorbPartialOutcome } from '../engine/partial-outcome.js';
-import { pullRequestFromEvent } from '../report/pull-request-event.js';
 import type { RunResult } from '../run-result.js';
 import type { Runtime } from '../runtime.js';
 import { inputLabel, type Settings } from '../settings.js';
 import { copyTargetSchema } from './copy-target-schema.js';
+import { runDryRunPhases } from './dry-run-phases.js';
 import { guardDryRunDatabase } from './guard-dry-run-database.js';
-import { migrationsNewSince } from './new-migrations.js';
 import { serverMajorVersion } from './server-version.js';
 import { applyMigrationsWithCommand } from '../tools/command/dry-run-command.js';
 
@@ -53,12 +52,6 @@ async function provision(settings: Settings, runtime: Runtime, major: number | u
   return handle;
 }
 
-async function newMigrations(settings: Settings, runtime: Runtime, env: NodeJS.ProcessEnv): Promise<Set<string> | undefined> {
-  const baseRef = settings.dryRun.baseRef ?? (env.GITHUB_EVENT_PATH ? pullRequestFromEvent(env.GITHUB_EVENT_PATH)?.baseSha : undefined);
-  if (!baseRef) return undefined;
-  return migrationsNewSince(baseRef, settings.migrationsDir, settings.workingDirectory, runtime);
-}
-
 export async function runDryRun(settings: Settings, runtime: Runtime, result: RunResult, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<void> {
   // The real target's major version picks the throwaway server's, and gates pg_dump for
   // schema-from: target; a given URL database needs neither (the target is then only contacted by
@@ -74,20 +67,21 @@ export async function runDryRun(settings: Settings, runtime: Runtime, result: Ru
       }
       await runtime.group("Copy the target's schema (read-only)", () => copyTargetSchema(settings.target as PostgresLocation, throwaway.location, major ?? 0, 'public.cutover_migrations'));
     }
-    // With migrate-command, the tool's base and PR runs mark what is new (src/tools/command/dry-run-command.ts).
-    const fresh = settings.command.migrate ? undefined : await newMigrations(settings, runtime, env);
-    try {
-      if (settings.command.migrate) await applyMigrationsWithCommand(settings, runtime, throwaway.location, result, env, signal);
-      else await runtime.group('Apply migrations', () => applyMigrationStep(migrationOptions(settings, runtime, 'migrate', throwaway.location, 'the throwaway database', signal), result));
-    } catch (error) {
-      absorbPartialOutcome(result, error);
-      throw error;
-    } finally {
-      if (fresh) for (const entry of result.migrations) entry.isNew = fresh.has(entry.name);
-    }
-    if (settings.source) {
-      runtime.info('Copying the source data through the migrations.');
-      await applyCopyStep(copyOptions(settings, runtime, throwaway.location, { ifTargetNotEmpty: 'fail' }, signal), result);
+    if (settings.command.migrate) {
+      // Another tool's migrations: its base and PR runs mark what is new (src/tools/command/dry-run-command.ts);
+      // the measured, statement-by-statement phases apply to cutover's own migrations.
+      try {
+        await applyMigrationsWithCommand(settings, runtime, throwaway.location, result, env, signal);
+      } catch (error) {
+        absorbPartialOutcome(result, error);
+        throw error;
+      }
+      if (settings.source) {
+        runtime.info('Copying the source data through the migrations.');
+        await applyCopyStep(copyOptions(settings, runtime, throwaway.location, { ifTargetNotEmpty: 'fail' }, signal), result);
+      }
+    } else {
+      await runDryRunPhases({ settings, runtime, result, env, location: throwaway.location, ...(signal ? { signal } : {}) });
     }
   } catch (error) {
     // The modes' sentences speak of "the target"; here that is the throwaway, which goes away anyway.

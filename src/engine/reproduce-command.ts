@@ -82,6 +82,7 @@ function flagsFor(settings: Settings, mode: Mode): Array<[string, string | boole
     if (database.kind === 'docker' || database.kind === 'auto') add('postgres-version', dryRun.postgresVersion);
     add('schema-from', dryRun.schemaFrom);
     add('base-ref', dryRun.baseRef);
+    add('dry-run-timeout', seconds(dryRun.timeoutMs));
   }
 
   // Another tool's commands (only those the mode runs).

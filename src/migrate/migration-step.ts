@@ -15,6 +15,7 @@ import type { BlockedWait } from './lock-blockers.js';
 import type { MigrationDatabase } from './migration-database.js';
 import { sqlHelper } from './migration-database.js';
 import { hasNoTransactionMarker, type MigrationFile } from './migration-files.js';
+import type { MigrationObserver } from './migration-observer.js';
 import { sqlBody, StepCancelled, type Body, type StatementProgress } from './sql-file-body.js';
 
 export type Direction = 'up' | 'down';
@@ -25,6 +26,8 @@ export interface MigrationRunContext {
   appliedBy: string;
   runtime: Runtime;
   control: StepControl;
+  /** Measuring mode (dry runs): every statement, or a JS migration as a whole, runs through it. */
+  observer?: MigrationObserver;
 }
 
 /** Shared between a running step and whoever may have to stop it (see guarded-step.ts). */
@@ -41,11 +44,11 @@ export interface StepResult {
   durationMs: number;
 }
 
-async function bodyOf(file: MigrationFile, direction: Direction, database: MigrationDatabase, runtime: Runtime): Promise<Body> {
+async function bodyOf(file: MigrationFile, direction: Direction, database: MigrationDatabase, runtime: Runtime, observer?: MigrationObserver): Promise<Body> {
   if (file.kind === 'sql') {
     const sqlPath = direction === 'up' ? file.upPath : file.downPath;
     if (!sqlPath) throw new Error(`${file.name} has no down file`);
-    return sqlBody(sqlPath, database.dialect, runtime);
+    return sqlBody(sqlPath, database.dialect, runtime, observer ? { observer, migration: file.name, direction } : undefined);
   }
   const module = await loadJsMigration(file);
   const fn = module[direction];
@@ -54,10 +57,13 @@ async function bodyOf(file: MigrationFile, direction: Direction, database: Migra
   const url = pathToFileURL(file.upPath).href;
   const context = { sql: sqlHelper(database), client: database.raw, dialect: database.dialect, name: file.name } as JsMigrationContext;
   context.context = context;
+  const noTransaction = module.transaction === false || hasNoTransactionMarker(source, 'js');
+  // Measured as one unit: cutover cannot see the queries inside the function one by one.
+  const unit = { migration: file.name, direction, index: 0, total: 1, path: file.upPath, line: 1, inTransaction: !noTransaction, database };
   return {
-    noTransaction: module.transaction === false || hasNoTransactionMarker(source, 'js'),
+    noTransaction,
     path: file.upPath,
-    run: async () => void (await fn(context)),
+    run: async () => void (observer ? await observer.observe(unit, () => fn(context)) : await fn(context)),
     lineOf: (error) => stackLine(error, url),
   };
 }
@@ -91,7 +97,7 @@ export class StepFailure extends Error {
 /** Applies (`up`) or reverts (`down`) `file`, together with its history row. */
 export async function runMigrationStep(file: MigrationFile, direction: Direction, context: MigrationRunContext): Promise<StepResult> {
   const { database, history, control } = context;
-  const body = await bodyOf(file, direction, database, context.runtime);
+  const body = await bodyOf(file, direction, database, context.runtime, context.observer);
   const alreadyDone = async () => (direction === 'up' ? history.has(file.name) : !(await history.has(file.name)));
   const record = async (durationMs: number) => {
     if (direction === 'up') await history.insert({ name: file.name, checksum: file.checksum, durationMs, appliedBy: context.appliedBy });

@@ -27,6 +27,7 @@ import { upgradeLegacyChecksums } from './legacy-checksums.js';
 import { supabaseHistory } from './supabase-history.js';
 import { assertReversible, checkBeforeRunning } from './migration-preflight.js';
 import { StepFailure, type Direction, type MigrationRunContext } from './migration-step.js';
+import type { MigrationObserver } from './migration-observer.js';
 
 export interface MigrationOptions {
   /** Prefix of the connections' application_name, e.g. `cutover/migrate/<run id>` (default `cutover`). */
@@ -69,6 +70,10 @@ export interface MigrationOptions {
   runtime: Runtime;
   /** Label of the target in messages, e.g. "input 'target-url'". */
   input: string;
+  /** migrate: apply only the pending migrations named here (dry runs: those of the PR's base commit, or one at a time). */
+  only?: ReadonlySet<string>;
+  /** Measuring mode (dry runs on PostgreSQL): see migration-observer.ts. */
+  observer?: MigrationObserver;
 }
 
 export const MIGRATION_DEFAULTS = { lockTimeoutMs: 5_000, statementTimeoutMs: 0, lockRetries: 3, retryDelayMs: 1_000 } as const;
@@ -215,7 +220,7 @@ async function execute(database: MigrationDatabase, state: RunState, guard: Step
   }
 
   const { signal } = options;
-  const context: MigrationRunContext = { database, history, appliedBy: options.appliedBy, runtime, control: { phase: 'idle', ...(signal ? { signal } : {}) } };
+  const context: MigrationRunContext = { database, history, appliedBy: options.appliedBy, runtime, control: { phase: 'idle', ...(signal ? { signal } : {}) }, ...(options.observer ? { observer: options.observer } : {}) };
   const step = async (file: MigrationFile, direction: Direction) => {
     if (signal?.aborted) throw cancelledError(mode, done, { next: file.name });
     try {
@@ -249,11 +254,12 @@ async function execute(database: MigrationDatabase, state: RunState, guard: Step
 
   try {
     if (mode === 'migrate') {
-      const selected = selectPending(files, rows, to);
+      const selected = selectPending(files, rows, to).filter((f) => !options.only || options.only.has(f.name));
       const early = outOfOrder(selected, rows);
       if (early.length) state.warn(`Applying out of order (they sort before migrations already applied): ${early.map((f) => f.name).join(', ')}.`);
       await checkBeforeRunning(selected, 'up', database.dialect);
-      if (selected.length === 0) runtime.info(`No pending migrations${to ? ` up to ${to}` : ''}: ${options.input} is up to date.`);
+      if (selected.length === 0 && options.only) runtime.info(`None of the ${options.only.size} migration${options.only.size === 1 ? '' : 's'} asked for is pending on ${options.input}.`);
+      else if (selected.length === 0) runtime.info(`No pending migrations${to ? ` up to ${to}` : ''}: ${options.input} is up to date.`);
       else runtime.info(`Applying ${selected.length} migration${selected.length === 1 ? '' : 's'}: ${selected.map((f) => f.name).join(', ')}.`);
       await umzug.up({ migrations: selected.map((f) => f.name), rerun: 'SKIP' });
     } else {

@@ -2,12 +2,16 @@
 // cutover's transaction for the migration; a file wrapped exactly in `BEGIN; … COMMIT;` (Alembic's
 // --sql output) has the wrapper left out; a file marked `-- cutover:no-transaction` is sent one
 // statement at a time, and its progress is kept so that a failure can say what remains.
+// With an observer (measuring mode, migration-observer.ts) every statement is sent on its own, also
+// inside the transaction, so that each one can be measured.
 import fs from 'node:fs';
 import path from 'node:path';
+import type pg from 'pg';
 import type { Runtime } from '../runtime.js';
 import { errorLine, lineAtIndex } from './error-position.js';
 import type { MigrationDatabase } from './migration-database.js';
 import { hasNoTransactionMarker } from './migration-files.js';
+import type { MigrationObserver } from './migration-observer.js';
 import { leadingWords, splitSqlStatements, type SqlDialect } from './sql-statements.js';
 import { controlKind, findTransactionControl } from './transaction-control.js';
 
@@ -51,10 +55,41 @@ export function readSqlFile(file: string): string {
   return fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
 }
 
-export function sqlBody(sqlPath: string, dialect: SqlDialect, runtime: Runtime): Body {
+/** Measuring mode: who observes the statements, and of which migration they are. */
+export interface Measuring {
+  observer: MigrationObserver;
+  migration: string;
+  direction: 'up' | 'down';
+}
+
+interface Statement {
+  text: string;
+  /** Line of the statement's first code (after leading comments) and of its first character. */
+  line: number;
+  startLine: number;
+}
+
+function statementsOf(script: string, dialect: SqlDialect, offset = 0, baseScript = script): Statement[] {
+  return splitSqlStatements(script, dialect).map((statement) => {
+    const codeStart = statement.index + (statement.text.length - statement.text.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '').length);
+    return { text: statement.text, line: lineAtIndex(baseScript, offset + codeStart), startLine: lineAtIndex(baseScript, offset + statement.index) };
+  });
+}
+
+/** Sends one statement, through the observer when measuring (its result carries command and rowCount). */
+function sendStatement(db: MigrationDatabase, statement: Statement, index: number, total: number, sqlPath: string, inTransaction: boolean, measuring?: Measuring): Promise<unknown> {
+  const execute = () => (db.dialect === 'postgres' ? (db.raw as pg.Client).query(statement.text) : db.execScript(statement.text));
+  if (!measuring) return db.execScript(statement.text);
+  return measuring.observer.observe(
+    { migration: measuring.migration, direction: measuring.direction, index, total, sql: statement.text, path: sqlPath, line: statement.line, inTransaction, database: db },
+    execute,
+  );
+}
+
+export function sqlBody(sqlPath: string, dialect: SqlDialect, runtime: Runtime, measuring?: Measuring): Body {
   const script = readSqlFile(sqlPath);
   const noTransaction = hasNoTransactionMarker(script);
-  if (noTransaction) return statementByStatement(sqlPath, script, dialect);
+  if (noTransaction) return statementByStatement(sqlPath, script, dialect, measuring);
 
   let text = script;
   let startLine = 1;
@@ -67,6 +102,7 @@ export function sqlBody(sqlPath: string, dialect: SqlDialect, runtime: Runtime):
       `${path.basename(sqlPath)} is wrapped in its own BEGIN; (line ${control.begin.line}) … COMMIT; (line ${control.commit.line}), as alembic --sql writes it: its statements run inside cutover's transaction for the migration instead.`,
     );
   }
+  if (measuring) return measuredInTransaction(sqlPath, script, control.kind === 'wrapped' ? control.innerStart : 0, text, dialect, measuring);
   return {
     noTransaction: false,
     path: sqlPath,
@@ -75,11 +111,25 @@ export function sqlBody(sqlPath: string, dialect: SqlDialect, runtime: Runtime):
   };
 }
 
-function statementByStatement(sqlPath: string, script: string, dialect: SqlDialect): Body {
-  const statements = splitSqlStatements(script, dialect).map((statement) => {
-    const codeStart = statement.index + (statement.text.length - statement.text.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '').length);
-    return { ...statement, line: lineAtIndex(script, codeStart), startLine: lineAtIndex(script, statement.index) };
-  });
+/** Measuring mode for a file that runs in the migration's transaction: one statement at a time. */
+function measuredInTransaction(sqlPath: string, script: string, offset: number, text: string, dialect: SqlDialect, measuring: Measuring): Body {
+  const statements = statementsOf(text, dialect, offset, script);
+  let current: Statement | undefined;
+  return {
+    noTransaction: false,
+    path: sqlPath,
+    async run(db) {
+      for (const [index, statement] of statements.entries()) {
+        current = statement;
+        await sendStatement(db, statement, index, statements.length, sqlPath, true, measuring);
+      }
+    },
+    lineOf: (error) => (current ? (errorLine(error, current.text, current.startLine) ?? current.line) : undefined),
+  };
+}
+
+function statementByStatement(sqlPath: string, script: string, dialect: SqlDialect, measuring?: Measuring): Body {
+  const statements = statementsOf(script, dialect);
   const progress: StatementProgress = { total: statements.length, kept: [], notRun: 0 };
   let current: (typeof statements)[number] | undefined;
   return {
@@ -99,7 +149,7 @@ function statementByStatement(sqlPath: string, script: string, dialect: SqlDiale
         }
         try {
           // One statement per query: a multi-statement string would be one implicit transaction block.
-          await db.execScript(statement.text);
+          await sendStatement(db, statement, index, statements.length, sqlPath, ownBegin !== undefined, measuring);
         } catch (error) {
           progress.failedLine = statement.line;
           progress.failedWords = leadingWords(statement.text, 5, dialect);

@@ -9,11 +9,12 @@ import type { Runtime } from '../runtime.js';
 import type { Settings } from '../settings.js';
 import { commentMarker, upsertPullRequestComment } from './pull-request-comment.js';
 import { isPullRequestEvent, pullRequestFromEvent } from './pull-request-event.js';
+import { warningCount } from './dry-run-summary.js';
 import { renderReport } from './render-report.js';
 import { COMMENT_MAX_LENGTH, runUrl, SUMMARY_MAX_LENGTH, truncateMarkdown, truncationNotice } from './truncate.js';
 
 /** The step outputs derived from a result (all strings, as GitHub stores them). */
-export function reportOutputs(result: RunResult): Record<'applied' | 'pending' | 'tables' | 'verified' | 'rejected' | 'history', string> {
+export function reportOutputs(result: RunResult): Record<'applied' | 'pending' | 'tables' | 'verified' | 'rejected' | 'history' | 'schema-changes' | 'warnings', string> {
   // In status entries, `applied` means applied before: status itself applies nothing.
   const applied = result.mode === 'status' ? [] : result.migrations.filter((m) => m.status === 'applied' || m.status === 'rolled-back' || m.status === 'baselined').map((m) => m.name);
   // A migration this run rolled back is pending again.
@@ -32,6 +33,9 @@ export function reportOutputs(result: RunResult): Record<'applied' | 'pending' |
     // Rows a copy did not write (on-error: skip); empty when this run copied nothing.
     rejected: result.rejected ? String(result.rejected.rows) : ['copy', 'cutover', 'dry-run'].includes(result.mode) && result.tables.length > 0 ? '0' : '',
     history: result.history ? JSON.stringify(result.history) : '',
+    // Dry runs: the schema diff of the new migrations, as data (empty when none was made).
+    'schema-changes': result.dryRun?.schemaChanges ? JSON.stringify(result.dryRun.schemaChanges) : '',
+    warnings: String(warningCount(result)),
   };
 }
 

@@ -54,6 +54,12 @@ export function migrationCounts(migrations: MigrationEntry[]): string {
   return parts.join(' · ');
 }
 
+/** Dry runs with measured new migrations: the full list is reference, folded. */
+export function renderMigrationsFolded(result: RunResult): string | undefined {
+  if (result.migrations.length === 0) return undefined;
+  return details(`All ${plural(result.migrations.length, 'migration')}: ${migrationCounts(result.migrations)}`, table(columns(result.migrations), result.migrations));
+}
+
 export function renderMigrations(result: RunResult): string | undefined {
   const { migrations } = result;
   const showsMigrations = ['status', 'migrate', 'rollback', 'baseline', 'dry-run', 'cutover'].includes(result.mode);

@@ -4,7 +4,11 @@
 import type { RunResult } from '../run-result.js';
 import type { Mode } from '../settings.js';
 import { cell, code, codeBlock, details, duration } from './markdown.js';
-import { renderMigrations } from './render-migrations.js';
+import { dryRunLine, orderNote, warningCount } from './dry-run-summary.js';
+import { renderDownCheck } from './render-down-check.js';
+import { renderMigrations, renderMigrationsFolded } from './render-migrations.js';
+import { renderFindings, renderMigrationDetails, renderNewMigrations } from './render-new-migrations.js';
+import { renderSchemaChanges } from './render-schema-changes.js';
 import { renderSchemaCreated } from './render-schema.js';
 import { renderLeftOut, renderTables } from './render-tables.js';
 import { truncateMarkdown, truncationNotice } from './truncate.js';
@@ -47,6 +51,8 @@ function headline(result: RunResult): string {
   if (result.rejected) return `## ⚠️ ${title} finished with ${result.rejected.rows.toLocaleString('en-US')} rejected row${result.rejected.rows === 1 ? '' : 's'}`;
   if (result.verified === false) return `## ❌ ${title}: verification found differences`;
   if (result.mode === 'status') return `## ✅ ${title}`;
+  const warnings = result.mode === 'dry-run' ? warningCount(result) : 0;
+  if (warnings > 0) return `## ⚠️ ${title} passed with ${warnings.toLocaleString('en-US')} warning${warnings === 1 ? '' : 's'}`;
   return `## ✅ ${title} ${result.mode === 'verify' || result.mode === 'dry-run' ? 'passed' : 'succeeded'}`;
 }
 
@@ -66,7 +72,8 @@ function throwawayNote(result: RunResult): string | undefined {
   if (!result.throwaway) return undefined;
   const { provider, serverVersion } = result.throwaway;
   const server = `PostgreSQL${serverVersion ? ` ${cell(serverVersion)}` : ''} (${cell(provider)})`;
-  return `> 🧪 **Dry run** on a throwaway ${server}: the real target was not written.`;
+  const order = orderNote(result);
+  return `> 🧪 **Dry run** on a throwaway ${server}: the real target was not written.${order ? `\n> ${order}` : ''}`;
 }
 
 function bulletList(items: string[]): string {
@@ -95,15 +102,32 @@ function footer(result: RunResult, summaryUrl?: string): string {
   return `<sub>cutover ${MODE_LABELS[result.mode] ?? result.mode} · ${duration(result.durationMs)}${run}</sub>`;
 }
 
+/** A dry run that measured the PR's new migrations: they lead, the full list of migrations is folded. */
+function dryRunSections(result: RunResult): Array<string | undefined> {
+  const report = result.dryRun!;
+  return [
+    renderNewMigrations(report),
+    renderFindings(report),
+    renderSchemaChanges(report.schemaChanges, report.migrations.some((m) => m.status === 'failed') ? report.migrations.filter((m) => m.status === 'applied').length : undefined),
+    renderDownCheck(report.downCheck),
+    renderTables(result),
+    report.migrations.length ? `### Each new migration
+
+${report.migrations.map(renderMigrationDetails).join('\n\n')}` : undefined,
+    renderMigrationsFolded(result),
+  ];
+}
+
 export function renderReport(result: RunResult, options: RenderOptions = {}): string {
+  const measured = result.dryRun !== undefined && result.dryRun.order.kind !== 'fallback';
   const sections: Array<string | undefined> = [
     headline(result),
     facts(result),
+    measured ? dryRunLine(result) : undefined,
     throwawayNote(result),
     result.error ? `> **Error:** ${cell(result.error)}` : undefined,
     result.notes.length ? bulletList(result.notes) : undefined,
-    renderMigrations(result),
-    renderTables(result),
+    ...(measured ? dryRunSections(result) : [renderMigrations(result), renderTables(result)]),
     renderSchemaCreated(result),
     renderLeftOut(result),
     renderWarnings(result),

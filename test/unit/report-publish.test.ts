@@ -66,6 +66,8 @@ describe('reportOutputs', () => {
       history: '',
       verified: 'true',
       rejected: '',
+      'schema-changes': '',
+      warnings: String(result.warnings.length),
     });
     const rolled = { ...emptyResult('rollback'), migrations: [{ name: '002_orders', status: 'rolled-back' as const }] };
     // rolled back by this run, so pending again
@@ -82,7 +84,7 @@ describe('publishReport', () => {
     expect(file).toContain('## ✅ Migrate succeeded');
     expect(file).toContain('[workflow run](https://github.com/acme/shop/actions/runs/555)');
     expect(runtime.summary).toEqual([file]);
-    expect(runtime.outputs).toEqual({ report: s.report.path, applied: '["002_orders"]', pending: '["003_index"]', tables: expect.any(String), verified: 'true', rejected: '', history: '' });
+    expect(runtime.outputs).toEqual({ report: s.report.path, applied: '["002_orders"]', pending: '["003_index"]', tables: expect.any(String), verified: 'true', rejected: '', history: '', 'schema-changes': '', warnings: String(result.warnings.length) });
     expect(api.requests).toHaveLength(0);
     expect(file).not.toContain(password);
   });

@@ -1,5 +1,5 @@
-export const id = 139;
-export const ids = [139];
+export const id = 580;
+export const ids = [580];
 export const modules = {
 
 /***/ 4632:
@@ -424,6 +424,182 @@ function parsePostgres(raw, afterSlashes, input) {
 
 /***/ }),
 
+/***/ 7919:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ez: () => (/* binding */ locksHeld),
+/* harmony export */   qN: () => (/* binding */ dropFindings),
+/* harmony export */   y0: () => (/* binding */ RULES),
+/* harmony export */   yo: () => (/* binding */ statementFindings)
+/* harmony export */ });
+/* unused harmony export LONG_LOCK_MS */
+/* harmony import */ var _lock_modes_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9326);
+
+const RULES = {
+    'index-blocks-writes': {
+        title: 'Index built without CONCURRENTLY',
+        why: 'CREATE INDEX holds a SHARE lock on the table for the whole build: every INSERT, UPDATE and DELETE on it waits, and the queries queued behind them too.',
+        instead: 'CREATE INDEX CONCURRENTLY in a migration of its own marked `-- cutover:no-transaction` (for a unique constraint: CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … UNIQUE USING INDEX).',
+    },
+    'table-rewrite': {
+        title: 'Table rewritten',
+        why: 'The whole table is copied under ACCESS EXCLUSIVE: nothing reads or writes it until the migration commits, and the time grows with the table.',
+        instead: 'Add a new column, backfill it in batches, switch the application over, then drop the old column; change types in ways that need no rewrite (varchar(n) to a larger n or text, numeric to a larger precision).',
+    },
+    'validation-scan': {
+        title: 'Constraint checked by a full scan under a blocking lock',
+        why: 'SET NOT NULL, or a CHECK or FOREIGN KEY added valid, reads every row while the table lock blocks writes (ALTER TABLE: reads too).',
+        instead: 'ADD CONSTRAINT … NOT VALID, then VALIDATE CONSTRAINT in a later migration (it blocks neither reads nor writes); for NOT NULL, a validated CHECK (col IS NOT NULL) first lets SET NOT NULL skip the scan.',
+    },
+    'long-exclusive-lock': {
+        title: 'ACCESS EXCLUSIVE held 1 s or longer',
+        why: 'While it is held every query on the table waits, and they pile up behind it: the application stalls for that long (longer on production-sized data).',
+        instead: 'Keep the transaction that takes it short: move backfills and index builds out of it, split the migration, and keep migration-lock-timeout so it never queues behind the application either.',
+    },
+    'drops-data': {
+        title: 'Drops data',
+        why: 'The values of a dropped table or column are gone for good, and application code that still reads it fails once this is deployed.',
+        instead: 'Stop reading and writing it in a release first (and keep a backup if it may be needed), then drop it in a later migration.',
+    },
+};
+/** An ACCESS EXCLUSIVE lock held at least this long (measured on the throwaway) is a finding. */
+const LONG_LOCK_MS = 1_000;
+/**
+ * The strongest lock on each table while each statement runs: inside a transaction, what earlier
+ * statements took is still held (PostgreSQL releases table locks at commit); a no-transaction
+ * statement holds only its own.
+ */
+function locksHeld(statements) {
+    const held = new Map();
+    return statements.map((statement) => {
+        const own = new Map();
+        const into = statement.inTransaction ? held : own;
+        for (const lock of statement.locks) {
+            const known = into.get(lock.relation);
+            if (!known || (0,_lock_modes_js__WEBPACK_IMPORTED_MODULE_0__/* .lockStrength */ .JP)(lock.mode) > (0,_lock_modes_js__WEBPACK_IMPORTED_MODULE_0__/* .lockStrength */ .JP)(known.mode))
+                into.set(lock.relation, { ...lock, since: statement.line });
+        }
+        return new Map(into);
+    });
+}
+/** Findings of one migration from its measured statements, in statement order. */
+function statementFindings(statements, context) {
+    const findings = [];
+    const inBase = (table) => context.baseTables.has(table);
+    const held = locksHeld(statements);
+    statements.forEach((statement, position) => {
+        const at = { migration: context.migration, line: statement.line };
+        for (const index of statement.indexesBuilt) {
+            if (index.concurrently || index.rows === 0 || !inBase(index.table))
+                continue;
+            const lock = held[position].get(index.table);
+            findings.push({ rule: 'index-blocks-writes', ...at, table: index.table, rows: index.rows, durationMs: statement.durationMs, detail: index.index, ...(lock ? { mode: lock.mode } : {}) });
+        }
+        for (const rewrite of statement.rewrites) {
+            if (rewrite.rows === 0 || !inBase(rewrite.table))
+                continue;
+            findings.push({ rule: 'table-rewrite', ...at, table: rewrite.table, rows: rewrite.rows, durationMs: statement.durationMs });
+        }
+        for (const validation of statement.validations) {
+            const lock = held[position].get(validation.table);
+            if (validation.rows === 0 || !inBase(validation.table) || !lock || lock.blocks === 'nothing')
+                continue;
+            findings.push({ rule: 'validation-scan', ...at, table: validation.table, rows: validation.rows, durationMs: statement.durationMs, detail: validation.what, mode: lock.mode });
+        }
+        for (const lock of statement.locks) {
+            if (lock.mode !== 'AccessExclusiveLock' || !inBase(lock.relation))
+                continue;
+            // Held until the migration's transaction ends; a no-transaction statement holds it only while it runs.
+            const held = statement.inTransaction
+                ? statements.slice(position).filter((s) => s.inTransaction).reduce((sum, s) => sum + s.durationMs, 0)
+                : statement.durationMs;
+            if (held >= LONG_LOCK_MS)
+                findings.push({ rule: 'long-exclusive-lock', ...at, table: lock.relation, durationMs: held, mode: lock.mode });
+        }
+    });
+    return findings;
+}
+/** drops-data: dropped tables and columns that held data on the throwaway, attributed to `migration`. */
+function dropFindings(changes, migration) {
+    const findings = [];
+    for (const table of changes.tables) {
+        if (table.change === 'dropped') {
+            if (table.rows)
+                findings.push({ rule: 'drops-data', migration, table: table.table, rows: table.rows });
+            continue;
+        }
+        for (const item of table.items) {
+            if (item.kind === 'column' && item.change === 'dropped' && item.rows)
+                findings.push({ rule: 'drops-data', migration, table: table.table, rows: item.rows, detail: `column ${item.name}` });
+        }
+    }
+    return findings;
+}
+
+
+/***/ }),
+
+/***/ 9326:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   JP: () => (/* binding */ lockStrength),
+/* harmony export */   SH: () => (/* binding */ blocksOf),
+/* harmony export */   jU: () => (/* binding */ lockWords),
+/* harmony export */   l4: () => (/* binding */ lockName),
+/* harmony export */   n9: () => (/* binding */ isLockMode)
+/* harmony export */ });
+/* unused harmony export LOCK_MODES */
+/** Weakest first. */
+const LOCK_MODES = [
+    'AccessShareLock',
+    'RowShareLock',
+    'RowExclusiveLock',
+    'ShareUpdateExclusiveLock',
+    'ShareLock',
+    'ShareRowExclusiveLock',
+    'ExclusiveLock',
+    'AccessExclusiveLock',
+];
+function isLockMode(mode) {
+    return LOCK_MODES.includes(mode);
+}
+function lockStrength(mode) {
+    return LOCK_MODES.indexOf(mode);
+}
+/** "AccessExclusiveLock" → "ACCESS EXCLUSIVE", as the documentation and LOCK TABLE spell it. */
+function lockName(mode) {
+    return mode
+        .replace(/Lock$/, '')
+        .replace(/([a-z])([A-Z])/g, '$1 $2')
+        .toUpperCase();
+}
+function blocksOf(mode) {
+    if (mode === 'AccessExclusiveLock')
+        return 'reads and writes';
+    if (mode === 'ShareLock' || mode === 'ShareRowExclusiveLock' || mode === 'ExclusiveLock')
+        return 'writes';
+    return 'nothing';
+}
+const WORDS = {
+    AccessShareLock: 'blocks neither reads nor writes',
+    RowShareLock: 'blocks neither reads nor writes',
+    RowExclusiveLock: 'blocks neither reads nor writes (rows it changes stay locked for other writers until commit)',
+    ShareUpdateExclusiveLock: 'blocks neither reads nor writes (only other schema changes and VACUUM)',
+    ShareLock: 'blocks writes; reads go on',
+    ShareRowExclusiveLock: 'blocks writes; reads go on',
+    ExclusiveLock: 'blocks writes and SELECT … FOR UPDATE; plain reads go on',
+    AccessExclusiveLock: 'blocks reads and writes',
+};
+/** What the mode means for the application, e.g. "blocks writes; reads go on". */
+function lockWords(mode) {
+    return WORDS[mode];
+}
+
+
+/***/ }),
+
 /***/ 2906:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -530,7 +706,7 @@ function finalCancellationLine(result, reason) {
 
 /***/ }),
 
-/***/ 6338:
+/***/ 3396:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -5898,6 +6074,8 @@ function findTransactionControl(script, dialect) {
 // cutover's transaction for the migration; a file wrapped exactly in `BEGIN; … COMMIT;` (Alembic's
 // --sql output) has the wrapper left out; a file marked `-- cutover:no-transaction` is sent one
 // statement at a time, and its progress is kept so that a failure can say what remains.
+// With an observer (measuring mode, migration-observer.ts) every statement is sent on its own, also
+// inside the transaction, so that each one can be measured.
 
 
 
@@ -5914,11 +6092,24 @@ class StepCancelled extends Error {
 function readSqlFile(file) {
     return external_node_fs_default().readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
 }
-function sqlBody(sqlPath, dialect, runtime) {
+function statementsOf(script, dialect, offset = 0, baseScript = script) {
+    return splitSqlStatements(script, dialect).map((statement) => {
+        const codeStart = statement.index + (statement.text.length - statement.text.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '').length);
+        return { text: statement.text, line: lineAtIndex(baseScript, offset + codeStart), startLine: lineAtIndex(baseScript, offset + statement.index) };
+    });
+}
+/** Sends one statement, through the observer when measuring (its result carries command and rowCount). */
+function sendStatement(db, statement, index, total, sqlPath, inTransaction, measuring) {
+    const execute = () => (db.dialect === 'postgres' ? db.raw.query(statement.text) : db.execScript(statement.text));
+    if (!measuring)
+        return db.execScript(statement.text);
+    return measuring.observer.observe({ migration: measuring.migration, direction: measuring.direction, index, total, sql: statement.text, path: sqlPath, line: statement.line, inTransaction, database: db }, execute);
+}
+function sqlBody(sqlPath, dialect, runtime, measuring) {
     const script = readSqlFile(sqlPath);
     const noTransaction = hasNoTransactionMarker(script);
     if (noTransaction)
-        return statementByStatement(sqlPath, script, dialect);
+        return statementByStatement(sqlPath, script, dialect, measuring);
     let text = script;
     let startLine = 1;
     const control = findTransactionControl(script, dialect);
@@ -5928,6 +6119,8 @@ function sqlBody(sqlPath, dialect, runtime) {
         startLine = lineAtIndex(script, control.innerStart);
         runtime.info(`${external_node_path_default().basename(sqlPath)} is wrapped in its own BEGIN; (line ${control.begin.line}) … COMMIT; (line ${control.commit.line}), as alembic --sql writes it: its statements run inside cutover's transaction for the migration instead.`);
     }
+    if (measuring)
+        return measuredInTransaction(sqlPath, script, control.kind === 'wrapped' ? control.innerStart : 0, text, dialect, measuring);
     return {
         noTransaction: false,
         path: sqlPath,
@@ -5935,11 +6128,24 @@ function sqlBody(sqlPath, dialect, runtime) {
         lineOf: (error) => errorLine(error, text, startLine),
     };
 }
-function statementByStatement(sqlPath, script, dialect) {
-    const statements = splitSqlStatements(script, dialect).map((statement) => {
-        const codeStart = statement.index + (statement.text.length - statement.text.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '').length);
-        return { ...statement, line: lineAtIndex(script, codeStart), startLine: lineAtIndex(script, statement.index) };
-    });
+/** Measuring mode for a file that runs in the migration's transaction: one statement at a time. */
+function measuredInTransaction(sqlPath, script, offset, text, dialect, measuring) {
+    const statements = statementsOf(text, dialect, offset, script);
+    let current;
+    return {
+        noTransaction: false,
+        path: sqlPath,
+        async run(db) {
+            for (const [index, statement] of statements.entries()) {
+                current = statement;
+                await sendStatement(db, statement, index, statements.length, sqlPath, true, measuring);
+            }
+        },
+        lineOf: (error) => (current ? (errorLine(error, current.text, current.startLine) ?? current.line) : undefined),
+    };
+}
+function statementByStatement(sqlPath, script, dialect, measuring) {
+    const statements = statementsOf(script, dialect);
     const progress = { total: statements.length, kept: [], notRun: 0 };
     let current;
     return {
@@ -5959,7 +6165,7 @@ function statementByStatement(sqlPath, script, dialect) {
                 }
                 try {
                     // One statement per query: a multi-statement string would be one implicit transaction block.
-                    await db.execScript(statement.text);
+                    await sendStatement(db, statement, index, statements.length, sqlPath, ownBegin !== undefined, measuring);
                 }
                 catch (error) {
                     progress.failedLine = statement.line;
@@ -6169,12 +6375,12 @@ function loadJsMigration(file) {
 
 
 
-async function bodyOf(file, direction, database, runtime) {
+async function bodyOf(file, direction, database, runtime, observer) {
     if (file.kind === 'sql') {
         const sqlPath = direction === 'up' ? file.upPath : file.downPath;
         if (!sqlPath)
             throw new Error(`${file.name} has no down file`);
-        return sqlBody(sqlPath, database.dialect, runtime);
+        return sqlBody(sqlPath, database.dialect, runtime, observer ? { observer, migration: file.name, direction } : undefined);
     }
     const module = await loadJsMigration(file);
     const fn = module[direction];
@@ -6184,10 +6390,13 @@ async function bodyOf(file, direction, database, runtime) {
     const url = (0,external_node_url_.pathToFileURL)(file.upPath).href;
     const context = { sql: sqlHelper(database), client: database.raw, dialect: database.dialect, name: file.name };
     context.context = context;
+    const noTransaction = module.transaction === false || hasNoTransactionMarker(source, 'js');
+    // Measured as one unit: cutover cannot see the queries inside the function one by one.
+    const unit = { migration: file.name, direction, index: 0, total: 1, path: file.upPath, line: 1, inTransaction: !noTransaction, database };
     return {
-        noTransaction: module.transaction === false || hasNoTransactionMarker(source, 'js'),
+        noTransaction,
         path: file.upPath,
-        run: async () => void (await fn(context)),
+        run: async () => void (observer ? await observer.observe(unit, () => fn(context)) : await fn(context)),
         lineOf: (error) => stackLine(error, url),
     };
 }
@@ -6220,7 +6429,7 @@ class StepFailure extends Error {
 /** Applies (`up`) or reverts (`down`) `file`, together with its history row. */
 async function runMigrationStep(file, direction, context) {
     const { database, history, control } = context;
-    const body = await bodyOf(file, direction, database, context.runtime);
+    const body = await bodyOf(file, direction, database, context.runtime, context.observer);
     const alreadyDone = async () => (direction === 'up' ? history.has(file.name) : !(await history.has(file.name)));
     const record = async (durationMs) => {
         if (direction === 'up')
@@ -6842,7 +7051,7 @@ async function execute(database, state, guard) {
         return finish();
     }
     const { signal } = options;
-    const context = { database, history, appliedBy: options.appliedBy, runtime, control: { phase: 'idle', ...(signal ? { signal } : {}) } };
+    const context = { database, history, appliedBy: options.appliedBy, runtime, control: { phase: 'idle', ...(signal ? { signal } : {}) }, ...(options.observer ? { observer: options.observer } : {}) };
     const step = async (file, direction) => {
         if (signal?.aborted)
             throw cancelledError(mode, done, { next: file.name });
@@ -6878,12 +7087,14 @@ async function execute(database, state, guard) {
     };
     try {
         if (mode === 'migrate') {
-            const selected = selectPending(files, rows, to);
+            const selected = selectPending(files, rows, to).filter((f) => !options.only || options.only.has(f.name));
             const early = outOfOrder(selected, rows);
             if (early.length)
                 state.warn(`Applying out of order (they sort before migrations already applied): ${early.map((f) => f.name).join(', ')}.`);
             await checkBeforeRunning(selected, 'up', database.dialect);
-            if (selected.length === 0)
+            if (selected.length === 0 && options.only)
+                runtime.info(`None of the ${options.only.size} migration${options.only.size === 1 ? '' : 's'} asked for is pending on ${options.input}.`);
+            else if (selected.length === 0)
                 runtime.info(`No pending migrations${to ? ` up to ${to}` : ''}: ${options.input} is up to date.`);
             else
                 runtime.info(`Applying ${selected.length} migration${selected.length === 1 ? '' : 's'}: ${selected.map((f) => f.name).join(', ')}.`);
@@ -7953,6 +8164,7 @@ function flagsFor(settings, mode) {
             add('postgres-version', dryRun.postgresVersion);
         add('schema-from', dryRun.schemaFrom);
         add('base-ref', dryRun.baseRef);
+        add('dry-run-timeout', reproduce_command_seconds(dryRun.timeoutMs));
     }
     // Another tool's commands (only those the mode runs).
     if (['migrate', 'cutover', 'dry-run', 'status'].includes(mode))
@@ -8329,8 +8541,6 @@ async function provisionThrowawayPostgres(options) {
     throw new errors/* ProvisionError */.uv('No throwaway PostgreSQL for the dry run: no Docker engine answers and no PostgreSQL server binaries were found.', { fix: THREE_WAYS });
 }
 
-// EXTERNAL MODULE: ./src/report/pull-request-event.ts
-var pull_request_event = __webpack_require__(7706);
 // EXTERNAL MODULE: ./src/db/ssl-options.ts
 var ssl_options = __webpack_require__(1231);
 ;// CONCATENATED MODULE: ./src/dry-run/copy-target-schema.ts
@@ -8395,6 +8605,1222 @@ async function copyTargetSchema(target, throwaway, targetMajor, historyTable) {
             fix: 'use schema-from: migrations, or make sure the target schema does not depend on extensions the throwaway server lacks.',
         });
     }
+}
+
+// EXTERNAL MODULE: ./src/report/pull-request-event.ts
+var pull_request_event = __webpack_require__(7706);
+;// CONCATENATED MODULE: ./src/dry-run/new-migrations.ts
+// Which migrations a pull request adds: those whose files are not on the PR's base commit. These
+// are the ones that will run on deploy, so the report marks them. Uses git: the base commit must be
+// in the checkout; actions/checkout fetches a single commit by default, so we try one shallow fetch
+// of it and otherwise say how to fix the checkout.
+
+
+
+const FETCH_FIX = 'use actions/checkout with `fetch-depth: 0` (or fetch the base branch) so the base commit is available.';
+/** The migration name of a file in the migrations directory: `<id>_<name>` (see migrate/migration-files.ts). */
+function migrationNameOf(file) {
+    const match = /^(\d+_[A-Za-z0-9][A-Za-z0-9_-]*)\.(?:up\.sql|down\.sql|js|mjs)$/.exec(file);
+    return match?.[1];
+}
+async function git(args, cwd, timeoutMs = 60_000) {
+    const result = await (0,run_command/* runCommand */.d1)(['git', ...args], { cwd, timeoutMs, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+    return { ok: result.code === 0, stdout: result.stdout, stderr: result.error ?? result.stderr };
+}
+async function resolveCommit(ref, root) {
+    const result = await git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], root);
+    return result.ok ? result.stdout.trim() : undefined;
+}
+/** The base commit, fetched once (shallow) from origin when the checkout does not have it. */
+async function ensureCommit(ref, root, log) {
+    const local = await resolveCommit(ref, root);
+    if (local)
+        return local;
+    log?.debug(`Base commit ${ref} is not in the checkout; fetching it from origin.`);
+    const fetched = await git(['fetch', '--no-tags', '--no-recurse-submodules', '--depth=1', 'origin', ref], root, 120_000);
+    if (!fetched.ok) {
+        log?.debug(`git fetch origin ${ref} failed: ${fetched.stderr.trim().split('\n').pop() ?? ''}`);
+        return undefined;
+    }
+    return (await resolveCommit(ref, root)) ?? (await resolveCommit('FETCH_HEAD', root));
+}
+function namesIn(files) {
+    const names = new Set();
+    for (const file of files) {
+        const name = migrationNameOf(file);
+        if (name)
+            names.add(name);
+    }
+    return names;
+}
+/**
+ * The migrations at `baseRef` and those in `migrationsDir` (working tree) that have no file there.
+ * Paths are given to and printed by git relative to the repository root because git runs there.
+ */
+async function migrationsAtBase(baseRef, migrationsDir, cwd, log) {
+    const top = await git(['rev-parse', '--show-toplevel'], cwd);
+    if (!top.ok) {
+        const why = top.stderr.trim().split('\n').pop() ?? '';
+        return { ok: false, problem: `${cwd} is not a git checkout (${why || 'git rev-parse failed'}), so cutover cannot tell which migrations are new in this pull request`, fix: FETCH_FIX };
+    }
+    const root = external_node_fs_default().realpathSync(top.stdout.trim());
+    if (!external_node_fs_default().existsSync(migrationsDir))
+        return { ok: true, commit: '', atBase: new Set(), fresh: new Set(), edited: [] };
+    const relative = external_node_path_default().relative(root, external_node_fs_default().realpathSync(migrationsDir)).split((external_node_path_default()).sep).join('/');
+    if (relative.startsWith('..') || external_node_path_default().isAbsolute(relative)) {
+        return { ok: false, problem: `The migrations directory ${migrationsDir} is outside the git checkout ${root}, so cutover cannot tell which migrations are new in this pull request`, fix: 'keep the migrations directory inside the repository that is checked out.' };
+    }
+    const commit = await ensureCommit(baseRef, root, log);
+    if (!commit) {
+        return { ok: false, problem: `The pull request's base commit ${baseRef} is not in this checkout (a shallow clone?) and could not be fetched, so cutover cannot tell which migrations are new in this pull request`, fix: FETCH_FIX };
+    }
+    const listed = await git(['ls-tree', '-r', '-z', '--name-only', commit, '--', relative ? `${relative}/` : '.'], root);
+    if (!listed.ok)
+        return { ok: false, problem: `git ls-tree ${commit} failed (${listed.stderr.trim()}), so cutover cannot tell which migrations are new in this pull request`, fix: FETCH_FIX };
+    const atBase = listed.stdout
+        .split('\0')
+        .filter(Boolean)
+        .filter((file) => external_node_path_default().posix.dirname(file) === (relative || '.'))
+        .map((file) => external_node_path_default().posix.basename(file));
+    const now = external_node_fs_default().readdirSync(migrationsDir, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name);
+    const baseNames = namesIn(atBase);
+    const fresh = new Set([...namesIn(now)].filter((name) => !baseNames.has(name)));
+    // Up files (not downs: they are not checksummed) that differ between the base commit and the working tree.
+    const diff = await git(['diff', '--name-only', '-z', commit, '--', relative ? `${relative}/` : '.'], root);
+    const edited = diff.ok
+        ? [...new Set(diff.stdout.split('\0').filter((file) => file && !file.endsWith('.down.sql')).map((file) => migrationNameOf(external_node_path_default().posix.basename(file))).filter((name) => name !== undefined && baseNames.has(name)))].sort()
+        : [];
+    return { ok: true, commit, atBase: baseNames, fresh, edited };
+}
+/**
+ * Names of the migrations in `migrationsDir` (working tree) that have no file at `baseRef`;
+ * undefined (with a warning) when that cannot be determined.
+ */
+async function migrationsNewSince(baseRef, migrationsDir, cwd, log) {
+    const base = await migrationsAtBase(baseRef, migrationsDir, cwd, log);
+    if (!base.ok) {
+        log?.warning(`${base.problem}. Fix: ${base.fix}`);
+        return undefined;
+    }
+    if (base.commit)
+        log?.info(describeFresh(base.fresh, base.commit));
+    return base.fresh;
+}
+function describeFresh(fresh, commit) {
+    return `${fresh.size} migration${fresh.size === 1 ? ' is' : 's are'} new since ${commit.slice(0, 7)}${fresh.size ? `: ${[...fresh].join(', ')}` : ''}.`;
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/dry-run-order.ts
+// Which order a dry run can take. The question a reviewer asks is what the PR's new migrations do to
+// production, so the throwaway is first brought to production's state: the migrations that exist on
+// the PR's base commit (or, with schema-from: target, the real target's schema and history), then the
+// data, then the new migrations on top of it. Without a base commit that order cannot be known and
+// the dry run falls back to applying every migration before the data, saying so.
+
+
+/** The base commit: base-ref, else the pull_request event's base SHA. */
+function baseRefOf(settings, env) {
+    return settings.dryRun.baseRef ?? (env.GITHUB_EVENT_PATH ? (0,pull_request_event/* pullRequestFromEvent */.v)(env.GITHUB_EVENT_PATH)?.baseSha : undefined);
+}
+const FALLBACK = 'the dry run applied every migration before copying the data (the order it had before it could tell new migrations apart), so no migration was measured and no schema diff was made';
+/** `warnings` receives what the report must say besides the log. */
+async function planOrder(settings, runtime, env, fileNames, warnings) {
+    const baseRef = baseRefOf(settings, env);
+    const base = baseRef ? await migrationsAtBase(baseRef, settings.migrationsDir, settings.workingDirectory, runtime) : undefined;
+    if (base?.ok && base.commit)
+        runtime.info(describeFresh(base.fresh, base.commit));
+    if (settings.dryRun.schemaFrom === 'target') {
+        // The target's own history is the base; git only marks which migrations are new in the PR.
+        if (base && !base.ok)
+            runtime.warning(`${base.problem}. Fix: ${base.fix}`);
+        return { kind: 'base-then-new', ...(base?.ok && base.commit ? { baseCommit: base.commit, fresh: base.fresh } : {}) };
+    }
+    if (!base) {
+        const input = settings.origin === 'action' ? 'base-ref' : '--base-ref';
+        return { kind: 'fallback', reason: `No base commit to compare the migrations with (${input} is empty and this is not a pull_request run): ${FALLBACK}. Fix: run the dry run on pull_request events, or pass ${input}.` };
+    }
+    if (!base.ok)
+        return { kind: 'fallback', reason: `${base.problem}: ${FALLBACK}. Fix: ${base.fix}` };
+    if (base.edited.length > 0) {
+        const [one, list] = [base.edited.length === 1, base.edited.join(', ')];
+        const warning = `This pull request edits ${one ? 'a migration' : 'migrations'} the base commit already has (${list}): production ran ${one ? 'its' : 'their'} base version, and deploying fails the checksum check (unless allow-changed-migrations). ` +
+            `The dry run applied the edited version${one ? '' : 's'} as part of the base state, so ${one ? 'it was' : 'they were'} not measured. Fix: put the change in a new migration and restore ${list} as ${one ? 'it was' : 'they were'}.`;
+        runtime.warning(warning);
+        warnings.push(warning);
+    }
+    const baseNames = new Set(fileNames.filter((name) => base.atBase.has(name)));
+    if (baseNames.size === 0 && settings.source)
+        return { kind: 'new-then-data', baseCommit: base.commit, fresh: base.fresh };
+    return { kind: 'base-then-new', baseCommit: base.commit, baseNames, fresh: base.fresh };
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/data-failure-example.ts
+
+
+const IDENT = String.raw `(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
+const NAME = String.raw `(${IDENT}(?:\s*\.\s*${IDENT})?)`;
+const PROBE_MS = 20_000;
+const BATCH = 2_000;
+const data_failure_example_SHOWN = 60;
+function tableInStatement(sql) {
+    const pattern = new RegExp(String.raw `^\s*(?:ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?|UPDATE\s+(?:ONLY\s+)?|INSERT\s+INTO\s+|DELETE\s+FROM\s+(?:ONLY\s+)?|CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?:${IDENT}\s+)?ON\s+(?:ONLY\s+)?)${NAME}`, 'i');
+    return pattern.exec(sql.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, ''))?.[1];
+}
+/** The first `ALTER [COLUMN] c [SET DATA] TYPE t [USING e]` of the statement. */
+function typeChange(sql) {
+    const match = new RegExp(String.raw `ALTER\s+(?:COLUMN\s+)?(${IDENT})\s+(?:SET\s+DATA\s+)?TYPE\s+([\s\S]+?)(?:\s+COLLATE\s+\S+)?(?:\s+USING\s+([\s\S]+?))?\s*(?:,\s*(?:ALTER|ADD|DROP|RENAME|SET|VALIDATE)\b|;?\s*$)`, 'i').exec(sql);
+    if (!match)
+        return undefined;
+    return { column: match[1], type: match[2].trim(), ...(match[3] ? { using: match[3].trim() } : {}) };
+}
+async function resolveTable(client, name) {
+    const { rows } = await client.query(`SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)`, [name]);
+    if (!rows[0]?.oid)
+        return undefined;
+    return { oid: Number(rows[0].oid), display: displayName(rows[0].schema, rows[0].name), sql: `${(0,pg_identifiers/* quoteIdent */.v4)(rows[0].schema)}.${(0,pg_identifiers/* quoteIdent */.v4)(rows[0].name)}` };
+}
+async function keyOf(client, table, ctid) {
+    const { rows: key } = await client.query(`SELECT a.attname AS name FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = $1 AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)`, [table.oid]);
+    if (key.length === 0)
+        return `the row at ctid ${ctid}`;
+    const { rows } = await client.query(`SELECT ${key.map((k, i) => `${(0,pg_identifiers/* quoteIdent */.v4)(k.name)}::text AS k${i}`).join(', ')} FROM ${table.sql} WHERE ctid = $1::tid`, [ctid]);
+    return key.map((k, i) => `${k.name}=${rows[0]?.[`k${i}`] ?? '?'}`).join(', ');
+}
+function shown(value) {
+    if (value === null)
+        return 'NULL';
+    const clipped = value.length > data_failure_example_SHOWN ? `${value.slice(0, data_failure_example_SHOWN - 1)}…` : value;
+    return `'${clipped.replace(/'/g, "''")}' (${[...value].length} characters)`;
+}
+/** Bisects rows in ctid order until one fails the cast the type change would make; its ctid. */
+async function firstFailingRow(client, table, change) {
+    const expression = change.using ?? change.column;
+    const fails = async (ctids) => {
+        await client.query('SAVEPOINT cutover_probe');
+        try {
+            await client.query(`INSERT INTO pg_temp.cutover_probe SELECT ${expression} FROM ${table.sql} WHERE ctid = ANY($1::tid[])`, [ctids]);
+            return false;
+        }
+        catch {
+            return true;
+        }
+        finally {
+            await client.query('ROLLBACK TO SAVEPOINT cutover_probe');
+        }
+    };
+    await client.query(`CREATE TEMP TABLE cutover_probe (v ${change.type}) ON COMMIT DROP`);
+    let after = '(0,0)';
+    for (;;) {
+        const { rows } = await client.query(`SELECT ctid::text AS ctid FROM ${table.sql} WHERE ctid > $1::tid ORDER BY ctid LIMIT ${BATCH}`, [after]);
+        if (rows.length === 0)
+            return undefined;
+        let batch = rows.map((r) => r.ctid);
+        if (await fails(batch)) {
+            while (batch.length > 1) {
+                const half = batch.slice(0, Math.ceil(batch.length / 2));
+                batch = (await fails(half)) ? half : batch.slice(half.length);
+            }
+            return batch[0];
+        }
+        after = batch[batch.length - 1];
+    }
+}
+/** Table, column and one offending row of a migration statement that failed on the data; best effort. */
+async function explainDataFailure(client, sql, error) {
+    const named = error.table ? `${(0,pg_identifiers/* quoteIdent */.v4)(error.schema ?? 'public')}.${(0,pg_identifiers/* quoteIdent */.v4)(error.table)}` : tableInStatement(sql);
+    if (!named)
+        return {};
+    const table = await resolveTable(client, named).catch(() => undefined);
+    if (!table)
+        return {};
+    const failure = { table: table.display };
+    await client.query('BEGIN');
+    try {
+        await client.query(`SET LOCAL statement_timeout = ${PROBE_MS}`);
+        const change = error.code?.startsWith('22') ? typeChange(sql) : undefined;
+        if (change) {
+            failure.column = change.column.replace(/^"|"$/g, '');
+            const ctid = await firstFailingRow(client, table, change);
+            if (ctid) {
+                const { rows } = await client.query(`SELECT (${change.column})::text AS v FROM ${table.sql} WHERE ctid = $1::tid`, [ctid]);
+                failure.example = `${await keyOf(client, table, ctid)} has ${failure.column} = ${shown(rows[0]?.v ?? null)}`;
+            }
+        }
+        else if (error.code === '23502' && error.column) {
+            failure.column = error.column;
+            const { rows } = await client.query(`SELECT ctid::text AS ctid FROM ${table.sql} WHERE ${(0,pg_identifiers/* quoteIdent */.v4)(error.column)} IS NULL LIMIT 1`);
+            if (rows[0])
+                failure.example = `${await keyOf(client, table, rows[0].ctid)} has ${error.column} = NULL`;
+        }
+    }
+    catch {
+        // No example within the time limit (or the statement could not be read): the table is still named.
+    }
+    finally {
+        await client.query('ROLLBACK').catch(() => undefined);
+    }
+    return failure;
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/schema/schema-snapshot.ts
+
+
+
+const USER = `n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'`;
+const NOT_EXTENSION = (classid, oid) => `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${classid}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
+async function readSchema(client) {
+    const q = async (sql) => (await client.query(sql)).rows;
+    const tables = await q(`
+    SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, c.relrowsecurity AS rls, c.relforcerowsecurity AS force
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p') AND ${USER} AND c.relname NOT IN ('${HISTORY_TABLE}', '${JOURNAL_TABLE}') AND ${NOT_EXTENSION('pg_class', 'c.oid')}`);
+    const snapshot = { tables: new Map(), sequences: new Map(), enums: new Map(), views: new Map() };
+    const byOid = new Map();
+    for (const t of tables) {
+        const table = {
+            oid: Number(t.oid),
+            name: displayName(t.schema, t.name),
+            rowSecurity: t.rls ? (t.force ? 'enabled, forced' : 'enabled') : 'disabled',
+            columns: new Map(),
+            constraints: new Map(),
+            indexes: new Map(),
+            triggers: new Map(),
+            policies: new Map(),
+        };
+        snapshot.tables.set(table.name, table);
+        byOid.set(table.oid, table);
+    }
+    if (byOid.size > 0) {
+        const oids = `ARRAY[${[...byOid.keys()].join(',')}]::oid[]`;
+        for (const c of await q(`
+      SELECT a.attrelid::int8 AS rel, a.attname AS name, a.attnum, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull,
+             pg_get_expr(ad.adbin, ad.adrelid) AS def, a.attidentity AS identity, a.attgenerated AS generated
+        FROM pg_attribute a LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+       WHERE a.attrelid = ANY(${oids}) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum`)) {
+            const column = { attnum: c.attnum, type: c.type, notNull: c.notnull };
+            if (c.identity)
+                column.identity = c.identity === 'a' ? 'generated always as identity' : 'generated by default as identity';
+            else if (c.generated)
+                column.generated = `generated always as (${c.def}) stored`;
+            else if (c.def !== null)
+                column.default = c.def;
+            byOid.get(Number(c.rel)).columns.set(c.name, column);
+        }
+        for (const c of await q(`
+      SELECT conrelid::int8 AS rel, oid::int8 AS oid, conname AS name, contype AS type, pg_get_constraintdef(oid) AS def
+        FROM pg_constraint WHERE conrelid = ANY(${oids}) AND contype IN ('p', 'u', 'f', 'c', 'x') ORDER BY conname`)) {
+            byOid.get(Number(c.rel)).constraints.set(c.name, { oid: Number(c.oid), type: c.type, definition: c.def });
+        }
+        for (const i of await q(`
+      SELECT x.indrelid::int8 AS rel, x.indexrelid::int8 AS oid, n.nspname AS schema, c.relname AS name, pg_get_indexdef(x.indexrelid) AS def
+        FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE x.indrelid = ANY(${oids}) AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.contype IN ('p', 'u', 'x')) ORDER BY c.relname`)) {
+            byOid.get(Number(i.rel)).indexes.set(displayName(i.schema, i.name), { oid: Number(i.oid), definition: i.def });
+        }
+        for (const t of await q(`
+      SELECT tgrelid::int8 AS rel, oid::int8 AS oid, tgname AS name, pg_get_triggerdef(oid) AS def FROM pg_trigger WHERE tgrelid = ANY(${oids}) AND NOT tgisinternal ORDER BY tgname`)) {
+            byOid.get(Number(t.rel)).triggers.set(t.name, { oid: Number(t.oid), definition: t.def });
+        }
+        for (const p of await q(`
+      SELECT polrelid::int8 AS rel, oid::int8 AS oid, polname AS name,
+             concat_ws(' ', CASE WHEN polpermissive THEN 'permissive' ELSE 'restrictive' END,
+               'for', CASE polcmd WHEN 'r' THEN 'select' WHEN 'a' THEN 'insert' WHEN 'w' THEN 'update' WHEN 'd' THEN 'delete' ELSE 'all' END,
+               'to', (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r) END, ', ' ORDER BY r) FROM unnest(polroles) r),
+               'using (' || pg_get_expr(polqual, polrelid) || ')', 'with check (' || pg_get_expr(polwithcheck, polrelid) || ')') AS def
+        FROM pg_policy WHERE polrelid = ANY(${oids}) ORDER BY polname`)) {
+            byOid.get(Number(p.rel)).policies.set(p.name, { oid: Number(p.oid), definition: p.def });
+        }
+    }
+    // Sequences owned by a column (serial, identity) go with the column's default.
+    for (const s of await q(`
+    SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name,
+           format('%s increment %s minvalue %s maxvalue %s start %s%s', format_type(s.seqtypid, NULL), s.seqincrement, s.seqmin, s.seqmax, s.seqstart, CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END) AS def
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_sequence s ON s.seqrelid = c.oid
+     WHERE ${USER} AND ${NOT_EXTENSION('pg_class', 'c.oid')}
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i'))`)) {
+        snapshot.sequences.set(displayName(s.schema, s.name), { oid: Number(s.oid), definition: s.def });
+    }
+    for (const e of await q(`
+    SELECT t.oid::int8 AS oid, n.nspname AS schema, t.typname AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
+      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
+     WHERE ${USER} AND ${NOT_EXTENSION('pg_type', 't.oid')} GROUP BY t.oid, n.nspname, t.typname`)) {
+        snapshot.enums.set(displayName(e.schema, e.name), { oid: Number(e.oid), labels: e.labels, definition: e.labels.map((l) => `'${l.replace(/'/g, "''")}'`).join(', ') });
+    }
+    for (const v of await q(`
+    SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, c.relkind AS kind, pg_get_viewdef(c.oid, true) AS def
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('v', 'm') AND ${USER} AND ${NOT_EXTENSION('pg_class', 'c.oid')}`)) {
+        snapshot.views.set(displayName(v.schema, v.name), { oid: Number(v.oid), kind: v.kind === 'm' ? 'materialized view' : 'view', definition: v.def.trim() });
+    }
+    return snapshot;
+}
+/** A column's definition in one line: "text not null default 'x'::text". */
+function columnDefinition(column) {
+    return [column.type, column.notNull ? 'not null' : 'null', column.default !== undefined ? `default ${column.default}` : '', column.identity ?? '', column.generated ?? ''].filter(Boolean).join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/schema/schema-diff.ts
+
+/** Type changes that keep every value (and need no cast that can fail). */
+function widens(from, to) {
+    if (from === to)
+        return true;
+    const length = (type) => /^(character varying|character|bit varying)\((\d+)\)$/.exec(type);
+    const [f, t] = [length(from), length(to)];
+    if (f && (to === 'text' || to === 'character varying' || (t && t[1] === f[1] && Number(t[2]) >= Number(f[2])) || (f[1] === 'character' && t?.[1] === 'character varying' && Number(t[2]) >= Number(f[2]))))
+        return true;
+    const ints = ['smallint', 'integer', 'bigint'];
+    if (ints.includes(from) && ints.includes(to) && ints.indexOf(to) >= ints.indexOf(from))
+        return true;
+    if (ints.includes(from) && to === 'numeric')
+        return true;
+    const numeric = (type) => /^numeric\((\d+),(\d+)\)$/.exec(type);
+    const [nf, nt] = [numeric(from), numeric(to)];
+    if (nf && to === 'numeric')
+        return true;
+    if (nf && nt && nt[2] === nf[2] && Number(nt[1]) >= Number(nf[1]))
+        return true;
+    if (from === 'real' && to === 'double precision')
+        return true;
+    return false;
+}
+function byOid(items) {
+    return new Map([...items].map(([name, item]) => [item.oid, [name, item]]));
+}
+/** Constraints, indexes, triggers, policies, sequences, views: by oid, then by name and definition. */
+function members(kind, before, after, destructive = () => false) {
+    const changes = [];
+    const afterOids = byOid(after);
+    const matched = new Set();
+    const dropped = [];
+    for (const [name, old] of before) {
+        const found = afterOids.get(old.oid);
+        if (!found) {
+            dropped.push([name, old]);
+            continue;
+        }
+        matched.add(old.oid);
+        const [newName, now] = found;
+        if (newName !== name)
+            changes.push({ kind, name: newName, change: 'renamed', from: name, ...(old.definition !== now.definition ? { before: old.definition, after: now.definition } : {}), destructive: false });
+        else if (old.definition !== now.definition)
+            changes.push({ kind, name, change: 'changed', before: old.definition, after: now.definition, destructive: destructive() });
+    }
+    const added = [...after].filter(([, item]) => !matched.has(item.oid));
+    for (const [name, old] of dropped) {
+        // Rebuilt under a new oid (ALTER COLUMN TYPE recreates indexes and constraints): same name.
+        const again = added.findIndex(([newName]) => newName === name);
+        if (again >= 0) {
+            const [, now] = added.splice(again, 1)[0];
+            if (now.definition !== old.definition)
+                changes.push({ kind, name, change: 'changed', before: old.definition, after: now.definition, destructive: destructive() });
+            continue;
+        }
+        changes.push({ kind, name, change: 'dropped', before: old.definition, destructive: false });
+    }
+    for (const [name, now] of added)
+        changes.push({ kind, name, change: 'added', after: now.definition, destructive: false });
+    return changes;
+}
+function columns(before, after, held) {
+    const changes = [];
+    const byNumber = new Map([...after.columns].map(([name, column]) => [column.attnum, [name, column]]));
+    const seen = new Set();
+    for (const [name, old] of before.columns) {
+        const found = byNumber.get(old.attnum);
+        if (!found) {
+            const rows = held?.columns.get(name);
+            changes.push({ kind: 'column', name, change: 'dropped', before: columnDefinition(old), destructive: true, ...(rows !== undefined ? { rows } : {}) });
+            continue;
+        }
+        seen.add(old.attnum);
+        const [newName, now] = found;
+        const [was, is] = [columnDefinition(old), columnDefinition(now)];
+        const destructive = !widens(old.type, now.type);
+        if (newName !== name)
+            changes.push({ kind: 'column', name: newName, change: 'renamed', from: name, ...(was !== is ? { before: was, after: is } : {}), destructive });
+        else if (was !== is)
+            changes.push({ kind: 'column', name, change: 'changed', before: was, after: is, destructive });
+    }
+    for (const [name, now] of after.columns)
+        if (!seen.has(now.attnum))
+            changes.push({ kind: 'column', name, change: 'added', after: columnDefinition(now), destructive: false });
+    return changes;
+}
+function tableMembers(before, after, held) {
+    const changes = [
+        ...columns(before, after, held),
+        ...members('constraint', before.constraints, after.constraints),
+        ...members('index', before.indexes, after.indexes),
+        ...members('trigger', before.triggers, after.triggers),
+        ...members('policy', before.policies, after.policies),
+    ];
+    if (before.rowSecurity !== after.rowSecurity)
+        changes.push({ kind: 'row-security', name: 'row-level security', change: 'changed', before: before.rowSecurity, after: after.rowSecurity, destructive: false });
+    return changes;
+}
+const EMPTY = { oid: 0, name: '', rowSecurity: 'disabled', columns: new Map(), constraints: new Map(), indexes: new Map(), triggers: new Map(), policies: new Map() };
+const CHANGE_ORDER = { dropped: 0, changed: 1, renamed: 2, added: 3 };
+const byWeight = (a, b) => Number(b.destructive) - Number(a.destructive) || CHANGE_ORDER[a.change] - CHANGE_ORDER[b.change];
+/** Before → after the new migrations; `held` (counts before them) gives the rows dropped objects held. */
+function diffSchemas(before, after, held = new Map()) {
+    const tables = [];
+    const afterTables = byOid(after.tables);
+    const kept = new Set();
+    for (const [name, old] of before.tables) {
+        const found = afterTables.get(old.oid);
+        if (!found) {
+            const rows = held.get(name)?.rows;
+            tables.push({ table: name, change: 'dropped', destructive: true, ...(rows !== undefined ? { rows } : {}), items: [] });
+            continue;
+        }
+        kept.add(old.oid);
+        const [newName, now] = found;
+        const items = tableMembers(old, now, held.get(name)).sort(byWeight);
+        if (newName !== name)
+            tables.push({ table: newName, change: 'renamed', from: name, destructive: items.some((i) => i.destructive), items });
+        else if (items.length > 0)
+            tables.push({ table: name, change: 'changed', destructive: items.some((i) => i.destructive), items });
+    }
+    for (const [name, now] of after.tables) {
+        if (!kept.has(now.oid))
+            tables.push({ table: name, change: 'added', destructive: false, items: tableMembers(EMPTY, now) });
+    }
+    tables.sort((a, b) => byWeight(a, b) || a.table.localeCompare(b.table));
+    const enumDestructive = (name) => () => {
+        const [was, is] = [before.enums.get(name)?.labels ?? [], after.enums.get(name)?.labels ?? []];
+        return was.some((label) => !is.includes(label));
+    };
+    const enums = members('enum', before.enums, after.enums).map((change) => ({ ...change, destructive: change.change === 'changed' && enumDestructive(change.name)() }));
+    const others = [...members('sequence', before.sequences, after.sequences), ...enums, ...members('view', before.views, after.views)].sort((a, b) => byWeight(a, b) || a.name.localeCompare(b.name));
+    return { tables, others };
+}
+function flatten(snapshot) {
+    const flat = new Map();
+    for (const [name, table] of snapshot.tables) {
+        flat.set(`table ${name}`, `row-level security ${table.rowSecurity}`);
+        // Column order is not compared: a down can only add a column back at the end.
+        for (const [column, definition] of table.columns)
+            flat.set(`column ${name}.${column}`, columnDefinition(definition));
+        for (const [constraint, member] of table.constraints)
+            flat.set(`constraint ${constraint} on ${name}`, member.definition);
+        for (const [index, member] of table.indexes)
+            flat.set(`index ${index}`, member.definition);
+        for (const [trigger, member] of table.triggers)
+            flat.set(`trigger ${trigger} on ${name}`, member.definition);
+        for (const [policy, member] of table.policies)
+            flat.set(`policy ${policy} on ${name}`, member.definition);
+    }
+    for (const [name, member] of snapshot.sequences)
+        flat.set(`sequence ${name}`, member.definition);
+    for (const [name, member] of snapshot.enums)
+        flat.set(`enum ${name}`, member.definition);
+    for (const [name, member] of snapshot.views)
+        flat.set(`${member.kind} ${name}`, member.definition);
+    return flat;
+}
+function schemaDifferences(expected, actual) {
+    const [want, have] = [flatten(expected), flatten(actual)];
+    const differences = [];
+    for (const [object, definition] of want) {
+        if (!have.has(object))
+            differences.push({ object, expected: definition });
+        else if (have.get(object) !== definition)
+            differences.push({ object, expected: definition, actual: have.get(object) });
+    }
+    for (const [object, definition] of have)
+        if (!want.has(object))
+            differences.push({ object, actual: definition });
+    return differences.sort((a, b) => a.object.localeCompare(b.object));
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/down-check.ts
+
+
+
+
+
+
+/** Where and why, without the runner's advice for a real database (this one is thrown away). */
+function whyFailed(error) {
+    if (!(error instanceof errors/* MigrationError */.Py))
+        return (0,errors/* formatError */.Wk)(error);
+    const where = error.file ? `${error.file}${error.line ? `:${error.line}` : ''}: ` : '';
+    return (0,redact/* redact */.E$)(`${where}${(0,errors/* describeCause */.V$)(error.cause ?? error)}`);
+}
+async function hasDown(file) {
+    if (file.kind === 'sql')
+        return file.downPath !== undefined;
+    return typeof (await loadJsMigration(file).catch(() => ({ down: undefined }))).down === 'function';
+}
+async function checkDowns(input) {
+    const { applied, after, base, files, monitor } = input;
+    // A down that fails is reported in the dry run's report; it does not fail the step.
+    const runtime = { ...input.runtime, error: (message, annotation) => input.runtime.warning(message, annotation) };
+    const run = (mode, extra) => runMigrations({ ...input.options, runtime, mode, ...extra });
+    const results = [];
+    const reverted = [];
+    let blocked;
+    let history = (await run('status', {})).history;
+    for (let i = applied.length - 1; i >= 0; i--) {
+        const migration = applied[i];
+        const down = await hasDown(files.get(migration));
+        if (blocked) {
+            results.push({ migration, outcome: down ? 'not-checked' : 'missing', ...(down ? { reason: blocked } : {}) });
+            continue;
+        }
+        if (!down) {
+            results.push({ migration, outcome: 'missing' });
+            blocked = `${migration}, after it, has no down`;
+            continue;
+        }
+        if (history.at(-1) !== migration) {
+            results.push({ migration, outcome: 'not-checked', reason: `it sorts before ${history.at(-1)}, which the base commit already had` });
+            blocked = `${migration} could not be taken down on its own`;
+            continue;
+        }
+        try {
+            history = (await run('rollback', { steps: 1 })).history;
+        }
+        catch (error) {
+            if (error instanceof errors/* CancelledError */.cc)
+                throw error;
+            results.push({ migration, outcome: 'failed', error: whyFailed(error) });
+            blocked = `the down of ${migration}, after it, failed`;
+            continue;
+        }
+        reverted.unshift(migration);
+        const differences = schemaDifferences(i === 0 ? base : after[i - 1], await readSchema(monitor));
+        if (differences.length > 0) {
+            results.push({ migration, outcome: 'differs', differences });
+            blocked = `the down of ${migration}, after it, did not restore the schema`;
+        }
+        else {
+            results.push({ migration, outcome: 'verified' });
+        }
+    }
+    if (reverted.length === 0)
+        return { results, reapply: { outcome: 'not-run' } };
+    try {
+        await run('migrate', { only: new Set(reverted) });
+    }
+    catch (error) {
+        if (error instanceof errors/* CancelledError */.cc)
+            throw error;
+        return { results, reapply: { outcome: 'failed', migrations: reverted, error: whyFailed(error) } };
+    }
+    const differences = schemaDifferences(after[after.length - 1], await readSchema(monitor));
+    return { results, reapply: { outcome: differences.length ? 'differs' : 'same', migrations: reverted, ...(differences.length ? { differences } : {}) } };
+}
+
+// EXTERNAL MODULE: ./src/dry-run/measure/impact-rules.ts
+var impact_rules = __webpack_require__(7919);
+// EXTERNAL MODULE: ./src/dry-run/measure/lock-modes.ts
+var lock_modes = __webpack_require__(9326);
+;// CONCATENATED MODULE: ./src/dry-run/measure/catalog-state.ts
+
+
+
+
+const catalog_state_USER = `n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'`;
+const STATE_SQL = `
+SELECT
+  (SELECT coalesce(json_agg(json_build_array(c.oid, c.relfilenode, c.relkind, n.nspname, c.relname, i.indrelid, c.relnatts)), '[]')
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_index i ON i.indexrelid = c.oid
+    WHERE c.relkind IN ('r', 'p', 'm', 'i', 'S', 'v', 'f') AND ${catalog_state_USER}) AS relations,
+  (SELECT coalesce(json_agg(json_build_array(a.attrelid, a.attnum, a.attname)), '[]')
+     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE a.attnotnull AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND ${catalog_state_USER}) AS not_null,
+  (SELECT coalesce(json_agg(json_build_array(co.oid, co.conrelid, co.contype, co.conname, co.convalidated)), '[]')
+     FROM pg_constraint co JOIN pg_namespace n ON n.oid = co.connamespace
+    WHERE co.contype IN ('c', 'f') AND co.conrelid <> 0 AND ${catalog_state_USER}) AS constraints`;
+async function readCatalogState(client) {
+    const { rows } = await client.query(STATE_SQL);
+    const row = rows[0];
+    const relations = new Map();
+    for (const [oid, relfilenode, relkind, schema, name, table, columns] of row.relations) {
+        relations.set(Number(oid), { oid: Number(oid), relfilenode: Number(relfilenode), relkind: String(relkind), schema: String(schema), name: String(name), columns: Number(columns), ...(table ? { table: Number(table) } : {}) });
+    }
+    const notNull = new Map();
+    for (const [rel, num, name] of row.not_null)
+        notNull.set(`${rel}:${num}`, String(name));
+    const constraints = new Map();
+    for (const [oid, table, type, name, validated] of row.constraints)
+        constraints.set(Number(oid), { table: Number(table), type: type, name: String(name), validated: Boolean(validated) });
+    return { relations, notNull, constraints };
+}
+/** As people read it and SQL accepts it: public.users, public."Order Details". */
+function qualifiedName(relation) {
+    return displayName(relation.schema, relation.name);
+}
+/** Whether a relation is cutover's own (the migration history), not the application's. */
+function isOwnRelation(relation) {
+    return relation.name === HISTORY_TABLE;
+}
+/** Relation locks held by a backend: (relation oid, mode). `pid` undefined: the connection's own backend. */
+async function relationLocks(client, pid) {
+    const { rows } = await client.query(`SELECT relation::int8 AS oid, mode FROM pg_locks WHERE pid = ${pid === undefined ? 'pg_backend_pid()' : '$1'} AND locktype = 'relation' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`, pid === undefined ? [] : [pid]);
+    return rows.filter((r) => (0,lock_modes/* isLockMode */.n9)(r.mode)).map((r) => ({ oid: Number(r.oid), mode: r.mode }));
+}
+/**
+ * One sample of the relation locks of another backend, taken only while it is running a statement
+ * (state active): a sample taken before the statement reached the server or after it ended says nothing.
+ */
+async function sampleLocks(client, pid) {
+    const { rows } = await client.query(`SELECT (SELECT state = 'active' FROM pg_stat_activity WHERE pid = $1) AS active,
+            (SELECT json_agg(json_build_object('oid', relation::int8, 'mode', mode)) FROM pg_locks
+              WHERE pid = $1 AND locktype = 'relation' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())) AS locks`, [pid]);
+    if (!rows[0]?.active)
+        return undefined;
+    return (rows[0].locks ?? []).filter((r) => (0,lock_modes/* isLockMode */.n9)(r.mode)).map((r) => ({ oid: Number(r.oid), mode: r.mode }));
+}
+/** Exact row count of a table, as the connection sees it (inside the migration's transaction: with its changes). */
+async function countRows(client, relation) {
+    const { rows } = await client.query(`SELECT count(*) AS n FROM ${(0,pg_identifiers/* quoteIdent */.v4)(relation.schema)}.${(0,pg_identifiers/* quoteIdent */.v4)(relation.name)}`);
+    return Number(rows[0].n);
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/measure/statement-meter.ts
+
+
+
+/** Relations whose locks matter to the application (indexes are locked with their table). */
+const LOCKED_KINDS = new Set(['r', 'p', 'm', 'v', 'f', 'S']);
+const SQL_SHOWN = 400;
+const SAMPLE_EVERY_MS = 2;
+/** A new migration ran longer than dry-run-timeout on the throwaway. */
+class DryRunTimeout extends Error {
+    migration;
+    timeoutMs;
+    constructor(migration, timeoutMs) {
+        super(`${migration} ran longer than dry-run-timeout (${Math.round(timeoutMs / 1000)} s) on the throwaway database and was stopped`);
+        this.migration = migration;
+        this.timeoutMs = timeoutMs;
+    }
+}
+function statementText(sql) {
+    const code = sql.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '').replace(/;\s*$/, '').trim();
+    return code.length <= SQL_SHOWN ? code : `${code.slice(0, SQL_SHOWN - 1)}…`;
+}
+function statement_meter_pause(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+class StatementMeter {
+    /** Per migration, the statements measured (the failing one included). */
+    measured = new Map();
+    /** Per migration, the relations (oids) it wrote rows to (ROW EXCLUSIVE) or emptied (TRUNCATE). */
+    written = new Map();
+    /** Per migration, statements that did not run after a failing one. */
+    notRun = new Map();
+    timedOut = new Set();
+    /** Every relation seen by name, also after it was dropped (oid → schema.name). */
+    names = new Map();
+    pids = new WeakMap();
+    deadlines = new Map();
+    options;
+    constructor(options) {
+        this.options = options;
+    }
+    async pidOf(client) {
+        let pid = this.pids.get(client);
+        if (pid === undefined) {
+            pid = Number((await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+            this.pids.set(client, pid);
+        }
+        return pid;
+    }
+    record(migration, statement) {
+        this.measured.set(migration, [...(this.measured.get(migration) ?? []), statement]);
+    }
+    async observe(unit, execute) {
+        const client = unit.database.raw;
+        const { timeoutMs, monitor } = this.options;
+        if (unit.index === 0) {
+            this.measured.delete(unit.migration);
+            this.written.delete(unit.migration);
+            this.deadlines.set(unit.migration, Date.now() + timeoutMs);
+        }
+        const deadline = this.deadlines.get(unit.migration) ?? Infinity;
+        if (timeoutMs > 0 && Date.now() >= deadline) {
+            this.timedOut.add(unit.migration);
+            this.notRun.set(unit.migration, unit.total - unit.index);
+            throw new DryRunTimeout(unit.migration, timeoutMs);
+        }
+        const pid = await this.pidOf(client);
+        const before = await readCatalogState(client);
+        for (const relation of before.relations.values())
+            this.names.set(relation.oid, qualifiedName(relation));
+        const locksBefore = unit.inTransaction ? await relationLocks(client) : [];
+        const statement = {
+            index: unit.index,
+            line: unit.line,
+            ...(unit.sql !== undefined ? { sql: statementText(unit.sql) } : {}),
+            inTransaction: unit.inTransaction,
+            durationMs: 0,
+            locks: [],
+            rewrites: [],
+            indexesBuilt: [],
+            validations: [],
+        };
+        // A no-transaction statement's locks end with it: sample them while it runs.
+        const sampled = new Map();
+        let sampling = !unit.inTransaction;
+        let samples = 0;
+        const sampler = (async () => {
+            while (sampling) {
+                const locks = await sampleLocks(monitor, pid).catch(() => undefined);
+                if (!sampling)
+                    break;
+                if (locks) {
+                    samples += 1;
+                    for (const lock of locks)
+                        sampled.set(`${lock.oid}:${lock.mode}`, lock);
+                }
+                await statement_meter_pause(SAMPLE_EVERY_MS);
+            }
+        })();
+        const timer = timeoutMs > 0
+            ? setTimeout(() => {
+                this.timedOut.add(unit.migration);
+                monitor.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+            }, Math.max(0, deadline - Date.now()))
+            : undefined;
+        const started = performance.now();
+        let result;
+        try {
+            result = await execute();
+        }
+        catch (error) {
+            statement.durationMs = Math.round(performance.now() - started);
+            statement.failed = true;
+            statement.error = (0,errors/* describeCause */.V$)(error);
+            sampling = false;
+            await sampler;
+            if (!unit.inTransaction)
+                statement.locks = this.locksTaken(before, [...sampled.values()]);
+            if (!unit.inTransaction)
+                statement.lockSamples = samples;
+            this.notRun.set(unit.migration, unit.total - unit.index - 1);
+            this.record(unit.migration, statement);
+            throw error;
+        }
+        finally {
+            if (timer)
+                clearTimeout(timer);
+        }
+        statement.durationMs = Math.round(performance.now() - started);
+        sampling = false;
+        await sampler;
+        const held = unit.inTransaction ? await relationLocks(client) : [...sampled.values()];
+        const taken = held.filter((lock) => !locksBefore.some((b) => b.oid === lock.oid && b.mode === lock.mode));
+        statement.locks = this.locksTaken(before, taken);
+        if (!unit.inTransaction)
+            statement.lockSamples = samples;
+        const command = result?.command;
+        const rowCount = result?.rowCount;
+        if (command && ['INSERT', 'UPDATE', 'DELETE', 'MERGE'].includes(command) && typeof rowCount === 'number')
+            statement.rows = { command, count: rowCount };
+        const after = await readCatalogState(client);
+        for (const relation of after.relations.values())
+            this.names.set(relation.oid, qualifiedName(relation));
+        await this.compare(client, unit, statement, before, after, taken);
+        this.record(unit.migration, statement);
+        return result;
+    }
+    /** Strongest lock per relation that existed before the statement (new relations block no one). */
+    locksTaken(before, locks) {
+        const strongest = new Map();
+        for (const lock of locks) {
+            const relation = before.relations.get(lock.oid);
+            if (!relation || !LOCKED_KINDS.has(relation.relkind) || isOwnRelation(relation))
+                continue;
+            const known = strongest.get(lock.oid);
+            if (!known || (0,lock_modes/* lockStrength */.JP)(lock.mode) > (0,lock_modes/* lockStrength */.JP)(known))
+                strongest.set(lock.oid, lock.mode);
+        }
+        return [...strongest].map(([oid, mode]) => {
+            const relation = before.relations.get(oid);
+            return { relation: qualifiedName(relation), relkind: relation.relkind, mode, blocks: (0,lock_modes/* blocksOf */.SH)(mode) };
+        });
+    }
+    async compare(client, unit, statement, before, after, taken) {
+        const counts = new Map();
+        const rowsOf = async (relation) => {
+            if (!counts.has(relation.oid))
+                counts.set(relation.oid, await countRows(client, relation));
+            return counts.get(relation.oid);
+        };
+        const written = this.written.get(unit.migration) ?? new Set();
+        for (const lock of taken)
+            if (lock.mode === 'RowExclusiveLock' && before.relations.has(lock.oid))
+                written.add(lock.oid);
+        for (const [oid, old] of before.relations) {
+            const now = after.relations.get(oid);
+            if (!now || !['r', 'm'].includes(old.relkind) || isOwnRelation(old))
+                continue;
+            if (old.relfilenode !== 0 && now.relfilenode !== 0 && old.relfilenode !== now.relfilenode) {
+                const rows = await rowsOf(now);
+                statement.rewrites.push({ table: qualifiedName(old), rows });
+                // A rewrite keeps the rows (ALTER COLUMN TYPE); new storage that is empty is a TRUNCATE.
+                if (rows === 0)
+                    written.add(oid);
+            }
+        }
+        const tableLock = (oid) => statement.locks.find((l) => l.relation === this.names.get(oid));
+        for (const [oid, index] of after.relations) {
+            if (index.relkind !== 'i' || before.relations.has(oid) || index.table === undefined)
+                continue;
+            const table = before.relations.get(index.table);
+            if (!table || isOwnRelation(table))
+                continue;
+            const lock = tableLock(index.table);
+            // CONCURRENTLY: outside a transaction, and the table lock seen (if any was seen) blocks nothing.
+            const concurrently = !unit.inTransaction && (lock ? lock.blocks === 'nothing' : /\bconcurrently\b/i.test(unit.sql ?? ''));
+            statement.indexesBuilt.push({ index: qualifiedName(index), table: qualifiedName(table), rows: await rowsOf(after.relations.get(index.table) ?? table), concurrently });
+        }
+        for (const [key, column] of after.notNull) {
+            if (before.notNull.has(key))
+                continue;
+            const [rel, num] = key.split(':').map(Number);
+            const table = before.relations.get(rel);
+            // A column added by this statement (numbered above the old highest) needed no scan of old rows.
+            if (!table || num > table.columns)
+                continue;
+            statement.validations.push({ what: `NOT NULL on column ${column}`, table: qualifiedName(table), rows: await rowsOf(after.relations.get(rel) ?? table) });
+        }
+        for (const [oid, constraint] of after.constraints) {
+            const old = before.constraints.get(oid);
+            if (old || !constraint.validated)
+                continue;
+            const table = before.relations.get(constraint.table);
+            if (!table)
+                continue;
+            // Recreated under the same name (ALTER COLUMN TYPE rebuilds constraints): part of that rewrite.
+            if ([...before.constraints.values()].some((c) => c.table === constraint.table && c.name === constraint.name))
+                continue;
+            statement.validations.push({ what: `${constraint.type === 'c' ? 'CHECK' : 'FOREIGN KEY'} ${constraint.name}`, table: qualifiedName(table), rows: await rowsOf(after.relations.get(constraint.table) ?? table) });
+        }
+        this.written.set(unit.migration, written);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/table-counts.ts
+
+
+
+/** Display name (public.users) → counts, for every ordinary and partitioned table outside the system schemas. */
+async function countTables(client, options) {
+    const { rows: tables } = await client.query(`
+    SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name,
+           coalesce(array_agg(a.attname::text ORDER BY a.attnum) FILTER (WHERE a.attnum > 0), '{}') AS columns
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' AND c.relname <> '${HISTORY_TABLE}'
+     GROUP BY c.oid, n.nspname, c.relname ORDER BY 2, 3`);
+    const counts = new Map();
+    for (const table of tables) {
+        const columns = options.columns ? table.columns : [];
+        const select = ['count(*) AS "rows"', ...columns.map((column, i) => `count(${(0,pg_identifiers/* quoteIdent */.v4)(column)}) AS c${i}`)].join(', ');
+        const { rows } = await client.query(`SELECT ${select} FROM ${(0,pg_identifiers/* quoteIdent */.v4)(table.schema)}.${(0,pg_identifiers/* quoteIdent */.v4)(table.name)}`);
+        const row = rows[0];
+        counts.set(displayName(table.schema, table.name), { oid: Number(table.oid), rows: Number(row.rows), columns: new Map(columns.map((column, i) => [column, Number(row[`c${i}`])])) });
+    }
+    return counts;
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/tables-after.ts
+/**
+ * `changedBy`: per table (named as before the new migrations), the migrations that changed its
+ * schema; `written`: per migration, the tables (oids) it wrote rows to or rewrote.
+ */
+function tablesAfter(copied, before, after, changedBy, written) {
+    const afterByOid = new Map([...after].map(([name, count]) => [count.oid, { name, count }]));
+    const entries = [];
+    for (const table of copied) {
+        const was = before.get(table);
+        if (!was)
+            continue;
+        const now = afterByOid.get(was.oid);
+        const wrote = [...written].filter(([, oids]) => oids.has(was.oid)).map(([migration]) => migration);
+        const altered = changedBy.get(table) ?? [];
+        const entry = { table, rowsBefore: was.rows, state: 'unchanged', ...(now ? { rowsAfter: now.count.rows } : {}) };
+        if (!now)
+            entry.state = 'dropped';
+        else if (wrote.length > 0)
+            entry.state = 'written';
+        else if (now.name !== table)
+            Object.assign(entry, { state: 'renamed', renamedTo: now.name });
+        else if (altered.length > 0)
+            entry.state = 'altered';
+        if (altered.length > 0)
+            entry.by = altered;
+        if (wrote.length > 0)
+            entry.writtenBy = wrote;
+        entries.push(entry);
+    }
+    return entries;
+}
+/** Whether the row count after the new migrations must equal the one copied. */
+function rowsCompared(entry) {
+    return entry.state !== 'written' && entry.state !== 'dropped';
+}
+/** Tables no new migration wrote to whose row count is not the one they were copied with. */
+function unexplainedChanges(entries) {
+    return entries.filter((entry) => rowsCompared(entry) && entry.rowsAfter !== entry.rowsBefore);
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/measured-phase.ts
+// Step (c) and after of a dry run: the new migrations, one runner call each, measured statement by
+// statement (measure/statement-meter.ts); the schema and the row counts before them and after each;
+// then the schema diff, the warning rules, what can still be compared with the source (tables-after.ts)
+// and the down check. A migration that fails keeps what was measured up to its failing statement.
+
+
+
+
+
+
+
+
+
+
+
+
+
+const SOURCE_LINES = 80;
+function sourceOf(file) {
+    const text = (file.kind === 'sql' ? readSqlFile(file.upPath) : external_node_fs_default().readFileSync(file.upPath, 'utf8')).replace(/\r\n/g, '\n').replace(/\s+$/, '');
+    const lines = text.split('\n');
+    const clipped = lines.length > SOURCE_LINES ? lines.length - SOURCE_LINES : 0;
+    return { file: external_node_path_default().basename(file.upPath), text: clipped ? lines.slice(0, SOURCE_LINES).join('\n') : text, language: file.kind, ...(clipped ? { clippedLines: clipped } : {}) };
+}
+async function connectMonitor(ctx) {
+    const { settings } = ctx;
+    return (0,postgres_connect/* connectPostgres */.Mq)(ctx.location, { input: 'the throwaway database', attempts: settings.connectAttempts, connectTimeoutMs: settings.connectTimeoutMs, applicationName: `cutover/${settings.mode}/${settings.runId} measure` });
+}
+/** Why a new migration failed, told as the dry run knows it: a time limit, or the data it met. */
+async function explainFailure(error, migration, meter, monitor, timeoutMs) {
+    if (!(error instanceof errors/* MigrationError */.Py) || !migration)
+        return error;
+    const failed = migration.statements.find((s) => s.failed);
+    const statement = failed?.sql ? ` (\`${failed.sql.split('\n')[0].slice(0, 120)}\`)` : '';
+    const where = failed ? `line ${failed.line}${statement}` : 'its first statement';
+    const measured = migration.statements.filter((s) => !s.failed).length;
+    const sofar = `${measured} statement${measured === 1 ? ' was' : 's were'} measured before it (see the report)`;
+    const details = { migration: error.migration, ...(error.file ? { file: error.file } : {}), ...(error.line ? { line: error.line } : {}), ...(error.outcome ? { outcome: error.outcome } : {}) };
+    if (meter.timedOut.has(migration.name) || error.cause instanceof DryRunTimeout) {
+        migration.timedOut = true;
+        return new errors/* MigrationError */.Py(`Migration ${migration.name} ran longer than dry-run-timeout (${Math.round(timeoutMs / 1000)} s) on the throwaway database and was stopped at ${where}; its transaction was rolled back. ${sofar}.`, {
+            ...details,
+            fix: 'make the migration faster on data of this size (batches, CONCURRENTLY, no rewrite), or raise dry-run-timeout if this duration is acceptable in production.',
+        });
+    }
+    const cause = error.cause;
+    if (!failed?.sql || !(0,errors/* isPgError */.QO)(cause) || !/^2[23]/.test(cause.code ?? ''))
+        return error;
+    const found = await explainDataFailure(monitor, failed.sql, cause).catch(() => ({}));
+    // A statement that touches no table (SELECT 1/0) did not fail on the data.
+    if (!found.table)
+        return error;
+    const file = error.file ? `${error.file}, ` : '';
+    const column = found.column ? `, column ${found.column}` : '';
+    const example = found.example ? ` For example ${found.example}.` : '';
+    return new errors/* MigrationError */.Py(`Migration ${migration.name} failed on the data (${file}line ${failed.line}${statement}) on table ${found.table}${column}: ${(0,errors/* describeCause */.V$)(cause)}.${example} The rows were copied from the source and matched it before the new migrations ran: this is the migration meeting that data, not bad source data. Its transaction was rolled back. ${sofar}.`, { ...details, cause, fix: 'make the migration handle these rows (clean or convert them first, e.g. an UPDATE before the type change, or a USING clause), or keep the column as it is.' });
+}
+async function runMeasuredPhase(ctx, input) {
+    const { names, report } = input;
+    const { settings, runtime } = ctx;
+    const files = new Map(input.files.map((f) => [f.name, f]));
+    const monitor = await connectMonitor(ctx);
+    try {
+        const base = await readSchema(monitor);
+        const before = await countTables(monitor, { columns: true });
+        const baseTables = new Set(before.keys());
+        const meter = new StatementMeter({ monitor, timeoutMs: settings.dryRun.timeoutMs });
+        const after = [];
+        let failure;
+        await runtime.group(input.title, async () => {
+            if (names.length === 0)
+                runtime.info('No new migration to apply.');
+            for (const name of names) {
+                try {
+                    await input.apply(name, meter);
+                }
+                catch (error) {
+                    failure = error;
+                    return;
+                }
+                after.push(await readSchema(monitor));
+            }
+        });
+        report.migrations = [];
+        // Per table (by its name before the new migrations), the migrations that changed its schema.
+        const changedBy = new Map();
+        for (const [i, name] of names.entries()) {
+            const file = files.get(name);
+            const statements = meter.measured.get(name) ?? [];
+            const status = i < after.length ? 'applied' : i === after.length && failure ? 'failed' : 'not-run';
+            const entry = ctx.result.migrations.find((m) => m.name === name);
+            const measured = {
+                name,
+                status,
+                ...(status !== 'not-run' && entry?.durationMs !== undefined ? { durationMs: entry.durationMs } : {}),
+                statements,
+                ...(status === 'failed' && meter.notRun.get(name) ? { notRun: meter.notRun.get(name) } : {}),
+                findings: (0,impact_rules/* statementFindings */.yo)(statements, { migration: name, baseTables }),
+                source: sourceOf(file),
+                hasDown: await hasDown(file),
+            };
+            if (status === 'applied') {
+                const own = diffSchemas(i === 0 ? base : after[i - 1], after[i], before);
+                measured.findings.push(...(0,impact_rules/* dropFindings */.qN)(own, name));
+                for (const table of own.tables)
+                    if (table.change !== 'added')
+                        changedBy.set(table.from ?? table.table, [...(changedBy.get(table.from ?? table.table) ?? []), name]);
+            }
+            report.migrations.push(measured);
+        }
+        report.schemaChanges = diffSchemas(base, after.at(-1) ?? base, before);
+        if (failure) {
+            const failed = report.migrations.find((m) => m.status === 'failed');
+            throw await explainFailure(failure, failed, meter, monitor, settings.dryRun.timeoutMs);
+        }
+        let mismatched = [];
+        if (input.compareData && ctx.result.tables.length > 0) {
+            const counts = await countTables(monitor, { columns: false });
+            report.tablesAfter = tablesAfter(ctx.result.tables.map((t) => t.table), before, counts, changedBy, meter.written);
+            mismatched = unexplainedChanges(report.tablesAfter);
+        }
+        if (after.length > 0) {
+            report.downCheck = await runtime.group('Check the downs of the new migrations', () => checkDowns({ applied: names.slice(0, after.length), after, base, files, options: input.runnerOptions, monitor, runtime }));
+        }
+        if (mismatched.length > 0) {
+            ctx.result.verified = false;
+            const list = mismatched.map((t) => `${t.table} (${t.rowsBefore} rows copied, ${t.rowsAfter ?? 0} after the new migrations)`).join(', ');
+            throw new errors/* VerifyError */.Gz(`After the new migrations, ${list} no longer ${mismatched.length === 1 ? 'holds' : 'hold'} as many rows as were copied from the source, although no new migration wrote rows to ${mismatched.length === 1 ? 'it' : 'them'} (no INSERT, UPDATE, DELETE or TRUNCATE was seen).`, {
+                fix: 'look for what the new migrations did to these tables that cutover could not see (e.g. a function that writes through another connection) and run the dry run again.',
+            });
+        }
+    }
+    finally {
+        await monitor.end().catch(() => undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/migration-ledger.ts
+class MigrationLedger {
+    touched = new Map();
+    latest = [];
+    /** Entries of one runner call (its outcome, or the outcome carried by its error). */
+    absorb(entries) {
+        if (!entries?.length)
+            return;
+        this.latest = entries;
+        for (const entry of entries)
+            if (entry.status === 'applied' || entry.status === 'failed')
+                this.touched.set(entry.name, entry);
+    }
+    /** Every migration, with this dry run's own doings; `fresh` marks those new in the PR. */
+    entries(fresh) {
+        return this.latest.map((entry) => {
+            const own = this.touched.get(entry.name) ?? entry;
+            return fresh ? { ...own, isNew: fresh.has(entry.name) } : own;
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/dry-run-phases.ts
+
+
+
+
+
+
+const THROWAWAY = 'the throwaway database';
+function dry_run_phases_plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+/** Runs the migration runner on the throwaway and records what it did in the ledger (also when it fails). */
+async function migrate(ctx, ledger, fresh, extra = {}, mode = 'migrate') {
+    const options = { ...migrationOptions(ctx.settings, ctx.runtime, mode, ctx.location, THROWAWAY, ctx.signal), ...extra };
+    try {
+        const outcome = await applyMigrationStep(options, ctx.result);
+        // In status entries `applied` means applied before: nothing this dry run did.
+        ledger.absorb(mode === 'status' ? outcome.entries.map((e) => (e.status === 'applied' ? { ...e, status: 'already-applied' } : e)) : outcome.entries);
+        return outcome;
+    }
+    catch (error) {
+        ledger.absorb(error.outcome?.entries);
+        throw error;
+    }
+    finally {
+        ctx.result.migrations = ledger.entries(fresh);
+    }
+}
+async function copySource(ctx) {
+    if (!ctx.settings.source)
+        return;
+    await ctx.runtime.group('Copy the source data', () => applyCopyStep(copyOptions(ctx.settings, ctx.runtime, ctx.location, { ifTargetNotEmpty: 'fail' }, ctx.signal), ctx.result));
+}
+/** The pending migrations after the base state, up to `to` when given: the ones production would run next. */
+async function pendingNames(ctx, ledger, fresh) {
+    const status = await migrate(ctx, ledger, fresh, {}, 'status');
+    const pending = status.pending;
+    const to = ctx.settings.to?.trim();
+    if (!to)
+        return pending;
+    const index = pending.findIndex((name) => name === to || name.startsWith(`${to}_`));
+    return index < 0 ? pending : pending.slice(0, index + 1);
+}
+async function runDryRunPhases(ctx) {
+    const { settings, runtime, result } = ctx;
+    const files = readMigrationFiles(settings.migrationsDir, { requireMigrations: true });
+    const plan = await planOrder(settings, runtime, ctx.env, files.map((f) => f.name), result.warnings);
+    const ledger = new MigrationLedger();
+    if (plan.kind === 'fallback') {
+        runtime.warning(plan.reason);
+        result.warnings.push(plan.reason);
+        result.dryRun = { order: { kind: 'fallback', reason: plan.reason }, migrations: [], timeoutMs: settings.dryRun.timeoutMs, ...(settings.source && settings.copy.sampleRows ? { sampleRows: settings.copy.sampleRows } : {}) };
+        await runtime.group('Apply migrations', () => migrate(ctx, ledger, undefined));
+        if (settings.source)
+            runtime.info('Copying the source data through the migrations.');
+        await copySource(ctx);
+        return;
+    }
+    const fresh = plan.fresh;
+    // The base came from the pull_request event: the command that reproduces this run names it.
+    if (plan.baseCommit && !settings.dryRun.baseRef && result.reproduce)
+        result.reproduce += ` --base-ref ${plan.baseCommit}`;
+    if (plan.kind === 'base-then-new' && plan.baseNames && plan.baseNames.size > 0) {
+        const only = plan.baseNames;
+        await runtime.group(`Apply the base commit's ${dry_run_phases_plural(only.size, 'migration')}`, () => migrate(ctx, ledger, fresh, { only }));
+    }
+    if (plan.kind === 'base-then-new')
+        await copySource(ctx);
+    const names = await pendingNames(ctx, ledger, fresh);
+    const order = plan.kind === 'new-then-data'
+        ? { kind: 'new-then-data', baseCommit: plan.baseCommit, newMigrations: names }
+        : {
+            kind: 'base-then-new',
+            ...(plan.baseCommit ? { baseCommit: plan.baseCommit } : {}),
+            schemaFrom: settings.dryRun.schemaFrom,
+            baseMigrations: ctx.result.history?.length ?? 0,
+            newMigrations: names,
+        };
+    result.dryRun = { order, migrations: [], timeoutMs: settings.dryRun.timeoutMs, ...(settings.source && settings.copy.sampleRows ? { sampleRows: settings.copy.sampleRows } : {}) };
+    const report = result.dryRun;
+    const { mode: _mode, ...runnerOptions } = migrationOptions(settings, runtime, 'migrate', ctx.location, THROWAWAY, ctx.signal);
+    await runMeasuredPhase(ctx, {
+        title: `Apply the ${dry_run_phases_plural(names.length, 'new migration')}, measured`,
+        names,
+        files,
+        report,
+        runnerOptions,
+        compareData: plan.kind === 'base-then-new',
+        apply: async (name, observer) => void (await migrate(ctx, ledger, fresh, { only: new Set([name]), observer })),
+    });
+    if (plan.kind === 'new-then-data')
+        await copySource(ctx);
 }
 
 ;// CONCATENATED MODULE: ./src/dry-run/dry-run-database-contents.ts
@@ -8607,92 +10033,6 @@ async function guardDryRunDatabase(settings, runtime, throwaway) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/dry-run/new-migrations.ts
-// Which migrations a pull request adds: those whose files are not on the PR's base commit. These
-// are the ones that will run on deploy, so the report marks them. Uses git: the base commit must be
-// in the checkout; actions/checkout fetches a single commit by default, so we try one shallow fetch
-// of it and otherwise say how to fix the checkout.
-
-
-
-const FETCH_FIX = 'use actions/checkout with `fetch-depth: 0` (or fetch the base branch) so the base commit is available.';
-/** The migration name of a file in the migrations directory: `<id>_<name>` (see migrate/migration-files.ts). */
-function migrationNameOf(file) {
-    const match = /^(\d+_[A-Za-z0-9][A-Za-z0-9_-]*)\.(?:up\.sql|down\.sql|js|mjs)$/.exec(file);
-    return match?.[1];
-}
-async function git(args, cwd, timeoutMs = 60_000) {
-    const result = await (0,run_command/* runCommand */.d1)(['git', ...args], { cwd, timeoutMs, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
-    return { ok: result.code === 0, stdout: result.stdout, stderr: result.error ?? result.stderr };
-}
-async function resolveCommit(ref, root) {
-    const result = await git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], root);
-    return result.ok ? result.stdout.trim() : undefined;
-}
-/** The base commit, fetched once (shallow) from origin when the checkout does not have it. */
-async function ensureCommit(ref, root, log) {
-    const local = await resolveCommit(ref, root);
-    if (local)
-        return local;
-    log?.debug(`Base commit ${ref} is not in the checkout; fetching it from origin.`);
-    const fetched = await git(['fetch', '--no-tags', '--no-recurse-submodules', '--depth=1', 'origin', ref], root, 120_000);
-    if (!fetched.ok) {
-        log?.debug(`git fetch origin ${ref} failed: ${fetched.stderr.trim().split('\n').pop() ?? ''}`);
-        return undefined;
-    }
-    return (await resolveCommit(ref, root)) ?? (await resolveCommit('FETCH_HEAD', root));
-}
-function namesIn(files) {
-    const names = new Set();
-    for (const file of files) {
-        const name = migrationNameOf(file);
-        if (name)
-            names.add(name);
-    }
-    return names;
-}
-/**
- * Names of the migrations in `migrationsDir` (working tree) that have no file at `baseRef`;
- * undefined (with a warning) when that cannot be determined.
- */
-async function migrationsNewSince(baseRef, migrationsDir, cwd, log) {
-    const top = await git(['rev-parse', '--show-toplevel'], cwd);
-    if (!top.ok) {
-        const why = top.stderr.trim().split('\n').pop() ?? '';
-        log?.warning(`${cwd} is not a git checkout (${why || 'git rev-parse failed'}), so cutover cannot tell which migrations are new in this pull request. Fix: ${FETCH_FIX}`);
-        return undefined;
-    }
-    const root = external_node_fs_default().realpathSync(top.stdout.trim());
-    if (!external_node_fs_default().existsSync(migrationsDir))
-        return new Set();
-    const relative = external_node_path_default().relative(root, external_node_fs_default().realpathSync(migrationsDir)).split((external_node_path_default()).sep).join('/');
-    if (relative.startsWith('..') || external_node_path_default().isAbsolute(relative)) {
-        log?.warning(`The migrations directory ${migrationsDir} is outside the git checkout ${root}; migrations are not marked as new.`);
-        return undefined;
-    }
-    const commit = await ensureCommit(baseRef, root, log);
-    if (!commit) {
-        log?.warning(`The pull request's base commit ${baseRef} is not in this checkout (a shallow clone?) and could not be fetched, so cutover cannot tell which migrations are new in this pull request. Fix: ${FETCH_FIX}`);
-        return undefined;
-    }
-    // Paths are given and printed relative to the repository root because git runs there.
-    const listed = await git(['ls-tree', '-r', '-z', '--name-only', commit, '--', relative ? `${relative}/` : '.'], root);
-    if (!listed.ok) {
-        log?.warning(`git ls-tree ${commit} failed (${listed.stderr.trim()}); migrations are not marked as new.`);
-        return undefined;
-    }
-    const atBase = listed.stdout
-        .split('\0')
-        .filter(Boolean)
-        .filter((file) => external_node_path_default().posix.dirname(file) === (relative || '.'))
-        .map((file) => external_node_path_default().posix.basename(file));
-    const now = external_node_fs_default().readdirSync(migrationsDir, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name);
-    const baseNames = namesIn(atBase);
-    const fresh = new Set([...namesIn(now)].filter((name) => !baseNames.has(name)));
-    log?.info(`${fresh.size} migration${fresh.size === 1 ? ' is' : 's are'} new since ${commit.slice(0, 7)}${fresh.size ? `: ${[...fresh].join(', ')}` : ''}.`);
-    return fresh;
-}
-
 ;// CONCATENATED MODULE: ./src/dry-run/server-version.ts
 
 async function serverMajorVersion(location, input, connectTimeoutMs) {
@@ -8809,7 +10149,7 @@ async function copyToolHistoryRows(target, throwaway, settings, runtime) {
 
 
 
-const THROWAWAY = 'the throwaway database';
+const dry_run_command_THROWAWAY = 'the throwaway database';
 function dry_run_command_seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -8831,7 +10171,7 @@ function markNew(entries, baseRan, prDurationMs) {
 }
 async function applyMigrationsWithCommand(settings, runtime, throwaway, result, env, signal) {
     const baseRef = settings.dryRun.baseRef ?? (env.GITHUB_EVENT_PATH ? (0,pull_request_event/* pullRequestFromEvent */.v)(env.GITHUB_EVENT_PATH)?.baseSha : undefined);
-    const common = { mode: 'migrate', target: throwaway, input: THROWAWAY, env, ...(signal ? { signal } : {}) };
+    const common = { mode: 'migrate', target: throwaway, input: dry_run_command_THROWAWAY, env, ...(signal ? { signal } : {}) };
     let baseNote;
     let baseRan = false;
     if (settings.dryRun.schemaFrom === 'target') {
@@ -8897,8 +10237,6 @@ async function applyMigrationsWithCommand(settings, runtime, throwaway, result, 
 
 
 
-
-
 async function targetMajor(settings, runtime) {
     if (settings.target?.kind !== 'postgres')
         return undefined;
@@ -8927,12 +10265,6 @@ async function provision(settings, runtime, major, env) {
     runtime.saveState('throwaway', handle.stateFile);
     return handle;
 }
-async function newMigrations(settings, runtime, env) {
-    const baseRef = settings.dryRun.baseRef ?? (env.GITHUB_EVENT_PATH ? (0,pull_request_event/* pullRequestFromEvent */.v)(env.GITHUB_EVENT_PATH)?.baseSha : undefined);
-    if (!baseRef)
-        return undefined;
-    return migrationsNewSince(baseRef, settings.migrationsDir, settings.workingDirectory, runtime);
-}
 async function runDryRun(settings, runtime, result, env, signal) {
     // The real target's major version picks the throwaway server's, and gates pg_dump for
     // schema-from: target; a given URL database needs neither (the target is then only contacted by
@@ -8948,26 +10280,23 @@ async function runDryRun(settings, runtime, result, env, signal) {
             }
             await runtime.group("Copy the target's schema (read-only)", () => copyTargetSchema(settings.target, throwaway.location, major ?? 0, 'public.cutover_migrations'));
         }
-        // With migrate-command, the tool's base and PR runs mark what is new (src/tools/command/dry-run-command.ts).
-        const fresh = settings.command.migrate ? undefined : await newMigrations(settings, runtime, env);
-        try {
-            if (settings.command.migrate)
+        if (settings.command.migrate) {
+            // Another tool's migrations: its base and PR runs mark what is new (src/tools/command/dry-run-command.ts);
+            // the measured, statement-by-statement phases apply to cutover's own migrations.
+            try {
                 await applyMigrationsWithCommand(settings, runtime, throwaway.location, result, env, signal);
-            else
-                await runtime.group('Apply migrations', () => applyMigrationStep(migrationOptions(settings, runtime, 'migrate', throwaway.location, 'the throwaway database', signal), result));
+            }
+            catch (error) {
+                absorbPartialOutcome(result, error);
+                throw error;
+            }
+            if (settings.source) {
+                runtime.info('Copying the source data through the migrations.');
+                await applyCopyStep(copyOptions(settings, runtime, throwaway.location, { ifTargetNotEmpty: 'fail' }, signal), result);
+            }
         }
-        catch (error) {
-            absorbPartialOutcome(result, error);
-            throw error;
-        }
-        finally {
-            if (fresh)
-                for (const entry of result.migrations)
-                    entry.isNew = fresh.has(entry.name);
-        }
-        if (settings.source) {
-            runtime.info('Copying the source data through the migrations.');
-            await applyCopyStep(copyOptions(settings, runtime, throwaway.location, { ifTargetNotEmpty: 'fail' }, signal), result);
+        else {
+            await runDryRunPhases({ settings, runtime, result, env, location: throwaway.location, ...(signal ? { signal } : {}) });
         }
     }
     catch (error) {
@@ -9108,7 +10437,85 @@ const INPUT_NAMES = [
     'rollback-command',
     'status-command',
     'migrate-command-timeout',
+    'dry-run-timeout',
 ];
+
+
+/***/ }),
+
+/***/ 6374:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   KL: () => (/* binding */ warningCount),
+/* harmony export */   jj: () => (/* binding */ dryRunLine),
+/* harmony export */   x9: () => (/* binding */ orderNote)
+/* harmony export */ });
+/* unused harmony exports downProblems, findingCount, destructiveCount, fallbackReason */
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4285);
+
+/** Downs that are broken: they fail, leave another schema, or the migrations cannot be applied again. */
+function downProblems(report) {
+    const check = report?.downCheck;
+    if (!check)
+        return 0;
+    const broken = check.results.filter((r) => r.outcome === 'failed' || r.outcome === 'differs').length;
+    return broken + (check.reapply.outcome === 'failed' || check.reapply.outcome === 'differs' ? 1 : 0);
+}
+function findingCount(report) {
+    return report?.migrations.reduce((sum, m) => sum + m.findings.length, 0) ?? 0;
+}
+/** Every warning the report shows: run warnings, findings on the new migrations, broken downs. */
+function warningCount(result) {
+    return result.warnings.length + findingCount(result.dryRun) + downProblems(result.dryRun);
+}
+function destructiveCount(changes) {
+    if (!changes)
+        return 0;
+    const tables = changes.tables.reduce((sum, t) => sum + (t.change === 'dropped' ? 1 : t.items.filter((i) => i.destructive).length), 0);
+    return tables + changes.others.filter((o) => o.destructive).length;
+}
+/** "3 new migrations · ⚠️ 4 warnings · 🔥 2 destructive changes · ↩️ downs: 1 verified, 1 failing, 1 missing" */
+function dryRunLine(result) {
+    const report = result.dryRun;
+    if (!report || report.order.kind === 'fallback')
+        return undefined;
+    const parts = [`**${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(report.order.newMigrations.length, 'new migration')}**`];
+    const warnings = warningCount(result);
+    parts.push(warnings ? `⚠️ ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(warnings, 'warning')}` : 'no warnings');
+    const destructive = destructiveCount(report.schemaChanges);
+    if (destructive)
+        parts.push(`🔥 ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(destructive, 'destructive change')}`);
+    const downs = report.downCheck?.results ?? [];
+    if (downs.length) {
+        const labels = [['verified', 'verified'], ['differs', 'incomplete'], ['failed', 'failing'], ['missing', 'missing'], ['not-checked', 'not checked']];
+        const counted = labels.map(([outcome, label]) => [downs.filter((d) => d.outcome === outcome).length, label]).filter(([n]) => n > 0);
+        parts.push(`↩️ downs: ${counted.map(([n, label]) => `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(n)} ${label}`).join(', ')}`);
+    }
+    else if (report.migrations.length && report.migrations.every((m) => !m.hasDown)) {
+        parts.push('↩️ no downs');
+    }
+    return parts.join(' · ');
+}
+/** How the throwaway was built, in order, for the note under the headline. */
+function orderNote(result) {
+    const report = result.dryRun;
+    if (!report)
+        return undefined;
+    const order = report.order;
+    const data = result.source ? `the source data (${report.sampleRows ? `at most ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(report.sampleRows)} rows per table` : 'all rows'}, verified before commit)` : undefined;
+    const fresh = `the ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(order.kind === 'fallback' ? 0 : order.newMigrations.length, 'new migration')}, measured statement by statement`;
+    if (order.kind === 'fallback')
+        return `Order: every migration, then ${data ?? 'no data'} (the base commit was not available: nothing was measured, see the warnings).`;
+    if (order.kind === 'new-then-data') {
+        return `Order: the base commit ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(order.baseCommit.slice(0, 7))} has no migrations, so ${fresh} on the empty database${data ? `, then ${data}` : ''}.`;
+    }
+    const base = order.schemaFrom === 'target' ? `the real target's schema and history (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(order.baseMigrations, 'migration')} applied there)` : `the base commit's ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(order.baseMigrations, 'migration')}${order.baseCommit ? ` (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(order.baseCommit.slice(0, 7))})` : ''}`;
+    return `Order: ${[base, data, fresh].filter(Boolean).join(' → ')}${report.downCheck ? ' → down check' : ''}.`;
+}
+function fallbackReason(report) {
+    return report?.order.kind === 'fallback' ? cell(report.order.reason) : undefined;
+}
 
 
 /***/ }),
@@ -9246,7 +10653,7 @@ function isPullRequestEvent(eventName) {
 
 /***/ }),
 
-/***/ 4561:
+/***/ 3640:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -9257,6 +10664,53 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/report/markdown.ts
 var report_markdown = __webpack_require__(4285);
+// EXTERNAL MODULE: ./src/report/dry-run-summary.ts
+var dry_run_summary = __webpack_require__(6374);
+;// CONCATENATED MODULE: ./src/report/render-down-check.ts
+
+const SHOWN = 8;
+function difference(d, expectedLabel, actualLabel) {
+    if (d.actual === undefined)
+        return `${(0,report_markdown/* cell */.Hn)(d.object)} is missing (${expectedLabel}: ${(0,report_markdown/* code */.aY)((0,report_markdown/* clip */.$Q)(d.expected ?? '', 160))})`;
+    if (d.expected === undefined)
+        return `${(0,report_markdown/* cell */.Hn)(d.object)} is still there (${(0,report_markdown/* code */.aY)((0,report_markdown/* clip */.$Q)(d.actual, 160))})`;
+    return `${(0,report_markdown/* cell */.Hn)(d.object)}: ${actualLabel} ${(0,report_markdown/* code */.aY)((0,report_markdown/* clip */.$Q)(d.actual, 160))}, ${expectedLabel} ${(0,report_markdown/* code */.aY)((0,report_markdown/* clip */.$Q)(d.expected, 160))}`;
+}
+function differences(list, expectedLabel, actualLabel) {
+    const lines = list.slice(0, SHOWN).map((d) => `    - ${difference(d, expectedLabel, actualLabel)}`);
+    if (list.length > SHOWN)
+        lines.push(`    - … and ${(0,report_markdown/* plural */.LS)(list.length - SHOWN, 'more object')}`);
+    return lines.join('\n');
+}
+function renderDownCheck(check) {
+    if (!check || check.results.length === 0)
+        return undefined;
+    const lines = check.results.map((r) => {
+        const name = (0,report_markdown/* code */.aY)(r.migration);
+        switch (r.outcome) {
+            case 'verified':
+                return `- ✅ ${name}: its down gives back the schema it had before`;
+            case 'differs':
+                return `- ❌ ${name}: its down leaves a different schema (${(0,report_markdown/* plural */.LS)(r.differences?.length ?? 0, 'object')}):\n${differences(r.differences ?? [], 'before', 'after the down')}`;
+            case 'failed':
+                return `- 💥 ${name}: its down fails: ${(0,report_markdown/* cell */.Hn)((0,report_markdown/* clip */.$Q)(r.error ?? 'unknown error', 500))}`;
+            case 'missing':
+                return `- — ${name}: has no down (cannot be rolled back)`;
+            case 'not-checked':
+                return `- ⏭️ ${name}: not checked, because ${(0,report_markdown/* cell */.Hn)(r.reason ?? 'an earlier step stopped the check')}`;
+        }
+    });
+    const { reapply } = check;
+    const again = reapply.migrations?.map(report_markdown/* code */.aY).join(', ');
+    if (reapply.outcome === 'same')
+        lines.push(`- ✅ applied again (${again}): the same schema as the first time`);
+    if (reapply.outcome === 'differs')
+        lines.push(`- ❌ applied again (${again}): the schema differs from the first time:\n${differences(reapply.differences ?? [], 'first time', 'now')}`);
+    if (reapply.outcome === 'failed')
+        lines.push(`- 💥 applying ${again} again failed: ${(0,report_markdown/* cell */.Hn)((0,report_markdown/* clip */.$Q)(reapply.error ?? 'unknown error', 500))}`);
+    return `### Down check\n\n${lines.join('\n')}`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/render-migrations.ts
 
 const STATUS_LABELS = {
@@ -9307,6 +10761,12 @@ function migrationCounts(migrations) {
         parts.push(`${(0,report_markdown/* count */.U9)(fresh)} new in this PR`);
     return parts.join(' · ');
 }
+/** Dry runs with measured new migrations: the full list is reference, folded. */
+function renderMigrationsFolded(result) {
+    if (result.migrations.length === 0)
+        return undefined;
+    return (0,report_markdown/* details */.zH)(`All ${(0,report_markdown/* plural */.LS)(result.migrations.length, 'migration')}: ${migrationCounts(result.migrations)}`, (0,report_markdown/* table */.tp)(columns(result.migrations), result.migrations));
+}
 function renderMigrations(result) {
     const { migrations } = result;
     const showsMigrations = ['status', 'migrate', 'rollback', 'baseline', 'dry-run', 'cutover'].includes(result.mode);
@@ -9325,6 +10785,266 @@ function renderMigrations(result) {
     else {
         parts.push((0,report_markdown/* table */.tp)(cols, migrations));
     }
+    return parts.join('\n\n');
+}
+
+// EXTERNAL MODULE: ./src/dry-run/measure/impact-rules.ts
+var impact_rules = __webpack_require__(7919);
+// EXTERNAL MODULE: ./src/dry-run/measure/lock-modes.ts
+var lock_modes = __webpack_require__(9326);
+;// CONCATENATED MODULE: ./src/report/render-new-migrations.ts
+
+
+
+const BLOCKS_SHORT = { nothing: 'blocks nothing', writes: 'blocks writes', 'reads and writes': 'blocks reads and writes' };
+const ICON = { nothing: '🟢', writes: '🟠', 'reads and writes': '🔴' };
+function timeOf(migration) {
+    return migration.statements.reduce((sum, s) => sum + s.durationMs, 0);
+}
+function worstLock(statements) {
+    let worst;
+    for (const lock of statements.flatMap((s) => s.locks))
+        if (!worst || (0,lock_modes/* lockStrength */.JP)(lock.mode) > (0,lock_modes/* lockStrength */.JP)(worst.mode))
+            worst = lock;
+    return worst;
+}
+function lockCell(migration) {
+    const worst = worstLock(migration.statements);
+    if (worst)
+        return `${ICON[worst.blocks]} ${(0,lock_modes/* lockName */.l4)(worst.mode)} on ${(0,report_markdown/* code */.aY)(worst.relation)} (${BLOCKS_SHORT[worst.blocks]})`;
+    if (migration.statements.length === 0)
+        return '—';
+    const unseen = migration.statements.some((s) => !s.inTransaction && !s.lockSamples);
+    return unseen ? '— (not seen: too fast to sample)' : 'none';
+}
+const VERBS = { INSERT: 'inserted', UPDATE: 'updated', DELETE: 'deleted', MERGE: 'merged' };
+function rowsCell(statements) {
+    const totals = new Map();
+    for (const s of statements)
+        if (s.rows)
+            totals.set(s.rows.command, (totals.get(s.rows.command) ?? 0) + s.rows.count);
+    return totals.size ? [...totals].map(([command, n]) => `${(0,report_markdown/* count */.U9)(n)} ${VERBS[command] ?? command.toLowerCase()}`).join(', ') : '—';
+}
+function rewritesCell(statements) {
+    const rewrites = statements.flatMap((s) => s.rewrites);
+    return rewrites.length ? rewrites.map((r) => `${(0,report_markdown/* code */.aY)(r.table)} (${(0,report_markdown/* plural */.LS)(r.rows, 'row')})`).join('<br>') : '—';
+}
+function downCell(migration, report) {
+    const result = report.downCheck?.results.find((r) => r.migration === migration.name);
+    if (!migration.hasDown)
+        return '— none';
+    switch (result?.outcome) {
+        case 'verified':
+            return '✅ verified';
+        case 'differs':
+            return '❌ incomplete';
+        case 'failed':
+            return '💥 fails';
+        case 'not-checked':
+            return '⏭️ not checked';
+        default:
+            return 'not run';
+    }
+}
+function statusCell(migration) {
+    if (migration.status === 'not-run')
+        return '⏭️ not run';
+    const time = (0,report_markdown/* duration */.p0)(timeOf(migration));
+    if (migration.status === 'applied')
+        return time;
+    const failed = migration.statements.find((s) => s.failed);
+    return `❌ ${migration.timedOut ? 'stopped (dry-run-timeout)' : 'failed'}${failed ? ` at line ${failed.line}` : ''} after ${time}`;
+}
+/** One compact line per new migration. */
+function renderNewMigrations(report) {
+    if (report.order.kind === 'fallback')
+        return undefined;
+    if (report.migrations.length === 0)
+        return '### New migrations\n\n_No new migrations in this pull request._';
+    const columns = [
+        { header: 'New migration', render: (m) => (0,report_markdown/* code */.aY)(m.name) },
+        { header: 'Time', align: 'right', render: statusCell },
+        { header: 'Worst lock', render: lockCell },
+        { header: 'Rewrites', render: (m) => rewritesCell(m.statements) },
+        { header: 'Rows touched', align: 'right', render: (m) => rowsCell(m.statements) },
+        { header: 'Down', render: (m) => downCell(m, report) },
+        { header: 'Warnings', align: 'center', render: (m) => (m.findings.length ? `⚠️ ${(0,report_markdown/* count */.U9)(m.findings.length)}` : m.status === 'applied' ? '✅' : '—') },
+    ];
+    return ['### New migrations', (0,report_markdown/* table */.tp)(columns, report.migrations)].join('\n\n');
+}
+/** The measured fact behind a finding, as a sentence fragment. */
+function describeFinding(finding) {
+    const table = (0,report_markdown/* code */.aY)(finding.table);
+    const rows = finding.rows !== undefined ? (0,report_markdown/* plural */.LS)(finding.rows, 'row') : 'its rows';
+    const mode = finding.mode ? (0,lock_modes/* lockName */.l4)(finding.mode) : 'a lock';
+    const time = (0,report_markdown/* duration */.p0)(finding.durationMs);
+    switch (finding.rule) {
+        case 'index-blocks-writes':
+            return `built ${(0,report_markdown/* code */.aY)(finding.detail ?? 'an index')} on ${table} (${rows}) in ${time} holding ${mode} on it: writes to the table waited for the whole build`;
+        case 'table-rewrite':
+            return `rewrote ${table} (${rows}) in ${time} under ACCESS EXCLUSIVE`;
+        case 'validation-scan':
+            return `checked ${finding.detail ?? 'a constraint'} on ${table} (${rows}) by a full scan in ${time}, holding ${mode}`;
+        case 'long-exclusive-lock':
+            return `held ACCESS EXCLUSIVE on ${table} for ${time}, from this statement until the migration's transaction ended`;
+        case 'drops-data':
+            return finding.detail ? `dropped ${finding.detail} of ${table}, which held ${(0,report_markdown/* plural */.LS)(finding.rows ?? 0, 'value')} (not null)` : `dropped ${table}, which held ${rows}`;
+    }
+}
+/** The findings, grouped by rule: what was measured where, why it hurts, what to do instead. */
+function renderFindings(report) {
+    const findings = report.migrations.flatMap((m) => m.findings);
+    if (findings.length === 0)
+        return undefined;
+    const rules = [...new Set(findings.map((f) => f.rule))];
+    const groups = rules.map((rule) => {
+        const lines = findings.filter((f) => f.rule === rule).map((f) => `- ${(0,report_markdown/* code */.aY)(f.migration)}${f.line ? ` line ${f.line}` : ''}: ${describeFinding(f)}.`);
+        // The rules' texts are cutover's own Markdown.
+        return `**⚠️ ${impact_rules/* RULES */.y0[rule].title}** (${(0,report_markdown/* count */.U9)(lines.length)}). ${impact_rules/* RULES */.y0[rule].why} **Instead:** ${impact_rules/* RULES */.y0[rule].instead}\n\n${lines.join('\n')}`;
+    });
+    return [`### ⚠️ ${(0,report_markdown/* plural */.LS)(findings.length, 'warning')} on the new migrations`, ...groups].join('\n\n');
+}
+function locksText(statement, held) {
+    const lines = [...held.values()].map((l) => `${ICON[l.blocks]} ${(0,lock_modes/* lockName */.l4)(l.mode)} on ${(0,report_markdown/* code */.aY)(l.relation)}${l.since !== statement.line ? ` (since line ${l.since})` : ''}: ${(0,report_markdown/* cell */.Hn)((0,lock_modes/* lockWords */.jU)(l.mode))}`);
+    if (statement.failed && statement.inTransaction)
+        lines.push('its own locks were not read (it failed)');
+    if (lines.length)
+        return lines.join('<br>');
+    if (statement.inTransaction)
+        return 'none';
+    return statement.lockSamples ? `none seen in ${(0,report_markdown/* plural */.LS)(statement.lockSamples, 'sample')}` : '— (not seen: it ran between two samples)';
+}
+function statementCell(statement) {
+    const text = statement.sql === undefined ? 'the JS migration as a whole' : (0,report_markdown/* code */.aY)((0,report_markdown/* clip */.$Q)(statement.sql.replace(/\s+/g, ' '), 140));
+    const flags = [statement.inTransaction ? '' : 'no transaction', statement.failed ? `❌ ${statement.error ? (0,report_markdown/* cell */.Hn)((0,report_markdown/* clip */.$Q)(statement.error, 200)) : 'failed'}` : ''].filter(Boolean);
+    return flags.length ? `${text}<br>${flags.join(' · ')}` : text;
+}
+function effectsCell(statement) {
+    const parts = [
+        ...statement.rewrites.map((r) => `rewrote ${(0,report_markdown/* code */.aY)(r.table)} (${(0,report_markdown/* plural */.LS)(r.rows, 'row')})`),
+        ...statement.indexesBuilt.map((i) => `built ${(0,report_markdown/* code */.aY)(i.index)}${i.concurrently ? ' concurrently' : ''} (${(0,report_markdown/* plural */.LS)(i.rows, 'row')})`),
+        ...statement.validations.map((v) => `scanned ${(0,report_markdown/* code */.aY)(v.table)} for ${(0,report_markdown/* cell */.Hn)(v.what)} (${(0,report_markdown/* plural */.LS)(v.rows, 'row')})`),
+        ...(statement.rows ? [`${(0,report_markdown/* count */.U9)(statement.rows.count)} ${VERBS[statement.rows.command] ?? statement.rows.command.toLowerCase()}`] : []),
+    ];
+    return parts.join('<br>') || '—';
+}
+/** Folded per migration: every statement measured, then the file itself. */
+function renderMigrationDetails(migration) {
+    const held = (0,impact_rules/* locksHeld */.Ez)(migration.statements);
+    const columns = [
+        { header: 'Line', align: 'right', render: (s) => String(s.line) },
+        { header: 'Statement', render: statementCell },
+        { header: 'Time', align: 'right', render: (s) => (0,report_markdown/* duration */.p0)(s.durationMs) },
+        { header: 'Locks held while it ran (tables that existed before)', render: (s) => locksText(s, held[migration.statements.indexOf(s)]) },
+        { header: 'Effect', render: effectsCell },
+    ];
+    const parts = [];
+    if (migration.statements.length)
+        parts.push((0,report_markdown/* table */.tp)(columns, migration.statements));
+    if (migration.notRun)
+        parts.push(`${(0,report_markdown/* plural */.LS)(migration.notRun, 'statement')} after the failing one did not run.`);
+    if (migration.status === 'not-run')
+        parts.push('Not run: an earlier new migration failed.');
+    const clipped = migration.source.clippedLines ? `\n\n_… ${(0,report_markdown/* plural */.LS)(migration.source.clippedLines, 'more line')} in the file._` : '';
+    parts.push(`${(0,report_markdown/* code */.aY)(migration.source.file)}:\n\n${(0,report_markdown/* codeBlock */.DV)(migration.source.text, migration.source.language === 'js' ? 'js' : 'sql')}${clipped}`);
+    const summary = `${(0,report_markdown/* code */.aY)(migration.name)}: ${(0,report_markdown/* plural */.LS)(migration.statements.length, 'statement')} measured, ${(0,report_markdown/* duration */.p0)(timeOf(migration))}${migration.findings.length ? `, ⚠️ ${(0,report_markdown/* plural */.LS)(migration.findings.length, 'warning')}` : ''}`;
+    return (0,report_markdown/* details */.zH)(summary, parts.join('\n\n'));
+}
+
+;// CONCATENATED MODULE: ./src/report/render-schema-changes.ts
+
+const DEFINITION_MAX = 200;
+/** Beyond this many tables, those without destructive changes are folded. */
+const OPEN_TABLES = 25;
+function definition(text) {
+    return text === undefined ? '' : (0,report_markdown/* code */.aY)((0,report_markdown/* clip */.$Q)(text.replace(/\s+/g, ' '), DEFINITION_MAX));
+}
+function mark(destructive) {
+    return destructive ? '🔥 ' : '';
+}
+function label(change) {
+    return change.kind === 'row-security' ? 'row-level security' : `${change.kind} ${(0,report_markdown/* code */.aY)(change.name)}`;
+}
+function itemLine(change) {
+    const what = label(change);
+    switch (change.change) {
+        case 'added':
+            return `${what} added: ${definition(change.after)}`;
+        case 'dropped': {
+            const held = change.rows !== undefined ? `, with its ${(0,report_markdown/* plural */.LS)(change.rows, 'value')} (not null)` : '';
+            return `${mark(change.destructive)}${what} dropped (was ${definition(change.before)})${held}`;
+        }
+        case 'renamed':
+            return `${mark(change.destructive)}${what} renamed from ${(0,report_markdown/* code */.aY)(change.from ?? '?')}${change.before !== undefined ? `, now ${definition(change.after)} (was ${definition(change.before)})` : ''}`;
+        case 'changed':
+            return `${mark(change.destructive)}${what}: ${definition(change.before)} → ${definition(change.after)}${change.kind === 'column' && change.destructive ? ' (a type change that can alter or reject values)' : ''}`;
+    }
+}
+/** Items of one table; a column dropped and added under the same name becomes one line. */
+function itemLines(items) {
+    const lines = [];
+    const readded = new Set();
+    for (const item of items) {
+        if (readded.has(item))
+            continue;
+        const again = item.kind === 'column' && item.change === 'dropped' ? items.find((other) => other.kind === 'column' && other.change === 'added' && other.name === item.name) : undefined;
+        if (again) {
+            readded.add(again);
+            const held = item.rows !== undefined ? `its ${(0,report_markdown/* plural */.LS)(item.rows, 'value')} (not null) are gone` : 'the old values are gone';
+            lines.push(`🔥 column ${(0,report_markdown/* code */.aY)(item.name)} dropped and added again (a drop + add, not a rename: ${held}); was ${definition(item.before)}, now ${definition(again.after)}`);
+            continue;
+        }
+        lines.push(itemLine(item));
+    }
+    return lines;
+}
+function addedTable(entry) {
+    const columns = entry.items.filter((i) => i.kind === 'column').map((i) => `${i.name} ${i.after?.split(' ')[0] ?? ''}`.trim());
+    const rest = entry.items.filter((i) => i.kind !== 'column');
+    const kinds = ['constraint', 'index', 'trigger', 'policy'].map((kind) => [kind, rest.filter((i) => i.kind === kind).length]).filter(([, n]) => n > 0);
+    const extra = kinds.length ? `; ${kinds.map(([kind, n]) => (0,report_markdown/* plural */.LS)(n, kind, kind === 'index' ? 'indexes' : kind === 'policy' ? 'policies' : `${kind}s`)).join(', ')}` : '';
+    return `- ➕ **${(0,report_markdown/* code */.aY)(entry.table)}** added: ${(0,report_markdown/* plural */.LS)(columns.length, 'column')} (${(0,report_markdown/* code */.aY)((0,report_markdown/* clip */.$Q)(columns.join(', '), DEFINITION_MAX))})${extra}`;
+}
+function tableBlock(entry) {
+    if (entry.change === 'added')
+        return addedTable(entry);
+    if (entry.change === 'dropped')
+        return `- 🔥 **${(0,report_markdown/* code */.aY)(entry.table)}** dropped${entry.rows !== undefined ? `, with its ${(0,report_markdown/* plural */.LS)(entry.rows, 'row')}` : ''}`;
+    const head = entry.change === 'renamed' ? `- ${mark(entry.destructive)}**${(0,report_markdown/* code */.aY)(entry.table)}** renamed from ${(0,report_markdown/* code */.aY)(entry.from ?? '?')}` : `- ${mark(entry.destructive)}**${(0,report_markdown/* code */.aY)(entry.table)}**`;
+    return [head, ...itemLines(entry.items).map((line) => `  - ${line}`)].join('\n');
+}
+function summaryLine(changes) {
+    const byChange = (change) => changes.tables.filter((t) => t.change === change).length;
+    const parts = [
+        [byChange('dropped'), 'dropped'],
+        [byChange('changed') + byChange('renamed'), 'changed'],
+        [byChange('added'), 'added'],
+    ]
+        .filter(([n]) => n > 0)
+        .map(([n, what]) => `${(0,report_markdown/* plural */.LS)(n, 'table')} ${what}`);
+    if (changes.others.length)
+        parts.push((0,report_markdown/* plural */.LS)(changes.others.length, 'other object'));
+    const destructive = changes.tables.reduce((sum, t) => sum + (t.change === 'dropped' ? 1 : t.items.filter((i) => i.destructive).length), 0) + changes.others.filter((o) => o.destructive).length;
+    if (destructive)
+        parts.push(`🔥 ${(0,report_markdown/* plural */.LS)(destructive, 'destructive change')}`);
+    return parts.join(' · ');
+}
+/** `applied`: how many new migrations the diff covers when one failed (undefined: all of them ran). */
+function renderSchemaChanges(changes, applied) {
+    if (!changes)
+        return undefined;
+    const partial = applied === undefined ? '' : applied === 0 ? 'no new migration was applied before the failure' : `only the ${(0,report_markdown/* plural */.LS)(applied, 'new migration')} applied before the failure`;
+    if (changes.tables.length === 0 && changes.others.length === 0)
+        return `### Schema changes\n\n_${partial ? `No change: ${partial}.` : 'The new migrations leave the schema as it was.'}_`;
+    const parts = ['### Schema changes', `${summaryLine(changes)}${partial ? ` (${partial})` : ''}`];
+    const open = changes.tables.length > OPEN_TABLES ? changes.tables.filter((t) => t.destructive) : changes.tables;
+    const folded = changes.tables.filter((t) => !open.includes(t));
+    if (open.length)
+        parts.push(open.map(tableBlock).join('\n'));
+    if (folded.length)
+        parts.push((0,report_markdown/* details */.zH)(`${(0,report_markdown/* plural */.LS)(folded.length, 'more table')} without destructive changes`, folded.map(tableBlock).join('\n')));
+    if (changes.others.length)
+        parts.push(`Other objects:\n\n${changes.others.map((o) => `- ${o.change === 'added' ? '➕ ' : ''}${itemLine(o)}`).join('\n')}`);
     return parts.join('\n\n');
 }
 
@@ -9432,10 +11152,42 @@ function matchCell(entry) {
     const match = tableMatches(entry);
     return match === undefined ? '—' : match ? '✅' : '❌';
 }
+/** Dry runs: the table after the new migrations, as far as it can still be compared with the source. */
+function afterCell(after) {
+    if (!after)
+        return '—';
+    const names = (list) => (list?.length ? ` by ${list.map((m) => (0,report_markdown/* code */.aY)(m)).join(', ')}` : '');
+    const by = names(after.by);
+    if (after.state === 'dropped')
+        return `🔥 dropped${by}`;
+    if (after.state === 'written')
+        return `${(0,report_markdown/* count */.U9)(after.rowsAfter)} · rows written${names(after.writtenBy)} (not compared)${by ? ` · schema changed${by}` : ''}`;
+    const same = after.rowsAfter === after.rowsBefore ? `${(0,report_markdown/* count */.U9)(after.rowsAfter)} ✅ as many as copied` : `${(0,report_markdown/* count */.U9)(after.rowsAfter)} ❌ but ${(0,report_markdown/* count */.U9)(after.rowsBefore)} were copied`;
+    if (after.state === 'renamed')
+        return `${same} · renamed to ${(0,report_markdown/* code */.aY)(after.renamedTo ?? '?')}${by}`;
+    if (after.state === 'altered')
+        return `${same} · schema changed${by}`;
+    return same;
+}
+function afterSummary(entries) {
+    const compared = entries.filter((e) => e.state !== 'written' && e.state !== 'dropped');
+    const differing = compared.filter((e) => e.rowsAfter !== e.rowsBefore).length;
+    const parts = [];
+    if (compared.length)
+        parts.push(differing ? `**${(0,report_markdown/* plural */.LS)(differing, 'table')} no longer ${differing === 1 ? 'holds' : 'hold'} as many rows as were copied**` : `${(0,report_markdown/* plural */.LS)(compared.length, 'table')} not written by them ${compared.length === 1 ? 'holds' : 'hold'} as many rows as were copied`);
+    const written = entries.filter((e) => e.state === 'written').length;
+    if (written)
+        parts.push(`${(0,report_markdown/* plural */.LS)(written, 'table')} written by them (not compared)`);
+    const dropped = entries.filter((e) => e.state === 'dropped').length;
+    if (dropped)
+        parts.push(`${(0,report_markdown/* plural */.LS)(dropped, 'table')} dropped`);
+    return `after the new migrations: ${parts.join('; ')}`;
+}
 function renderTables(result) {
     const { tables } = result;
     if (tables.length === 0)
         return undefined;
+    const afterEntries = result.dryRun?.tablesAfter;
     const columns = [
         { header: 'Table', render: (t) => (0,report_markdown/* code */.aY)(t.table) },
         { header: 'Source rows', align: 'right', render: (t) => (0,report_markdown/* count */.U9)(t.sourceRows) },
@@ -9446,10 +11198,15 @@ function renderTables(result) {
     if (tables.some((t) => t.rejectedRows || t.differingKeys?.length || t.differences || t.missingInTarget)) {
         columns.push({ header: 'Details', render: (t) => detailsCell(t) || (0,report_markdown/* cell */.Hn)('') });
     }
+    if (afterEntries)
+        columns.push({ header: 'After the new migrations', render: (t) => afterCell(afterEntries.find((a) => a.table === t.table)) });
     const mismatched = tables.filter((t) => tableMatches(t) === false).length;
-    const summary = mismatched
+    let summary = mismatched
         ? `${(0,report_markdown/* plural */.LS)(tables.length, 'table')} · **${(0,report_markdown/* plural */.LS)(mismatched, 'table')} ${mismatched === 1 ? 'differs' : 'differ'}**`
         : `${(0,report_markdown/* plural */.LS)(tables.length, 'table')}${tables.every((t) => tableMatches(t) === true) ? ' · all match' : ''}`;
+    // The copy was verified before the new migrations; say what still holds after them.
+    if (afterEntries)
+        summary += ` (copied and verified before the new migrations) · ${afterSummary(afterEntries)}`;
     return ['### Tables', summary, (0,report_markdown/* table */.tp)(columns, tables)].join('\n\n');
 }
 const LEFT_OUT_OPEN = 10;
@@ -9469,6 +11226,10 @@ function renderLeftOut(result) {
 // EXTERNAL MODULE: ./src/report/truncate.ts
 var truncate = __webpack_require__(3534);
 ;// CONCATENATED MODULE: ./src/report/render-report.ts
+
+
+
+
 
 
 
@@ -9506,6 +11267,9 @@ function render_report_headline(result) {
         return `## ❌ ${title}: verification found differences`;
     if (result.mode === 'status')
         return `## ✅ ${title}`;
+    const warnings = result.mode === 'dry-run' ? (0,dry_run_summary/* warningCount */.KL)(result) : 0;
+    if (warnings > 0)
+        return `## ⚠️ ${title} passed with ${warnings.toLocaleString('en-US')} warning${warnings === 1 ? '' : 's'}`;
     return `## ✅ ${title} ${result.mode === 'verify' || result.mode === 'dry-run' ? 'passed' : 'succeeded'}`;
 }
 function facts(result) {
@@ -9528,7 +11292,8 @@ function throwawayNote(result) {
         return undefined;
     const { provider, serverVersion } = result.throwaway;
     const server = `PostgreSQL${serverVersion ? ` ${(0,report_markdown/* cell */.Hn)(serverVersion)}` : ''} (${(0,report_markdown/* cell */.Hn)(provider)})`;
-    return `> 🧪 **Dry run** on a throwaway ${server}: the real target was not written.`;
+    const order = (0,dry_run_summary/* orderNote */.x9)(result);
+    return `> 🧪 **Dry run** on a throwaway ${server}: the real target was not written.${order ? `\n> ${order}` : ''}`;
 }
 function bulletList(items) {
     return items.map((item) => `- ${(0,report_markdown/* cell */.Hn)(item)}`).join('\n');
@@ -9554,15 +11319,31 @@ function footer(result, summaryUrl) {
     const run = summaryUrl ? ` · [workflow run](${summaryUrl})` : '';
     return `<sub>cutover ${MODE_LABELS[result.mode] ?? result.mode} · ${(0,report_markdown/* duration */.p0)(result.durationMs)}${run}</sub>`;
 }
+/** A dry run that measured the PR's new migrations: they lead, the full list of migrations is folded. */
+function dryRunSections(result) {
+    const report = result.dryRun;
+    return [
+        renderNewMigrations(report),
+        renderFindings(report),
+        renderSchemaChanges(report.schemaChanges, report.migrations.some((m) => m.status === 'failed') ? report.migrations.filter((m) => m.status === 'applied').length : undefined),
+        renderDownCheck(report.downCheck),
+        renderTables(result),
+        report.migrations.length ? `### Each new migration
+
+${report.migrations.map(renderMigrationDetails).join('\n\n')}` : undefined,
+        renderMigrationsFolded(result),
+    ];
+}
 function renderReport(result, options = {}) {
+    const measured = result.dryRun !== undefined && result.dryRun.order.kind !== 'fallback';
     const sections = [
         render_report_headline(result),
         facts(result),
+        measured ? (0,dry_run_summary/* dryRunLine */.jj)(result) : undefined,
         throwawayNote(result),
         result.error ? `> **Error:** ${(0,report_markdown/* cell */.Hn)(result.error)}` : undefined,
         result.notes.length ? bulletList(result.notes) : undefined,
-        renderMigrations(result),
-        renderTables(result),
+        ...(measured ? dryRunSections(result) : [renderMigrations(result), renderTables(result)]),
         renderSchemaCreated(result),
         renderLeftOut(result),
         renderWarnings(result),
@@ -9814,6 +11595,7 @@ const INPUT_DEFAULTS = {
     'comment-id': '',
     'create-tables-lengths': 'keep',
     'migrate-command-timeout': '3600',
+    'dry-run-timeout': '600',
 };
 function inputLabel(origin, name) {
     return origin === 'action' ? `input '${name}'` : `--${name}`;
@@ -9933,6 +11715,7 @@ function buildSettings(raw, options) {
             postgresVersion: (raw['postgres-version'] || INPUT_DEFAULTS['postgres-version']).trim(),
             schemaFrom: pick(raw, 'schema-from', ['migrations', 'target'], origin),
             ...(raw['base-ref']?.trim() ? { baseRef: raw['base-ref'].trim() } : {}),
+            timeoutMs: integer(raw, 'dry-run-timeout', origin, 0, 86_400) * 1000,
         },
         report: {
             comment: boolean(raw, 'comment', origin),
