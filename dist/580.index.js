@@ -8174,7 +8174,9 @@ function flagsFor(settings, mode) {
     if (mode === 'status')
         add('status-command', settings.command.status);
     if (settings.command.migrate || settings.command.rollback || settings.command.status) {
-        add('migrate-command-dir', relativePath(settings, settings.command.dir));
+        const dir = relativePath(settings, settings.command.dir);
+        if (dir !== '.')
+            add('migrate-command-dir', dir);
         add('migrate-command-timeout', reproduce_command_seconds(settings.command.timeoutMs));
     }
     add('connect-attempts', String(settings.connectAttempts));

@@ -90,7 +90,8 @@ function flagsFor(settings: Settings, mode: Mode): Array<[string, string | boole
   if (mode === 'rollback') add('rollback-command', settings.command.rollback);
   if (mode === 'status') add('status-command', settings.command.status);
   if (settings.command.migrate || settings.command.rollback || settings.command.status) {
-    add('migrate-command-dir', relativePath(settings, settings.command.dir));
+    const dir = relativePath(settings, settings.command.dir);
+    if (dir !== '.') add('migrate-command-dir', dir);
     add('migrate-command-timeout', seconds(settings.command.timeoutMs));
   }
 
