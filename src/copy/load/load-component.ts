@@ -17,6 +17,7 @@ import type { PgSnapshot } from '../read/pg-snapshot.js';
 import { copyPgTable, copySqliteTable } from './copy-table.js';
 import { readSequenceStates, type JournalEntry } from './copy-journal.js';
 import { dropForeignKeysForLoad, restoreForeignKeys } from './fk-bulk-check.js';
+import { buildAfterLoad, dropIndexesForLoad } from './index-rebuild.js';
 import { conversionError, loadError, type LoadErrorContext } from './load-errors.js';
 import { liftGuards, readTableGuards, type TableGuards } from './owned-table-guards.js';
 import { TableProgress } from './progress-reporter.js';
@@ -149,7 +150,11 @@ export async function loadComponent(client: pg.ClientBase, reader: pg.ClientBase
   }
   // Samples filter child rows by their parents in SQL, which needs no dropped keys; otherwise bulk checks.
   const held = ctx.copy.sampleRows === undefined ? await dropForeignKeysForLoad(client, existing) : [];
+  // Then the indexes and keys of tables that start empty: built once after the load (index-rebuild.ts).
+  const indexes = ctx.copy.sampleRows === undefined ? await dropIndexesForLoad(client, existing) : { held: [], notes: [] };
+  for (const note of indexes.notes) ctx.runtime.info(note);
   for (const table of tables) await loadTable(client, reader, table, ctx, signal);
+  await buildAfterLoad(client, indexes.held, ctx);
   try {
     await restoreForeignKeys(client, held);
   } catch (error) {
