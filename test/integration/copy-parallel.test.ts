@@ -91,7 +91,7 @@ test('on-error: skip writes the reject from a worker and copies the rest', async
 });
 
 test('verification hashes a big SQLite table in worker threads: the same totals as one thread, and a changed row is found', async () => {
-  const file = (await source('verify.db', null)) as { path: string };
+  const file = (await source('verify.db', null)) as { kind: 'sqlite'; path: string };
   await copyData(copyOptions(file, db.location, { jobs: 2, ifTargetNotEmpty: 'truncate' }));
   const Database = await loadSqlite();
   const sqlite = new Database(file.path, { readonly: true });
