@@ -155,11 +155,13 @@ export async function loadComponent(client: pg.ClientBase, reader: pg.ClientBase
   for (const note of indexes.notes) ctx.runtime.info(note);
   for (const table of tables) await loadTable(client, reader, table, ctx, signal);
   await buildAfterLoad(client, indexes.held, ctx);
+  const keysStarted = Date.now();
   try {
     await restoreForeignKeys(client, held);
   } catch (error) {
     throw loadError(names, error, ctx.errorContext, tables);
   }
+  if (held.length > 0) ctx.runtime.info(`Re-added ${held.length === 1 ? '1 foreign key' : `${held.length} foreign keys`} on ${names} (one check each) in ${((Date.now() - keysStarted) / 1000).toFixed(1)} s.`);
   // create-tables: keys after the data (one bulk check each), primary keys before the FKs that need them.
   const constraints = tables.flatMap((t) => t.ddl?.constraints ?? []);
   for (const sql of [...constraints.filter((s) => s.includes('PRIMARY KEY')), ...constraints.filter((s) => !s.includes('PRIMARY KEY'))]) {

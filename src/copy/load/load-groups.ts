@@ -68,7 +68,9 @@ async function runGroup(components: TablePlan[][], ctx: LoadContext, controller:
     throw loadError(tables.map((t) => t.display).join(', '), error, ctx.errorContext, tables);
   }
   if (controller.signal.aborted) throw controller.signal.reason;
+  const verifyStarted = Date.now();
   session.verified = await verifyBeforeCommit(tables, client, reader, ctx);
+  ctx.runtime.info(`Counted${ctx.copy.checksums ? ' and checksummed' : ''} ${tables.map((t) => t.display).join(', ')} inside the transaction in ${((Date.now() - verifyStarted) / 1000).toFixed(1)} s.`);
   for (const lifted of session.changes.guards) await restoreGuards(client, lifted);
 }
 
