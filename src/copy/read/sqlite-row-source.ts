@@ -78,43 +78,6 @@ export function sqliteSelectSql(spec: SqliteReadSpec): { sql: string; keyIndexes
   return { sql: `SELECT ${select.join(', ')} FROM ${quoteIdent(spec.table)}${where}${order}`, keyIndexes, rowidIndex };
 }
 
-const PAGE_ROWS = 2048;
-const MIN_ROWID = -9223372036854775808n;
-
-/**
- * Rows one at a time, fetched a page at a time: a rowid table is read in rowid order by `.all()` on
- * pages of PAGE_ROWS (one call into SQLite per page instead of one iterator step per row, about a
- * fifth cheaper); anything else (WITHOUT ROWID, samples in key order) through the iterator.
- */
-function rowReader(db: SqliteDatabase, spec: SqliteReadSpec, sql: string, rowidIndex: number): { next: () => unknown[] | undefined; close: () => void } {
-  if (rowidIndex < 0 || spec.limit !== undefined) {
-    const iterator = db.prepare(sql).raw(true).safeIntegers(true).iterate() as IterableIterator<unknown[]>;
-    return { next: () => iterator.next().value as unknown[] | undefined, close: () => void iterator.return?.() };
-  }
-  const select = sql.slice(0, sql.indexOf(' FROM ')).replace(/^SELECT /, '');
-  const upper = spec.rowidRange ? ` AND _rowid_ <= ${spec.rowidRange[1]}` : '';
-  const page = (op: string) => db.prepare(`SELECT ${select} FROM ${quoteIdent(spec.table)} WHERE _rowid_ ${op} ?${upper} ORDER BY _rowid_ LIMIT ${PAGE_ROWS}`).raw(true).safeIntegers(true);
-  const first = page('>=');
-  const rest = page('>');
-  let rows = first.all(spec.rowidRange ? spec.rowidRange[0] : MIN_ROWID) as unknown[][];
-  let at = 0;
-  return {
-    next: () => {
-      if (at === rows.length) {
-        if (rows.length < PAGE_ROWS) return undefined;
-        rows = rest.all(rows[rows.length - 1][rowidIndex]) as unknown[][];
-        at = 0;
-        if (rows.length === 0) return undefined;
-      }
-      return rows[at++];
-    },
-    close: () => {
-      rows = [];
-      at = 0;
-    },
-  };
-}
-
 export interface SqliteRowSourceOptions {
   /** Sum of canonical row hashes; null = checksums off. */
   hash: HashSum | null;
@@ -136,8 +99,7 @@ export class SqliteRowSource extends Readable {
   rejected = 0;
   private buffer = Buffer.allocUnsafeSlow(CHUNK_BYTES);
   private used = 0;
-  private readonly nextRow: () => unknown[] | undefined;
-  private readonly closeRows: () => void;
+  private readonly rowIterator: IterableIterator<unknown[]>;
   private readonly step: (row: unknown[]) => string | null;
   private readonly onRows?: (rows: number) => void;
   /** When the next chunk goes through setImmediate (see _read). */
@@ -146,9 +108,7 @@ export class SqliteRowSource extends Readable {
   constructor(db: SqliteDatabase, spec: SqliteReadSpec, options: SqliteRowSourceOptions) {
     super({ highWaterMark: CHUNK_BYTES });
     const { sql, keyIndexes, rowidIndex } = sqliteSelectSql(spec);
-    const rows = rowReader(db, spec, sql, rowidIndex);
-    this.nextRow = rows.next;
-    this.closeRows = rows.close;
+    this.rowIterator = db.prepare(sql).raw(true).safeIntegers(true).iterate() as IterableIterator<unknown[]>;
     this.step = rowProcessor(db, spec, keyIndexes, rowidIndex, options, this);
     this.onRows = options.onRows;
   }
@@ -158,14 +118,14 @@ export class SqliteRowSource extends Readable {
     // string: big strings get promoted to the old generation and inflate the heap (and RSS).
     try {
       for (;;) {
-        const row = this.nextRow();
-        if (row === undefined) {
+        const next = this.rowIterator.next();
+        if (next.done) {
           if (this.used > 0) this.push(this.buffer.subarray(0, this.used));
           this.push(null);
           this.onRows?.(this.rows);
           return;
         }
-        const line = this.step(row);
+        const line = this.step(next.value);
         if (line === null) continue;
         if (line.length * 3 <= CHUNK_BYTES - this.used) {
           this.used += this.buffer.write(line, this.used, 'utf8');
@@ -195,7 +155,7 @@ export class SqliteRowSource extends Readable {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.closeRows();
+    this.rowIterator.return?.();
     callback(error);
   }
 }
