@@ -22,6 +22,8 @@ export interface VerifyCopyContext {
   hashes: Map<string, HashSum>;
   baselines: Map<string, Totals>;
   sampleSkipped: Map<string, number>;
+  /** Postgres source: its totals, computed while the load ran (early-source-totals.ts). */
+  sourceTotals?: Map<string, Promise<Totals>>;
 }
 
 export function pgSide(client: pg.ClientBase, target: PgChecksumTarget): BucketSide {
@@ -46,7 +48,7 @@ async function verifyTable(table: TablePlan, target: pg.ClientBase, reader: pg.C
   const sourceSpec = reader ? pgSourceCanonical(table, ctx.copy.sampleRows) : undefined;
   const [after, pgSource] = await Promise.all([
     pgTotals(target, targetSpec, checksums),
-    sourceSpec ? pgTotals(reader!, sourceSpec, checksums) : Promise.resolve(undefined),
+    sourceSpec ? (ctx.sourceTotals?.get(table.key) ?? pgTotals(reader!, sourceSpec, checksums)) : Promise.resolve(undefined),
   ]);
   const copied = minus(after, ctx.baselines.get(table.key));
   // A sample that left rows out for foreign keys: the target holds what was copied, counts only.
