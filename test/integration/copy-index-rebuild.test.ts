@@ -6,11 +6,12 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { copyData } from '../../src/copy/copy-data.js';
 import { CopyError, formatError } from '../../src/errors.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+import crypto from 'node:crypto';
+import { createTestDatabase, withAdmin, type TestDatabase } from '../helpers/postgres.js';
 import { indexOids, schemaSnapshot } from '../helpers/schema-snapshot.js';
 import { digestAll } from '../helpers/table-digest.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { copyOptions, makeSqlite } from './copy-helpers.js';
+import { asRole, copyOptions, makeSqlite } from './copy-helpers.js';
 
 const dir = makeTempDir();
 let db: TestDatabase;
@@ -139,6 +140,25 @@ test('overlapping ranges in the source fail when the exclusion constraint is bui
   expect(formatError(error)).toMatch(/Loading public\.bookings into the target failed: could not create exclusion constraint "bookings_no_overlap".*Fix: two source rows conflict under an exclusion constraint/);
   expect(await schemaSnapshot(db)).toEqual(before);
   expect(await digestAll(db, TABLES)).toEqual(data);
+});
+
+test('an owner without CREATE on the schema cannot build indexes again: they stay in place, said in the log', async () => {
+  const role = `rebuild_${crypto.randomBytes(3).toString('hex')}`;
+  const target = await createTestDatabase('index_rebuild_role');
+  await withAdmin((client) => client.query(`CREATE ROLE ${role} LOGIN PASSWORD 'Rebuild-Pw-3k'`));
+  try {
+    await target.query(`CREATE TABLE tags (id bigint PRIMARY KEY, name text NOT NULL UNIQUE); ALTER TABLE tags OWNER TO ${role};
+      GRANT USAGE ON SCHEMA public TO ${role}; REVOKE CREATE ON SCHEMA public FROM PUBLIC, ${role}`);
+    const source = await makeSqlite(path.join(dir, 'tags.db'), `CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL); INSERT INTO tags VALUES (1, 'a'), (2, 'b');`);
+    const before = await indexOids(target);
+    const options = copyOptions(source, asRole(target.location, role, 'Rebuild-Pw-3k'));
+    expect((await copyData(options)).verified).toBe(true);
+    expect(await indexOids(target)).toEqual(before);
+    expect(options.runtime.logs.map((l) => l.message)).toContain('public.tags: indexes kept during the load and maintained row by row (the role may not create in schema public, so it could not build them again afterwards).');
+  } finally {
+    await target.drop();
+    await withAdmin((client) => client.query(`DROP ROLE IF EXISTS ${role}`));
+  }
 });
 
 test('a copy killed (SIGKILL) mid-load leaves every index and constraint, and the data, as they were', async () => {

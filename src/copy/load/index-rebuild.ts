@@ -54,6 +54,7 @@ interface IndexRow {
   /** Storage parameters of the index, as WITH (…) takes them. */
   options: string | null;
   tablespace: string | null;
+  tablespace_create: boolean;
   stats: Array<{ n: number; v: number }> | null;
   referenced_by: string[] | null;
 }
@@ -70,6 +71,7 @@ const INDEX_SQL = `
          (SELECT string_agg(quote_ident(split_part(o, '=', 1)) || '=' || quote_literal(substr(o, strpos(o, '=') + 1)), ', ')
             FROM unnest(ic.reloptions) AS o) AS options,
          (SELECT spcname FROM pg_tablespace WHERE oid = ic.reltablespace) AS tablespace,
+         ic.reltablespace = 0 OR has_tablespace_privilege(ic.reltablespace, 'CREATE') AS tablespace_create,
          (SELECT json_agg(json_build_object('n', a.attnum, 'v', a.attstattarget) ORDER BY a.attnum)
             FROM pg_attribute a WHERE a.attrelid = i.indexrelid AND coalesce(a.attstattarget, -1) >= 0) AS stats,
          (SELECT array_agg(format('%s on %s', quote_ident(f.conname), f.conrelid::regclass) ORDER BY f.conname)
@@ -98,6 +100,7 @@ function reasonToKeep(row: IndexRow): string | null {
   if (row.referenced_by?.length) return `referenced by foreign key ${row.referenced_by.join(', ')}, which this load does not drop`;
   if (!row.valid) return 'invalid (left by a failed CREATE INDEX CONCURRENTLY): rebuilding it would change it';
   if (row.tablespace && !row.contype) return `in tablespace ${row.tablespace}, which its definition does not carry`;
+  if (row.tablespace && !row.tablespace_create) return `in tablespace ${row.tablespace}, where the role may not create`;
   if (row.contype && constraintDefinition(row) === null) return 'an exclusion constraint with storage parameters or a tablespace, which its definition does not carry';
   return null;
 }
@@ -144,13 +147,20 @@ export async function dropIndexesForLoad(client: pg.ClientBase, tables: TablePla
   const hold: IndexHold = { held: [], notes: [] };
   for (const plan of tables) {
     const table = qualifiedName(plan.target.schema, plan.target.name);
-    const { rows: [info] } = await client.query<{ owned: boolean; kind: string; partition: boolean }>(
-      `SELECT pg_has_role(relowner, 'USAGE') AS owned, relkind AS kind, relispartition AS partition FROM pg_class WHERE oid = $1::regclass`,
+    const { rows: [info] } = await client.query<{ owned: boolean; kind: string; partition: boolean; create: boolean; schema: string }>(
+      `SELECT pg_has_role(c.relowner, 'USAGE') AS owned, c.relkind AS kind, c.relispartition AS partition,
+              has_schema_privilege(c.relnamespace, 'CREATE') AS create, n.nspname AS schema
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1::regclass`,
       [table],
     );
     if (!info.owned) continue;
     if (info.kind !== 'r' || info.partition) {
       hold.notes.push(`${plan.display}: indexes kept during the load (partitioned table: its partitions' index names would not survive a rebuild).`);
+      continue;
+    }
+    // Creating an index needs CREATE on its schema, which an owner may lack (PostgreSQL 15's public).
+    if (!info.create) {
+      hold.notes.push(`${plan.display}: indexes kept during the load and maintained row by row (the role may not create in schema ${info.schema}, so it could not build them again afterwards).`);
       continue;
     }
     // The lock a DROP INDEX takes anyway, taken first so that the table cannot fill between the check and the drops.
