@@ -8,11 +8,25 @@ const fmtMb = (n) => (n === undefined || n === null ? '' : n.toFixed(0));
 
 /** Ratio targets: cutover's throughput over the reference's, from records of the same run. */
 const RATIO_TARGETS = [
-  { label: 'SQLite→PG: cutover vs pgloader', ours: 'sqlite-cutover', theirs: 'sqlite-pgloader', goal: 2.5 },
+  // Issue 12: ≥ 2× pgloader (issue 3 asked 2.5×, before the limit below was measured).
+  { label: 'SQLite→PG: cutover vs pgloader', ours: 'sqlite-cutover', theirs: 'sqlite-pgloader', goal: 2.0 },
   { label: 'SQLite→PG: cutover vs sqlite3 -csv | psql', ours: 'sqlite-cutover', theirs: 'sqlite-raw-pipe', goal: 0.9 },
   { label: 'PG→PG: cutover vs pg_dump -a | psql', ours: 'pg-cutover', theirs: 'pg-pg-dump', goal: 1.0 },
   { label: 'PG→PG: cutover vs pgcopydb', ours: 'pg-cutover', theirs: 'pg-pgcopydb', goal: 1.0 },
 ];
+
+/**
+ * Time over the machine's limit (pre-rendered COPY text into bare tables, then the builds: see
+ * limit-reference.mjs), from the same run. A goal of null is shown for information.
+ */
+const LIMIT_TARGETS = [
+  { label: 'SQLite→PG: cutover copy / the limit', ours: 'sqlite-cutover', goal: null },
+  { label: 'SQLite→PG: cutover copy + checksums / the limit', ours: 'sqlite-cutover-checksums', goal: 1.5 },
+  { label: 'PG→PG: cutover copy / the limit', ours: 'pg-cutover', goal: null },
+  { label: 'PG→PG: cutover copy + checksums / the limit', ours: 'pg-cutover-checksums', goal: 1.3 },
+  { label: 'pre-rendered COPY into the full schema (keys in place) / the limit', ours: 'limit-full-schema', goal: null },
+];
+const LIMIT_ID = 'limit-bare-then-build';
 
 const RSS_LIMIT_MB = 200;
 const VERIFY_LIMIT = 0.4;
@@ -40,6 +54,18 @@ export function computeTargets(records) {
     }
     const ratio = ours.rowsPerSecond / theirs.rowsPerSecond;
     targets.push({ label: t.label, goal: `≥ ${t.goal.toFixed(1)}×`, measured: `${ratio.toFixed(2)}×`, value: ratio, status: ratio >= t.goal ? 'met' : 'missed' });
+  }
+  for (const t of LIMIT_TARGETS) {
+    const ours = byId[t.ours];
+    const limit = byId[LIMIT_ID];
+    const goal = t.goal === null ? '(information)' : `≤ ${t.goal.toFixed(1)}×`;
+    if (!ours && !limit) continue;
+    if (!usable(ours) || !usable(limit)) {
+      targets.push({ label: t.label, goal, measured: '', status: 'n/a', note: !usable(ours) ? whyNot(ours, t.ours) : whyNot(limit, LIMIT_ID) });
+      continue;
+    }
+    const ratio = ours.seconds / limit.seconds;
+    targets.push({ label: t.label, goal, measured: `${ratio.toFixed(2)}×`, value: ratio, status: t.goal === null ? 'info' : ratio <= t.goal ? 'met' : 'missed' });
   }
   for (const [label, copyId, verifyId] of [
     ['SQLite→PG: checksum verification / copy time', 'sqlite-cutover', 'sqlite-cutover-verify'],

@@ -26,6 +26,7 @@ const { startPostgres, freshDatabase, dropDatabase, sql } = await import('./post
 const { measureLoad } = await import('./measure-load.mjs');
 const { ensureReferenceTools, toolVersions, pgloaderLoad, rawPipeLoad, pgDumpLoad, pgcopydbLoad, WORK_DIRS } = await import('./reference-tools.mjs');
 const { cutoverCopyLoad, cutoverVerifyLoad, cutoverCliCopyLoad } = await import('./cutover-runner.mjs');
+const { prerenderCopyText, prerenderedFullSchemaLoad, prerenderedBareThenBuildLoad, stripToBareTables, tableColumns } = await import('./limit-reference.mjs');
 const { computeTargets, renderText, renderMarkdown } = await import('./results-table.mjs');
 const { summariseProfile, renderProfile } = await import('./profile-summary.mjs');
 
@@ -37,6 +38,8 @@ const HELP = `usage: npm run bench -- [options]
   --jobs N       parallel tables for cutover and pgcopydb (default 2, the action's default)
   --repeat N     run every scenario N times and report the median run (default 1)
   --profile      afterwards, rerun cutover's copies under --cpu-prof and print where time went
+  --only A,B     run only the scenarios whose id contains one of these words (e.g. limit,sqlite-cutover);
+                 the raw pipe still runs when a later scenario needs its Postgres source, unrecorded
   --keep         keep the benchmark databases (and the throwaway cluster running: prints its URL)
 `;
 
@@ -61,6 +64,7 @@ function parseArgs(argv) {
     else if (arg === '--rss-scale') options.rssScale = true;
     else if (arg === '--profile') options.profile = true;
     else if (arg === '--keep') options.keep = true;
+    else if (arg === '--only') options.only = next().split(',').map((w) => w.trim()).filter(Boolean);
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(HELP);
       process.exit(0);
@@ -155,7 +159,9 @@ async function main() {
   const sqliteUrl = `sqlite:${dataset.file}`;
   const cutoverOptions = { jobs: options.jobs };
   // Runs a scenario --repeat times (each on a target from `prepare()`) and keeps the median run.
-  const scenario = async ({ id, group, tool, kind, scale = 'base', counts = expected, prepare, makeLoad }) => {
+  const selected = (id) => !options.only || options.only.some((word) => id.includes(word));
+  const scenario = async ({ id, group, tool, kind, scale = 'base', counts = expected, prepare, makeLoad, record: keep = true }) => {
+    if (!selected(id) && keep) return { id, status: 'not selected' };
     log(`▸ ${group} ${tool} …`);
     const runs = [];
     for (let i = 0; i < options.repeat; i++) {
@@ -170,10 +176,10 @@ async function main() {
     const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
     const record = failed ?? sorted[Math.floor((sorted.length - 1) / 2)];
     if (runs.length > 1) record.runSeconds = runs.map((r) => r.seconds);
-    records.push(record);
+    if (keep) records.push(record);
     return record;
   };
-  const skip = (id, group, tool, status, reason, scale) => records.push(skipped(id, group, tool, expected, status, reason, scale));
+  const skip = (id, group, tool, status, reason, scale) => selected(id) && records.push(skipped(id, group, tool, expected, status, reason, scale));
   const fresh = (name, withSchema = true) => () => db(name, withSchema);
   const same = (url) => async () => url;
 
@@ -185,12 +191,37 @@ async function main() {
       await done('pgloader');
     } else skip('sqlite-pgloader', S, 'pgloader', 'unavailable', `not installable: ${tools.pgloader.reason}`);
 
-    // The raw pipe's target is also the Postgres → Postgres source.
     const sourcePg = server.url('cutover_bench_source');
     let source = null;
+    // The raw pipe's target is the Postgres source of the limit and PG→PG scenarios: it runs (unrecorded) when only they are selected.
+    const needsSource = ['limit-full-schema', 'limit-bare-then-build', 'pg-pg-dump', 'pg-pgcopydb', 'pg-cutover'].some(selected);
     if (tools.sqlite3.ok && tools.psql.ok) {
-      source = await scenario({ id: 'sqlite-raw-pipe', group: S, tool: 'sqlite3 -csv | psql \\copy', prepare: fresh('source'), makeLoad: (target) => rawPipeLoad({ file: dataset.file, targetUrl: target }) });
+      if (selected('sqlite-raw-pipe') || needsSource) {
+        source = await scenario({ id: 'sqlite-raw-pipe', group: S, tool: 'sqlite3 -csv | psql \\copy', prepare: fresh('source'), makeLoad: (target) => rawPipeLoad({ file: dataset.file, targetUrl: target }), record: selected('sqlite-raw-pipe') });
+      }
     } else skip('sqlite-raw-pipe', S, 'sqlite3 -csv | psql \\copy', 'unavailable', `not installable: ${(tools.sqlite3.ok ? tools.psql : tools.sqlite3).reason}`);
+
+    // The machine's limit: pre-rendered COPY text into the full schema, and into bare tables then the builds.
+    const L = 'PG (pre-rendered COPY)';
+    if (source?.status === 'ok' && (selected('limit-full-schema') || selected('limit-bare-then-build'))) {
+      const files = await prerenderCopyText({ sourceUrl: sourcePg, dir: path.join(outDir, `copytext-${options.rows}`), log });
+      const columns = await tableColumns(sourcePg);
+      await scenario({ id: 'limit-full-schema', group: L, tool: 'COPY into the full schema (keys in place)', prepare: fresh('limit_full'), makeLoad: (target) => prerenderedFullSchemaLoad({ targetUrl: target, files, columns }) });
+      await done('limit_full');
+      let bare;
+      await scenario({
+        id: 'limit-bare-then-build',
+        group: L,
+        tool: 'COPY into bare tables, then builds (the limit)',
+        prepare: async () => {
+          const url = await db('limit_bare', true);
+          bare = await stripToBareTables(url);
+          return url;
+        },
+        makeLoad: (target) => prerenderedBareThenBuildLoad({ targetUrl: target, files, columns, ...bare, jobs: options.jobs }),
+      });
+      await done('limit_bare');
+    }
 
     const cutoverPair = async ({ prefix, group, name, sourceUrl, scale, counts }) => {
       const copy = await scenario({ id: `${prefix}-cutover`, group, tool: 'cutover copy', scale, counts, prepare: fresh(name), makeLoad: (target) => cutoverCopyLoad({ ...cutoverOptions, sourceUrl, targetUrl: target }) });

@@ -25,6 +25,7 @@ import { CopyFailedError } from './load/copy-failed-error.js';
 import { CopyJournal, dropIfEmpty, repairInterruptedCopy } from './load/copy-journal.js';
 import { describeLeftOut, type LeftOutTable } from './plan/table-scope.js';
 import { loadAllOrNothing } from './load/load-groups.js';
+import { startSourceTotals } from './verify/early-source-totals.js';
 import { RejectsFile } from './load/rejects-file.js';
 import { lockTargetForCopy } from './load/target-copy-lock.js';
 import { buildCopyPlan, type SourceSchema, type TablePlan } from './plan/copy-plan.js';
@@ -223,7 +224,7 @@ export async function copyData(given: CopyOptions): Promise<CopyOutcome> {
       runtime,
       connectTarget: () => connect(options.target, 'target'),
       ...(sqlite ? { sqlite } : {}),
-      ...(snapshot ? { snapshot } : {}),
+      ...(snapshot ? { snapshot, sourceTotals: startSourceTotals(snapshot.coordinator, groups.flat(2), copy.checksums, copy.sampleRows) } : {}),
       rejects,
       entries,
       hashes,

@@ -172,12 +172,43 @@ function quote(text: string): string {
   })}"`;
 }
 
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
+  return true;
+}
+
 function compareKeys(a: string, b: string): number {
   // ASCII: byte length is string length and byte order is code-unit order.
-  if (ASCII.test(a) && ASCII.test(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+  if (isAscii(a) && isAscii(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
   const ab = Buffer.from(a, 'utf8');
   const bb = Buffer.from(b, 'utf8');
   return ab.length - bb.length || Buffer.compare(ab, bb);
+}
+
+// Documents of one table repeat the same few key sets (in the same order): their jsonb order is
+// sorted once per set. JSON.parse interns keys, so comparing a key list with a cached one is cheap.
+const KEY_ORDERS = new Map<string, Array<{ keys: string[]; sorted: string[] }>>();
+const KEY_ORDERS_MAX = 4096;
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sortedKeys(object: Record<string, unknown>): string[] {
+  const keys = Object.keys(object);
+  if (keys.length < 2) return keys;
+  let sets = KEY_ORDERS.get(keys[0]);
+  if (sets) {
+    for (const set of sets) if (sameKeys(set.keys, keys)) return set.sorted;
+  } else {
+    if (KEY_ORDERS.size >= KEY_ORDERS_MAX) KEY_ORDERS.clear();
+    KEY_ORDERS.set(keys[0], (sets = []));
+  }
+  const sorted = [...keys].sort(compareKeys);
+  if (sets.length < 16) sets.push({ keys, sorted });
+  return sorted;
 }
 
 function render(value: JsonValue): string {
@@ -193,50 +224,72 @@ function render(value: JsonValue): string {
   return value.number;
 }
 
-// Documents the native JSON.parse can take: no fractions or exponents (JS numbers would lose
-// numeric's text, e.g. 1.0), and no \u0000 or surrogate escapes (jsonb rejects what JSON.parse accepts).
-const NEEDS_EXACT_PARSER = /\d[.eE]|\\u0000|\\u[dD][89a-fA-F]/;
+// V8's native JSON.parse gives jsonb's value exactly unless a number has a fraction or an exponent (JS
+// numbers would lose numeric's text, e.g. 1.0) or a string has \u0000 or surrogate escapes (jsonb
+// rejects what JSON.parse accepts). In valid JSON a number starts the document or follows ':', ',' or
+// '[' (and whitespace): "Mozilla/5.0" inside a string does not look like one (": 5.0" would, and only
+// costs the exact parser).
+const FRACTION_OR_EXPONENT = /(?<=(?:^|[:,[])\s*-?\d*)\d[.eE]/;
+const SPECIAL_ESCAPES = /\\u0000|\\u[dD][89a-fA-F]/;
+
+function nativeParseIsExact(text: string): boolean {
+  return !FRACTION_OR_EXPONENT.test(text) && !SPECIAL_ESCAPES.test(text);
+}
 
 /** Renders JSON.parse's result like render(); undefined when a number is not a safe integer. */
 function renderParsed(value: unknown): string | undefined {
-  if (value === null) return 'null';
   switch (typeof value) {
-    case 'boolean':
-      return value ? 'true' : 'false';
     case 'string':
       return quote(value);
     case 'number':
       return Number.isSafeInteger(value) ? String(value) : undefined;
+    case 'boolean':
+      return value ? 'true' : 'false';
   }
+  if (value === null) return 'null';
   if (Array.isArray(value)) {
-    const items: string[] = [];
-    for (const item of value) {
-      const text = renderParsed(item);
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      const text = renderParsed(value[i]);
       if (text === undefined) return undefined;
-      items.push(text);
+      out += i ? `, ${text}` : text;
     }
-    return `[${items.join(', ')}]`;
+    return `${out}]`;
   }
   const object = value as Record<string, unknown>;
-  const parts: string[] = [];
-  for (const key of Object.keys(object).sort(compareKeys)) {
-    const text = renderParsed(object[key]);
+  const keys = sortedKeys(object);
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const text = renderParsed(object[keys[i]]);
     if (text === undefined) return undefined;
-    parts.push(`${quote(key)}: ${text}`);
+    out += `${i ? ', ' : ''}${quote(keys[i])}: ${text}`;
   }
-  return `{${parts.join(', ')}}`;
+  return `${out}}`;
 }
 
-/** `text::jsonb::text` computed in JavaScript. Throws JsonTextError when not valid JSON. */
-export function jsonbText(text: string): string {
-  // Most documents take V8's native parser; the exact parser handles the rest, and every error.
-  if (!NEEDS_EXACT_PARSER.test(text)) {
+// The copy validates a value (checkJsonb) and, with checksums on, asks for its canonical text right
+// after: the last document's parse is kept so that it is parsed once.
+const last: { input: string | undefined; parsed: unknown; output: string | undefined } = { input: undefined, parsed: undefined, output: undefined };
+
+/** Throws JsonTextError when `text` is not something Postgres accepts as jsonb. */
+export function checkJsonb(text: string): void {
+  if (last.input === text) return;
+  if (nativeParseIsExact(text)) {
     try {
-      const rendered = renderParsed(JSON.parse(text));
-      if (rendered !== undefined) return rendered;
+      const parsed = JSON.parse(text) as unknown;
+      Object.assign(last, { input: text, parsed, output: undefined });
+      return;
     } catch {
       // invalid JSON: the exact parser below reports where
     }
   }
-  return render(new Parser(text).parseDocument());
+  const output = render(new Parser(text).parseDocument());
+  Object.assign(last, { input: text, parsed: undefined, output });
+}
+
+/** `text::jsonb::text` computed in JavaScript. Throws JsonTextError when not valid JSON. */
+export function jsonbText(text: string): string {
+  checkJsonb(text);
+  if (last.output === undefined) last.output = renderParsed(last.parsed) ?? render(new Parser(text).parseDocument());
+  return last.output;
 }

@@ -3,6 +3,8 @@
 // narrowing down a mismatch re-reads the table per bucket of the primary-key hash.
 import type { SqliteDatabase } from '../db/sqlite-driver.js';
 import { SqliteRowSource, type RowFailure, type SqliteReadSpec } from '../copy/read/sqlite-row-source.js';
+import { planSlices } from '../copy/read/parallel-sqlite-source.js';
+import { parallelSqliteTotals } from './parallel-sqlite-totals.js';
 import { BUCKETS, type Totals } from './pg-checksums.js';
 import { HashSum, pgHashText } from './row-hash.js';
 
@@ -15,17 +17,23 @@ async function scan(db: SqliteDatabase, spec: SqliteReadSpec, onRow: (high: numb
 export interface SqliteTotals extends Totals {
   /** Rows whose values do not convert to the target types (they cannot be in the target as they are). */
   unconvertible: number;
+  /** Read by worker threads through their own connections (outside the main read transaction). */
+  readByWorkers?: boolean;
 }
 
-export async function sqliteTotals(db: SqliteDatabase, spec: SqliteReadSpec, checksums: boolean): Promise<SqliteTotals> {
+/** `threads` > 1: a big table is hashed in rowid slices by that many worker threads. */
+export async function sqliteTotals(db: SqliteDatabase, spec: SqliteReadSpec, checksums: boolean, threads = 1): Promise<SqliteTotals> {
   if (!checksums) {
     const sql = `SELECT count(*) AS n FROM (SELECT 1 FROM "${spec.table.replace(/"/g, '""')}"${spec.limit !== undefined ? ` LIMIT ${spec.limit}` : ''})`;
     return { rows: Number((db.prepare(sql).get() as { n: number }).n), unconvertible: 0 };
   }
+  const slices = planSlices(db, spec, threads);
+  if (slices) return parallelSqliteTotals(db.name, spec, slices);
   const sum = new HashSum();
   let unconvertible = 0;
-  const rows = await scan(db, spec, (high, low) => sum.add(high, low), () => unconvertible++);
-  return { rows, checksum: sum.value(), unconvertible };
+  const source = new SqliteRowSource(db, spec, { hash: sum, copyText: false, onFailure: () => unconvertible++ });
+  for await (const _chunk of source) void _chunk;
+  return { rows: source.rows, checksum: sum.value(), unconvertible };
 }
 
 export async function sqliteBucketTotals(db: SqliteDatabase, spec: SqliteReadSpec): Promise<Map<number, { rows: number; sum: string }>> {

@@ -18,6 +18,7 @@ import { connector } from '../copy/copy-data.js';
 import { buildCopyPlan, type SourceSchema } from '../copy/plan/copy-plan.js';
 import { refuseFilteredReads } from '../copy/plan/row-security-preflight.js';
 import { describeLeftOut } from '../copy/plan/table-scope.js';
+import { verifyThreadCount } from '../copy/read/parallel-sqlite-source.js';
 import { PgSnapshot } from '../copy/read/pg-snapshot.js';
 import { SqliteSnapshot } from '../copy/read/sqlite-snapshot.js';
 import { pgSourceCanonical, sqliteReadSpec, targetCanonical } from '../copy/plan/plan-canonical.js';
@@ -97,6 +98,7 @@ export async function verifyData(options: VerifyOptions): Promise<VerifyOutcome>
     const targetReaders: pg.ClientBase[] = [control];
     while (targetReaders.length < jobs) targetReaders.push(await targetSnapshot.reader());
     while (sourceSnapshot && sourceReaders.length < jobs) sourceReaders.push(await sourceSnapshot.reader());
+    let readByWorkers = false;
     await runPool(plan.tables, jobs, async (table, worker) => {
       const entry: TableEntry = { table: table.display };
       entries.push(entry);
@@ -105,11 +107,12 @@ export async function verifyData(options: VerifyOptions): Promise<VerifyOutcome>
       // The target's query is sent first, so Postgres works while this thread hashes the SQLite side.
       const targetPending = pgTotals(targetReaders[worker], targetSpec, options.checksums);
       const [sourceTotals, targetTotals] = await Promise.all([
-        sqlite ? sqliteTotals(sqlite, sqliteReadSpec(table), options.checksums) : pgTotals(sourceReaders[worker], pgSourceCanonical(table), options.checksums),
+        sqlite ? sqliteTotals(sqlite, sqliteReadSpec(table), options.checksums, verifyThreadCount(options.jobs)) : pgTotals(sourceReaders[worker], pgSourceCanonical(table), options.checksums),
         targetPending,
       ]);
       Object.assign(entry, { sourceRows: sourceTotals.rows, targetRows: targetTotals.rows, checksumMatch: options.checksums ? sourceTotals.checksum === targetTotals.checksum : null });
       if (options.checksums) Object.assign(entry, { sourceChecksum: sourceTotals.checksum, targetChecksum: targetTotals.checksum });
+      if ((sourceTotals as { readByWorkers?: boolean }).readByWorkers) readByWorkers = true;
       const unconvertible = (sourceTotals as { unconvertible?: number }).unconvertible ?? 0;
       if (unconvertible > 0) {
         warnings.push(`${table.display}: ${unconvertible} source row${unconvertible === 1 ? '' : 's'} cannot convert to the target's column types.`);
@@ -125,6 +128,11 @@ export async function verifyData(options: VerifyOptions): Promise<VerifyOutcome>
       entry.durationMs = Date.now() - tableStarted;
       runtime.info(`${table.display}: source ${entry.sourceRows} rows, target ${entry.targetRows} rows${options.checksums ? `, checksums ${entry.checksumMatch ? 'match' : 'DIFFER'}` : ''}${entry.differences ? ` — ${describeDifferences(entry.differences)}` : ''}`);
     });
+    // Worker threads read outside the main read transaction: a write meanwhile could mix two states.
+    if (readByWorkers && sqliteSnapshot?.changed()) {
+      verified = false;
+      warnings.push(`The SQLite source ${(options.source as { path: string }).path} was written to during verification and some tables were read by worker threads, which may have seen the newer state, so this comparison cannot say whether source and target match. Stop the writes (or set CUTOVER_COPY_THREADS=1) and verify again.`);
+    }
     entries.sort((a, b) => a.table.localeCompare(b.table));
     const compared = entries.filter((e) => !e.missingInTarget).length;
     runtime.info(`Verified ${compared} table${compared === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${verified ? 'source and target match' : 'DIFFERENCES FOUND'}${plan.missingTables.length ? ` (${plan.missingTables.length} missing in the target)` : ''}.`);

@@ -8,7 +8,10 @@ import { loadSqlite } from '../../src/db/sqlite-driver.js';
 import { formatError } from '../../src/errors.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { copyOptions, makeSqlite } from './copy-helpers.js';
+import { classifyPgType } from '../../src/copy/cast/target-kind.js';
+import { sqliteTotals } from '../../src/verify/sqlite-checksums.js';
+import { verifyData } from '../../src/verify/verify-data.js';
+import { copyOptions, makeSqlite, verifyOptions } from './copy-helpers.js';
 
 const ROWS = 60_000;
 const BAD_ID = 45_678; // in the second slice
@@ -85,4 +88,25 @@ test('on-error: skip writes the reject from a worker and copies the rest', async
   expect((await db.query('SELECT count(*)::int AS n FROM items')).rows[0].n).toBe(ROWS - 1);
   const rejects = fs.readFileSync(options.copy.rejectsFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
   expect(rejects).toEqual([expect.objectContaining({ table: 'public.items', column: 'qty', value: 'lots', key: { id: String(BAD_ID) } })]);
+});
+
+test('verification hashes a big SQLite table in worker threads: the same totals as one thread, and a changed row is found', async () => {
+  const file = (await source('verify.db', null)) as { kind: 'sqlite'; path: string };
+  await copyData(copyOptions(file, db.location, { jobs: 2, ifTargetNotEmpty: 'truncate' }));
+  const Database = await loadSqlite();
+  const sqlite = new Database(file.path, { readonly: true });
+  const spec = { table: 'items', columns: [['id', 'int8', 'bigint'], ['active', 'bool', 'boolean'], ['qty', 'int4', 'integer'], ['note', 'text', 'text'], ['payload', 'jsonb', 'jsonb']].map(([source, typname, sql]) => ({ source, type: classifyPgType(typname, sql) })), keyColumns: ['id'], hasRowid: true };
+  const one = await sqliteTotals(sqlite, spec, true, 1);
+  const two = await sqliteTotals(sqlite, spec, true, 2);
+  sqlite.close();
+  expect(two).toEqual({ ...one, readByWorkers: true });
+  expect(one.rows).toBe(ROWS);
+
+  const verified = await verifyData(verifyOptions(file, db.location, { jobs: 2 }));
+  expect(verified.verified).toBe(true);
+  expect(verified.tables[0]).toMatchObject({ sourceChecksum: one.checksum, checksumMatch: true });
+  await db.query(`UPDATE items SET note = 'changed' WHERE id = 54321`);
+  const differing = await verifyData(verifyOptions(file, db.location, { jobs: 2 }));
+  expect(differing.verified).toBe(false);
+  expect(differing.tables[0]).toMatchObject({ sourceChecksum: one.checksum, checksumMatch: false, differingKeys: expect.arrayContaining([expect.stringContaining('54321')]) });
 });

@@ -47,6 +47,7 @@ const agreement: Array<[string, string, SqliteValue]> = [
   ['date', 'date', '2024-02-29'], ['date', 'date', 0n],
   ['timestamp', 'timestamp without time zone', '0099-01-01 00:00:00.000001'], ['timestamp', 'timestamp without time zone', 1700000000.25],
   ['timestamptz', 'timestamp with time zone', '2024-06-01T12:00:00+05:30'], ['timestamptz', 'timestamp with time zone', 'infinity'],
+  ['timestamptz', 'timestamp with time zone', '2019-03-29T19:47:31.440Z'], ['timestamp', 'timestamp without time zone', '2020-05-26 05:33:19'], ['timestamp', 'timestamp without time zone', '-infinity'],
   ['time', 'time without time zone', '07:08:09.5'],
   ['json', 'json', ' {"b":1, "a":2} '],
   ['jsonb', 'jsonb', '{"bb": 1, "a": [1.50, 1e2, -0, "x\\u00e9"], "a": {"z": null, "y": true}}'],

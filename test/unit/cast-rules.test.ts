@@ -138,6 +138,34 @@ describe('the date/time fast path agrees with the full parser', () => {
     expect(normalizeLocalDateTime(text, false)).toBe(formatTimestamp(parseDateTime(text).micros));
   });
 
+  test('generated near-misses: whenever the fast path answers, the full parser agrees', async () => {
+    const { formatTimestamp, normalizeLocalDateTime, parseDateTime } = await import('../../src/copy/cast/temporal-text.js');
+    let seed = 12345;
+    const random = () => {
+      // mulberry32
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const pick = <T,>(items: T[]) => items[Math.floor(random() * items.length)];
+    const years = ['2024', '2023', '1900', '2000', '0001', '0000', '9999', '20x4'];
+    const months = ['01', '02', '04', '12', '13', '00', '1x'];
+    const days = ['01', '28', '29', '30', '31', '32', '00'];
+    const times = ['00:00:00', '23:59:59', '24:00:00', '12:60:00', '12:00:60', '1:00:00', '12:0a:00'];
+    let answered = 0;
+    for (const year of years) for (const month of months) for (const day of days) for (const time of times) {
+      for (let i = 0; i < 4; i++) {
+        const text = `${year}-${month}-${day}${pick([' ', 'T', 't'])}${time}${pick(['', '.', '.1', '.123', '.123456', '.1234567', '.12a'])}${pick(['', 'Z', 'z', '+00:00', ' '])}`;
+        const fast = normalizeLocalDateTime(text, false);
+        if (fast === null) continue;
+        answered++;
+        expect([text, fast]).toEqual([text, formatTimestamp(parseDateTime(text).micros)]);
+      }
+    }
+    expect(answered).toBeGreaterThan(100);
+  });
+
   test('other offsets and impossible dates take the full parser', async () => {
     const { normalizeLocalDateTime } = await import('../../src/copy/cast/temporal-text.js');
     expect(normalizeLocalDateTime('2024-01-01T00:00:00+02:00', false)).toBeNull();

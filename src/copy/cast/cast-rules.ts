@@ -6,7 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import { formatDecimal, integerDigits, parseDecimal, roundDecimal, trimmedDecimal, wholeNumber, type Decimal } from './decimal-text.js';
 import type { TargetKind, TargetType } from './target-kind.js';
 import { epochToMicros, formatDateOnly, formatTimestamp, normalizeLocalDateTime, normalizeTime, parseDateTime, TemporalError } from './temporal-text.js';
-import { JsonTextError, jsonbText, validateJson } from '../../verify/jsonb-text.js';
+import { checkJsonb, JsonTextError, jsonbText, validateJson } from '../../verify/jsonb-text.js';
 
 /** SQLite storage classes as better-sqlite3 hands them over (integers always as BigInt). */
 export type SourceClass = 'integer' | 'real' | 'text' | 'blob';
@@ -103,7 +103,7 @@ function temporalFromText(value: string, kind: TargetKind): string {
 
 function jsonText(value: string, kind: TargetKind): string {
   try {
-    if (kind === 'jsonb') rememberJsonb(value);
+    if (kind === 'jsonb') checkJsonb(value);
     else validateJson(value);
     return value;
   } catch (error) {
@@ -112,16 +112,8 @@ function jsonText(value: string, kind: TargetKind): string {
   }
 }
 
-/** jsonb's canonical text is computed while validating; the checksum asks for it right after. */
-const jsonbMemo = { input: '', output: '' };
-function rememberJsonb(value: string): string {
-  if (jsonbMemo.input !== value) {
-    jsonbMemo.output = jsonbText(value);
-    jsonbMemo.input = value;
-  }
-  return jsonbMemo.output;
-}
-export const canonicalJsonb = rememberJsonb;
+/** jsonb's canonical text (checksums): the document validated last is not parsed again. */
+export const canonicalJsonb = jsonbText;
 
 export const castRules: CastRule[] = [
   // Booleans stored as 0/1 (SQLite has no boolean type).

@@ -37,6 +37,10 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  * re-assembly. Null = use the slow path.
  */
 export function normalizeLocalDateTime(text: string, dateOnly: boolean): string | null {
+  if (!dateOnly) {
+    const iso = isoDateTime(text);
+    if (iso !== null) return iso;
+  }
   const m = LOCAL_DATETIME.exec(text);
   if (!m) return null;
   const year = Number(m[1]);
@@ -51,6 +55,47 @@ export function normalizeLocalDateTime(text: string, dateOnly: boolean): string 
   const fraction = (m[7] ?? '').padEnd(6, '0');
   if (dateOnly) return hour === '00' && minute === '00' && second === '00' && Number(fraction) === 0 ? `${m[1]}-${m[2]}-${m[3]}` : null;
   return `${m[1]}-${m[2]}-${m[3]}T${hour}:${minute}:${second}.${fraction}`;
+}
+
+/** Value of the two digits at `at`, or -1. */
+function twoDigits(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 48;
+  const b = text.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * The most common shape, 'YYYY-MM-DD[T ]HH:MM:SS[.f{1,6}][Z]' (SQLite's datetime(), JS's
+ * toISOString()), checked by character codes instead of a regular expression: it is on every row
+ * of most tables. Same result as the LOCAL_DATETIME path; null = not this shape (or out of range).
+ */
+function isoDateTime(text: string): string | null {
+  let end = text.length;
+  if (end > 0 && text.charCodeAt(end - 1) === 90 /* Z */) end--;
+  if (end < 19 || end > 26 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return null;
+  const separator = text.charCodeAt(10);
+  if (separator !== 84 && separator !== 32) return null;
+  const century = twoDigits(text, 0);
+  const yy = twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  if (century < 0 || yy < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return null;
+  const year = century * 100 + yy;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1] + (leap ? 1 : 0)) return null;
+  let fraction = '000000';
+  if (end > 19) {
+    if (end === 20 || text.charCodeAt(19) !== 46 /* . */) return null;
+    for (let i = 20; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) return null;
+    }
+    fraction = text.slice(20, end).padEnd(6, '0');
+  }
+  return `${text.slice(0, 10)}T${text.slice(11, 19)}.${fraction}`;
 }
 
 /** Parses ISO-like text into epoch microseconds (UTC; a given offset is applied). */

@@ -18,6 +18,7 @@ import { copyPgTable, copySqliteTable } from './copy-table.js';
 import { createOptionalObjects } from './create-schema-objects.js';
 import { readSequenceStates, type JournalEntry } from './copy-journal.js';
 import { dropForeignKeysForLoad, restoreForeignKeys } from './fk-bulk-check.js';
+import { buildAfterLoad, dropIndexesForLoad } from './index-rebuild.js';
 import { conversionError, loadError, type LoadErrorContext } from './load-errors.js';
 import { liftGuards, readTableGuards, type TableGuards } from './owned-table-guards.js';
 import { TableProgress } from './progress-reporter.js';
@@ -150,12 +151,18 @@ export async function loadComponent(client: pg.ClientBase, reader: pg.ClientBase
   }
   // Samples filter child rows by their parents in SQL, which needs no dropped keys; otherwise bulk checks.
   const held = ctx.copy.sampleRows === undefined ? await dropForeignKeysForLoad(client, existing) : [];
+  // Then the indexes and keys of tables that start empty: built once after the load (index-rebuild.ts).
+  const indexes = ctx.copy.sampleRows === undefined ? await dropIndexesForLoad(client, existing) : { held: [], notes: [] };
+  for (const note of indexes.notes) ctx.runtime.info(note);
   for (const table of tables) await loadTable(client, reader, table, ctx, signal);
+  await buildAfterLoad(client, indexes.held, ctx);
+  const keysStarted = Date.now();
   try {
     await restoreForeignKeys(client, held);
   } catch (error) {
     throw loadError(names, error, ctx.errorContext, tables);
   }
+  if (held.length > 0) ctx.runtime.info(`Re-added ${held.length === 1 ? '1 foreign key' : `${held.length} foreign keys`} on ${names} (one check each) in ${((Date.now() - keysStarted) / 1000).toFixed(1)} s.`);
   // create-tables: keys after the data (one bulk check each), primary keys and UNIQUE before the FKs that need them.
   const constraints = tables.flatMap((t) => t.ddl?.constraints ?? []);
   const foreignKeys = tables.flatMap((t) => t.ddl?.foreignKeys ?? []);

@@ -13,6 +13,8 @@ export interface LoadErrorContext {
   /** Keys (schema.name) of every target table this copy fills. */
   copied: Set<string>;
   ifTargetNotEmpty: IfTargetNotEmpty;
+  /** The failing table was empty when its load started (a key built after the load found the duplicate). */
+  targetWasEmpty?: boolean;
 }
 
 /** Errors raised by the source's side of a COPY pipe carry this mark (see copy-table.ts). */
@@ -51,7 +53,7 @@ function foreignKeyFix(error: PgErrorFields, tables: TablePlan[], ctx: LoadError
 }
 
 function uniqueFix(ctx: LoadErrorContext): string {
-  if (ctx.ifTargetNotEmpty === 'append') return 'the target already holds rows with these keys: use if-target-not-empty: truncate to replace them, or exclude the table.';
+  if (ctx.ifTargetNotEmpty === 'append' && !ctx.targetWasEmpty) return 'the target already holds rows with these keys: use if-target-not-empty: truncate to replace them, or exclude the table.';
   // The table was empty (or truncated) before the load: both rows came from the source.
   return ctx.sourceKind === 'sqlite'
     ? 'the source itself holds two rows with this key (SQLite lets a column without a UNIQUE or PRIMARY KEY constraint, or with mixed types such as 1 and \'1\', hold duplicates that the target\'s constraint refuses): remove the duplicates in the source, or relax the constraint in the target.'
@@ -64,6 +66,10 @@ function targetFix(code: string | undefined, error: PgErrorFields, tables: Table
   switch (code) {
     case '23505':
       return uniqueFix(ctx);
+    case '23P01':
+      return ctx.ifTargetNotEmpty === 'append' && !ctx.targetWasEmpty
+        ? 'a copied row conflicts with a row already in the target under an exclusion constraint: use if-target-not-empty: truncate, or remove the conflicting rows.'
+        : 'two source rows conflict under an exclusion constraint of the target (e.g. overlapping ranges): fix those rows in the source, or change the constraint in a migration.';
     case '23503':
       return foreignKeyFix(error, tables, ctx);
     case '23502':

@@ -11,7 +11,7 @@
 import type pg from 'pg';
 import { destroyClient, watchConnection } from '../../db/pg-client-lifecycle.js';
 import { prepareCopySession } from '../../db/pg-session.js';
-import { CopyError } from '../../errors.js';
+import { CopyError, CutoverError } from '../../errors.js';
 import type { TablePlan } from '../plan/copy-plan.js';
 import { verifyBeforeCommit } from '../verify/verify-copied-tables.js';
 import { repairInterruptedCopy, type CopyJournal } from './copy-journal.js';
@@ -68,7 +68,9 @@ async function runGroup(components: TablePlan[][], ctx: LoadContext, controller:
     throw loadError(tables.map((t) => t.display).join(', '), error, ctx.errorContext, tables);
   }
   if (controller.signal.aborted) throw controller.signal.reason;
+  const verifyStarted = Date.now();
   session.verified = await verifyBeforeCommit(tables, client, reader, ctx);
+  ctx.runtime.info(`Counted${ctx.copy.checksums ? ' and checksummed' : ''} ${tables.map((t) => t.display).join(', ')} inside the transaction in ${((Date.now() - verifyStarted) / 1000).toFixed(1)} s.`);
   for (const lifted of session.changes.guards) await restoreGuards(client, lifted);
 }
 
@@ -99,7 +101,10 @@ export async function loadAllOrNothing(groups: TablePlan[][][], ctx: LoadContext
         try {
           await runGroup(components, ctx, controller, sessions, stops);
         } catch (error) {
-          if (!controller.signal.aborted) controller.abort(error);
+          // Steps outside a table's COPY (keys, sequences, verification) can fail on a lost connection
+          // too: named like any load error (the side, the fix), never a bare driver error.
+          const tables = components.flat();
+          if (!controller.signal.aborted) controller.abort(error instanceof CutoverError ? error : loadError(tables.map((t) => t.display).join(', '), error, ctx.errorContext, tables));
           throw error;
         }
       }),

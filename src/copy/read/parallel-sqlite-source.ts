@@ -21,7 +21,7 @@ const MIN_ROWS_FOR_WORKERS = 50_000;
  * isMainThread), the compiled worker module in the npm package's lib/, or the TypeScript source with
  * the loader hook when running from src/ (tests, bench).
  */
-function workerEntry(): { url: URL; execArgv: string[] } {
+export function workerEntry(): { url: URL; execArgv: string[] } {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
     return { url: new URL('./sqlite-copy-worker-main.ts', here), execArgv: ['--import', new URL('../../../scripts/register-ts.mjs', here).href] };
@@ -43,6 +43,16 @@ export function workerCount(jobs: number, cores = os.availableParallelism(), env
   const forced = Number(env.CUTOVER_COPY_THREADS);
   if (Number.isInteger(forced) && forced >= 1) return Math.min(forced, 16);
   return Math.max(1, Math.min(jobs, cores - 1));
+}
+
+/**
+ * Threads for verification's SQLite side: Postgres computes the other side's checksums in SQL at the
+ * same time, but does not need a core for the whole time as a COPY backend does: every core may hash.
+ */
+export function verifyThreadCount(jobs: number, cores = os.availableParallelism(), env: NodeJS.ProcessEnv = process.env): number {
+  const forced = Number(env.CUTOVER_COPY_THREADS);
+  if (Number.isInteger(forced) && forced >= 1) return Math.min(forced, 16);
+  return Math.max(1, Math.min(jobs, cores));
 }
 
 /** Rowid slices for `slices` workers, or undefined when the table should be read on one thread. */

@@ -15,6 +15,8 @@ export interface SqliteCopyWorkerData {
   file: string;
   spec: SqliteReadSpec;
   checksums: boolean;
+  /** Verification: only the slice's row count and checksum, no COPY text. */
+  totalsOnly?: boolean;
 }
 
 export type WorkerMessage =
@@ -43,8 +45,12 @@ export async function runSqliteCopyWorker(): Promise<void> {
   try {
     const hash = data.checksums ? new HashSum() : null;
     // A value that cannot convert is skipped here; the main thread decides whether that fails the copy.
-    const source = new SqliteRowSource(db, data.spec, { hash, onFailure: (failure) => post({ type: 'failure', failure }) });
+    const onFailure = (failure: RowFailure) => post({ type: 'failure', failure });
+    const source = data.totalsOnly
+      ? new SqliteRowSource(db, data.spec, { hash, copyText: false, onFailure })
+      : new SqliteRowSource(db, data.spec, { hash, onFailure });
     for await (const chunk of source as AsyncIterable<Buffer>) {
+      if (data.totalsOnly) continue;
       while (inFlight >= WINDOW) await new Promise<void>((resolve) => (wake = resolve));
       const copy = chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + chunk.length) as ArrayBuffer;
       inFlight++;

@@ -9,7 +9,7 @@ import type { SqliteDatabase } from '../../db/sqlite-driver.js';
 import { canonicalizer, FIELD_SEPARATOR, NULL_MARKER } from '../../verify/canonical-form.js';
 import { pgHashText, type HashSum } from '../../verify/row-hash.js';
 import { CastFailure, columnConverter, type SqliteValue } from '../cast/cast-rules.js';
-import { escapeCopyField } from '../cast/copy-text.js';
+import { COPY_NULL, escapeCopyField } from '../cast/copy-text.js';
 import type { TargetType } from '../cast/target-kind.js';
 
 export interface SqliteReadColumn {
@@ -42,6 +42,16 @@ export interface RowFailure {
 
 const CHUNK_BYTES = 64 * 1024;
 const TEXT_KINDS = new Set(['text', 'varchar', 'bpchar', 'other', 'json', 'jsonb', 'uuid']);
+// What these kinds' cast rules print never holds a backslash, tab, newline or carriage return.
+const NEVER_ESCAPED = new Set(['boolean', 'int2', 'int4', 'int8', 'numeric', 'float4', 'float8', 'date', 'timestamp', 'timestamptz', 'time', 'uuid']);
+
+/** The COPY text field for a converted value of this kind (escaping only where it can be needed). */
+function copyFieldWriter(kind: string): (text: string | null) => string {
+  if (NEVER_ESCAPED.has(kind)) return (text) => (text === null ? COPY_NULL : text);
+  // bytea's '\x' + hex: only its leading backslash needs doubling.
+  if (kind === 'bytea') return (text) => (text === null ? COPY_NULL : `\\${text}`);
+  return escapeCopyField;
+}
 
 function printable(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
@@ -153,6 +163,7 @@ export class SqliteRowSource extends Readable {
 function rowProcessor(db: SqliteDatabase, spec: SqliteReadSpec, keyIndexes: number[], rowidIndex: number, options: SqliteRowSourceOptions, counters: { rows: number; copied: number; rejected: number }) {
   const converters = spec.columns.map((c) => columnConverter(c.type));
   const canonicals = spec.columns.map((c) => canonicalizer(c.type));
+  const fields = spec.columns.map((c) => copyFieldWriter(c.type.kind));
   const checkUtf8 = spec.columns.map((c) => TEXT_KINDS.has(c.type.kind));
   const width = spec.columns.length;
   const hash = options.onRow ? null : options.hash;
@@ -196,7 +207,7 @@ function rowProcessor(db: SqliteDatabase, spec: SqliteReadSpec, keyIndexes: numb
         options.onFailure({ column: spec.columns[i].source, ...keyOf(row), value: printable(value), reason: error.message });
         return null;
       }
-      if (copyText) line += i ? `\t${escapeCopyField(text)}` : escapeCopyField(text);
+      if (copyText) line += i ? `\t${fields[i](text)}` : fields[i](text);
     }
     hash?.addText(canon);
     if (onRow) {

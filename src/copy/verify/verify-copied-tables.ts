@@ -14,6 +14,7 @@ import type { HashSum } from '../../verify/row-hash.js';
 import { sqliteBucketTotals, sqliteRowsInBuckets } from '../../verify/sqlite-checksums.js';
 import type { TablePlan } from '../plan/copy-plan.js';
 import { pgSourceCanonical, sqliteReadSpec, targetCanonical } from '../plan/plan-canonical.js';
+import { markSourceSide } from '../load/load-errors.js';
 
 export interface VerifyCopyContext {
   copy: CopySettings;
@@ -22,6 +23,8 @@ export interface VerifyCopyContext {
   hashes: Map<string, HashSum>;
   baselines: Map<string, Totals>;
   sampleSkipped: Map<string, number>;
+  /** Postgres source: its totals, computed while the load ran (early-source-totals.ts). */
+  sourceTotals?: Map<string, Promise<Totals>>;
 }
 
 export function pgSide(client: pg.ClientBase, target: PgChecksumTarget): BucketSide {
@@ -31,6 +34,12 @@ export function pgSide(client: pg.ClientBase, target: PgChecksumTarget): BucketS
 export function sqliteSide(db: SqliteDatabase, table: TablePlan, limit?: number): BucketSide {
   const spec = sqliteReadSpec(table, limit);
   return { buckets: () => sqliteBucketTotals(db, spec), rowsInBuckets: (b) => sqliteRowsInBuckets(db, spec, b) };
+}
+
+/** A failure on the source's connection is the source's (load-errors.ts names the side). */
+function sourceSide(error: unknown): never {
+  markSourceSide(error);
+  throw error;
 }
 
 function minus(after: Totals, before: Totals | undefined): Totals {
@@ -46,7 +55,7 @@ async function verifyTable(table: TablePlan, target: pg.ClientBase, reader: pg.C
   const sourceSpec = reader ? pgSourceCanonical(table, ctx.copy.sampleRows) : undefined;
   const [after, pgSource] = await Promise.all([
     pgTotals(target, targetSpec, checksums),
-    sourceSpec ? pgTotals(reader!, sourceSpec, checksums) : Promise.resolve(undefined),
+    sourceSpec ? (ctx.sourceTotals?.get(table.key) ?? pgTotals(reader!, sourceSpec, checksums)).catch(sourceSide) : Promise.resolve(undefined),
   ]);
   const copied = minus(after, ctx.baselines.get(table.key));
   // A sample that left rows out for foreign keys: the target holds what was copied, counts only.
