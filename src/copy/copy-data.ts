@@ -44,8 +44,10 @@ export interface CopyOptions {
   /** Labels for messages, e.g. "input 'source-url'". */
   sourceInput: string;
   targetInput: string;
-  /** How long to wait for another copy into the same target (default 300 s). */
+  /** How long to wait for another copy into the same target, and for the target tables' locks (default 300 s). */
   lockTimeoutMs?: number;
+  /** One attempt at the target tables' locks (migration-lock-timeout; default 5 s): see table-locks.ts. */
+  tableLockAttemptMs?: number;
   /** cutover mode: a rejected row (on-error: skip) rolls the whole copy back. */
   requireEveryRow?: boolean;
   /** Identifies this run in application_name (`cutover/<mode>/<runId> <purpose>`). */
@@ -232,6 +234,7 @@ export async function copyData(given: CopyOptions): Promise<CopyOutcome> {
       expectedRows,
       errorContext: { sourceKind: options.source.kind, copied: new Set(plan.tables.map((t) => t.key)), ifTargetNotEmpty: copy.ifTargetNotEmpty },
       journaling: journal !== undefined,
+      tableLocks: { attemptMs: options.tableLockAttemptMs ?? 5_000, totalMs: options.lockTimeoutMs ?? 300_000 },
       ...(options.signal ? { signal: options.signal } : {}),
     };
     const { verified: matched } = await loadAllOrNothing(groups, ctx, {

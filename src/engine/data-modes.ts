@@ -25,6 +25,7 @@ export function copyOptions(settings: Settings, runtime: Runtime, target: Postgr
     sourceInput: inputLabel(settings.origin, 'source-url'),
     targetInput: inputLabel(settings.origin, 'target-url'),
     lockTimeoutMs: settings.lockTimeoutMs,
+    tableLockAttemptMs: settings.migrationLockTimeoutMs,
     requireEveryRow: settings.mode === 'cutover',
     runLabel: `cutover/${settings.mode}/${settings.runId}`,
     ...(signal ? { signal } : {}),

@@ -8,7 +8,7 @@
 // query on that table queue behind the ALTER: the classic migration outage.
 import type pg from 'pg';
 import type { Runtime } from '../runtime.js';
-import { describeWait, watchBlockers } from './lock-blockers.js';
+import { describeWait, watchBlockers } from '../db/lock-blockers.js';
 import type { MigrationFile } from './migration-files.js';
 import { runMigrationStep, StepFailure, type Direction, type MigrationRunContext, type StepResult } from './migration-step.js';
 

@@ -2,7 +2,7 @@
 // true — what it left behind: nothing when its transaction was rolled back; for a migration that ran
 // without a transaction, what may remain.
 import { CancelledError, describeCause, MigrationError } from '../errors.js';
-import { describeWait } from './lock-blockers.js';
+import { describeWait } from '../db/lock-blockers.js';
 import { displayPath } from './migration-files.js';
 import type { StepFailure } from './migration-step.js';
 import { StepCancelled, type StatementProgress } from './sql-file-body.js';

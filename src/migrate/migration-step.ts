@@ -11,7 +11,7 @@ import type { Runtime } from '../runtime.js';
 import { stackLine } from './error-position.js';
 import type { HistoryTable } from './history-table.js';
 import { loadJsMigration, type JsMigrationContext } from './js-migration.js';
-import type { BlockedWait } from './lock-blockers.js';
+import type { BlockedWait } from '../db/lock-blockers.js';
 import type { MigrationDatabase } from './migration-database.js';
 import { sqlHelper } from './migration-database.js';
 import { hasNoTransactionMarker, type MigrationFile } from './migration-files.js';

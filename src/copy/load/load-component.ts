@@ -23,6 +23,7 @@ import { conversionError, loadError, type LoadErrorContext } from './load-errors
 import { liftGuards, readTableGuards, type TableGuards } from './owned-table-guards.js';
 import { TableProgress } from './progress-reporter.js';
 import type { RejectsFile } from './rejects-file.js';
+import type { TableLockTimes } from './table-locks.js';
 
 export interface LoadContext {
   copy: CopySettings;
@@ -43,6 +44,8 @@ export interface LoadContext {
   errorContext: LoadErrorContext;
   /** Several transactions commit one after another: record sequence positions for the journal. */
   journaling: boolean;
+  /** How the load waits for its target tables' locks (table-locks.ts). */
+  tableLocks: TableLockTimes;
   /** Set when a SQLite table was read by worker threads (see sqlite-snapshot.ts). */
   readByWorkers?: boolean;
   signal?: AbortSignal;
@@ -150,7 +153,7 @@ export async function loadComponent(client: pg.ClientBase, reader: pg.ClientBase
     for (const table of existing) ctx.baselines.set(table.key, await pgTotals(client, targetCanonical(table), ctx.copy.checksums));
   }
   // Samples filter child rows by their parents in SQL, which needs no dropped keys; otherwise bulk checks.
-  const held = ctx.copy.sampleRows === undefined ? await dropForeignKeysForLoad(client, existing) : [];
+  const held = ctx.copy.sampleRows === undefined ? await dropForeignKeysForLoad(client, existing, tables) : [];
   // Then the indexes and keys of tables that start empty: built once after the load (index-rebuild.ts).
   const indexes = ctx.copy.sampleRows === undefined ? await dropIndexesForLoad(client, existing) : { held: [], notes: [] };
   for (const note of indexes.notes) ctx.runtime.info(note);

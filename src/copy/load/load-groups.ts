@@ -18,6 +18,7 @@ import { repairInterruptedCopy, type CopyJournal } from './copy-journal.js';
 import { loadComponent, type GroupChanges, type LoadContext } from './load-component.js';
 import { connectionLost, loadError } from './load-errors.js';
 import { restoreGuards } from './owned-table-guards.js';
+import { lockTablesForLoad } from './table-locks.js';
 
 export type { LoadContext } from './load-component.js';
 
@@ -61,6 +62,7 @@ async function runGroup(components: TablePlan[][], ctx: LoadContext, controller:
   const tables = components.flat();
   const session = await openGroup(tables, ctx, controller, sessions, stops);
   const { client, reader } = session;
+  await lockTablesForLoad(client, tables, { copy: ctx.copy, times: ctx.tableLocks, runtime: ctx.runtime, signal: controller.signal });
   for (const component of components) await loadComponent(client, reader, component, ctx, controller.signal, session.changes);
   try {
     await client.query('SET CONSTRAINTS ALL IMMEDIATE');

@@ -1,5 +1,5 @@
 // How a blocking session's query is shown in errors: no string literals (user data), one line, short.
-import { describeBlocker, redactQuery } from '../../src/migrate/lock-blockers.js';
+import { describeBlocker, redactQuery } from '../../src/db/lock-blockers.js';
 
 test('string literals and dollar-quoted bodies are hidden, whitespace folded', () => {
   expect(redactQuery("UPDATE users\n   SET email = 'x@example.com', note = 'it''s'\n WHERE id = 1")).toBe("UPDATE users SET email = '…', note = '…' WHERE id = 1");

@@ -1,7 +1,8 @@
-// Who blocks a running migration. While a migration runs, a second connection (the run's lock
-// connection, idle otherwise) looks every few hundred ms whether the migration's backend waits for a
-// lock and, if so, which sessions hold it (pg_blocking_pids). Once lock_timeout has cancelled the
-// wait, Postgres no longer knows who blocked it: the last observation is what the error names.
+// Who blocks a session waiting for a lock (a migration, a copy). While a migration runs, a second
+// connection (the run's lock connection, idle otherwise) looks every few hundred ms whether the
+// migration's backend waits for a lock and, if so, which sessions hold it (pg_blocking_pids). Once
+// lock_timeout has cancelled the wait, Postgres no longer knows who blocked it: the last observation
+// is what the error names. A copy, which locks its tables first, asks who holds conflicting locks.
 import type pg from 'pg';
 
 export interface Blocker {
@@ -65,6 +66,39 @@ export async function findBlockers(monitor: pg.Client, pid: number): Promise<Blo
       transactionMs: row.transaction_ms === null ? null : Number(row.transaction_ms),
     })),
   };
+}
+
+/** Table lock modes, as LOCK TABLE names them, and the pg_locks modes each conflicts with. */
+export type TableLockMode = 'ACCESS EXCLUSIVE' | 'SHARE ROW EXCLUSIVE' | 'ROW EXCLUSIVE';
+const CONFLICTS: Record<TableLockMode, string[]> = {
+  'ACCESS EXCLUSIVE': ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
+  'SHARE ROW EXCLUSIVE': ['RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
+  'ROW EXCLUSIVE': ['ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
+};
+
+/** Other sessions holding (or queued for) locks on `relations` that conflict with the wanted modes. */
+export async function findLockHolders(client: pg.ClientBase, wanted: Array<{ relation: string; mode: TableLockMode }>): Promise<Blocker[]> {
+  const { rows } = await client.query(
+    `SELECT DISTINCT ON (b.pid) b.pid, b.application_name, b.usename, b.state, b.query,
+            (extract(epoch FROM clock_timestamp() - b.xact_start) * 1000)::bigint AS transaction_ms
+       FROM unnest($1::text[], $2::text[]) AS w(relation, conflicts)
+       JOIN pg_locks l ON l.locktype = 'relation' AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                      AND l.relation = w.relation::regclass AND l.mode = ANY (string_to_array(w.conflicts, ','))
+       JOIN pg_stat_activity b ON b.pid = l.pid
+      WHERE l.pid <> pg_backend_pid()
+      ORDER BY b.pid`,
+    [wanted.map((w) => w.relation), wanted.map((w) => CONFLICTS[w.mode].join(','))],
+  );
+  return rows
+    .map((row) => ({
+      pid: Number(row.pid),
+      applicationName: row.application_name ?? '',
+      user: row.usename ?? null,
+      state: row.state ?? null,
+      query: redactQuery(String(row.query ?? '')),
+      transactionMs: row.transaction_ms === null ? null : Number(row.transaction_ms),
+    }))
+    .sort((a, b) => (b.transactionMs ?? -1) - (a.transactionMs ?? -1));
 }
 
 export interface BlockerWatch {

@@ -1,5 +1,5 @@
-export const id = 707;
-export const ids = [707];
+export const id = 135;
+export const ids = [135];
 export const modules = {
 
 /***/ 4632:
@@ -706,7 +706,7 @@ function finalCancellationLine(result, reason) {
 
 /***/ }),
 
-/***/ 9727:
+/***/ 4764:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3733,14 +3733,16 @@ async function createOptionalObjects(client, tables, signal) {
 
 ;// CONCATENATED MODULE: ./src/copy/load/fk-bulk-check.ts
 
-async function dropForeignKeysForLoad(client, tables) {
+async function dropForeignKeysForLoad(client, tables, component) {
     const held = [];
+    const parents = component.map((t) => (0,pg_identifiers/* qualifiedName */.OL)(t.target.schema, t.target.name));
     for (const table of tables) {
         const target = (0,pg_identifiers/* qualifiedName */.OL)(table.target.schema, table.target.name);
         const { rows } = await client.query(`SELECT c.conname AS name, pg_get_constraintdef(c.oid) AS definition
          FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
         WHERE c.contype = 'f' AND c.conrelid = $1::regclass AND pg_has_role(t.relowner, 'USAGE')
-        ORDER BY c.conname`, [target]);
+          AND c.confrelid = ANY ($2::regclass[])
+        ORDER BY c.conname`, [target, parents]);
         for (const row of rows) {
             await client.query(`ALTER TABLE ${target} DROP CONSTRAINT ${(0,pg_identifiers/* quoteIdent */.v4)(row.name)}`);
             held.push({ table: target, name: row.name, definition: row.definition });
@@ -4128,7 +4130,7 @@ async function loadComponent(client, reader, tables, ctx, signal, changes) {
             ctx.baselines.set(table.key, await pgTotals(client, targetCanonical(table), ctx.copy.checksums));
     }
     // Samples filter child rows by their parents in SQL, which needs no dropped keys; otherwise bulk checks.
-    const held = ctx.copy.sampleRows === undefined ? await dropForeignKeysForLoad(client, existing) : [];
+    const held = ctx.copy.sampleRows === undefined ? await dropForeignKeysForLoad(client, existing, tables) : [];
     // Then the indexes and keys of tables that start empty: built once after the load (index-rebuild.ts).
     const indexes = ctx.copy.sampleRows === undefined ? await dropIndexesForLoad(client, existing) : { held: [], notes: [] };
     for (const note of indexes.notes)
@@ -4166,7 +4168,209 @@ async function loadComponent(client, reader, tables, ctx, signal, changes) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/db/lock-blockers.ts
+const QUERY_MAX = 160;
+/** The blocker's query without string literals (they may hold user data) and cut to a readable length. */
+function redactQuery(query) {
+    const flat = query
+        .replace(/'(?:[^']|'')*'/g, "'…'")
+        .replace(/\$([A-Za-z_]\w*)?\$[\s\S]*?\$\1\$/g, () => '$$…$$')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return flat.length > QUERY_MAX ? `${flat.slice(0, QUERY_MAX - 1)}…` : flat;
+}
+/** The sessions blocking backend `pid`, or undefined when it is not waiting for a lock right now. */
+async function findBlockers(monitor, pid) {
+    // The lateral join calls pg_blocking_pids (which briefly locks the lock manager) only while the
+    // migration actually waits for a lock.
+    const { rows } = await monitor.query(`SELECT b.pid, b.application_name, b.usename, b.state, b.query,
+            (extract(epoch FROM clock_timestamp() - b.xact_start) * 1000)::bigint AS transaction_ms
+       FROM pg_stat_activity w
+      CROSS JOIN LATERAL unnest(pg_blocking_pids(w.pid)) AS bp(pid)
+       JOIN pg_stat_activity b ON b.pid = bp.pid
+      WHERE w.pid = $1 AND w.wait_event_type = 'Lock'
+      ORDER BY b.xact_start NULLS LAST`, [pid]);
+    if (rows.length === 0)
+        return undefined;
+    const waiting = await monitor.query(`SELECT l.mode, l.locktype, CASE WHEN l.relation IS NOT NULL THEN l.relation::regclass::text END AS relation
+       FROM pg_locks l WHERE l.pid = $1 AND NOT l.granted LIMIT 1`, [pid]);
+    const lock = waiting.rows[0];
+    return {
+        waitingFor: lock ? `${lock.mode} on ${lock.relation ?? `a ${lock.locktype} lock`}` : null,
+        blockers: rows.map((row) => ({
+            pid: Number(row.pid),
+            applicationName: row.application_name ?? '',
+            user: row.usename ?? null,
+            state: row.state ?? null,
+            query: redactQuery(String(row.query ?? '')),
+            transactionMs: row.transaction_ms === null ? null : Number(row.transaction_ms),
+        })),
+    };
+}
+const CONFLICTS = {
+    'ACCESS EXCLUSIVE': ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
+    'SHARE ROW EXCLUSIVE': ['RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
+    'ROW EXCLUSIVE': ['ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
+};
+/** Other sessions holding (or queued for) locks on `relations` that conflict with the wanted modes. */
+async function findLockHolders(client, wanted) {
+    const { rows } = await client.query(`SELECT DISTINCT ON (b.pid) b.pid, b.application_name, b.usename, b.state, b.query,
+            (extract(epoch FROM clock_timestamp() - b.xact_start) * 1000)::bigint AS transaction_ms
+       FROM unnest($1::text[], $2::text[]) AS w(relation, conflicts)
+       JOIN pg_locks l ON l.locktype = 'relation' AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                      AND l.relation = w.relation::regclass AND l.mode = ANY (string_to_array(w.conflicts, ','))
+       JOIN pg_stat_activity b ON b.pid = l.pid
+      WHERE l.pid <> pg_backend_pid()
+      ORDER BY b.pid`, [wanted.map((w) => w.relation), wanted.map((w) => CONFLICTS[w.mode].join(','))]);
+    return rows
+        .map((row) => ({
+        pid: Number(row.pid),
+        applicationName: row.application_name ?? '',
+        user: row.usename ?? null,
+        state: row.state ?? null,
+        query: redactQuery(String(row.query ?? '')),
+        transactionMs: row.transaction_ms === null ? null : Number(row.transaction_ms),
+    }))
+        .sort((a, b) => (b.transactionMs ?? -1) - (a.transactionMs ?? -1));
+}
+/** Looks every `everyMs` whether backend `pid` is blocked, remembering the last observation. */
+function watchBlockers(monitor, pid, everyMs) {
+    let last;
+    let stopped = false;
+    let timer;
+    let inFlight = Promise.resolve();
+    const tick = () => {
+        inFlight = findBlockers(monitor, pid)
+            .then((seen) => {
+            if (seen)
+                last = seen;
+        })
+            .catch(() => undefined) // a failed look must not fail the migration
+            .finally(() => {
+            if (!stopped)
+                timer = setTimeout(tick, everyMs);
+        });
+    };
+    timer = setTimeout(tick, Math.min(everyMs, 100));
+    return {
+        async stop() {
+            stopped = true;
+            clearTimeout(timer);
+            await inFlight;
+            return last;
+        },
+    };
+}
+function duration(ms) {
+    return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}
+function describeBlocker(blocker) {
+    const parts = [`application_name '${blocker.applicationName}'`];
+    if (blocker.user)
+        parts.push(`user ${blocker.user}`);
+    if (blocker.state)
+        parts.push(`state ${blocker.state}`);
+    if (blocker.transactionMs !== null)
+        parts.push(`in a transaction open for ${duration(blocker.transactionMs)}, holding the lock until it ends`);
+    if (blocker.query)
+        parts.push(`${blocker.state === 'active' ? 'running' : 'last query'}: ${blocker.query}`);
+    return `backend pid ${blocker.pid} (${parts.join('; ')})`;
+}
+/** "waiting for AccessExclusiveLock on public.users, held by backend pid 42 (…)" */
+function describeWait(wait) {
+    const who = wait.blockers.map(describeBlocker).join(' and ');
+    return `${wait.waitingFor ? `waiting for ${wait.waitingFor}, ` : ''}blocked by ${who}`;
+}
+
+;// CONCATENATED MODULE: ./src/copy/load/table-locks.ts
+
+
+
+function seconds(ms) {
+    return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+function pause(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+    });
+}
+/**
+ * The strongest lock the load takes on each existing table: ACCESS EXCLUSIVE where it truncates, or
+ * where the role owns the table (it may drop and rebuild keys and indexes, lift triggers and FORCE
+ * RLS); ROW EXCLUSIVE, what COPY takes, elsewhere. Tables create-tables makes do not exist yet.
+ */
+async function wantedLocks(client, tables, copy) {
+    const existing = tables.filter((t) => !t.ddl);
+    if (existing.length === 0)
+        return [];
+    const names = existing.map((t) => (0,pg_identifiers/* qualifiedName */.OL)(t.target.schema, t.target.name));
+    const { rows } = await client.query(`SELECT pg_has_role(c.relowner, 'USAGE') AS owned FROM unnest($1::text[]) WITH ORDINALITY AS t(name, n) JOIN pg_class c ON c.oid = t.name::regclass ORDER BY t.n`, [names]);
+    return existing.map((table, i) => ({
+        relation: names[i],
+        display: table.display,
+        mode: copy.ifTargetNotEmpty === 'truncate' || rows[i].owned ? 'ACCESS EXCLUSIVE' : 'ROW EXCLUSIVE',
+    }));
+}
+/** Takes every lock of the group's load inside its open transaction, or throws LockTimeoutError. */
+async function lockTablesForLoad(client, tables, options) {
+    const { copy, times, runtime, signal } = options;
+    const wanted = await wantedLocks(client, tables, copy);
+    if (wanted.length === 0)
+        return;
+    const started = Date.now();
+    for (let attempt = 1;; attempt++) {
+        const left = Math.max(1, times.totalMs - (Date.now() - started));
+        const wait = times.attemptMs > 0 ? Math.min(times.attemptMs, left) : left;
+        await client.query('SAVEPOINT cutover_table_locks');
+        try {
+            // lock_timeout 0 would mean no limit: never set it below 1 ms.
+            await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(wait))}`);
+            for (const lock of wanted)
+                await client.query(`LOCK TABLE ${lock.relation} IN ${lock.mode} MODE`);
+            await client.query('RELEASE SAVEPOINT cutover_table_locks');
+            break;
+        }
+        catch (error) {
+            if (error.code !== '55P03')
+                throw error;
+            await client.query('ROLLBACK TO SAVEPOINT cutover_table_locks');
+            await client.query('RELEASE SAVEPOINT cutover_table_locks');
+            const holders = await findLockHolders(client, wanted);
+            const who = holders.length > 0 ? holders.map(describeBlocker).join(' and ') : 'sessions that had ended by the time cutover looked';
+            const names = wanted.map((w) => `${w.display} (${w.mode})`).join(', ');
+            const waited = Date.now() - started;
+            if (waited >= times.totalMs || signal?.aborted) {
+                if (signal?.aborted)
+                    throw signal.reason;
+                throw new errors/* LockTimeoutError */.XB(`Timed out after ${seconds(waited)} waiting for locks on the target's tables ${names}: held by ${who}. The copy needs them before it writes anything; nothing was written to the target.`, {
+                    cause: error,
+                    fix: holders.length > 0
+                        ? `stop the application's use of these tables for the copy (a cutover is best run with the application stopped or read-only elsewhere), or end that session with SELECT pg_terminate_backend(${holders[0].pid}); on the target; or raise lock-timeout to wait longer.`
+                        : 'run the copy again, or raise lock-timeout to wait longer.',
+                });
+            }
+            const delay = Math.min(1000 * 2 ** (attempt - 1), 10_000, Math.max(0, times.totalMs - waited));
+            // The first time as a warning (an application using the target during a copy is worth knowing).
+            (attempt === 1 ? runtime.warning : runtime.info)(`Waiting for locks on ${names}, held by ${who}; the request was withdrawn so that it does not queue the application's queries (attempt ${attempt}, ${seconds(waited)} of lock-timeout ${seconds(times.totalMs)}).`);
+            await pause(delay, signal);
+            if (signal?.aborted)
+                throw signal.reason;
+        }
+    }
+    // Any other wait in this transaction (a row a foreign key's check must lock, say) is bounded too.
+    await client.query(`SET LOCAL lock_timeout = ${Math.max(1000, times.totalMs, times.attemptMs)}`);
+}
+
 ;// CONCATENATED MODULE: ./src/copy/load/load-groups.ts
+
 
 
 
@@ -4195,6 +4399,7 @@ async function runGroup(components, ctx, controller, sessions, stops) {
     const tables = components.flat();
     const session = await openGroup(tables, ctx, controller, sessions, stops);
     const { client, reader } = session;
+    await lockTablesForLoad(client, tables, { copy: ctx.copy, times: ctx.tableLocks, runtime: ctx.runtime, signal: controller.signal });
     for (const component of components)
         await loadComponent(client, reader, component, ctx, controller.signal, session.changes);
     try {
@@ -4431,7 +4636,7 @@ async function pollAdvisoryLock(client, key, options) {
 
 /** 'cutv' and 2 (= copies); the migration lock is ('cutv', 1). */
 const COPY_LOCK_KEY = [0x63757476, 2];
-function seconds(ms) {
+function target_copy_lock_seconds(ms) {
     return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 async function lockTargetForCopy(client, options) {
@@ -4439,7 +4644,7 @@ async function lockTargetForCopy(client, options) {
         timeoutMs: options.timeoutMs,
         ...(options.signal ? { signal: options.signal } : {}),
         onWait: (holder, waited) => options.runtime.info(waited === 0
-            ? `Another copy is writing to ${options.input} (${holder ? describeHolder(holder) : 'another session'}); waiting up to ${seconds(options.timeoutMs)} for it to finish.`
+            ? `Another copy is writing to ${options.input} (${holder ? describeHolder(holder) : 'another session'}); waiting up to ${target_copy_lock_seconds(options.timeoutMs)} for it to finish.`
             : `Still waiting for the copy lock on ${options.input} after ${Math.round(waited / 1000)} s (held by ${holder ? describeHolder(holder) : 'another session'}).`),
     });
     if (taken)
@@ -4447,7 +4652,7 @@ async function lockTargetForCopy(client, options) {
     if (options.signal?.aborted)
         throw options.signal.reason;
     const holder = await findAdvisoryLockHolder(client, COPY_LOCK_KEY);
-    throw new errors/* LockTimeoutError */.XB(`Timed out after ${seconds(options.timeoutMs)} waiting for the copy lock on ${options.input}: ${holder ? `it is held by ${describeHolder(holder)}` : 'another session held it'}, probably another cutover run copying into the same database. Nothing was written.`, {
+    throw new errors/* LockTimeoutError */.XB(`Timed out after ${target_copy_lock_seconds(options.timeoutMs)} waiting for the copy lock on ${options.input}: ${holder ? `it is held by ${describeHolder(holder)}` : 'another session held it'}, probably another cutover run copying into the same database. Nothing was written.`, {
         fix: holder
             ? `wait for that run to finish and retry, raise lock-timeout, or if that session is stuck end it with SELECT pg_terminate_backend(${holder.pid});`
             : 'retry the run, or raise lock-timeout.',
@@ -4881,6 +5086,7 @@ async function copyData(given) {
             expectedRows,
             errorContext: { sourceKind: options.source.kind, copied: new Set(plan.tables.map((t) => t.key)), ifTargetNotEmpty: copy.ifTargetNotEmpty },
             journaling: journal !== undefined,
+            tableLocks: { attemptMs: options.tableLockAttemptMs ?? 5_000, totalMs: options.lockTimeoutMs ?? 300_000 },
             ...(options.signal ? { signal: options.signal } : {}),
         };
         const { verified: matched } = await loadAllOrNothing(groups, ctx, {
@@ -5986,94 +6192,6 @@ function buildEntries(files, history, options) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/migrate/lock-blockers.ts
-const QUERY_MAX = 160;
-/** The blocker's query without string literals (they may hold user data) and cut to a readable length. */
-function redactQuery(query) {
-    const flat = query
-        .replace(/'(?:[^']|'')*'/g, "'…'")
-        .replace(/\$([A-Za-z_]\w*)?\$[\s\S]*?\$\1\$/g, () => '$$…$$')
-        .replace(/\s+/g, ' ')
-        .trim();
-    return flat.length > QUERY_MAX ? `${flat.slice(0, QUERY_MAX - 1)}…` : flat;
-}
-/** The sessions blocking backend `pid`, or undefined when it is not waiting for a lock right now. */
-async function findBlockers(monitor, pid) {
-    // The lateral join calls pg_blocking_pids (which briefly locks the lock manager) only while the
-    // migration actually waits for a lock.
-    const { rows } = await monitor.query(`SELECT b.pid, b.application_name, b.usename, b.state, b.query,
-            (extract(epoch FROM clock_timestamp() - b.xact_start) * 1000)::bigint AS transaction_ms
-       FROM pg_stat_activity w
-      CROSS JOIN LATERAL unnest(pg_blocking_pids(w.pid)) AS bp(pid)
-       JOIN pg_stat_activity b ON b.pid = bp.pid
-      WHERE w.pid = $1 AND w.wait_event_type = 'Lock'
-      ORDER BY b.xact_start NULLS LAST`, [pid]);
-    if (rows.length === 0)
-        return undefined;
-    const waiting = await monitor.query(`SELECT l.mode, l.locktype, CASE WHEN l.relation IS NOT NULL THEN l.relation::regclass::text END AS relation
-       FROM pg_locks l WHERE l.pid = $1 AND NOT l.granted LIMIT 1`, [pid]);
-    const lock = waiting.rows[0];
-    return {
-        waitingFor: lock ? `${lock.mode} on ${lock.relation ?? `a ${lock.locktype} lock`}` : null,
-        blockers: rows.map((row) => ({
-            pid: Number(row.pid),
-            applicationName: row.application_name ?? '',
-            user: row.usename ?? null,
-            state: row.state ?? null,
-            query: redactQuery(String(row.query ?? '')),
-            transactionMs: row.transaction_ms === null ? null : Number(row.transaction_ms),
-        })),
-    };
-}
-/** Looks every `everyMs` whether backend `pid` is blocked, remembering the last observation. */
-function watchBlockers(monitor, pid, everyMs) {
-    let last;
-    let stopped = false;
-    let timer;
-    let inFlight = Promise.resolve();
-    const tick = () => {
-        inFlight = findBlockers(monitor, pid)
-            .then((seen) => {
-            if (seen)
-                last = seen;
-        })
-            .catch(() => undefined) // a failed look must not fail the migration
-            .finally(() => {
-            if (!stopped)
-                timer = setTimeout(tick, everyMs);
-        });
-    };
-    timer = setTimeout(tick, Math.min(everyMs, 100));
-    return {
-        async stop() {
-            stopped = true;
-            clearTimeout(timer);
-            await inFlight;
-            return last;
-        },
-    };
-}
-function duration(ms) {
-    return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
-}
-function describeBlocker(blocker) {
-    const parts = [`application_name '${blocker.applicationName}'`];
-    if (blocker.user)
-        parts.push(`user ${blocker.user}`);
-    if (blocker.state)
-        parts.push(`state ${blocker.state}`);
-    if (blocker.transactionMs !== null)
-        parts.push(`in a transaction open for ${duration(blocker.transactionMs)}, holding the lock until it ends`);
-    if (blocker.query)
-        parts.push(`${blocker.state === 'active' ? 'running' : 'last query'}: ${blocker.query}`);
-    return `backend pid ${blocker.pid} (${parts.join('; ')})`;
-}
-/** "waiting for AccessExclusiveLock on public.users, held by backend pid 42 (…)" */
-function describeWait(wait) {
-    const who = wait.blockers.map(describeBlocker).join(' and ');
-    return `${wait.waitingFor ? `waiting for ${wait.waitingFor}, ` : ''}blocked by ${who}`;
-}
-
 ;// CONCATENATED MODULE: ./src/migrate/error-position.ts
 // Maps PostgreSQL's error `position` (1-based, counted in characters of the query text we sent) to the
 // 1-based line of the migration file, so annotations point at the offending line.
@@ -6785,7 +6903,7 @@ const plainGuard = { run: runMigrationStep };
 function guarded_step_seconds(ms) {
     return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
-function pause(ms, signal) {
+function guarded_step_pause(ms, signal) {
     return new Promise((resolve) => {
         if (signal?.aborted)
             return resolve();
@@ -6836,7 +6954,7 @@ async function postgresGuard(client, monitor, settings) {
                     const delay = retryDelayMs * 2 ** (attempt - 1);
                     runtime.warning(`${file.name} could not get a lock within migration-lock-timeout (${guarded_step_seconds(lockTimeoutMs)}): ${wait ? describeWait(wait) : 'the session holding the lock was not seen'}. ` +
                         `Its transaction was rolled back (nothing it did remains); retry ${attempt} of ${lockRetries} in ${guarded_step_seconds(delay)}.`);
-                    await pause(delay, signal);
+                    await guarded_step_pause(delay, signal);
                     if (signal?.aborted)
                         throw error;
                 }
@@ -8515,6 +8633,7 @@ function copyOptions(settings, runtime, target, overrides = {}, signal) {
         sourceInput: (0,src_settings/* inputLabel */.NB)(settings.origin, 'source-url'),
         targetInput: (0,src_settings/* inputLabel */.NB)(settings.origin, 'target-url'),
         lockTimeoutMs: settings.lockTimeoutMs,
+        tableLockAttemptMs: settings.migrationLockTimeoutMs,
         requireEveryRow: settings.mode === 'cutover',
         runLabel: `cutover/${settings.mode}/${settings.runId}`,
         ...(signal ? { signal } : {}),

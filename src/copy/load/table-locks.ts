@@ -1,0 +1,111 @@
+// The locks a load needs on its target tables, taken first, in short attempts, before anything is
+// changed. An application holding a lock on a target table (an open transaction that read it, say)
+// would otherwise make the load's TRUNCATE or DROP INDEX wait for it forever, and while that request
+// waits every later query of the application on that table queues behind it. So each attempt waits
+// at most migration-lock-timeout, is withdrawn, and is tried again until lock-timeout has passed;
+// then the copy fails, naming the sessions that held the tables. Nothing was written by then.
+import type pg from 'pg';
+import { describeBlocker, findLockHolders, type TableLockMode } from '../../db/lock-blockers.js';
+import { qualifiedName } from '../../db/pg-identifiers.js';
+import { LockTimeoutError } from '../../errors.js';
+import type { Runtime } from '../../runtime.js';
+import type { CopySettings } from '../../settings.js';
+import type { TablePlan } from '../plan/copy-plan.js';
+
+export interface TableLockTimes {
+  /** How long one attempt waits (0: one attempt of totalMs). */
+  attemptMs: number;
+  /** How long all attempts together may wait. */
+  totalMs: number;
+}
+
+interface WantedLock {
+  relation: string;
+  display: string;
+  mode: TableLockMode;
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * The strongest lock the load takes on each existing table: ACCESS EXCLUSIVE where it truncates, or
+ * where the role owns the table (it may drop and rebuild keys and indexes, lift triggers and FORCE
+ * RLS); ROW EXCLUSIVE, what COPY takes, elsewhere. Tables create-tables makes do not exist yet.
+ */
+async function wantedLocks(client: pg.ClientBase, tables: TablePlan[], copy: CopySettings): Promise<WantedLock[]> {
+  const existing = tables.filter((t) => !t.ddl);
+  if (existing.length === 0) return [];
+  const names = existing.map((t) => qualifiedName(t.target.schema, t.target.name));
+  const { rows } = await client.query<{ owned: boolean }>(
+    `SELECT pg_has_role(c.relowner, 'USAGE') AS owned FROM unnest($1::text[]) WITH ORDINALITY AS t(name, n) JOIN pg_class c ON c.oid = t.name::regclass ORDER BY t.n`,
+    [names],
+  );
+  return existing.map((table, i) => ({
+    relation: names[i],
+    display: table.display,
+    mode: copy.ifTargetNotEmpty === 'truncate' || rows[i].owned ? 'ACCESS EXCLUSIVE' : 'ROW EXCLUSIVE',
+  }));
+}
+
+/** Takes every lock of the group's load inside its open transaction, or throws LockTimeoutError. */
+export async function lockTablesForLoad(client: pg.ClientBase, tables: TablePlan[], options: { copy: CopySettings; times: TableLockTimes; runtime: Runtime; signal?: AbortSignal }): Promise<void> {
+  const { copy, times, runtime, signal } = options;
+  const wanted = await wantedLocks(client, tables, copy);
+  if (wanted.length === 0) return;
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    const left = Math.max(1, times.totalMs - (Date.now() - started));
+    const wait = times.attemptMs > 0 ? Math.min(times.attemptMs, left) : left;
+    await client.query('SAVEPOINT cutover_table_locks');
+    try {
+      // lock_timeout 0 would mean no limit: never set it below 1 ms.
+      await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(wait))}`);
+      for (const lock of wanted) await client.query(`LOCK TABLE ${lock.relation} IN ${lock.mode} MODE`);
+      await client.query('RELEASE SAVEPOINT cutover_table_locks');
+      break;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '55P03') throw error;
+      await client.query('ROLLBACK TO SAVEPOINT cutover_table_locks');
+      await client.query('RELEASE SAVEPOINT cutover_table_locks');
+      const holders = await findLockHolders(client, wanted);
+      const who = holders.length > 0 ? holders.map(describeBlocker).join(' and ') : 'sessions that had ended by the time cutover looked';
+      const names = wanted.map((w) => `${w.display} (${w.mode})`).join(', ');
+      const waited = Date.now() - started;
+      if (waited >= times.totalMs || signal?.aborted) {
+        if (signal?.aborted) throw signal.reason;
+        throw new LockTimeoutError(
+          `Timed out after ${seconds(waited)} waiting for locks on the target's tables ${names}: held by ${who}. The copy needs them before it writes anything; nothing was written to the target.`,
+          {
+            cause: error,
+            fix:
+              holders.length > 0
+                ? `stop the application's use of these tables for the copy (a cutover is best run with the application stopped or read-only elsewhere), or end that session with SELECT pg_terminate_backend(${holders[0].pid}); on the target; or raise lock-timeout to wait longer.`
+                : 'run the copy again, or raise lock-timeout to wait longer.',
+          },
+        );
+      }
+      const delay = Math.min(1000 * 2 ** (attempt - 1), 10_000, Math.max(0, times.totalMs - waited));
+      // The first time as a warning (an application using the target during a copy is worth knowing).
+      (attempt === 1 ? runtime.warning : runtime.info)(`Waiting for locks on ${names}, held by ${who}; the request was withdrawn so that it does not queue the application's queries (attempt ${attempt}, ${seconds(waited)} of lock-timeout ${seconds(times.totalMs)}).`);
+      await pause(delay, signal);
+      if (signal?.aborted) throw signal.reason;
+    }
+  }
+  // Any other wait in this transaction (a row a foreign key's check must lock, say) is bounded too.
+  await client.query(`SET LOCAL lock_timeout = ${Math.max(1000, times.totalMs, times.attemptMs)}`);
+}
