@@ -3388,14 +3388,20 @@ function buildCopyPlan(source, targetTables, options) {
     warnings.push(...access.warnings);
     const keys = new Set(plans.map((p) => p.key));
     const edges = [];
+    // Adding a foreign key locks its parent SHARE ROW EXCLUSIVE until COMMIT: two created tables whose
+    // keys reference one table outside the copy, loading in two transactions, would wait on each other.
+    const outsideParents = new Map();
     for (const plan of plans) {
         for (const fk of plan.target.foreignKeys) {
             const parent = pgTableKey(fk.refSchema, fk.refTable);
             if (keys.has(parent))
                 edges.push({ child: plan.key, parent, deferrable: fk.deferrable });
+            else if (plan.ddl)
+                outsideParents.set(parent, [...(outsideParents.get(parent) ?? []), plan.key]);
         }
     }
-    return { tables: plans, edges, problems, warnings, missingTables, leftOut };
+    const links = [...outsideParents.values()].flatMap((children) => children.slice(1).map((child, i) => [children[i], child]));
+    return { tables: plans, edges, links, problems, warnings, missingTables, leftOut };
 }
 
 // EXTERNAL MODULE: external "node:path"
@@ -4708,7 +4714,7 @@ class ForeignKeyCycleError extends Error {
         this.tables = tables;
     }
 }
-function components(tables, edges) {
+function components(tables, edges, links) {
     const parent = new Map(tables.map((t) => [t, t]));
     const find = (t) => {
         while (parent.get(t) !== t)
@@ -4717,6 +4723,9 @@ function components(tables, edges) {
     };
     for (const edge of edges)
         parent.set(find(edge.child), find(edge.parent));
+    for (const [a, b] of links)
+        if (parent.has(a) && parent.has(b) && find(a) !== find(b))
+            parent.set(find(a), find(b));
     const groups = new Map();
     for (const table of tables)
         groups.set(find(table), [...(groups.get(find(table)) ?? []), table]);
@@ -4742,11 +4751,14 @@ function topological(tables, edges) {
     }
     return { order, leftover: [...pending.keys()].sort() };
 }
-/** Components with their load order; throws ForeignKeyCycleError when a cycle has no deferrable FK. */
-function planLoadOrder(tables, allEdges) {
+/**
+ * Components with their load order; throws ForeignKeyCycleError when a cycle has no deferrable FK.
+ * `links` join tables into one component without ordering them (they share a transaction).
+ */
+function planLoadOrder(tables, allEdges, links = []) {
     const selected = new Set(tables);
     const edges = allEdges.filter((e) => selected.has(e.child) && selected.has(e.parent));
-    return components(tables, edges).map((group) => {
+    return components(tables, edges, links).map((group) => {
         const inGroup = edges.filter((e) => group.includes(e.child));
         const first = topological(group, inGroup);
         if (first.leftover.length === 0)
@@ -5036,7 +5048,7 @@ async function copyData(given) {
         }
         let components = [];
         try {
-            const order = planLoadOrder(plan.tables.map((t) => t.key), plan.edges);
+            const order = planLoadOrder(plan.tables.map((t) => t.key), plan.edges, plan.links);
             for (const component of order.filter((c) => c.cycle.length > 0)) {
                 warnings.push(`Foreign keys form a cycle between ${component.cycle.join(', ')}; loaded with deferred constraints (checked before commit).`);
             }

@@ -186,7 +186,7 @@ export async function copyData(given: CopyOptions): Promise<CopyOutcome> {
     }
     let components: string[][] = [];
     try {
-      const order = planLoadOrder(plan.tables.map((t) => t.key), plan.edges);
+      const order = planLoadOrder(plan.tables.map((t) => t.key), plan.edges, plan.links);
       for (const component of order.filter((c) => c.cycle.length > 0)) {
         warnings.push(`Foreign keys form a cycle between ${component.cycle.join(', ')}; loaded with deferred constraints (checked before commit).`);
       }

@@ -98,3 +98,25 @@ test('an application that lets go while the copy waits: the copy goes on, and th
   expect(rows[0].n).toBe('50');
   expect(options.runtime.logs.map((l) => l.message).join('\n')).toMatch(/Waiting for locks on public\.notes.*the-app/);
 }, 60_000);
+
+test('create-tables: two created tables whose foreign keys reference the same table outside the copy, on two connections, do not wait on each other', async () => {
+  await db.query(`DROP TABLE IF EXISTS orders, payments, users CASCADE;
+    CREATE TABLE users (id int PRIMARY KEY);
+    INSERT INTO users SELECT generate_series(1, 10);`);
+  const source = await makeSqlite(`${dir}/created-shared-parent.db`, `
+    CREATE TABLE users (id INTEGER PRIMARY KEY);
+    CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id));
+    CREATE TABLE payments (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id));
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) INSERT INTO users SELECT i FROM n;
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) INSERT INTO orders SELECT i, 1 + i % 10 FROM n;
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) INSERT INTO payments SELECT i, 1 + i % 10 FROM n;`);
+  const options = copyOptions(source, db.location, { exclude: ['users'], createTables: true, jobs: 2 });
+  const started = Date.now();
+  await copyData({ ...options, lockTimeoutMs: 10_000 });
+  expect(Date.now() - started).toBeLessThan(10_000);
+  const { rows: fks } = await db.query(`SELECT conname, confrelid::regclass::text AS parent FROM pg_constraint WHERE contype = 'f' ORDER BY conname`);
+  expect(fks).toEqual([
+    { conname: 'orders_user_id_fkey', parent: 'users' },
+    { conname: 'payments_user_id_fkey', parent: 'users' },
+  ]);
+}, 60_000);

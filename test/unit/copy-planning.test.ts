@@ -28,6 +28,13 @@ describe('foreign-key load order', () => {
     expect(planLoadOrder(['a', 'b'], [{ child: 'a', parent: 'b', deferrable: false }, { child: 'b', parent: 'a', deferrable: true }])).toEqual([{ tables: ['b', 'a'], cycle: ['a', 'b'] }]);
   });
 
+  test('linked tables share a component without an order between them; unlinked ones stay apart', () => {
+    expect(planLoadOrder(['orders', 'payments', 'notes'], [], [['orders', 'payments']])).toEqual([
+      { tables: ['orders', 'payments'], cycle: [] },
+      { tables: ['notes'], cycle: [] },
+    ]);
+  });
+
   test('a cycle without a deferrable FK names its tables', () => {
     expect(() => planLoadOrder(['a', 'b', 'c'], [{ child: 'a', parent: 'b', deferrable: false }, { child: 'b', parent: 'a', deferrable: false }])).toThrow(ForeignKeyCycleError);
     try {

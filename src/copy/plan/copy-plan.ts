@@ -45,6 +45,8 @@ export interface TablePlan {
 export interface CopyPlan {
   tables: TablePlan[];
   edges: FkEdge[];
+  /** Pairs of tables that must load in one transaction although no FK joins them (see below). */
+  links: Array<[string, string]>;
   problems: string[];
   warnings: string[];
   /** Selected source tables with no target table (and not being created). */
@@ -190,11 +192,16 @@ export function buildCopyPlan(source: SourceSchema, targetTables: PgTable[], opt
 
   const keys = new Set(plans.map((p) => p.key));
   const edges: FkEdge[] = [];
+  // Adding a foreign key locks its parent SHARE ROW EXCLUSIVE until COMMIT: two created tables whose
+  // keys reference one table outside the copy, loading in two transactions, would wait on each other.
+  const outsideParents = new Map<string, string[]>();
   for (const plan of plans) {
     for (const fk of plan.target.foreignKeys) {
       const parent = pgTableKey(fk.refSchema, fk.refTable);
       if (keys.has(parent)) edges.push({ child: plan.key, parent, deferrable: fk.deferrable });
+      else if (plan.ddl) outsideParents.set(parent, [...(outsideParents.get(parent) ?? []), plan.key]);
     }
   }
-  return { tables: plans, edges, problems, warnings, missingTables, leftOut };
+  const links = [...outsideParents.values()].flatMap((children) => children.slice(1).map((child, i): [string, string] => [children[i], child]));
+  return { tables: plans, edges, links, problems, warnings, missingTables, leftOut };
 }

@@ -24,13 +24,14 @@ export class ForeignKeyCycleError extends Error {
   }
 }
 
-function components(tables: string[], edges: FkEdge[]): string[][] {
+function components(tables: string[], edges: FkEdge[], links: Array<[string, string]>): string[][] {
   const parent = new Map(tables.map((t) => [t, t]));
   const find = (t: string): string => {
     while (parent.get(t) !== t) t = parent.get(t)!;
     return t;
   };
   for (const edge of edges) parent.set(find(edge.child), find(edge.parent));
+  for (const [a, b] of links) if (parent.has(a) && parent.has(b) && find(a) !== find(b)) parent.set(find(a), find(b));
   const groups = new Map<string, string[]>();
   for (const table of tables) groups.set(find(table), [...(groups.get(find(table)) ?? []), table]);
   return [...groups.values()];
@@ -53,11 +54,14 @@ function topological(tables: string[], edges: FkEdge[]): { order: string[]; left
   return { order, leftover: [...pending.keys()].sort() };
 }
 
-/** Components with their load order; throws ForeignKeyCycleError when a cycle has no deferrable FK. */
-export function planLoadOrder(tables: string[], allEdges: FkEdge[]): LoadComponent[] {
+/**
+ * Components with their load order; throws ForeignKeyCycleError when a cycle has no deferrable FK.
+ * `links` join tables into one component without ordering them (they share a transaction).
+ */
+export function planLoadOrder(tables: string[], allEdges: FkEdge[], links: Array<[string, string]> = []): LoadComponent[] {
   const selected = new Set(tables);
   const edges = allEdges.filter((e) => selected.has(e.child) && selected.has(e.parent));
-  return components(tables, edges).map((group) => {
+  return components(tables, edges, links).map((group) => {
     const inGroup = edges.filter((e) => group.includes(e.child));
     const first = topological(group, inGroup);
     if (first.leftover.length === 0) return { tables: first.order, cycle: [] };
