@@ -3296,7 +3296,7 @@ function sourceViews(source, targetSchema) {
         // SQLite has no schemas: its tables go to the target's current schema.
         return source.tables.map((t) => ({ schema: targetSchema, name: t.name, columns: t.columns.map((c) => ({ name: c.name, declaredType: c.declaredType })), sqlite: t }));
     }
-    return source.tables.map((t) => ({ schema: t.schema, name: t.name, columns: t.columns.filter((c) => !c.generated).map((c) => ({ name: c.name, pgType: c.type.sql })), pg: t, ...(t.extension ? { extension: t.extension } : {}) }));
+    return source.tables.map((t) => ({ schema: t.schema, name: t.name, columns: t.columns.filter((c) => !c.generated).map((c) => ({ name: c.name, pgType: c.type.sql, ...(c.sequence ? { sequence: c.sequence } : {}) })), pg: t, ...(t.extension ? { extension: t.extension } : {}) }));
 }
 function buildCopyPlan(source, targetTables, options) {
     const problems = [];
@@ -3367,7 +3367,7 @@ function buildCopyPlan(source, targetTables, options) {
             if (declared && (0,cast_rules/* findCastRule */.jg)(target.type.kind, declared).target === '*') {
                 problems.push(`column ${plan.display}.${target.name}: SQLite declares ${column.declaredType}, which cannot convert to ${target.type.sql}`);
             }
-            plan.columns.push({ source: column.name, target, ...(column.pgType && column.pgType !== target.type.sql ? { sourceType: column.pgType } : {}) });
+            plan.columns.push({ source: column.name, target, ...(column.pgType && column.pgType !== target.type.sql ? { sourceType: column.pgType } : {}), ...(column.sequence ? { sourceSequence: column.sequence } : {}) });
         }
         for (const column of plan.target.columns) {
             if (!used.has(column) && column.notNull && !column.hasDefault && !column.generated) {
@@ -4040,13 +4040,71 @@ function sequencesOf(table) {
         .filter((c) => c.sequence || c.identity !== '')
         .map((c) => (c.sequence ? (0,pg_identifiers/* quoteLiteral */.ce)(c.sequence) : `pg_get_serial_sequence(${(0,pg_identifiers/* quoteLiteral */.ce)(target)}, ${(0,pg_identifiers/* quoteLiteral */.ce)(c.name)})`));
 }
-async function resetSequences(client, table) {
+/**
+ * Where the source's own counter stands, per target column: ids the source handed out and then
+ * deleted must not be handed out again by the target (pg_dump copies sequence values for that reason).
+ * Postgres: the source column's sequence (null when the role may not read it); SQLite: sqlite_sequence
+ * of an AUTOINCREMENT table, whose ids are never reused.
+ */
+async function sourcePositions(reader, table, runtime) {
+    const positions = new Map();
+    if (table.sqlite?.autoincrement && table.sqlite.sequence !== undefined && table.sqlite.rowidAlias) {
+        const column = table.columns.find((c) => c.source === table.sqlite.rowidAlias);
+        if (column)
+            positions.set(column.target.name, String(table.sqlite.sequence));
+    }
+    if (!reader)
+        return positions;
+    for (const column of table.columns) {
+        if (!column.sourceSequence || (!column.target.sequence && column.target.identity === ''))
+            continue;
+        const { rows } = await reader.query(`SELECT s.last_value::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         JOIN pg_sequences s ON s.schemaname = n.nspname AND s.sequencename = c.relname
+        WHERE c.oid = $1::regclass AND has_sequence_privilege(c.oid, 'SELECT, USAGE')`, [column.sourceSequence]);
+        if (rows[0]?.last_value != null)
+            positions.set(column.target.name, rows[0].last_value);
+        else if (rows.length === 0)
+            runtime.info(`${table.display}.${column.target.name}: the source's sequence ${column.sourceSequence} cannot be read by this role; the target's is set from the copied values only.`);
+    }
+    return positions;
+}
+/**
+ * Each sequence to the copied maximum, or the source's own position when that is higher. setval is
+ * not transactional (a rollback keeps its change), ALTER SEQUENCE … RESTART is: sequences the role
+ * owns restart inside the load transaction; the others get their setval in the commit phase, after
+ * everything was verified (`atCommit`), so that a failed or rolled-back copy leaves them as they were.
+ */
+async function resetSequences(client, table, positions, atCommit) {
     const target = (0,pg_identifiers/* qualifiedName */.OL)(table.target.schema, table.target.name);
     for (const column of table.target.columns) {
         if (!column.sequence && column.identity === '')
             continue;
         const sequence = column.sequence ? (0,pg_identifiers/* quoteLiteral */.ce)(column.sequence) : `pg_get_serial_sequence(${(0,pg_identifiers/* quoteLiteral */.ce)(target)}, ${(0,pg_identifiers/* quoteLiteral */.ce)(column.name)})`;
-        await client.query(`SELECT setval(${sequence}, max(${(0,pg_identifiers/* quoteIdent */.v4)(column.name)})::bigint) FROM ${target} HAVING max(${(0,pg_identifiers/* quoteIdent */.v4)(column.name)}) IS NOT NULL`);
+        const { rows: [state] } = await client.query(`SELECT c.oid::regclass::text AS name, pg_has_role(c.relowner, 'USAGE') AS owned, has_sequence_privilege(c.oid, 'UPDATE') AS may_set,
+              s.seqincrement::text AS increment, s.seqmax::text AS max,
+              (SELECT max(${(0,pg_identifiers/* quoteIdent */.v4)(column.name)})::bigint::text FROM ${target}) AS copied
+         FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid WHERE c.oid = (${sequence})::regclass`);
+        const position = positions.get(column.name);
+        const candidates = [state.copied, position].filter((v) => v != null).map(BigInt);
+        // Nothing copied and no source position: the sequence stays; a descending one is left alone.
+        if (candidates.length === 0 || BigInt(state.increment) < 0n)
+            continue;
+        const value = candidates.reduce((a, b) => (a > b ? a : b));
+        // Checked here, inside the load, so that the commit phase's setval cannot fail half-way.
+        if (!state.owned && !state.may_set) {
+            throw new errors/* CopyError */.k6(`Cannot set sequence ${state.name} of ${table.display} on the target: the role neither owns it nor has UPDATE on it. Nothing was written to the target.`, {
+                fix: `GRANT UPDATE ON SEQUENCE ${state.name} TO the copying role on the target (or copy as the sequence's owner).`,
+            });
+        }
+        if (value + BigInt(state.increment) > BigInt(state.max)) {
+            throw new errors/* CopyError */.k6(`Cannot set sequence ${state.name} of ${table.display} on the target to ${value}: its maximum is ${state.max}${position !== undefined && BigInt(position) === value ? ` (${value} is where the source's sequence stands)` : ''}. Nothing was written to the target.`, {
+                fix: `widen the target's sequence (ALTER SEQUENCE ${state.name} AS bigint, and the column's type) with a migration before the copy.`,
+            });
+        }
+        if (state.owned)
+            await client.query(`ALTER SEQUENCE ${state.name} RESTART WITH ${value + BigInt(state.increment)}`);
+        else
+            atCommit.push({ sequence: state.name, value: value.toString() });
     }
 }
 /** Resolved sequence names (the journal stores them to put the positions back on undo). */
@@ -4165,7 +4223,7 @@ async function loadComponent(client, reader, tables, ctx, signal, changes) {
         }
     }
     for (const table of tables)
-        await resetSequences(client, table);
+        await resetSequences(client, table, await sourcePositions(reader, table, ctx.runtime), changes.sequencesAtCommit);
     await createOptionalObjects(client, tables, signal);
     for (const table of tables) {
         const journal = changes.journal.find((j) => j.display === table.display);
@@ -4387,7 +4445,7 @@ async function lockTablesForLoad(client, tables, options) {
 
 async function openGroup(tables, ctx, controller, sessions, stops) {
     const client = await ctx.connectTarget();
-    const session = { client, tables, changes: { guards: [], journal: [] }, verified: false };
+    const session = { client, tables, changes: { guards: [], journal: [], sequencesAtCommit: [] }, verified: false };
     sessions.push(session);
     stops.push(watchConnection(client, (error) => controller.abort(connectionLost('target', error))));
     await prepareCopySession(client);
@@ -4484,6 +4542,7 @@ async function loadAllOrNothing(groups, ctx, options = {}) {
         ctx.signal?.removeEventListener('abort', onOuterAbort);
         if (options.journal)
             await Promise.all(sessions.map((s, i) => options.journal.record(s.client, i + 1, s.changes.journal)));
+        await setSequencesAtCommit(sessions);
         await commitAll(sessions, ctx, options);
         return { verified: true };
     }
@@ -4502,6 +4561,21 @@ async function loadAllOrNothing(groups, ctx, options = {}) {
             }
             else {
                 await session.client.end().catch(() => undefined);
+            }
+        }
+    }
+}
+/** The last statements before COMMIT: setval is not undone by a rollback, so it comes after every check. */
+async function setSequencesAtCommit(sessions) {
+    for (const session of sessions) {
+        for (const { sequence, value } of session.changes.sequencesAtCommit) {
+            try {
+                await session.client.query('SELECT setval($1::regclass, $2::bigint)', [sequence, value]);
+            }
+            catch (error) {
+                for (const each of sessions)
+                    await each.client.query('ROLLBACK').catch(() => undefined);
+                throw loadError(`sequence ${sequence}`, error);
             }
         }
     }

@@ -43,7 +43,7 @@ export interface LoadOptions {
 
 async function openGroup(tables: TablePlan[], ctx: LoadContext, controller: AbortController, sessions: GroupSession[], stops: Array<() => void>): Promise<GroupSession> {
   const client = await ctx.connectTarget();
-  const session: GroupSession = { client, tables, changes: { guards: [], journal: [] }, verified: false };
+  const session: GroupSession = { client, tables, changes: { guards: [], journal: [], sequencesAtCommit: [] }, verified: false };
   sessions.push(session);
   stops.push(watchConnection(client, (error) => controller.abort(connectionLost('target', error))));
   await prepareCopySession(client);
@@ -128,6 +128,7 @@ export async function loadAllOrNothing(groups: TablePlan[][][], ctx: LoadContext
     options.onCommitPhase?.();
     ctx.signal?.removeEventListener('abort', onOuterAbort);
     if (options.journal) await Promise.all(sessions.map((s, i) => options.journal!.record(s.client, i + 1, s.changes.journal)));
+    await setSequencesAtCommit(sessions);
     await commitAll(sessions, ctx, options);
     return { verified: true };
   } finally {
@@ -142,6 +143,20 @@ export async function loadAllOrNothing(groups: TablePlan[][][], ctx: LoadContext
         if (session.reader) destroyClient(session.reader);
       } else {
         await session.client.end().catch(() => undefined);
+      }
+    }
+  }
+}
+
+/** The last statements before COMMIT: setval is not undone by a rollback, so it comes after every check. */
+async function setSequencesAtCommit(sessions: GroupSession[]): Promise<void> {
+  for (const session of sessions) {
+    for (const { sequence, value } of session.changes.sequencesAtCommit) {
+      try {
+        await session.client.query('SELECT setval($1::regclass, $2::bigint)', [sequence, value]);
+      } catch (error) {
+        for (const each of sessions) await each.client.query('ROLLBACK').catch(() => undefined);
+        throw loadError(`sequence ${sequence}`, error);
       }
     }
   }

@@ -24,6 +24,8 @@ export interface ColumnPlan {
   target: PgColumn;
   /** Postgres source: the source column's type (format_type), when it differs from the target's. */
   sourceType?: string;
+  /** Postgres source: the sequence behind the source column (serial, identity, nextval default). */
+  sourceSequence?: string;
 }
 
 export interface TablePlan {
@@ -90,7 +92,7 @@ function declaredClass(declaredType: string): 'integer' | 'real' | 'blob' | null
 interface SourceTableView {
   schema?: string;
   name: string;
-  columns: Array<{ name: string; declaredType?: string; pgType?: string }>;
+  columns: Array<{ name: string; declaredType?: string; pgType?: string; sequence?: string }>;
   sqlite?: SqliteTable;
   pg?: PgTable;
   extension?: string;
@@ -101,7 +103,7 @@ function sourceViews(source: SourceSchema, targetSchema: string): SourceTableVie
     // SQLite has no schemas: its tables go to the target's current schema.
     return source.tables.map((t) => ({ schema: targetSchema, name: t.name, columns: t.columns.map((c) => ({ name: c.name, declaredType: c.declaredType })), sqlite: t }));
   }
-  return source.tables.map((t) => ({ schema: t.schema, name: t.name, columns: t.columns.filter((c) => !c.generated).map((c) => ({ name: c.name, pgType: c.type.sql })), pg: t, ...(t.extension ? { extension: t.extension } : {}) }));
+  return source.tables.map((t) => ({ schema: t.schema, name: t.name, columns: t.columns.filter((c) => !c.generated).map((c) => ({ name: c.name, pgType: c.type.sql, ...(c.sequence ? { sequence: c.sequence } : {}) })), pg: t, ...(t.extension ? { extension: t.extension } : {}) }));
 }
 
 export function buildCopyPlan(source: SourceSchema, targetTables: PgTable[], options: PlanOptions): CopyPlan {
@@ -170,7 +172,7 @@ export function buildCopyPlan(source: SourceSchema, targetTables: PgTable[], opt
       if (declared && findCastRule(target.type.kind, declared).target === '*') {
         problems.push(`column ${plan.display}.${target.name}: SQLite declares ${column.declaredType}, which cannot convert to ${target.type.sql}`);
       }
-      plan.columns.push({ source: column.name, target, ...(column.pgType && column.pgType !== target.type.sql ? { sourceType: column.pgType } : {}) });
+      plan.columns.push({ source: column.name, target, ...(column.pgType && column.pgType !== target.type.sql ? { sourceType: column.pgType } : {}), ...(column.sequence ? { sourceSequence: column.sequence } : {}) });
     }
     for (const column of plan.target.columns) {
       if (!used.has(column) && column.notNull && !column.hasDefault && !column.generated) {
