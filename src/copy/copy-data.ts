@@ -25,6 +25,7 @@ import { CopyFailedError } from './load/copy-failed-error.js';
 import { CopyJournal, dropIfEmpty, repairInterruptedCopy } from './load/copy-journal.js';
 import { describeLeftOut, type LeftOutTable } from './plan/table-scope.js';
 import { loadAllOrNothing } from './load/load-groups.js';
+import { readStandaloneSequences } from './load/standalone-sequences.js';
 import { startSourceTotals } from './verify/early-source-totals.js';
 import { RejectsFile } from './load/rejects-file.js';
 import { lockTargetForCopy } from './load/target-copy-lock.js';
@@ -220,8 +221,11 @@ export async function copyData(given: CopyOptions): Promise<CopyOutcome> {
     const baselines = new Map<string, Totals>();
     const sampleSkipped = new Map<string, number>();
     const started = Date.now();
+    const sequences = snapshot ? await readStandaloneSequences(snapshot.coordinator, plan.tables) : undefined;
+    for (const note of sequences?.notes ?? []) runtime.info(`${note[0].toUpperCase()}${note.slice(1)}.`);
     const ctx = {
       sampleSkipped,
+      ...(sequences?.found.length ? { standaloneSequences: sequences.found } : {}),
       copy,
       runtime,
       connectTarget: () => connect(options.target, 'target'),

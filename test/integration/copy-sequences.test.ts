@@ -3,7 +3,7 @@
 // sequence's value; SQLite's AUTOINCREMENT keeps the high-water mark in sqlite_sequence).
 import pg from 'pg';
 import { copyData } from '../../src/copy/copy-data.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { createTestDatabase, withAdmin, type TestDatabase } from '../helpers/postgres.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { copyOptions, makeSqlite } from './copy-helpers.js';
 
@@ -18,6 +18,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await source.drop();
   await target.drop();
+  await withAdmin((client) => client.query(`DROP ROLE IF EXISTS ${WRITER}`));
 });
 
 async function nextId(db: TestDatabase, sql: string): Promise<string> {
@@ -70,34 +71,77 @@ async function sequenceState(db: TestDatabase, sequence: string): Promise<{ last
   return rows[0] as { last_value: string; is_called: boolean };
 }
 
-test('a copy rolled back after the sequences were set leaves them where they were (owned: ALTER SEQUENCE; not owned: setval only at COMMIT)', async () => {
-  const role = `seq_writer_${process.pid}`;
-  await target.query(`DROP TABLE IF EXISTS tickets, invoices, owners; DROP SEQUENCE IF EXISTS shared_numbers; DROP ROLE IF EXISTS ${role};
-    CREATE ROLE ${role} LOGIN PASSWORD 'seq-Pw-1';
+const WRITER = `seq_writer_${process.pid}`;
+
+/**
+ * The target as a non-superuser sees it: `tickets` is the writer's (its serial sequence too), the
+ * shared number sequence and `events` are not. `events` has a deferred key to `owners`, which the copy
+ * does not fill: a source row with a missing owner fails the check just before COMMIT, after the
+ * sequences were set. The writer may not create in public, so everything loads in one transaction.
+ */
+async function targetForWriter(): Promise<typeof target.location> {
+  await target.query(`DROP TABLE IF EXISTS tickets, invoices, events, owners, audit CASCADE; DROP SEQUENCE IF EXISTS shared_numbers, invoice_numbers, only_in_source;
+    DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${WRITER}') THEN EXECUTE 'DROP OWNED BY ${WRITER}'; END IF; END $$;
+    DROP ROLE IF EXISTS ${WRITER};
+    CREATE ROLE ${WRITER} LOGIN PASSWORD 'seq-Pw-1';
     CREATE TABLE owners (id int PRIMARY KEY);
     CREATE SEQUENCE shared_numbers;
     SELECT setval('shared_numbers', 7);
-    GRANT SELECT, UPDATE, USAGE ON SEQUENCE shared_numbers TO ${role};
-    GRANT SELECT, REFERENCES ON owners TO ${role};
-    CREATE TABLE tickets (id serial PRIMARY KEY, number bigint NOT NULL DEFAULT nextval('shared_numbers'),
-      owner_id int REFERENCES owners (id) DEFERRABLE INITIALLY DEFERRED);
-    ALTER TABLE tickets OWNER TO ${role};
-    SELECT setval('tickets_id_seq', 3);`);
-  const file = await makeSqlite(`${dir}/rollback.db`, `
-    CREATE TABLE tickets (id INTEGER PRIMARY KEY, number INTEGER NOT NULL, owner_id INTEGER);
-    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20) INSERT INTO tickets SELECT i, 1000 + i, CASE WHEN i = 20 THEN 99 END FROM n;`);
-  const asWriter = { ...target.location, user: role, password: 'seq-Pw-1' };
-  // Owner 99 does not exist: the deferred key fails at the check before COMMIT, after the sequences were set.
-  const error = await copyData(copyOptions(file, asWriter)).then(() => undefined, (e: unknown) => e);
-  expect(error).toBeDefined();
+    GRANT SELECT, UPDATE, USAGE ON SEQUENCE shared_numbers TO ${WRITER};
+    CREATE TABLE tickets (id serial PRIMARY KEY, number bigint NOT NULL DEFAULT nextval('shared_numbers'));
+    ALTER TABLE tickets OWNER TO ${WRITER};
+    SELECT setval('tickets_id_seq', 3);
+    CREATE TABLE events (id int PRIMARY KEY, owner_id int REFERENCES owners (id) DEFERRABLE INITIALLY DEFERRED);
+    GRANT SELECT, INSERT ON events TO ${WRITER};
+    GRANT SELECT, REFERENCES ON owners TO ${WRITER};`);
+  return { ...target.location, user: WRITER, password: 'seq-Pw-1' };
+}
+
+test('a copy rolled back after the sequences were set leaves them where they were (owned: ALTER SEQUENCE; not owned: setval only at COMMIT)', async () => {
+  const asWriter = await targetForWriter();
+  const sourceSql = (owner: string) => `
+    CREATE TABLE tickets (id INTEGER PRIMARY KEY, number INTEGER NOT NULL);
+    CREATE TABLE events (id INTEGER PRIMARY KEY, owner_id INTEGER);
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20) INSERT INTO tickets SELECT i, 1000 + i FROM n;
+    INSERT INTO events VALUES (1, ${owner});`;
+  const file = await makeSqlite(`${dir}/rollback.db`, sourceSql('99'));
+  const options = copyOptions(file, asWriter);
+  const error = await copyData(options).then(() => undefined, (e: unknown) => e);
+  expect(String((error as Error)?.message)).toMatch(/events/);
+  expect(options.runtime.logs.map((l) => l.message).join('\n')).toMatch(/1 transaction/);
   expect(await sequenceState(target, 'tickets_id_seq')).toEqual({ last_value: '3', is_called: true });
   expect(await sequenceState(target, 'shared_numbers')).toEqual({ last_value: '7', is_called: true });
   // Fixed source: both move, the sequence the role does not own through its UPDATE privilege.
-  await makeSqlite(`${dir}/rollback.db`, `
-    CREATE TABLE tickets (id INTEGER PRIMARY KEY, number INTEGER NOT NULL, owner_id INTEGER);
-    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20) INSERT INTO tickets SELECT i, 1000 + i, NULL FROM n;`);
+  await makeSqlite(`${dir}/rollback.db`, sourceSql('NULL'));
   await copyData(copyOptions(file, asWriter));
   expect(await sequenceState(target, 'tickets_id_seq')).toEqual({ last_value: '21', is_called: false });
   expect(await sequenceState(target, 'shared_numbers')).toEqual({ last_value: '1020', is_called: true });
-  await target.query(`DROP TABLE tickets; DROP SEQUENCE shared_numbers; REVOKE ALL ON owners FROM ${role}; DROP ROLE ${role}`);
 }, 60_000);
+
+test('PG → PG: sequences no copied column uses are carried over by name, also rolled back with a failed copy; those of tables left out are not', async () => {
+  await source.query(`DROP TABLE IF EXISTS tickets, invoices, events, audit CASCADE; DROP SEQUENCE IF EXISTS invoice_numbers, only_in_source, shared_numbers;
+    CREATE SEQUENCE invoice_numbers START 1000;
+    CREATE SEQUENCE only_in_source;
+    CREATE TABLE tickets (id serial PRIMARY KEY, number bigint NOT NULL);
+    CREATE TABLE events (id int PRIMARY KEY, owner_id int);
+    CREATE TABLE audit (id serial PRIMARY KEY, what text);
+    SELECT nextval('invoice_numbers') FROM generate_series(1, 42); SELECT nextval('only_in_source');
+    INSERT INTO tickets (number) VALUES (1), (2); INSERT INTO events VALUES (1, 99);
+    INSERT INTO audit (what) SELECT 'x' FROM generate_series(1, 30);`);
+  const asWriter = await targetForWriter();
+  await target.query(`CREATE SEQUENCE invoice_numbers; ALTER SEQUENCE invoice_numbers OWNER TO ${WRITER}; SELECT setval('invoice_numbers', 5);
+    CREATE TABLE audit (id serial PRIMARY KEY, what text); ALTER TABLE audit OWNER TO ${WRITER};`);
+  const failing = copyOptions(source.location, asWriter, { exclude: ['audit'] });
+  await expect(copyData(failing)).rejects.toThrow(/events/);
+  expect(failing.runtime.logs.map((l) => l.message).join('\n')).toMatch(/Sequence public\.invoice_numbers set to the source's position 1041/);
+  expect(await sequenceState(target, 'invoice_numbers')).toEqual({ last_value: '5', is_called: true });
+  await source.query('UPDATE events SET owner_id = NULL');
+  const options = copyOptions(source.location, asWriter, { exclude: ['audit'] });
+  await copyData(options);
+  expect(await nextId(target, `SELECT nextval('invoice_numbers') AS id`)).toBe('1042');
+  // audit was left out of the copy: its sequence belongs to it and stays.
+  expect(await nextId(target, `SELECT nextval('audit_id_seq') AS id`)).toBe('1');
+  const log = options.runtime.logs.map((l) => l.message).join('\n');
+  expect(log).toMatch(/Sequence public\.only_in_source is not in the target/);
+}, 60_000);
+

@@ -17,12 +17,14 @@ import type { PgSnapshot } from '../read/pg-snapshot.js';
 import { copyPgTable, copySqliteTable } from './copy-table.js';
 import { createOptionalObjects } from './create-schema-objects.js';
 import { readSequenceStates, type JournalEntry } from './copy-journal.js';
+import { pendingDeferrableConstraints } from './deferred-checks.js';
 import { dropForeignKeysForLoad, restoreForeignKeys } from './fk-bulk-check.js';
 import { buildAfterLoad, dropIndexesForLoad } from './index-rebuild.js';
 import { conversionError, loadError, type LoadErrorContext } from './load-errors.js';
 import { liftGuards, readTableGuards, type TableGuards } from './owned-table-guards.js';
 import { TableProgress } from './progress-reporter.js';
 import type { RejectsFile } from './rejects-file.js';
+import type { SourceSequence } from './standalone-sequences.js';
 import type { TableLockTimes } from './table-locks.js';
 
 export interface LoadContext {
@@ -44,6 +46,8 @@ export interface LoadContext {
   errorContext: LoadErrorContext;
   /** Several transactions commit one after another: record sequence positions for the journal. */
   journaling: boolean;
+  /** Postgres source: sequences no copied column uses, set in the first transaction (standalone-sequences.ts). */
+  standaloneSequences?: SourceSequence[];
   /** How the load waits for its target tables' locks (table-locks.ts). */
   tableLocks: TableLockTimes;
   /** Set when a SQLite table was read by worker threads (see sqlite-snapshot.ts). */
@@ -222,6 +226,14 @@ export async function loadComponent(client: pg.ClientBase, reader: pg.ClientBase
   const indexes = ctx.copy.sampleRows === undefined ? await dropIndexesForLoad(client, existing) : { held: [], notes: [] };
   for (const note of indexes.notes) ctx.runtime.info(note);
   for (const table of tables) await loadTable(client, reader, table, ctx, signal);
+  const checkNow = await pendingDeferrableConstraints(client, existing);
+  if (checkNow.length > 0) {
+    try {
+      await client.query(`SET CONSTRAINTS ${checkNow.join(', ')} IMMEDIATE`);
+    } catch (error) {
+      throw loadError(names, error, ctx.errorContext, tables);
+    }
+  }
   await buildAfterLoad(client, indexes.held, ctx);
   const keysStarted = Date.now();
   try {

@@ -18,6 +18,7 @@ import { repairInterruptedCopy, type CopyJournal } from './copy-journal.js';
 import { loadComponent, type GroupChanges, type LoadContext } from './load-component.js';
 import { connectionLost, loadError } from './load-errors.js';
 import { restoreGuards } from './owned-table-guards.js';
+import { setStandaloneSequences } from './standalone-sequences.js';
 import { lockTablesForLoad } from './table-locks.js';
 
 export type { LoadContext } from './load-component.js';
@@ -58,12 +59,16 @@ async function openGroup(tables: TablePlan[], ctx: LoadContext, controller: Abor
 }
 
 /** Loads, checks and verifies one group inside its transaction; leaves it open for the commit phase. */
-async function runGroup(components: TablePlan[][], ctx: LoadContext, controller: AbortController, sessions: GroupSession[], stops: Array<() => void>): Promise<void> {
+async function runGroup(components: TablePlan[][], first: boolean, ctx: LoadContext, controller: AbortController, sessions: GroupSession[], stops: Array<() => void>): Promise<void> {
   const tables = components.flat();
   const session = await openGroup(tables, ctx, controller, sessions, stops);
   const { client, reader } = session;
   await lockTablesForLoad(client, tables, { copy: ctx.copy, times: ctx.tableLocks, runtime: ctx.runtime, signal: controller.signal });
   for (const component of components) await loadComponent(client, reader, component, ctx, controller.signal, session.changes);
+  if (first && ctx.standaloneSequences?.length) {
+    const lines = await setStandaloneSequences(client, ctx.standaloneSequences, ctx.copy.ifTargetNotEmpty, session.changes.sequencesAtCommit);
+    for (const line of lines) ctx.runtime.info(`${line[0].toUpperCase()}${line.slice(1)}.`);
+  }
   try {
     await client.query('SET CONSTRAINTS ALL IMMEDIATE');
   } catch (error) {
@@ -99,9 +104,9 @@ export async function loadAllOrNothing(groups: TablePlan[][][], ctx: LoadContext
   controller.signal.addEventListener('abort', dropAll, { once: true });
   try {
     const results = await Promise.allSettled(
-      groups.map(async (components) => {
+      groups.map(async (components, index) => {
         try {
-          await runGroup(components, ctx, controller, sessions, stops);
+          await runGroup(components, index === 0, ctx, controller, sessions, stops);
         } catch (error) {
           // Steps outside a table's COPY (keys, sequences, verification) can fail on a lost connection
           // too: named like any load error (the side, the fix), never a bare driver error.

@@ -1,5 +1,5 @@
-export const id = 135;
-export const ids = [135];
+export const id = 84;
+export const ids = [84];
 export const modules = {
 
 /***/ 4632:
@@ -706,7 +706,7 @@ function finalCancellationLine(result, reason) {
 
 /***/ }),
 
-/***/ 4764:
+/***/ 6772:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3737,6 +3737,18 @@ async function createOptionalObjects(client, tables, signal) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/copy/load/deferred-checks.ts
+
+/** Deferrable constraints still on the owned tables of a loaded component (the ones the load did not drop). */
+async function pendingDeferrableConstraints(client, tables) {
+    if (tables.length === 0)
+        return [];
+    const { rows } = await client.query(`SELECT DISTINCT format('%I.%I', n.nspname, c.conname) AS name
+       FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = c.connamespace
+      WHERE c.condeferrable AND c.conrelid = ANY ($1::regclass[]) AND pg_has_role(t.relowner, 'USAGE')`, [tables.map((t) => (0,pg_identifiers/* qualifiedName */.OL)(t.target.schema, t.target.name))]);
+    return rows.map((r) => r.name);
+}
+
 ;// CONCATENATED MODULE: ./src/copy/load/fk-bulk-check.ts
 
 async function dropForeignKeysForLoad(client, tables, component) {
@@ -4034,6 +4046,7 @@ class TableProgress {
 
 
 
+
 function sequencesOf(table) {
     const target = (0,pg_identifiers/* qualifiedName */.OL)(table.target.schema, table.target.name);
     return table.target.columns
@@ -4201,6 +4214,15 @@ async function loadComponent(client, reader, tables, ctx, signal, changes) {
         ctx.runtime.info(note);
     for (const table of tables)
         await loadTable(client, reader, table, ctx, signal);
+    const checkNow = await pendingDeferrableConstraints(client, existing);
+    if (checkNow.length > 0) {
+        try {
+            await client.query(`SET CONSTRAINTS ${checkNow.join(', ')} IMMEDIATE`);
+        }
+        catch (error) {
+            throw loadError(names, error, ctx.errorContext, tables);
+        }
+    }
     await buildAfterLoad(client, indexes.held, ctx);
     const keysStarted = Date.now();
     try {
@@ -4230,6 +4252,67 @@ async function loadComponent(client, reader, tables, ctx, signal, changes) {
         if (journal)
             journal.rows = ctx.entries.get(table.key)?.copiedRows ?? 0;
     }
+}
+
+;// CONCATENATED MODULE: ./src/copy/load/standalone-sequences.ts
+
+/** Reads them on the source (the snapshot's coordinating connection). */
+async function readStandaloneSequences(source, tables) {
+    const schemas = [...new Set(tables.map((t) => t.sourceSchema).filter((s) => s !== undefined))];
+    if (schemas.length === 0)
+        return { found: [], notes: [] };
+    const used = tables.flatMap((t) => t.columns.flatMap((c) => (c.sourceSequence ? [c.sourceSequence] : [])));
+    // Not owned by a column (serial, identity: they belong to their table) nor part of an extension.
+    const { rows } = await source.query(`SELECT n.nspname AS schema, c.relname AS name, s.last_value::text AS last_value, has_sequence_privilege(c.oid, 'SELECT, USAGE') AS readable
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       LEFT JOIN pg_sequences s ON s.schemaname = n.nspname AND s.sequencename = c.relname
+      WHERE c.relkind = 'S' AND n.nspname = ANY ($1::text[])
+        AND c.oid <> ALL (SELECT u::regclass::oid FROM unnest($2::text[]) AS u)
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i', 'e'))
+      ORDER BY 1, 2`, [schemas, used]);
+    const notes = [];
+    const found = [];
+    for (const row of rows) {
+        if (!row.readable)
+            notes.push(`sequence ${displayName(row.schema, row.name)}: the source role may not read it, so the target's is left as it is`);
+        else if (row.last_value !== null)
+            found.push({ schema: row.schema, name: row.name, lastValue: row.last_value });
+    }
+    return { found, notes };
+}
+/** Sets the target's, inside the load transaction `client`; returns what to log. */
+async function setStandaloneSequences(client, found, mode, atCommit) {
+    const lines = [];
+    for (const sequence of found) {
+        const display = displayName(sequence.schema, sequence.name);
+        const { rows: [target] } = await client.query(`SELECT c.oid::regclass::text AS name, pg_has_role(c.relowner, 'USAGE') AS owned, has_sequence_privilege(c.oid, 'UPDATE') AS may_set,
+              s.seqincrement::text AS increment, s.seqmax::text AS max, ps.last_value::text AS last_value
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_sequence s ON s.seqrelid = c.oid
+         LEFT JOIN pg_sequences ps ON ps.schemaname = n.nspname AND ps.sequencename = c.relname
+        WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind = 'S'`, [sequence.schema, sequence.name]);
+        if (!target) {
+            lines.push(`sequence ${display} is not in the target: its position (${sequence.lastValue}) was not carried over`);
+            continue;
+        }
+        let value = BigInt(sequence.lastValue);
+        const increment = BigInt(target.increment);
+        if (mode === 'append' && target.last_value !== null && (increment > 0n ? BigInt(target.last_value) > value : BigInt(target.last_value) < value))
+            value = BigInt(target.last_value);
+        if (!target.owned && !target.may_set) {
+            lines.push(`sequence ${display}: the target role neither owns it nor has UPDATE on it, so it stays where it is (the source's is at ${sequence.lastValue})`);
+            continue;
+        }
+        if (increment > 0n && value + increment > BigInt(target.max)) {
+            lines.push(`sequence ${display}: the source's position ${value} is beyond the target's maximum ${target.max}, so it stays where it is`);
+            continue;
+        }
+        if (target.owned)
+            await client.query(`ALTER SEQUENCE ${target.name} RESTART WITH ${value + increment}`);
+        else
+            atCommit.push({ sequence: target.name, value: value.toString() });
+        lines.push(`sequence ${display} set to the source's position ${value}`);
+    }
+    return lines;
 }
 
 ;// CONCATENATED MODULE: ./src/db/lock-blockers.ts
@@ -4443,6 +4526,7 @@ async function lockTablesForLoad(client, tables, options) {
 
 
 
+
 async function openGroup(tables, ctx, controller, sessions, stops) {
     const client = await ctx.connectTarget();
     const session = { client, tables, changes: { guards: [], journal: [], sequencesAtCommit: [] }, verified: false };
@@ -4459,13 +4543,18 @@ async function openGroup(tables, ctx, controller, sessions, stops) {
     return session;
 }
 /** Loads, checks and verifies one group inside its transaction; leaves it open for the commit phase. */
-async function runGroup(components, ctx, controller, sessions, stops) {
+async function runGroup(components, first, ctx, controller, sessions, stops) {
     const tables = components.flat();
     const session = await openGroup(tables, ctx, controller, sessions, stops);
     const { client, reader } = session;
     await lockTablesForLoad(client, tables, { copy: ctx.copy, times: ctx.tableLocks, runtime: ctx.runtime, signal: controller.signal });
     for (const component of components)
         await loadComponent(client, reader, component, ctx, controller.signal, session.changes);
+    if (first && ctx.standaloneSequences?.length) {
+        const lines = await setStandaloneSequences(client, ctx.standaloneSequences, ctx.copy.ifTargetNotEmpty, session.changes.sequencesAtCommit);
+        for (const line of lines)
+            ctx.runtime.info(`${line[0].toUpperCase()}${line.slice(1)}.`);
+    }
     try {
         await client.query('SET CONSTRAINTS ALL IMMEDIATE');
     }
@@ -4506,9 +4595,9 @@ async function loadAllOrNothing(groups, ctx, options = {}) {
     };
     controller.signal.addEventListener('abort', dropAll, { once: true });
     try {
-        const results = await Promise.allSettled(groups.map(async (components) => {
+        const results = await Promise.allSettled(groups.map(async (components, index) => {
             try {
-                await runGroup(components, ctx, controller, sessions, stops);
+                await runGroup(components, index === 0, ctx, controller, sessions, stops);
             }
             catch (error) {
                 // Steps outside a table's COPY (keys, sequences, verification) can fail on a lost connection
@@ -5001,6 +5090,7 @@ class SqliteSnapshot {
 
 
 
+
 function connector(options) {
     const label = options.runLabel ?? `cutover/${external_node_crypto_default().randomBytes(3).toString('hex')}`;
     return (location, purpose) => (0,postgres_connect/* connectPostgres */.Mq)(location, {
@@ -5158,8 +5248,12 @@ async function copyData(given) {
         const baselines = new Map();
         const sampleSkipped = new Map();
         const started = Date.now();
+        const sequences = snapshot ? await readStandaloneSequences(snapshot.coordinator, plan.tables) : undefined;
+        for (const note of sequences?.notes ?? [])
+            runtime.info(`${note[0].toUpperCase()}${note.slice(1)}.`);
         const ctx = {
             sampleSkipped,
+            ...(sequences?.found.length ? { standaloneSequences: sequences.found } : {}),
             copy,
             runtime,
             connectTarget: () => connect(options.target, 'target'),

@@ -1,0 +1,84 @@
+// Sequences no copied column uses, in the schemas a Postgres → Postgres copy fills: an invoice-number
+// sequence the application calls with nextval(), say. pg_dump carries their positions; a cutover
+// that left them at 1 would hand out numbers the source already used. Each one found in the target
+// under the same name is set to where the source's stands (an append only moves it forward),
+// inside the first load transaction when the role owns it (ALTER SEQUENCE is transactional), else
+// with setval in the commit phase (see resetSequences in load-component.ts).
+import type pg from 'pg';
+import type { IfTargetNotEmpty } from '../../settings.js';
+import type { TablePlan } from '../plan/copy-plan.js';
+import { displayName } from '../plan/display-name.js';
+import type { SequenceSet } from './load-component.js';
+
+export interface SourceSequence {
+  schema: string;
+  name: string;
+  /** Where the source's sequence stands (it has handed out this value). */
+  lastValue: string;
+}
+
+export interface StandaloneSequences {
+  found: SourceSequence[];
+  /** For the log: sequences left as they are in the target, and why. */
+  notes: string[];
+}
+
+/** Reads them on the source (the snapshot's coordinating connection). */
+export async function readStandaloneSequences(source: pg.ClientBase, tables: TablePlan[]): Promise<StandaloneSequences> {
+  const schemas = [...new Set(tables.map((t) => t.sourceSchema).filter((s): s is string => s !== undefined))];
+  if (schemas.length === 0) return { found: [], notes: [] };
+  const used = tables.flatMap((t) => t.columns.flatMap((c) => (c.sourceSequence ? [c.sourceSequence] : [])));
+  // Not owned by a column (serial, identity: they belong to their table) nor part of an extension.
+  const { rows } = await source.query<{ schema: string; name: string; last_value: string | null; readable: boolean }>(
+    `SELECT n.nspname AS schema, c.relname AS name, s.last_value::text AS last_value, has_sequence_privilege(c.oid, 'SELECT, USAGE') AS readable
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       LEFT JOIN pg_sequences s ON s.schemaname = n.nspname AND s.sequencename = c.relname
+      WHERE c.relkind = 'S' AND n.nspname = ANY ($1::text[])
+        AND c.oid <> ALL (SELECT u::regclass::oid FROM unnest($2::text[]) AS u)
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i', 'e'))
+      ORDER BY 1, 2`,
+    [schemas, used],
+  );
+  const notes: string[] = [];
+  const found: SourceSequence[] = [];
+  for (const row of rows) {
+    if (!row.readable) notes.push(`sequence ${displayName(row.schema, row.name)}: the source role may not read it, so the target's is left as it is`);
+    else if (row.last_value !== null) found.push({ schema: row.schema, name: row.name, lastValue: row.last_value });
+  }
+  return { found, notes };
+}
+
+/** Sets the target's, inside the load transaction `client`; returns what to log. */
+export async function setStandaloneSequences(client: pg.ClientBase, found: SourceSequence[], mode: IfTargetNotEmpty, atCommit: SequenceSet[]): Promise<string[]> {
+  const lines: string[] = [];
+  for (const sequence of found) {
+    const display = displayName(sequence.schema, sequence.name);
+    const { rows: [target] } = await client.query<{ name: string; owned: boolean; may_set: boolean; increment: string; max: string; last_value: string | null }>(
+      `SELECT c.oid::regclass::text AS name, pg_has_role(c.relowner, 'USAGE') AS owned, has_sequence_privilege(c.oid, 'UPDATE') AS may_set,
+              s.seqincrement::text AS increment, s.seqmax::text AS max, ps.last_value::text AS last_value
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_sequence s ON s.seqrelid = c.oid
+         LEFT JOIN pg_sequences ps ON ps.schemaname = n.nspname AND ps.sequencename = c.relname
+        WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind = 'S'`,
+      [sequence.schema, sequence.name],
+    );
+    if (!target) {
+      lines.push(`sequence ${display} is not in the target: its position (${sequence.lastValue}) was not carried over`);
+      continue;
+    }
+    let value = BigInt(sequence.lastValue);
+    const increment = BigInt(target.increment);
+    if (mode === 'append' && target.last_value !== null && (increment > 0n ? BigInt(target.last_value) > value : BigInt(target.last_value) < value)) value = BigInt(target.last_value);
+    if (!target.owned && !target.may_set) {
+      lines.push(`sequence ${display}: the target role neither owns it nor has UPDATE on it, so it stays where it is (the source's is at ${sequence.lastValue})`);
+      continue;
+    }
+    if (increment > 0n && value + increment > BigInt(target.max)) {
+      lines.push(`sequence ${display}: the source's position ${value} is beyond the target's maximum ${target.max}, so it stays where it is`);
+      continue;
+    }
+    if (target.owned) await client.query(`ALTER SEQUENCE ${target.name} RESTART WITH ${value + increment}`);
+    else atCommit.push({ sequence: target.name, value: value.toString() });
+    lines.push(`sequence ${display} set to the source's position ${value}`);
+  }
+  return lines;
+}
