@@ -4958,8 +4958,9 @@ class PgSnapshot {
         this.id = id;
         this.connect = connect;
     }
-    static async open(location, connect) {
-        const client = await connect(location, 'snapshot');
+    /** `purpose` names the connection in application_name (two snapshots of one run must differ: same-database.ts). */
+    static async open(location, connect, purpose = 'snapshot') {
+        const client = await connect(location, purpose);
         try {
             await prepareSourceReadSession(client);
             await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -5368,6 +5369,7 @@ async function runPool(items, size, work) {
 
 
 
+
 async function verifyData(options) {
     if (options.target.kind !== 'postgres') {
         throw new errors/* VerifyError */.Gz(`verify compares against a PostgreSQL target, but ${options.targetInput} is a SQLite file (${options.target.path}).`, {
@@ -5389,9 +5391,15 @@ async function verifyData(options) {
             sqliteSnapshot = await SqliteSnapshot.begin(sqlite);
         }
         else
-            sourceSnapshot = await PgSnapshot.open(options.source, connect);
-        targetSnapshot = await PgSnapshot.open(options.target, connect);
+            sourceSnapshot = await PgSnapshot.open(options.source, connect, 'source snapshot');
+        targetSnapshot = await PgSnapshot.open(options.target, connect, 'target snapshot');
         const control = targetSnapshot.coordinator;
+        // A database compared with itself always "matches": that says nothing about a copy.
+        if (sourceSnapshot && (await compareConnections(control, sourceSnapshot.coordinator, options.sourceInput)).same) {
+            throw new errors/* VerifyError */.Gz(`${options.sourceInput} and ${options.targetInput} lead to the same database: verify would compare it with itself, and a match would say nothing. Nothing was compared.`, {
+                fix: 'point the source at the old database and the target at the new one; a host alias, a pooler or localhost vs 127.0.0.1 can hide that two URLs are the same server.',
+            });
+        }
         const targetSchema = (await control.query('SELECT current_schema() AS s')).rows[0].s ?? 'public';
         const source = sqlite ? { kind: 'sqlite', tables: listSqliteTables(sqlite) } : { kind: 'postgres', tables: await listPgTables(sourceSnapshot.coordinator) };
         const plan = buildCopyPlan(source, await listPgTables(control), { include: options.include, exclude: options.exclude, createTables: false, targetSchema, sourceInput: options.sourceInput, sourceLocation: options.source });

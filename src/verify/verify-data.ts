@@ -15,6 +15,7 @@ import { VerifyError } from '../errors.js';
 import type { LeftOutEntry, TableEntry } from '../run-result.js';
 import type { Runtime } from '../runtime.js';
 import { connector } from '../copy/copy-data.js';
+import { compareConnections } from '../db/same-database.js';
 import { buildCopyPlan, type SourceSchema } from '../copy/plan/copy-plan.js';
 import { refuseFilteredReads } from '../copy/plan/row-security-preflight.js';
 import { describeLeftOut } from '../copy/plan/table-scope.js';
@@ -71,9 +72,15 @@ export async function verifyData(options: VerifyOptions): Promise<VerifyOutcome>
       // Every table compared as of one instant, like a Postgres source's snapshot.
       sqliteSnapshot = await SqliteSnapshot.begin(sqlite);
     }
-    else sourceSnapshot = await PgSnapshot.open(options.source, connect);
-    targetSnapshot = await PgSnapshot.open(options.target, connect);
+    else sourceSnapshot = await PgSnapshot.open(options.source, connect, 'source snapshot');
+    targetSnapshot = await PgSnapshot.open(options.target, connect, 'target snapshot');
     const control = targetSnapshot.coordinator;
+    // A database compared with itself always "matches": that says nothing about a copy.
+    if (sourceSnapshot && (await compareConnections(control, sourceSnapshot.coordinator, options.sourceInput)).same) {
+      throw new VerifyError(`${options.sourceInput} and ${options.targetInput} lead to the same database: verify would compare it with itself, and a match would say nothing. Nothing was compared.`, {
+        fix: 'point the source at the old database and the target at the new one; a host alias, a pooler or localhost vs 127.0.0.1 can hide that two URLs are the same server.',
+      });
+    }
     const targetSchema = (await control.query<{ s: string | null }>('SELECT current_schema() AS s')).rows[0].s ?? 'public';
     const source: SourceSchema = sqlite ? { kind: 'sqlite', tables: listSqliteTables(sqlite) } : { kind: 'postgres', tables: await listPgTables(sourceSnapshot!.coordinator) };
     const plan = buildCopyPlan(source, await listPgTables(control), { include: options.include, exclude: options.exclude, createTables: false, targetSchema, sourceInput: options.sourceInput, sourceLocation: options.source });

@@ -74,3 +74,11 @@ test.each(agreement)('canonical form agrees with Postgres: %s (%s) ← %p', asyn
     await client.end();
   }
 });
+
+test('the same database as source and target (localhost vs 127.0.0.1) is refused: a comparison with itself says nothing', async () => {
+  await db.query('CREATE TABLE IF NOT EXISTS self_check (id int PRIMARY KEY); INSERT INTO self_check VALUES (1) ON CONFLICT DO NOTHING');
+  const alias = { ...db.location, host: db.location.host === '127.0.0.1' ? 'localhost' : '127.0.0.1' };
+  const error = await verifyData(verifyOptions(db.location, alias, { include: ['self_check'] })).then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(Error);
+  expect((error as Error).message).toMatch(/lead to the same database.*Nothing was compared/);
+});

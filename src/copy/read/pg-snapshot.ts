@@ -21,8 +21,9 @@ export class PgSnapshot {
     this.connect = connect;
   }
 
-  static async open(location: PostgresLocation, connect: Connect): Promise<PgSnapshot> {
-    const client = await connect(location, 'snapshot');
+  /** `purpose` names the connection in application_name (two snapshots of one run must differ: same-database.ts). */
+  static async open(location: PostgresLocation, connect: Connect, purpose = 'snapshot'): Promise<PgSnapshot> {
+    const client = await connect(location, purpose);
     try {
       await prepareSourceReadSession(client);
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
