@@ -34,6 +34,18 @@ export function redactQuery(query: string): string {
   return flat.length > QUERY_MAX ? `${flat.slice(0, QUERY_MAX - 1)}…` : flat;
 }
 
+/** A pg_stat_activity row (pid, application_name, usename, state, query, transaction_ms) as a Blocker. */
+function toBlocker(row: Record<string, unknown>): Blocker {
+  return {
+    pid: Number(row.pid),
+    applicationName: (row.application_name as string | null) ?? '',
+    user: (row.usename as string | null) ?? null,
+    state: (row.state as string | null) ?? null,
+    query: redactQuery(String(row.query ?? '')),
+    transactionMs: row.transaction_ms === null || row.transaction_ms === undefined ? null : Number(row.transaction_ms),
+  };
+}
+
 /** The sessions blocking backend `pid`, or undefined when it is not waiting for a lock right now. */
 export async function findBlockers(monitor: pg.Client, pid: number): Promise<BlockedWait | undefined> {
   // The lateral join calls pg_blocking_pids (which briefly locks the lock manager) only while the
@@ -57,14 +69,7 @@ export async function findBlockers(monitor: pg.Client, pid: number): Promise<Blo
   const lock = waiting.rows[0];
   return {
     waitingFor: lock ? `${lock.mode} on ${lock.relation ?? `a ${lock.locktype} lock`}` : null,
-    blockers: rows.map((row) => ({
-      pid: Number(row.pid),
-      applicationName: row.application_name ?? '',
-      user: row.usename ?? null,
-      state: row.state ?? null,
-      query: redactQuery(String(row.query ?? '')),
-      transactionMs: row.transaction_ms === null ? null : Number(row.transaction_ms),
-    })),
+    blockers: rows.map(toBlocker),
   };
 }
 
@@ -90,14 +95,7 @@ export async function findLockHolders(client: pg.ClientBase, wanted: Array<{ rel
     [wanted.map((w) => w.relation), wanted.map((w) => CONFLICTS[w.mode].join(','))],
   );
   return rows
-    .map((row) => ({
-      pid: Number(row.pid),
-      applicationName: row.application_name ?? '',
-      user: row.usename ?? null,
-      state: row.state ?? null,
-      query: redactQuery(String(row.query ?? '')),
-      transactionMs: row.transaction_ms === null ? null : Number(row.transaction_ms),
-    }))
+    .map(toBlocker)
     .sort((a, b) => (b.transactionMs ?? -1) - (a.transactionMs ?? -1));
 }
 

@@ -7,6 +7,7 @@
 // Without lock_timeout an ALTER TABLE queued behind an application transaction makes every later
 // query on that table queue behind the ALTER: the classic migration outage.
 import type pg from 'pg';
+import { pause } from '../abortable-pause.js';
 import type { Runtime } from '../runtime.js';
 import { describeWait, watchBlockers } from '../db/lock-blockers.js';
 import type { MigrationFile } from './migration-files.js';
@@ -34,19 +35,6 @@ export const plainGuard: StepGuard = { run: runMigrationStep };
 
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**

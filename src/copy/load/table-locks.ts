@@ -5,6 +5,7 @@
 // at most migration-lock-timeout, is withdrawn, and is tried again until lock-timeout has passed;
 // then the copy fails, naming the sessions that held the tables. Nothing was written by then.
 import type pg from 'pg';
+import { pause } from '../../abortable-pause.js';
 import { describeBlocker, findLockHolders, type TableLockMode } from '../../db/lock-blockers.js';
 import { qualifiedName } from '../../db/pg-identifiers.js';
 import { LockTimeoutError } from '../../errors.js';
@@ -27,19 +28,6 @@ interface WantedLock {
 
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**

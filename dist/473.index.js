@@ -1,5 +1,5 @@
-export const id = 84;
-export const ids = [84];
+export const id = 473;
+export const ids = [473];
 export const modules = {
 
 /***/ 4632:
@@ -706,7 +706,7 @@ function finalCancellationLine(result, reason) {
 
 /***/ }),
 
-/***/ 6772:
+/***/ 7977:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4315,6 +4315,23 @@ async function setStandaloneSequences(client, found, mode, atCommit) {
     return lines;
 }
 
+;// CONCATENATED MODULE: ./src/abortable-pause.ts
+// Waiting between retries (a lock held by another session) without outliving a cancellation: the
+// pause ends early, and quietly, when the signal aborts; the caller then checks the signal.
+function pause(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/db/lock-blockers.ts
 const QUERY_MAX = 160;
 /** The blocker's query without string literals (they may hold user data) and cut to a readable length. */
@@ -4325,6 +4342,17 @@ function redactQuery(query) {
         .replace(/\s+/g, ' ')
         .trim();
     return flat.length > QUERY_MAX ? `${flat.slice(0, QUERY_MAX - 1)}…` : flat;
+}
+/** A pg_stat_activity row (pid, application_name, usename, state, query, transaction_ms) as a Blocker. */
+function toBlocker(row) {
+    return {
+        pid: Number(row.pid),
+        applicationName: row.application_name ?? '',
+        user: row.usename ?? null,
+        state: row.state ?? null,
+        query: redactQuery(String(row.query ?? '')),
+        transactionMs: row.transaction_ms === null || row.transaction_ms === undefined ? null : Number(row.transaction_ms),
+    };
 }
 /** The sessions blocking backend `pid`, or undefined when it is not waiting for a lock right now. */
 async function findBlockers(monitor, pid) {
@@ -4344,14 +4372,7 @@ async function findBlockers(monitor, pid) {
     const lock = waiting.rows[0];
     return {
         waitingFor: lock ? `${lock.mode} on ${lock.relation ?? `a ${lock.locktype} lock`}` : null,
-        blockers: rows.map((row) => ({
-            pid: Number(row.pid),
-            applicationName: row.application_name ?? '',
-            user: row.usename ?? null,
-            state: row.state ?? null,
-            query: redactQuery(String(row.query ?? '')),
-            transactionMs: row.transaction_ms === null ? null : Number(row.transaction_ms),
-        })),
+        blockers: rows.map(toBlocker),
     };
 }
 const CONFLICTS = {
@@ -4370,14 +4391,7 @@ async function findLockHolders(client, wanted) {
       WHERE l.pid <> pg_backend_pid()
       ORDER BY b.pid`, [wanted.map((w) => w.relation), wanted.map((w) => CONFLICTS[w.mode].join(','))]);
     return rows
-        .map((row) => ({
-        pid: Number(row.pid),
-        applicationName: row.application_name ?? '',
-        user: row.usename ?? null,
-        state: row.state ?? null,
-        query: redactQuery(String(row.query ?? '')),
-        transactionMs: row.transaction_ms === null ? null : Number(row.transaction_ms),
-    }))
+        .map(toBlocker)
         .sort((a, b) => (b.transactionMs ?? -1) - (a.transactionMs ?? -1));
 }
 /** Looks every `everyMs` whether backend `pid` is blocked, remembering the last observation. */
@@ -4433,21 +4447,9 @@ function describeWait(wait) {
 
 
 
+
 function seconds(ms) {
     return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
-}
-function pause(ms, signal) {
-    return new Promise((resolve) => {
-        if (signal?.aborted)
-            return resolve();
-        const done = () => {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        signal?.addEventListener('abort', done, { once: true });
-    });
 }
 /**
  * The strongest lock the load takes on each existing table: ACCESS EXCLUSIVE where it truncates, or
@@ -7086,23 +7088,11 @@ async function runMigrationStep(file, direction, context) {
 ;// CONCATENATED MODULE: ./src/migrate/guarded-step.ts
 
 
+
 /** SQLite: no server to cancel and no lock_timeout (writers wait busy_timeout for the file lock). */
 const plainGuard = { run: runMigrationStep };
 function guarded_step_seconds(ms) {
     return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
-}
-function guarded_step_pause(ms, signal) {
-    return new Promise((resolve) => {
-        if (signal?.aborted)
-            return resolve();
-        const done = () => {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        signal?.addEventListener('abort', done, { once: true });
-    });
 }
 /**
  * `client` runs the migrations; `monitor` is the run's lock connection, idle while migrations run,
@@ -7142,7 +7132,7 @@ async function postgresGuard(client, monitor, settings) {
                     const delay = retryDelayMs * 2 ** (attempt - 1);
                     runtime.warning(`${file.name} could not get a lock within migration-lock-timeout (${guarded_step_seconds(lockTimeoutMs)}): ${wait ? describeWait(wait) : 'the session holding the lock was not seen'}. ` +
                         `Its transaction was rolled back (nothing it did remains); retry ${attempt} of ${lockRetries} in ${guarded_step_seconds(delay)}.`);
-                    await guarded_step_pause(delay, signal);
+                    await pause(delay, signal);
                     if (signal?.aborted)
                         throw error;
                 }
