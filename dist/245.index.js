@@ -147,8 +147,8 @@ Exit status: 0 success, 1 the run failed (or verification found differences), 2 
 
 // EXTERNAL MODULE: ./src/engine/cancellation-line.ts
 var cancellation_line = __webpack_require__(2906);
-// EXTERNAL MODULE: ./src/engine/run-mode.ts + 121 modules
-var run_mode = __webpack_require__(7977);
+// EXTERNAL MODULE: ./src/engine/run-mode.ts + 122 modules
+var run_mode = __webpack_require__(3101);
 ;// CONCATENATED MODULE: ./src/migrate/scaffold-migration.ts
 // `cutover new <name>`: creates `<next id>_<slug>.up.sql` and `.down.sql`. The id continues the
 // directory's style: zero-padded to the width already in use (001 when empty), or a UTC timestamp
@@ -220,8 +220,8 @@ function scaffoldMigration(dir, name, options = {}) {
 
 // EXTERNAL MODULE: ./src/redact.ts
 var redact = __webpack_require__(6670);
-// EXTERNAL MODULE: ./src/report/render-report.ts + 6 modules
-var render_report = __webpack_require__(3640);
+// EXTERNAL MODULE: ./src/report/render-report.ts + 7 modules
+var render_report = __webpack_require__(2823);
 // EXTERNAL MODULE: ./src/runtime.ts
 var src_runtime = __webpack_require__(3683);
 // EXTERNAL MODULE: ./src/version.ts

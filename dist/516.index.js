@@ -19,8 +19,8 @@ var core = __webpack_require__(6058);
 var src_cancellation = __webpack_require__(4632);
 // EXTERNAL MODULE: ./src/engine/cancellation-line.ts
 var cancellation_line = __webpack_require__(2906);
-// EXTERNAL MODULE: ./src/engine/run-mode.ts + 121 modules
-var run_mode = __webpack_require__(7977);
+// EXTERNAL MODULE: ./src/engine/run-mode.ts + 122 modules
+var run_mode = __webpack_require__(3101);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/input-names.ts
@@ -199,8 +199,8 @@ async function upsertPullRequestComment(options) {
 
 // EXTERNAL MODULE: ./src/report/dry-run-summary.ts
 var dry_run_summary = __webpack_require__(6374);
-// EXTERNAL MODULE: ./src/report/render-report.ts + 6 modules
-var render_report = __webpack_require__(3640);
+// EXTERNAL MODULE: ./src/report/render-report.ts + 7 modules
+var render_report = __webpack_require__(2823);
 ;// CONCATENATED MODULE: ./src/report/publish-report.ts
 // Publishes a run's report everywhere users look: the Markdown file (output `report`), the job's
 // step summary, the step outputs, and on pull-request events the sticky PR comment. Reporting never

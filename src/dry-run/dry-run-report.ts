@@ -172,12 +172,26 @@ export type DryRunOrder =
   /** Nothing at the base commit to load the data into: the migrations run first, on the empty database. */
   | { kind: 'new-then-data'; baseCommit: string; newMigrations: string[] }
   /** The base commit is unknown: every migration, then the data (nothing measured). */
-  | { kind: 'fallback'; reason: string };
+  | { kind: 'fallback'; reason: string }
+  /** Another tool's migrate-command: base state, data, then the PR's run measured as a whole (CommandImpact). */
+  | { kind: 'command'; base: string; data: boolean; newMigrations: string[] };
+
+/** What the PR's migrate-command did, measured around it (src/tools/command/command-impact.ts). */
+export interface CommandImpact {
+  /** Locks were sampled this often: one held for less may be missing. */
+  sampledEveryMs: number;
+  /** The strongest lock seen per table, strongest first. */
+  locks: Array<{ relation: string; mode: LockMode }>;
+  rewritten: Array<{ table: string; rows: number }>;
+  schemaChanges: SchemaChanges;
+}
 
 export interface DryRunReport {
   order: DryRunOrder;
   migrations: MeasuredMigration[];
   schemaChanges?: SchemaChanges;
+  /** migrate-command dry runs: what the PR's run did (schemaChanges holds its schema diff too). */
+  commandImpact?: CommandImpact;
   tablesAfter?: TableAfter[];
   downCheck?: DownCheck;
   /** dry-run-timeout in ms (0: none), for the report's wording. */

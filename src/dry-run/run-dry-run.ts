@@ -70,13 +70,14 @@ export async function runDryRun(settings: Settings, runtime: Runtime, result: Ru
     if (settings.command.migrate) {
       // Another tool's migrations: its base and PR runs mark what is new (src/tools/command/dry-run-command.ts);
       // the measured, statement-by-statement phases apply to cutover's own migrations.
+      let copied = false;
       try {
-        await applyMigrationsWithCommand(settings, runtime, throwaway.location, result, env, signal);
+        ({ copied } = await applyMigrationsWithCommand(settings, runtime, throwaway.location, result, env, signal));
       } catch (error) {
         absorbPartialOutcome(result, error);
         throw error;
       }
-      if (settings.source) {
+      if (settings.source && !copied) {
         runtime.info('Copying the source data through the migrations.');
         await applyCopyStep(copyOptions(settings, runtime, throwaway.location, { ifTargetNotEmpty: 'fail' }, signal), result);
       }

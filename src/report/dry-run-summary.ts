@@ -55,6 +55,10 @@ export function orderNote(result: RunResult): string | undefined {
   const data = result.source ? `the source data (${report.sampleRows ? `at most ${count(report.sampleRows)} rows per table` : 'all rows'}, verified before commit)` : undefined;
   const fresh = `the ${plural(order.kind === 'fallback' ? 0 : order.newMigrations.length, 'new migration')}, measured statement by statement`;
   if (order.kind === 'fallback') return `Order: every migration, then ${data ?? 'no data'} (the base commit was not available: nothing was measured, see the warnings).`;
+  if (order.kind === 'command') {
+    const pr = `the PR's migrate-command, measured as a whole (schema changes, rewrites, locks sampled every ${report.commandImpact?.sampledEveryMs ?? 50} ms)`;
+    return `Order: ${[order.base, order.data ? data : undefined, pr].filter(Boolean).join(' → ')}.`;
+  }
   if (order.kind === 'new-then-data') {
     return `Order: the base commit ${code(order.baseCommit.slice(0, 7))} has no migrations, so ${fresh} on the empty database${data ? `, then ${data}` : ''}.`;
   }

@@ -5,6 +5,7 @@ import type { RunResult } from '../run-result.js';
 import type { Mode } from '../settings.js';
 import { cell, code, codeBlock, details, duration } from './markdown.js';
 import { dryRunLine, orderNote, warningCount } from './dry-run-summary.js';
+import { renderCommandImpact } from './render-command-impact.js';
 import { renderDownCheck } from './render-down-check.js';
 import { renderMigrations, renderMigrationsFolded } from './render-migrations.js';
 import { renderFindings, renderMigrationDetails, renderNewMigrations } from './render-new-migrations.js';
@@ -118,16 +119,24 @@ ${report.migrations.map(renderMigrationDetails).join('\n\n')}` : undefined,
   ];
 }
 
+/** A migrate-command dry run: the PR's run measured as a whole, then the tool's migrations and the tables. */
+function commandSections(result: RunResult): Array<string | undefined> {
+  const report = result.dryRun!;
+  return [renderCommandImpact(report.commandImpact), renderSchemaChanges(report.schemaChanges), renderMigrations(result), renderTables(result)];
+}
+
 export function renderReport(result: RunResult, options: RenderOptions = {}): string {
-  const measured = result.dryRun !== undefined && result.dryRun.order.kind !== 'fallback';
+  const kind = result.dryRun?.order.kind;
+  const measured = kind !== undefined && kind !== 'fallback' && kind !== 'command';
+  const command = kind === 'command' ? commandSections(result) : undefined;
   const sections: Array<string | undefined> = [
     headline(result),
     facts(result),
-    measured ? dryRunLine(result) : undefined,
+    measured || command ? dryRunLine(result) : undefined,
     throwawayNote(result),
     result.error ? `> **Error:** ${cell(result.error)}` : undefined,
     result.notes.length ? bulletList(result.notes) : undefined,
-    ...(measured ? dryRunSections(result) : [renderMigrations(result), renderTables(result)]),
+    ...(measured ? dryRunSections(result) : command ?? [renderMigrations(result), renderTables(result)]),
     renderSchemaCreated(result),
     renderLeftOut(result),
     renderWarnings(result),

@@ -1,8 +1,10 @@
 // The dry run's migrations when migrate-command is set: on the throwaway database, the base commit's
-// state first (the command run in a temporary worktree of the PR's base commit), then the PR's (the
-// command run in the workspace). What the second run applies is what the PR adds: marked new, and
-// timed (the PR's command as a whole; per migration when it applied one). With schema-from: target
-// the target's schema and its tools' history rows are already there, so only the PR's run is needed.
+// state first (the command run in a temporary worktree of the PR's base commit), then the source
+// data, then the PR's run (the command in the workspace), as production will see them. What the
+// second run applies is what the PR adds: marked new, timed (as a whole; per migration when it
+// applied one) and measured from the outside (command-impact.ts: schema diff, rewrites, sampled
+// locks). With schema-from: target the target's schema and its tools' history rows are already
+// there, so only the PR's run is needed. Without a base state the data comes after the migrations.
 // Called by src/dry-run/run-dry-run.ts in place of cutover's own migration step.
 import type { PostgresLocation } from '../../db/database-url.js';
 import { CommandError } from '../../errors.js';
@@ -13,6 +15,8 @@ import type { Runtime } from '../../runtime.js';
 import type { Settings } from '../../settings.js';
 import { inBase, withBaseWorktree } from './base-worktree.js';
 import { copyToolHistoryRows } from './copy-tool-history.js';
+import { measureCommand } from './command-impact.js';
+import { applyCopyStep, copyOptions } from '../../engine/data-modes.js';
 import fs from 'node:fs';
 
 const THROWAWAY = 'the throwaway database';
@@ -35,7 +39,8 @@ function markNew(entries: MigrationEntry[], baseRan: boolean, prDurationMs: numb
   if (baseRan && fresh.length === 1) fresh[0].durationMs = prDurationMs;
 }
 
-export async function applyMigrationsWithCommand(settings: Settings, runtime: Runtime, throwaway: PostgresLocation, result: RunResult, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<void> {
+/** Returns whether the source data was copied (before the PR's run); the caller copies it otherwise. */
+export async function applyMigrationsWithCommand(settings: Settings, runtime: Runtime, throwaway: PostgresLocation, result: RunResult, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<{ copied: boolean }> {
   const baseRef = settings.dryRun.baseRef ?? (env.GITHUB_EVENT_PATH ? pullRequestFromEvent(env.GITHUB_EVENT_PATH)?.baseSha : undefined);
   const common = { mode: 'migrate' as const, target: throwaway, input: THROWAWAY, env, ...(signal ? { signal } : {}) };
   let baseNote: string | undefined;
@@ -45,7 +50,7 @@ export async function applyMigrationsWithCommand(settings: Settings, runtime: Ru
     // The schema came from the target (src/dry-run/copy-target-schema.ts); its tools' history rows too.
     if (settings.target?.kind === 'postgres') await copyToolHistoryRows(settings.target, throwaway, settings, runtime);
     baseRan = true;
-    baseNote = "the target's schema and migration history were copied first";
+    baseNote = "the real target's schema and migration history";
   } else if (baseRef) {
     const base = await withBaseWorktree(baseRef, settings.workingDirectory, runtime, async (checkout) => {
       const cwd = inBase(checkout, settings.command.dir);
@@ -63,27 +68,47 @@ export async function applyMigrationsWithCommand(settings: Settings, runtime: Ru
     });
     if (base) {
       baseRan = true;
-      baseNote = `the base commit ${base.commit.slice(0, 7)}'s migrations were applied first, in ${seconds(base.durationMs)}`;
+      baseNote = `the base commit ${base.commit.slice(0, 7)}'s migrations (applied in ${seconds(base.durationMs)})`;
     }
   } else {
     runtime.info('No base commit (not a pull request, and base-ref is empty): migrate-command runs once, and no migration is marked new.');
   }
 
+  // The data goes into the base state, and the PR's run meets it (as it will meet production's).
+  const copied = baseRan && settings.source !== undefined;
+  if (copied) await runtime.group('Copy the source data', () => applyCopyStep(copyOptions(settings, runtime, throwaway, { ifTargetNotEmpty: 'fail' }, signal), result));
+
+  const measured = baseRan ? await measureCommand(throwaway, settings, () => applyCommandStep(settings, runtime, common)) : undefined;
+  const report = (newMigrations: string[]) => {
+    if (!measured) return;
+    result.dryRun = {
+      order: { kind: 'command', base: baseNote!, data: copied, newMigrations },
+      migrations: [],
+      schemaChanges: measured.impact.schemaChanges,
+      commandImpact: measured.impact,
+      timeoutMs: settings.dryRun.timeoutMs,
+      ...(copied && settings.copy.sampleRows ? { sampleRows: settings.copy.sampleRows } : {}),
+    };
+  };
   let step;
   try {
-    step = await applyCommandStep(settings, runtime, common);
+    if (measured?.error !== undefined) throw measured.error;
+    step = measured ? measured.value! : await applyCommandStep(settings, runtime, common);
   } catch (error) {
     const outcome = (error as { outcome?: { entries: MigrationEntry[] } }).outcome;
     if (outcome && baseRan) for (const entry of outcome.entries) entry.isNew = entry.status !== 'already-applied';
+    report((outcome?.entries ?? []).filter((e) => e.isNew).map((e) => e.name));
     throw error;
   }
   const before = result.migrations.length;
   recordCommandStep(result, runtime, settings, 'migrate', step);
   markNew(result.migrations.slice(before), baseRan, step.run.durationMs);
+  report(result.migrations.filter((m) => m.isNew).map((m) => m.name));
   const fresh = result.migrations.filter((m) => m.isNew).length;
   result.notes.push(
     baseRan
-      ? `On the throwaway database ${baseNote}; then the PR's migrate-command applied ${fresh} new migration${fresh === 1 ? '' : 's'} in ${seconds(step.run.durationMs)}.`
+      ? `On the throwaway database ${baseNote} came first${copied ? ', then the source data' : ''}; then the PR's migrate-command applied ${fresh} new migration${fresh === 1 ? '' : 's'} in ${seconds(step.run.durationMs)}.`
       : `On the throwaway database migrate-command applied every migration once, in ${seconds(step.run.durationMs)}.`,
   );
+  return { copied };
 }

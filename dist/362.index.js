@@ -1,5 +1,5 @@
-export const id = 473;
-export const ids = [473];
+export const id = 362;
+export const ids = [362];
 export const modules = {
 
 /***/ 4632:
@@ -706,7 +706,7 @@ function finalCancellationLine(result, reason) {
 
 /***/ }),
 
-/***/ 7977:
+/***/ 3101:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -10726,7 +10726,88 @@ async function copyToolHistoryRows(target, throwaway, settings, runtime) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/tools/command/command-impact.ts
+
+
+
+
+
+
+
+const SAMPLE_MS = 50;
+/** Relation locks other backends of this database hold right now (not on migration history tables). */
+async function sampleOthersLocks(monitor) {
+    const { rows } = await monitor.query(`SELECT format('%s.%s', quote_ident(n.nspname), quote_ident(c.relname)) AS relation, l.mode
+       FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid()
+        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        AND c.relkind IN ('r', 'p') AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
+        AND c.relname <> ALL ($1::text[])`, [HISTORY_TABLE_NAMES]);
+    return rows.filter((r) => (0,lock_modes/* isLockMode */.n9)(r.mode)).map((r) => ({ relation: r.relation, mode: r.mode }));
+}
+/** Runs `run` (the PR's migrate-command) and measures what it did; a failing run is measured too. */
+async function measureCommand(location, settings, run) {
+    const monitor = await (0,postgres_connect/* connectPostgres */.Mq)(location, {
+        input: 'the throwaway database',
+        attempts: settings.connectAttempts,
+        connectTimeoutMs: settings.connectTimeoutMs,
+        applicationName: `cutover/${settings.mode}/${settings.runId} measure`,
+    });
+    try {
+        const before = await readSchema(monitor);
+        const counts = await countTables(monitor, { columns: true });
+        const files = await readCatalogState(monitor);
+        const strongest = new Map();
+        let sampling = true;
+        const sampler = (async () => {
+            while (sampling) {
+                for (const { relation, mode } of await sampleOthersLocks(monitor).catch(() => [])) {
+                    const held = strongest.get(relation);
+                    if (!held || (0,lock_modes/* lockStrength */.JP)(mode) > (0,lock_modes/* lockStrength */.JP)(held))
+                        strongest.set(relation, mode);
+                }
+                await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
+            }
+        })();
+        let value;
+        let error;
+        try {
+            value = await run();
+        }
+        catch (failure) {
+            error = failure;
+        }
+        finally {
+            sampling = false;
+            await sampler;
+        }
+        const after = await readSchema(monitor);
+        const filesAfter = await readCatalogState(monitor);
+        const countsAfter = await countTables(monitor, { columns: false });
+        const rewritten = [];
+        for (const [oid, relation] of filesAfter.relations) {
+            const old = files.relations.get(oid);
+            if (!old || !['r', 'm'].includes(relation.relkind) || old.relfilenode === relation.relfilenode)
+                continue;
+            const name = qualifiedName(relation);
+            rewritten.push({ table: name, rows: countsAfter.get(name)?.rows ?? counts.get(qualifiedName(old))?.rows ?? 0 });
+        }
+        const impact = {
+            sampledEveryMs: SAMPLE_MS,
+            locks: [...strongest].map(([relation, mode]) => ({ relation, mode })).sort((a, b) => (0,lock_modes/* lockStrength */.JP)(b.mode) - (0,lock_modes/* lockStrength */.JP)(a.mode) || a.relation.localeCompare(b.relation)),
+            rewritten,
+            schemaChanges: diffSchemas(before, after, counts),
+        };
+        return { ...(error === undefined ? { value: value } : { error }), impact };
+    }
+    finally {
+        await monitor.end().catch(() => undefined);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/tools/command/dry-run-command.ts
+
+
 
 
 
@@ -10753,6 +10834,7 @@ function markNew(entries, baseRan, prDurationMs) {
     if (baseRan && fresh.length === 1)
         fresh[0].durationMs = prDurationMs;
 }
+/** Returns whether the source data was copied (before the PR's run); the caller copies it otherwise. */
 async function applyMigrationsWithCommand(settings, runtime, throwaway, result, env, signal) {
     const baseRef = settings.dryRun.baseRef ?? (env.GITHUB_EVENT_PATH ? (0,pull_request_event/* pullRequestFromEvent */.v)(env.GITHUB_EVENT_PATH)?.baseSha : undefined);
     const common = { mode: 'migrate', target: throwaway, input: dry_run_command_THROWAWAY, env, ...(signal ? { signal } : {}) };
@@ -10763,7 +10845,7 @@ async function applyMigrationsWithCommand(settings, runtime, throwaway, result, 
         if (settings.target?.kind === 'postgres')
             await copyToolHistoryRows(settings.target, throwaway, settings, runtime);
         baseRan = true;
-        baseNote = "the target's schema and migration history were copied first";
+        baseNote = "the real target's schema and migration history";
     }
     else if (baseRef) {
         const base = await withBaseWorktree(baseRef, settings.workingDirectory, runtime, async (checkout) => {
@@ -10784,30 +10866,52 @@ async function applyMigrationsWithCommand(settings, runtime, throwaway, result, 
         });
         if (base) {
             baseRan = true;
-            baseNote = `the base commit ${base.commit.slice(0, 7)}'s migrations were applied first, in ${dry_run_command_seconds(base.durationMs)}`;
+            baseNote = `the base commit ${base.commit.slice(0, 7)}'s migrations (applied in ${dry_run_command_seconds(base.durationMs)})`;
         }
     }
     else {
         runtime.info('No base commit (not a pull request, and base-ref is empty): migrate-command runs once, and no migration is marked new.');
     }
+    // The data goes into the base state, and the PR's run meets it (as it will meet production's).
+    const copied = baseRan && settings.source !== undefined;
+    if (copied)
+        await runtime.group('Copy the source data', () => applyCopyStep(copyOptions(settings, runtime, throwaway, { ifTargetNotEmpty: 'fail' }, signal), result));
+    const measured = baseRan ? await measureCommand(throwaway, settings, () => applyCommandStep(settings, runtime, common)) : undefined;
+    const report = (newMigrations) => {
+        if (!measured)
+            return;
+        result.dryRun = {
+            order: { kind: 'command', base: baseNote, data: copied, newMigrations },
+            migrations: [],
+            schemaChanges: measured.impact.schemaChanges,
+            commandImpact: measured.impact,
+            timeoutMs: settings.dryRun.timeoutMs,
+            ...(copied && settings.copy.sampleRows ? { sampleRows: settings.copy.sampleRows } : {}),
+        };
+    };
     let step;
     try {
-        step = await applyCommandStep(settings, runtime, common);
+        if (measured?.error !== undefined)
+            throw measured.error;
+        step = measured ? measured.value : await applyCommandStep(settings, runtime, common);
     }
     catch (error) {
         const outcome = error.outcome;
         if (outcome && baseRan)
             for (const entry of outcome.entries)
                 entry.isNew = entry.status !== 'already-applied';
+        report((outcome?.entries ?? []).filter((e) => e.isNew).map((e) => e.name));
         throw error;
     }
     const before = result.migrations.length;
     recordCommandStep(result, runtime, settings, 'migrate', step);
     markNew(result.migrations.slice(before), baseRan, step.run.durationMs);
+    report(result.migrations.filter((m) => m.isNew).map((m) => m.name));
     const fresh = result.migrations.filter((m) => m.isNew).length;
     result.notes.push(baseRan
-        ? `On the throwaway database ${baseNote}; then the PR's migrate-command applied ${fresh} new migration${fresh === 1 ? '' : 's'} in ${dry_run_command_seconds(step.run.durationMs)}.`
+        ? `On the throwaway database ${baseNote} came first${copied ? ', then the source data' : ''}; then the PR's migrate-command applied ${fresh} new migration${fresh === 1 ? '' : 's'} in ${dry_run_command_seconds(step.run.durationMs)}.`
         : `On the throwaway database migrate-command applied every migration once, in ${dry_run_command_seconds(step.run.durationMs)}.`);
+    return { copied };
 }
 
 ;// CONCATENATED MODULE: ./src/dry-run/run-dry-run.ts
@@ -10867,14 +10971,15 @@ async function runDryRun(settings, runtime, result, env, signal) {
         if (settings.command.migrate) {
             // Another tool's migrations: its base and PR runs mark what is new (src/tools/command/dry-run-command.ts);
             // the measured, statement-by-statement phases apply to cutover's own migrations.
+            let copied = false;
             try {
-                await applyMigrationsWithCommand(settings, runtime, throwaway.location, result, env, signal);
+                ({ copied } = await applyMigrationsWithCommand(settings, runtime, throwaway.location, result, env, signal));
             }
             catch (error) {
                 absorbPartialOutcome(result, error);
                 throw error;
             }
-            if (settings.source) {
+            if (settings.source && !copied) {
                 runtime.info('Copying the source data through the migrations.');
                 await applyCopyStep(copyOptions(settings, runtime, throwaway.location, { ifTargetNotEmpty: 'fail' }, signal), result);
             }
@@ -11091,6 +11196,10 @@ function orderNote(result) {
     const fresh = `the ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(order.kind === 'fallback' ? 0 : order.newMigrations.length, 'new migration')}, measured statement by statement`;
     if (order.kind === 'fallback')
         return `Order: every migration, then ${data ?? 'no data'} (the base commit was not available: nothing was measured, see the warnings).`;
+    if (order.kind === 'command') {
+        const pr = `the PR's migrate-command, measured as a whole (schema changes, rewrites, locks sampled every ${report.commandImpact?.sampledEveryMs ?? 50} ms)`;
+        return `Order: ${[order.base, order.data ? data : undefined, pr].filter(Boolean).join(' → ')}.`;
+    }
     if (order.kind === 'new-then-data') {
         return `Order: the base commit ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(order.baseCommit.slice(0, 7))} has no migrations, so ${fresh} on the empty database${data ? `, then ${data}` : ''}.`;
     }
@@ -11237,7 +11346,7 @@ function isPullRequestEvent(eventName) {
 
 /***/ }),
 
-/***/ 3640:
+/***/ 2823:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -11250,6 +11359,29 @@ __webpack_require__.d(__webpack_exports__, {
 var report_markdown = __webpack_require__(4285);
 // EXTERNAL MODULE: ./src/report/dry-run-summary.ts
 var dry_run_summary = __webpack_require__(6374);
+// EXTERNAL MODULE: ./src/dry-run/measure/lock-modes.ts
+var lock_modes = __webpack_require__(9326);
+;// CONCATENATED MODULE: ./src/report/render-command-impact.ts
+
+
+const ICON = { nothing: '🟢', writes: '🟠', 'reads and writes': '🔴' };
+function renderCommandImpact(impact) {
+    if (!impact)
+        return undefined;
+    const parts = ['### What the PR\'s migrate-command did'];
+    const sampled = `sampled every ${impact.sampledEveryMs} ms from another connection while the command ran; a lock held for less may be missing`;
+    if (impact.locks.length === 0)
+        parts.push(`Locks: none seen on the application's tables (${sampled}).`);
+    else {
+        parts.push(`Locks its sessions held on the application's tables (${sampled}):`);
+        parts.push(['| Table | Strongest lock seen | For the application |', '| --- | --- | --- |', ...impact.locks.map((l) => `| ${(0,report_markdown/* code */.aY)(l.relation)} | ${ICON[(0,lock_modes/* blocksOf */.SH)(l.mode)]} ${(0,lock_modes/* lockName */.l4)(l.mode)} | ${(0,report_markdown/* cell */.Hn)((0,lock_modes/* lockWords */.jU)(l.mode))} |`)].join('\n'));
+    }
+    parts.push(impact.rewritten.length === 0
+        ? 'Rewrites: no table was rewritten.'
+        : `Rewrites: ${impact.rewritten.map((r) => `${(0,report_markdown/* code */.aY)(r.table)} (${(0,report_markdown/* plural */.LS)(r.rows, 'row')} rewritten under its lock)`).join(', ')}.`);
+    return parts.join('\n\n');
+}
+
 ;// CONCATENATED MODULE: ./src/report/render-down-check.ts
 
 const SHOWN = 8;
@@ -11374,14 +11506,12 @@ function renderMigrations(result) {
 
 // EXTERNAL MODULE: ./src/dry-run/measure/impact-rules.ts
 var impact_rules = __webpack_require__(7919);
-// EXTERNAL MODULE: ./src/dry-run/measure/lock-modes.ts
-var lock_modes = __webpack_require__(9326);
 ;// CONCATENATED MODULE: ./src/report/render-new-migrations.ts
 
 
 
 const BLOCKS_SHORT = { nothing: 'blocks nothing', writes: 'blocks writes', 'reads and writes': 'blocks reads and writes' };
-const ICON = { nothing: '🟢', writes: '🟠', 'reads and writes': '🔴' };
+const render_new_migrations_ICON = { nothing: '🟢', writes: '🟠', 'reads and writes': '🔴' };
 function timeOf(migration) {
     return migration.statements.reduce((sum, s) => sum + s.durationMs, 0);
 }
@@ -11395,7 +11525,7 @@ function worstLock(statements) {
 function lockCell(migration) {
     const worst = worstLock(migration.statements);
     if (worst)
-        return `${ICON[worst.blocks]} ${(0,lock_modes/* lockName */.l4)(worst.mode)} on ${(0,report_markdown/* code */.aY)(worst.relation)} (${BLOCKS_SHORT[worst.blocks]})`;
+        return `${render_new_migrations_ICON[worst.blocks]} ${(0,lock_modes/* lockName */.l4)(worst.mode)} on ${(0,report_markdown/* code */.aY)(worst.relation)} (${BLOCKS_SHORT[worst.blocks]})`;
     if (migration.statements.length === 0)
         return '—';
     const unseen = migration.statements.some((s) => !s.inTransaction && !s.lockSamples);
@@ -11489,7 +11619,7 @@ function renderFindings(report) {
     return [`### ⚠️ ${(0,report_markdown/* plural */.LS)(findings.length, 'warning')} on the new migrations`, ...groups].join('\n\n');
 }
 function locksText(statement, held) {
-    const lines = [...held.values()].map((l) => `${ICON[l.blocks]} ${(0,lock_modes/* lockName */.l4)(l.mode)} on ${(0,report_markdown/* code */.aY)(l.relation)}${l.since !== statement.line ? ` (since line ${l.since})` : ''}: ${(0,report_markdown/* cell */.Hn)((0,lock_modes/* lockWords */.jU)(l.mode))}`);
+    const lines = [...held.values()].map((l) => `${render_new_migrations_ICON[l.blocks]} ${(0,lock_modes/* lockName */.l4)(l.mode)} on ${(0,report_markdown/* code */.aY)(l.relation)}${l.since !== statement.line ? ` (since line ${l.since})` : ''}: ${(0,report_markdown/* cell */.Hn)((0,lock_modes/* lockWords */.jU)(l.mode))}`);
     if (statement.failed && statement.inTransaction)
         lines.push('its own locks were not read (it failed)');
     if (lines.length)
@@ -11819,6 +11949,7 @@ var truncate = __webpack_require__(3534);
 
 
 
+
 const MODE_LABELS = {
     status: 'status',
     migrate: 'migrate',
@@ -11918,16 +12049,23 @@ ${report.migrations.map(renderMigrationDetails).join('\n\n')}` : undefined,
         renderMigrationsFolded(result),
     ];
 }
+/** A migrate-command dry run: the PR's run measured as a whole, then the tool's migrations and the tables. */
+function commandSections(result) {
+    const report = result.dryRun;
+    return [renderCommandImpact(report.commandImpact), renderSchemaChanges(report.schemaChanges), renderMigrations(result), renderTables(result)];
+}
 function renderReport(result, options = {}) {
-    const measured = result.dryRun !== undefined && result.dryRun.order.kind !== 'fallback';
+    const kind = result.dryRun?.order.kind;
+    const measured = kind !== undefined && kind !== 'fallback' && kind !== 'command';
+    const command = kind === 'command' ? commandSections(result) : undefined;
     const sections = [
         render_report_headline(result),
         facts(result),
-        measured ? (0,dry_run_summary/* dryRunLine */.jj)(result) : undefined,
+        measured || command ? (0,dry_run_summary/* dryRunLine */.jj)(result) : undefined,
         throwawayNote(result),
         result.error ? `> **Error:** ${(0,report_markdown/* cell */.Hn)(result.error)}` : undefined,
         result.notes.length ? bulletList(result.notes) : undefined,
-        ...(measured ? dryRunSections(result) : [renderMigrations(result), renderTables(result)]),
+        ...(measured ? dryRunSections(result) : command ?? [renderMigrations(result), renderTables(result)]),
         renderSchemaCreated(result),
         renderLeftOut(result),
         renderWarnings(result),
