@@ -429,11 +429,11 @@ function parsePostgres(raw, afterSlashes, input) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Ez: () => (/* binding */ locksHeld),
+/* harmony export */   kX: () => (/* binding */ LONG_LOCK_MS),
 /* harmony export */   qN: () => (/* binding */ dropFindings),
 /* harmony export */   y0: () => (/* binding */ RULES),
 /* harmony export */   yo: () => (/* binding */ statementFindings)
 /* harmony export */ });
-/* unused harmony export LONG_LOCK_MS */
 /* harmony import */ var _lock_modes_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9326);
 
 const RULES = {
@@ -10734,6 +10734,7 @@ async function copyToolHistoryRows(target, throwaway, settings, runtime) {
 
 
 
+
 const SAMPLE_MS = 50;
 /** Relation locks other backends of this database hold right now (not on migration history tables). */
 async function sampleOthersLocks(monitor) {
@@ -10758,13 +10759,18 @@ async function measureCommand(location, settings, run) {
         const counts = await countTables(monitor, { columns: true });
         const files = await readCatalogState(monitor);
         const strongest = new Map();
+        // ACCESS EXCLUSIVE per table: the first and the last sample that saw it (held at least that long).
+        const exclusive = new Map();
         let sampling = true;
         const sampler = (async () => {
             while (sampling) {
+                const now = Date.now();
                 for (const { relation, mode } of await sampleOthersLocks(monitor).catch(() => [])) {
                     const held = strongest.get(relation);
                     if (!held || (0,lock_modes/* lockStrength */.JP)(mode) > (0,lock_modes/* lockStrength */.JP)(held))
                         strongest.set(relation, mode);
+                    if (mode === 'AccessExclusiveLock')
+                        exclusive.set(relation, { first: exclusive.get(relation)?.first ?? now, last: now });
                 }
                 await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
             }
@@ -10792,11 +10798,22 @@ async function measureCommand(location, settings, run) {
             const name = qualifiedName(relation);
             rewritten.push({ table: name, rows: countsAfter.get(name)?.rows ?? counts.get(qualifiedName(old))?.rows ?? 0 });
         }
+        const schemaChanges = diffSchemas(before, after, counts);
+        const baseTables = new Set(counts.keys());
+        // `migration` is filled in by the caller, which knows what the run applied.
+        const findings = [
+            ...rewritten.filter((r) => r.rows > 0 && baseTables.has(r.table)).map((r) => ({ rule: 'table-rewrite', migration: '', table: r.table, rows: r.rows, sampled: true })),
+            ...[...exclusive]
+                .filter(([relation, seen]) => baseTables.has(relation) && seen.last - seen.first >= impact_rules/* LONG_LOCK_MS */.kX)
+                .map(([relation, seen]) => ({ rule: 'long-exclusive-lock', migration: '', table: relation, durationMs: seen.last - seen.first, mode: 'AccessExclusiveLock', sampled: true })),
+            ...(0,impact_rules/* dropFindings */.qN)(schemaChanges, ''),
+        ];
         const impact = {
             sampledEveryMs: SAMPLE_MS,
             locks: [...strongest].map(([relation, mode]) => ({ relation, mode })).sort((a, b) => (0,lock_modes/* lockStrength */.JP)(b.mode) - (0,lock_modes/* lockStrength */.JP)(a.mode) || a.relation.localeCompare(b.relation)),
             rewritten,
-            schemaChanges: diffSchemas(before, after, counts),
+            schemaChanges,
+            findings,
         };
         return { ...(error === undefined ? { value: value } : { error }), impact };
     }
@@ -10880,6 +10897,9 @@ async function applyMigrationsWithCommand(settings, runtime, throwaway, result, 
     const report = (newMigrations) => {
         if (!measured)
             return;
+        const label = newMigrations.length === 1 ? newMigrations[0] : "the PR's migrate-command";
+        for (const finding of measured.impact.findings)
+            finding.migration = label;
         result.dryRun = {
             order: { kind: 'command', base: baseNote, data: copied, newMigrations },
             migrations: [],
@@ -11152,7 +11172,7 @@ function downProblems(report) {
     return broken + (check.reapply.outcome === 'failed' || check.reapply.outcome === 'differs' ? 1 : 0);
 }
 function findingCount(report) {
-    return report?.migrations.reduce((sum, m) => sum + m.findings.length, 0) ?? 0;
+    return (report?.migrations.reduce((sum, m) => sum + m.findings.length, 0) ?? 0) + (report?.commandImpact?.findings.length ?? 0);
 }
 /** Every warning the report shows: run warnings, findings on the new migrations, broken downs. */
 function warningCount(result) {
@@ -11596,18 +11616,20 @@ function describeFinding(finding) {
         case 'index-blocks-writes':
             return `built ${(0,report_markdown/* code */.aY)(finding.detail ?? 'an index')} on ${table} (${rows}) in ${time} holding ${mode} on it: writes to the table waited for the whole build`;
         case 'table-rewrite':
-            return `rewrote ${table} (${rows}) in ${time} under ACCESS EXCLUSIVE`;
+            return `rewrote ${table} (${rows})${finding.durationMs !== undefined ? ` in ${time}` : ''} under ACCESS EXCLUSIVE`;
         case 'validation-scan':
             return `checked ${finding.detail ?? 'a constraint'} on ${table} (${rows}) by a full scan in ${time}, holding ${mode}`;
         case 'long-exclusive-lock':
-            return `held ACCESS EXCLUSIVE on ${table} for ${time}, from this statement until the migration's transaction ended`;
+            return finding.sampled
+                ? `held ACCESS EXCLUSIVE on ${table} for at least ${time} (seen from another connection in samples ${time} apart or more)`
+                : `held ACCESS EXCLUSIVE on ${table} for ${time}, from this statement until the migration's transaction ended`;
         case 'drops-data':
             return finding.detail ? `dropped ${finding.detail} of ${table}, which held ${(0,report_markdown/* plural */.LS)(finding.rows ?? 0, 'value')} (not null)` : `dropped ${table}, which held ${rows}`;
     }
 }
 /** The findings, grouped by rule: what was measured where, why it hurts, what to do instead. */
 function renderFindings(report) {
-    const findings = report.migrations.flatMap((m) => m.findings);
+    const findings = [...report.migrations.flatMap((m) => m.findings), ...(report.commandImpact?.findings ?? [])];
     if (findings.length === 0)
         return undefined;
     const rules = [...new Set(findings.map((f) => f.rule))];
@@ -12052,7 +12074,7 @@ ${report.migrations.map(renderMigrationDetails).join('\n\n')}` : undefined,
 /** A migrate-command dry run: the PR's run measured as a whole, then the tool's migrations and the tables. */
 function commandSections(result) {
     const report = result.dryRun;
-    return [renderCommandImpact(report.commandImpact), renderSchemaChanges(report.schemaChanges), renderMigrations(result), renderTables(result)];
+    return [renderCommandImpact(report.commandImpact), renderFindings(report), renderSchemaChanges(report.schemaChanges), renderMigrations(result), renderTables(result)];
 }
 function renderReport(result, options = {}) {
     const kind = result.dryRun?.order.kind;

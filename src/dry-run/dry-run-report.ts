@@ -77,6 +77,8 @@ export interface Finding {
   mode?: LockMode;
   /** The index built, the constraint checked, or the column dropped. */
   detail?: string;
+  /** Seen by sampling another tool's sessions (migrate-command): a lower bound, not a statement's own time. */
+  sampled?: boolean;
 }
 
 export interface MeasuredMigration {
@@ -184,6 +186,8 @@ export interface CommandImpact {
   locks: Array<{ relation: string; mode: LockMode }>;
   rewritten: Array<{ table: string; rows: number }>;
   schemaChanges: SchemaChanges;
+  /** The same rules as for cutover's own migrations, on what could be seen from outside. */
+  findings: Finding[];
 }
 
 export interface DryRunReport {

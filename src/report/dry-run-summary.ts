@@ -13,7 +13,7 @@ export function downProblems(report: DryRunReport | undefined): number {
 }
 
 export function findingCount(report: DryRunReport | undefined): number {
-  return report?.migrations.reduce((sum, m) => sum + m.findings.length, 0) ?? 0;
+  return (report?.migrations.reduce((sum, m) => sum + m.findings.length, 0) ?? 0) + (report?.commandImpact?.findings.length ?? 0);
 }
 
 /** Every warning the report shows: run warnings, findings on the new migrations, broken downs. */

@@ -91,11 +91,13 @@ export function describeFinding(finding: Finding): string {
     case 'index-blocks-writes':
       return `built ${code(finding.detail ?? 'an index')} on ${table} (${rows}) in ${time} holding ${mode} on it: writes to the table waited for the whole build`;
     case 'table-rewrite':
-      return `rewrote ${table} (${rows}) in ${time} under ACCESS EXCLUSIVE`;
+      return `rewrote ${table} (${rows})${finding.durationMs !== undefined ? ` in ${time}` : ''} under ACCESS EXCLUSIVE`;
     case 'validation-scan':
       return `checked ${finding.detail ?? 'a constraint'} on ${table} (${rows}) by a full scan in ${time}, holding ${mode}`;
     case 'long-exclusive-lock':
-      return `held ACCESS EXCLUSIVE on ${table} for ${time}, from this statement until the migration's transaction ended`;
+      return finding.sampled
+        ? `held ACCESS EXCLUSIVE on ${table} for at least ${time} (seen from another connection in samples ${time} apart or more)`
+        : `held ACCESS EXCLUSIVE on ${table} for ${time}, from this statement until the migration's transaction ended`;
     case 'drops-data':
       return finding.detail ? `dropped ${finding.detail} of ${table}, which held ${plural(finding.rows ?? 0, 'value')} (not null)` : `dropped ${table}, which held ${rows}`;
   }
@@ -103,7 +105,7 @@ export function describeFinding(finding: Finding): string {
 
 /** The findings, grouped by rule: what was measured where, why it hurts, what to do instead. */
 export function renderFindings(report: DryRunReport): string | undefined {
-  const findings = report.migrations.flatMap((m) => m.findings);
+  const findings = [...report.migrations.flatMap((m) => m.findings), ...(report.commandImpact?.findings ?? [])];
   if (findings.length === 0) return undefined;
   const rules = [...new Set(findings.map((f) => f.rule))] as FindingRule[];
   const groups = rules.map((rule) => {

@@ -122,7 +122,7 @@ ${report.migrations.map(renderMigrationDetails).join('\n\n')}` : undefined,
 /** A migrate-command dry run: the PR's run measured as a whole, then the tool's migrations and the tables. */
 function commandSections(result: RunResult): Array<string | undefined> {
   const report = result.dryRun!;
-  return [renderCommandImpact(report.commandImpact), renderSchemaChanges(report.schemaChanges), renderMigrations(result), renderTables(result)];
+  return [renderCommandImpact(report.commandImpact), renderFindings(report), renderSchemaChanges(report.schemaChanges), renderMigrations(result), renderTables(result)];
 }
 
 export function renderReport(result: RunResult, options: RenderOptions = {}): string {

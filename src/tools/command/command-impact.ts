@@ -9,7 +9,8 @@
 import type pg from 'pg';
 import { connectPostgres } from '../../db/postgres-connect.js';
 import type { PostgresLocation } from '../../db/database-url.js';
-import type { CommandImpact, LockMode } from '../../dry-run/dry-run-report.js';
+import type { CommandImpact, Finding, LockMode } from '../../dry-run/dry-run-report.js';
+import { dropFindings, LONG_LOCK_MS } from '../../dry-run/measure/impact-rules.js';
 import { isLockMode, lockStrength } from '../../dry-run/measure/lock-modes.js';
 import { readCatalogState, qualifiedName } from '../../dry-run/measure/catalog-state.js';
 import { diffSchemas } from '../../dry-run/schema/schema-diff.js';
@@ -47,12 +48,16 @@ export async function measureCommand<T>(location: PostgresLocation, settings: Se
     const counts = await countTables(monitor, { columns: true });
     const files = await readCatalogState(monitor);
     const strongest = new Map<string, LockMode>();
+    // ACCESS EXCLUSIVE per table: the first and the last sample that saw it (held at least that long).
+    const exclusive = new Map<string, { first: number; last: number }>();
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
+        const now = Date.now();
         for (const { relation, mode } of await sampleOthersLocks(monitor).catch(() => [])) {
           const held = strongest.get(relation);
           if (!held || lockStrength(mode) > lockStrength(held)) strongest.set(relation, mode);
+          if (mode === 'AccessExclusiveLock') exclusive.set(relation, { first: exclusive.get(relation)?.first ?? now, last: now });
         }
         await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
       }
@@ -77,11 +82,22 @@ export async function measureCommand<T>(location: PostgresLocation, settings: Se
       const name = qualifiedName(relation);
       rewritten.push({ table: name, rows: countsAfter.get(name)?.rows ?? counts.get(qualifiedName(old))?.rows ?? 0 });
     }
+    const schemaChanges = diffSchemas(before, after, counts);
+    const baseTables = new Set(counts.keys());
+    // `migration` is filled in by the caller, which knows what the run applied.
+    const findings: Finding[] = [
+      ...rewritten.filter((r) => r.rows > 0 && baseTables.has(r.table)).map((r): Finding => ({ rule: 'table-rewrite', migration: '', table: r.table, rows: r.rows, sampled: true })),
+      ...[...exclusive]
+        .filter(([relation, seen]) => baseTables.has(relation) && seen.last - seen.first >= LONG_LOCK_MS)
+        .map(([relation, seen]): Finding => ({ rule: 'long-exclusive-lock', migration: '', table: relation, durationMs: seen.last - seen.first, mode: 'AccessExclusiveLock', sampled: true })),
+      ...dropFindings(schemaChanges, ''),
+    ];
     const impact: CommandImpact = {
       sampledEveryMs: SAMPLE_MS,
       locks: [...strongest].map(([relation, mode]) => ({ relation, mode })).sort((a, b) => lockStrength(b.mode) - lockStrength(a.mode) || a.relation.localeCompare(b.relation)),
       rewritten,
-      schemaChanges: diffSchemas(before, after, counts),
+      schemaChanges,
+      findings,
     };
     return { ...(error === undefined ? { value: value as T } : { error }), impact };
   } finally {

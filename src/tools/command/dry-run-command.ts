@@ -81,6 +81,8 @@ export async function applyMigrationsWithCommand(settings: Settings, runtime: Ru
   const measured = baseRan ? await measureCommand(throwaway, settings, () => applyCommandStep(settings, runtime, common)) : undefined;
   const report = (newMigrations: string[]) => {
     if (!measured) return;
+    const label = newMigrations.length === 1 ? newMigrations[0] : "the PR's migrate-command";
+    for (const finding of measured.impact.findings) finding.migration = label;
     result.dryRun = {
       order: { kind: 'command', base: baseNote!, data: copied, newMigrations },
       migrations: [],
