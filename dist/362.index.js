@@ -4256,6 +4256,7 @@ async function loadComponent(client, reader, tables, ctx, signal, changes) {
 
 ;// CONCATENATED MODULE: ./src/copy/load/standalone-sequences.ts
 
+
 /** Reads them on the source (the snapshot's coordinating connection). */
 async function readStandaloneSequences(source, tables) {
     const schemas = [...new Set(tables.map((t) => t.sourceSchema).filter((s) => s !== undefined))];
@@ -4280,9 +4281,13 @@ async function readStandaloneSequences(source, tables) {
     }
     return { found, notes };
 }
-/** Sets the target's, inside the load transaction `client`; returns what to log. */
+/**
+ * Sets the target's, inside the load transaction `client`. Returns what to log, and where each one
+ * stood before (the journal puts them back if a later transaction of the copy fails to commit).
+ */
 async function setStandaloneSequences(client, found, mode, atCommit) {
     const lines = [];
+    const previous = [];
     for (const sequence of found) {
         const display = displayName(sequence.schema, sequence.name);
         const { rows: [target] } = await client.query(`SELECT c.oid::regclass::text AS name, pg_has_role(c.relowner, 'USAGE') AS owned, has_sequence_privilege(c.oid, 'UPDATE') AS may_set,
@@ -4306,13 +4311,14 @@ async function setStandaloneSequences(client, found, mode, atCommit) {
             lines.push(`sequence ${display}: the source's position ${value} is beyond the target's maximum ${target.max}, so it stays where it is`);
             continue;
         }
+        previous.push(...(await readSequenceStates(client, [target.name])));
         if (target.owned)
             await client.query(`ALTER SEQUENCE ${target.name} RESTART WITH ${value + increment}`);
         else
             atCommit.push({ sequence: target.name, value: value.toString() });
         lines.push(`sequence ${display} set to the source's position ${value}`);
     }
-    return lines;
+    return { lines, previous };
 }
 
 ;// CONCATENATED MODULE: ./src/abortable-pause.ts
@@ -4545,18 +4551,13 @@ async function openGroup(tables, ctx, controller, sessions, stops) {
     return session;
 }
 /** Loads, checks and verifies one group inside its transaction; leaves it open for the commit phase. */
-async function runGroup(components, first, ctx, controller, sessions, stops) {
+async function runGroup(components, ctx, controller, sessions, stops) {
     const tables = components.flat();
     const session = await openGroup(tables, ctx, controller, sessions, stops);
     const { client, reader } = session;
     await lockTablesForLoad(client, tables, { copy: ctx.copy, times: ctx.tableLocks, runtime: ctx.runtime, signal: controller.signal });
     for (const component of components)
         await loadComponent(client, reader, component, ctx, controller.signal, session.changes);
-    if (first && ctx.standaloneSequences?.length) {
-        const lines = await setStandaloneSequences(client, ctx.standaloneSequences, ctx.copy.ifTargetNotEmpty, session.changes.sequencesAtCommit);
-        for (const line of lines)
-            ctx.runtime.info(`${line[0].toUpperCase()}${line.slice(1)}.`);
-    }
     try {
         await client.query('SET CONSTRAINTS ALL IMMEDIATE');
     }
@@ -4597,9 +4598,9 @@ async function loadAllOrNothing(groups, ctx, options = {}) {
     };
     controller.signal.addEventListener('abort', dropAll, { once: true });
     try {
-        const results = await Promise.allSettled(groups.map(async (components, index) => {
+        const results = await Promise.allSettled(groups.map(async (components) => {
             try {
-                await runGroup(components, index === 0, ctx, controller, sessions, stops);
+                await runGroup(components, ctx, controller, sessions, stops);
             }
             catch (error) {
                 // Steps outside a table's COPY (keys, sequences, verification) can fail on a lost connection
@@ -4616,11 +4617,13 @@ async function loadAllOrNothing(groups, ctx, options = {}) {
         try {
             if (verified)
                 options.beforeCommit?.();
+            if (verified)
+                await setStandaloneSequencesFirst(sessions, ctx);
         }
         catch (error) {
             for (const session of sessions)
-                await session.client.query('ROLLBACK');
-            throw error;
+                await session.client.query('ROLLBACK').catch(() => undefined);
+            throw error instanceof errors/* CutoverError */.DB ? error : loadError('the sequences of the target', error);
         }
         if (!verified) {
             for (const session of sessions)
@@ -4655,6 +4658,19 @@ async function loadAllOrNothing(groups, ctx, options = {}) {
             }
         }
     }
+}
+/**
+ * Sequences no copied column uses (standalone-sequences.ts), in the transaction that commits first:
+ * should a later one fail to commit, the journal entry of that transaction puts them back too.
+ */
+async function setStandaloneSequencesFirst(sessions, ctx) {
+    if (!ctx.standaloneSequences?.length)
+        return;
+    const first = sessions[0];
+    const { lines, previous } = await setStandaloneSequences(first.client, ctx.standaloneSequences, ctx.copy.ifTargetNotEmpty, first.changes.sequencesAtCommit);
+    for (const line of lines)
+        ctx.runtime.info(`${line[0].toUpperCase()}${line.slice(1)}.`);
+    first.changes.journal.find((entry) => !entry.created)?.sequences.push(...previous);
 }
 /** The last statements before COMMIT: setval is not undone by a rollback, so it comes after every check. */
 async function setSequencesAtCommit(sessions) {

@@ -1,7 +1,11 @@
 // Sequences after a copy: the target must not hand out ids the source already handed out. The copied
 // maximum is not enough when the newest rows were deleted in the source (pg_dump copies the
 // sequence's value; SQLite's AUTOINCREMENT keeps the high-water mark in sqlite_sequence).
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import pg from 'pg';
+import { repairInterruptedCopy } from '../../src/copy/load/copy-journal.js';
+import { recordingRuntime } from '../../src/runtime.js';
 import { copyData } from '../../src/copy/copy-data.js';
 import { createTestDatabase, withAdmin, type TestDatabase } from '../helpers/postgres.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -131,9 +135,10 @@ test('PG → PG: sequences no copied column uses are carried over by name, also 
   const asWriter = await targetForWriter();
   await target.query(`CREATE SEQUENCE invoice_numbers; ALTER SEQUENCE invoice_numbers OWNER TO ${WRITER}; SELECT setval('invoice_numbers', 5);
     CREATE TABLE audit (id serial PRIMARY KEY, what text); ALTER TABLE audit OWNER TO ${WRITER};`);
+  // A copy that fails (a deferred key checked before COMMIT) never reaches the sequences: set last, just before COMMIT.
   const failing = copyOptions(source.location, asWriter, { exclude: ['audit'] });
   await expect(copyData(failing)).rejects.toThrow(/events/);
-  expect(failing.runtime.logs.map((l) => l.message).join('\n')).toMatch(/Sequence public\.invoice_numbers set to the source's position 1041/);
+  expect(failing.runtime.logs.map((l) => l.message).join('\n')).not.toMatch(/invoice_numbers set to/);
   expect(await sequenceState(target, 'invoice_numbers')).toEqual({ last_value: '5', is_called: true });
   await source.query('UPDATE events SET owner_id = NULL');
   const options = copyOptions(source.location, asWriter, { exclude: ['audit'] });
@@ -142,6 +147,38 @@ test('PG → PG: sequences no copied column uses are carried over by name, also 
   // audit was left out of the copy: its sequence belongs to it and stays.
   expect(await nextId(target, `SELECT nextval('audit_id_seq') AS id`)).toBe('1');
   const log = options.runtime.logs.map((l) => l.message).join('\n');
+  expect(log).toMatch(/Sequence public\.invoice_numbers set to the source's position 1041/);
   expect(log).toMatch(/Sequence public\.only_in_source is not in the target/);
 }, 60_000);
 
+
+test('PG → PG killed between two COMMITs: the repair puts a standalone sequence back with the tables', async () => {
+  const schema = `DROP TABLE IF EXISTS tickets, invoices, events, owners, audit, kv, people CASCADE; DROP SEQUENCE IF EXISTS invoice_numbers, only_in_source, shared_numbers;
+    CREATE TABLE kv (k text PRIMARY KEY, v text); CREATE TABLE people (id int PRIMARY KEY, email text NOT NULL);
+    CREATE SEQUENCE invoice_numbers;`;
+  await source.query(`${schema}
+    INSERT INTO kv SELECT 'k' || g, 'v' || g FROM generate_series(1, 3000) g; INSERT INTO people SELECT g, 'p' || g FROM generate_series(1, 3000) g;
+    SELECT setval('invoice_numbers', 1041);`);
+  await target.query(`${schema} SELECT setval('invoice_numbers', 5);`);
+  const child = spawn(path.resolve('node_modules/.bin/node'), ['--import', './scripts/register-ts.mjs', 'test/fixtures/copy-child-kill-at.ts'], {
+    env: { PATH: process.env.PATH ?? '', SOURCE: source.url, TARGET_URL: target.url, KILL_AT: '^Committed transaction 1 of 2' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const signal = await new Promise((resolve) => child.on('exit', (_code, s) => resolve(s)));
+  expect({ signal, committed: /Committed transaction 1 of 2/.test(output), set: /invoice_numbers set to the source's position 1041/.test(output) }).toEqual({ signal: 'SIGKILL', committed: true, set: true });
+  // The first transaction to commit carried the sequence (restarted: the next value is 1042).
+  expect(await sequenceState(target, 'invoice_numbers')).toEqual({ last_value: '1042', is_called: false });
+  const client = new pg.Client({ connectionString: target.url });
+  await client.connect();
+  try {
+    await repairInterruptedCopy(client, 'public', recordingRuntime());
+  } finally {
+    await client.end();
+  }
+  expect(await sequenceState(target, 'invoice_numbers')).toEqual({ last_value: '5', is_called: true });
+  const rows = await target.query<{ kv: string; people: string }>('SELECT (SELECT count(*) FROM kv) AS kv, (SELECT count(*) FROM people) AS people');
+  expect(rows.rows[0]).toEqual({ kv: '0', people: '0' });
+}, 60_000);

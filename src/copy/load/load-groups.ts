@@ -59,16 +59,12 @@ async function openGroup(tables: TablePlan[], ctx: LoadContext, controller: Abor
 }
 
 /** Loads, checks and verifies one group inside its transaction; leaves it open for the commit phase. */
-async function runGroup(components: TablePlan[][], first: boolean, ctx: LoadContext, controller: AbortController, sessions: GroupSession[], stops: Array<() => void>): Promise<void> {
+async function runGroup(components: TablePlan[][], ctx: LoadContext, controller: AbortController, sessions: GroupSession[], stops: Array<() => void>): Promise<void> {
   const tables = components.flat();
   const session = await openGroup(tables, ctx, controller, sessions, stops);
   const { client, reader } = session;
   await lockTablesForLoad(client, tables, { copy: ctx.copy, times: ctx.tableLocks, runtime: ctx.runtime, signal: controller.signal });
   for (const component of components) await loadComponent(client, reader, component, ctx, controller.signal, session.changes);
-  if (first && ctx.standaloneSequences?.length) {
-    const lines = await setStandaloneSequences(client, ctx.standaloneSequences, ctx.copy.ifTargetNotEmpty, session.changes.sequencesAtCommit);
-    for (const line of lines) ctx.runtime.info(`${line[0].toUpperCase()}${line.slice(1)}.`);
-  }
   try {
     await client.query('SET CONSTRAINTS ALL IMMEDIATE');
   } catch (error) {
@@ -104,9 +100,9 @@ export async function loadAllOrNothing(groups: TablePlan[][][], ctx: LoadContext
   controller.signal.addEventListener('abort', dropAll, { once: true });
   try {
     const results = await Promise.allSettled(
-      groups.map(async (components, index) => {
+      groups.map(async (components) => {
         try {
-          await runGroup(components, index === 0, ctx, controller, sessions, stops);
+          await runGroup(components, ctx, controller, sessions, stops);
         } catch (error) {
           // Steps outside a table's COPY (keys, sequences, verification) can fail on a lost connection
           // too: named like any load error (the side, the fix), never a bare driver error.
@@ -120,9 +116,10 @@ export async function loadAllOrNothing(groups: TablePlan[][][], ctx: LoadContext
     const verified = sessions.every((s) => s.verified);
     try {
       if (verified) options.beforeCommit?.();
+      if (verified) await setStandaloneSequencesFirst(sessions, ctx);
     } catch (error) {
-      for (const session of sessions) await session.client.query('ROLLBACK');
-      throw error;
+      for (const session of sessions) await session.client.query('ROLLBACK').catch(() => undefined);
+      throw error instanceof CutoverError ? error : loadError('the sequences of the target', error);
     }
     if (!verified) {
       for (const session of sessions) await session.client.query('ROLLBACK');
@@ -151,6 +148,18 @@ export async function loadAllOrNothing(groups: TablePlan[][][], ctx: LoadContext
       }
     }
   }
+}
+
+/**
+ * Sequences no copied column uses (standalone-sequences.ts), in the transaction that commits first:
+ * should a later one fail to commit, the journal entry of that transaction puts them back too.
+ */
+async function setStandaloneSequencesFirst(sessions: GroupSession[], ctx: LoadContext): Promise<void> {
+  if (!ctx.standaloneSequences?.length) return;
+  const first = sessions[0];
+  const { lines, previous } = await setStandaloneSequences(first.client, ctx.standaloneSequences, ctx.copy.ifTargetNotEmpty, first.changes.sequencesAtCommit);
+  for (const line of lines) ctx.runtime.info(`${line[0].toUpperCase()}${line.slice(1)}.`);
+  first.changes.journal.find((entry) => !entry.created)?.sequences.push(...previous);
 }
 
 /** The last statements before COMMIT: setval is not undone by a rollback, so it comes after every check. */

@@ -1,13 +1,15 @@
 // Sequences no copied column uses, in the schemas a Postgres → Postgres copy fills: an invoice-number
 // sequence the application calls with nextval(), say. pg_dump carries their positions; a cutover
 // that left them at 1 would hand out numbers the source already used. Each one found in the target
-// under the same name is set to where the source's stands (an append only moves it forward),
-// inside the first load transaction when the role owns it (ALTER SEQUENCE is transactional), else
-// with setval in the commit phase (see resetSequences in load-component.ts).
+// under the same name is set to where the source's stands (an append only moves it forward), after
+// every check, in the transaction that commits first (load-groups.ts): with ALTER SEQUENCE when the
+// role owns it (transactional), else with setval just before COMMIT (see resetSequences in
+// load-component.ts); the journal records where each stood, for an undo of a half-finished commit.
 import type pg from 'pg';
 import type { IfTargetNotEmpty } from '../../settings.js';
 import type { TablePlan } from '../plan/copy-plan.js';
 import { displayName } from '../plan/display-name.js';
+import { readSequenceStates, type SequenceState } from './copy-journal.js';
 import type { SequenceSet } from './load-component.js';
 
 export interface SourceSequence {
@@ -48,9 +50,13 @@ export async function readStandaloneSequences(source: pg.ClientBase, tables: Tab
   return { found, notes };
 }
 
-/** Sets the target's, inside the load transaction `client`; returns what to log. */
-export async function setStandaloneSequences(client: pg.ClientBase, found: SourceSequence[], mode: IfTargetNotEmpty, atCommit: SequenceSet[]): Promise<string[]> {
+/**
+ * Sets the target's, inside the load transaction `client`. Returns what to log, and where each one
+ * stood before (the journal puts them back if a later transaction of the copy fails to commit).
+ */
+export async function setStandaloneSequences(client: pg.ClientBase, found: SourceSequence[], mode: IfTargetNotEmpty, atCommit: SequenceSet[]): Promise<{ lines: string[]; previous: SequenceState[] }> {
   const lines: string[] = [];
+  const previous: SequenceState[] = [];
   for (const sequence of found) {
     const display = displayName(sequence.schema, sequence.name);
     const { rows: [target] } = await client.query<{ name: string; owned: boolean; may_set: boolean; increment: string; max: string; last_value: string | null }>(
@@ -76,9 +82,10 @@ export async function setStandaloneSequences(client: pg.ClientBase, found: Sourc
       lines.push(`sequence ${display}: the source's position ${value} is beyond the target's maximum ${target.max}, so it stays where it is`);
       continue;
     }
+    previous.push(...(await readSequenceStates(client, [target.name])));
     if (target.owned) await client.query(`ALTER SEQUENCE ${target.name} RESTART WITH ${value + increment}`);
     else atCommit.push({ sequence: target.name, value: value.toString() });
     lines.push(`sequence ${display} set to the source's position ${value}`);
   }
-  return lines;
+  return { lines, previous };
 }
