@@ -12530,8 +12530,21 @@ function buildSettings(raw, options) {
 
 
 
-/** Job control (`set -m`) gives the job its own process group; `set +m` keeps bash from reporting it. */
-const WRAPPER = 'set -m; bash -c "$CUTOVER_COMMAND" </dev/null & echo $! > "$CUTOVER_COMMAND_PID_FILE"; set +m; wait $!';
+/**
+ * Job control (`set -m`) gives the job its own process group; `set +m` keeps bash from reporting it.
+ * The wrapper's standard input is a pipe from cutover that it never writes to: when cutover ends in
+ * any way, even SIGKILL (which nobody can forward), the kernel closes that pipe, `read` meets the end
+ * of it, and a watcher stops the command's group as a cancel would (SIGTERM, SIGKILL 5 s later). So
+ * a tool's migration never goes on without cutover's lock, which died with cutover's connection.
+ * (Background jobs without job control read /dev/null, hence the explicit descriptor 3.)
+ */
+const WRAPPER = [
+    'exec 3<&0',
+    'set -m; bash -c "$CUTOVER_COMMAND" </dev/null 3<&- & cmd=$!; echo $cmd > "$CUTOVER_COMMAND_PID_FILE"; set +m',
+    '{ while read -r _ <&3; do :; done; kill -TERM -$cmd 2>/dev/null && sleep 5 && kill -KILL -$cmd 2>/dev/null; } >/dev/null 2>&1 &',
+    'watch=$!; exec 3<&-',
+    'wait $cmd; status=$?; kill $watch 2>/dev/null; exit $status',
+].join('\n');
 /** How long a command gets between SIGTERM and SIGKILL. */
 const STOP_GRACE_MS = 5_000;
 /** The wrapper's environment and the means to stop what it started. */
@@ -12589,7 +12602,8 @@ const nodeCommandRunner = {
         return new Promise((resolve, reject) => {
             let done = false;
             const wrapper = prepareWrapper(spec, () => done);
-            const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)('bash', ['-c', WRAPPER], { cwd: spec.cwd, env: wrapper.env, stdio: ['ignore', 'pipe', 'pipe'] });
+            // stdin: the pipe whose end tells the wrapper that cutover is gone (see WRAPPER).
+            const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)('bash', ['-c', WRAPPER], { cwd: spec.cwd, env: wrapper.env, stdio: ['pipe', 'pipe', 'pipe'] });
             const out = lineSplitter(spec.onLine);
             const err = lineSplitter(spec.onLine);
             child.stdout.on('data', (chunk) => out.push(chunk));

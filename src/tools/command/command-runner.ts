@@ -35,8 +35,21 @@ export interface CommandRunner {
   run(spec: CommandSpec): Promise<CommandExit>;
 }
 
-/** Job control (`set -m`) gives the job its own process group; `set +m` keeps bash from reporting it. */
-export const WRAPPER = 'set -m; bash -c "$CUTOVER_COMMAND" </dev/null & echo $! > "$CUTOVER_COMMAND_PID_FILE"; set +m; wait $!';
+/**
+ * Job control (`set -m`) gives the job its own process group; `set +m` keeps bash from reporting it.
+ * The wrapper's standard input is a pipe from cutover that it never writes to: when cutover ends in
+ * any way, even SIGKILL (which nobody can forward), the kernel closes that pipe, `read` meets the end
+ * of it, and a watcher stops the command's group as a cancel would (SIGTERM, SIGKILL 5 s later). So
+ * a tool's migration never goes on without cutover's lock, which died with cutover's connection.
+ * (Background jobs without job control read /dev/null, hence the explicit descriptor 3.)
+ */
+export const WRAPPER = [
+  'exec 3<&0',
+  'set -m; bash -c "$CUTOVER_COMMAND" </dev/null 3<&- & cmd=$!; echo $cmd > "$CUTOVER_COMMAND_PID_FILE"; set +m',
+  '{ while read -r _ <&3; do :; done; kill -TERM -$cmd 2>/dev/null && sleep 5 && kill -KILL -$cmd 2>/dev/null; } >/dev/null 2>&1 &',
+  'watch=$!; exec 3<&-',
+  'wait $cmd; status=$?; kill $watch 2>/dev/null; exit $status',
+].join('\n');
 
 /** How long a command gets between SIGTERM and SIGKILL. */
 export const STOP_GRACE_MS = 5_000;
@@ -99,7 +112,8 @@ export const nodeCommandRunner: CommandRunner = {
     return new Promise((resolve, reject) => {
       let done = false;
       const wrapper = prepareWrapper(spec, () => done);
-      const child = spawn('bash', ['-c', WRAPPER], { cwd: spec.cwd, env: wrapper.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      // stdin: the pipe whose end tells the wrapper that cutover is gone (see WRAPPER).
+      const child = spawn('bash', ['-c', WRAPPER], { cwd: spec.cwd, env: wrapper.env, stdio: ['pipe', 'pipe', 'pipe'] });
       const out = lineSplitter(spec.onLine);
       const err = lineSplitter(spec.onLine);
       child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
