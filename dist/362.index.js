@@ -4734,11 +4734,15 @@ async function undoHalfCommit(index, total, cause, ctx, options) {
 
 function startSourceTotals(coordinator, tables, checksums, sampleRows) {
     const totals = new Map();
+    // One query at a time on the connection: pg queues concurrent ones, but warns that pg 9 will not.
+    let previous = Promise.resolve();
     for (const table of tables) {
-        const pending = pgTotals(coordinator, pgSourceCanonical(table, sampleRows), checksums);
+        const run = () => pgTotals(coordinator, pgSourceCanonical(table, sampleRows), checksums);
+        const pending = previous.then(run, run);
         // Awaited by the verification; a failure is reported there (or the load failed first).
         pending.catch(() => undefined);
         totals.set(table.key, pending);
+        previous = pending;
     }
     return totals;
 }

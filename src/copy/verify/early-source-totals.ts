@@ -9,11 +9,15 @@ import { pgSourceCanonical } from '../plan/plan-canonical.js';
 
 export function startSourceTotals(coordinator: pg.ClientBase, tables: TablePlan[], checksums: boolean, sampleRows?: number): Map<string, Promise<Totals>> {
   const totals = new Map<string, Promise<Totals>>();
+  // One query at a time on the connection: pg queues concurrent ones, but warns that pg 9 will not.
+  let previous: Promise<unknown> = Promise.resolve();
   for (const table of tables) {
-    const pending = pgTotals(coordinator, pgSourceCanonical(table, sampleRows), checksums);
+    const run = () => pgTotals(coordinator, pgSourceCanonical(table, sampleRows), checksums);
+    const pending = previous.then(run, run);
     // Awaited by the verification; a failure is reported there (or the load failed first).
     pending.catch(() => undefined);
     totals.set(table.key, pending);
+    previous = pending;
   }
   return totals;
 }
