@@ -4386,18 +4386,20 @@ const CONFLICTS = {
     'SHARE ROW EXCLUSIVE': ['RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
     'ROW EXCLUSIVE': ['ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
 };
-/** Other sessions holding (or queued for) locks on `relations` that conflict with the wanted modes. */
+/** Other sessions holding (or queued for) locks on `relations` that conflict with the wanted modes, with the relations they hold. */
 async function findLockHolders(client, wanted) {
-    const { rows } = await client.query(`SELECT DISTINCT ON (b.pid) b.pid, b.application_name, b.usename, b.state, b.query,
-            (extract(epoch FROM clock_timestamp() - b.xact_start) * 1000)::bigint AS transaction_ms
+    const { rows } = await client.query(`SELECT b.pid, b.application_name, b.usename, b.state, b.query,
+            (extract(epoch FROM clock_timestamp() - b.xact_start) * 1000)::bigint AS transaction_ms,
+            array_agg(DISTINCT w.relation ORDER BY w.relation) AS relations
        FROM unnest($1::text[], $2::text[]) AS w(relation, conflicts)
        JOIN pg_locks l ON l.locktype = 'relation' AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
                       AND l.relation = w.relation::regclass AND l.mode = ANY (string_to_array(w.conflicts, ','))
        JOIN pg_stat_activity b ON b.pid = l.pid
       WHERE l.pid <> pg_backend_pid()
-      ORDER BY b.pid`, [wanted.map((w) => w.relation), wanted.map((w) => CONFLICTS[w.mode].join(','))]);
+      GROUP BY b.pid, b.application_name, b.usename, b.state, b.query, b.xact_start`, [wanted.map((w) => w.relation), wanted.map((w) => CONFLICTS[w.mode].join(','))]);
+    const display = new Map(wanted.map((w) => [w.relation, w.display ?? w.relation]));
     return rows
-        .map(toBlocker)
+        .map((row) => ({ ...toBlocker(row), relations: row.relations.map((r) => display.get(r) ?? r) }))
         .sort((a, b) => (b.transactionMs ?? -1) - (a.transactionMs ?? -1));
 }
 /** Looks every `everyMs` whether backend `pid` is blocked, remembering the last observation. */
@@ -4439,7 +4441,10 @@ function describeBlocker(blocker) {
         parts.push(`state ${blocker.state}`);
     if (blocker.transactionMs !== null)
         parts.push(`in a transaction open for ${duration(blocker.transactionMs)}, holding the lock until it ends`);
-    if (blocker.query)
+    // A role without pg_read_all_stats sees other users' sessions without their state and query.
+    if (blocker.query === '<insufficient privilege>')
+        parts.push('its state and query are hidden from this role (pg_read_all_stats would show them)');
+    else if (blocker.query)
         parts.push(`${blocker.state === 'active' ? 'running' : 'last query'}: ${blocker.query}`);
     return `backend pid ${blocker.pid} (${parts.join('; ')})`;
 }
@@ -4499,13 +4504,15 @@ async function lockTablesForLoad(client, tables, options) {
             await client.query('ROLLBACK TO SAVEPOINT cutover_table_locks');
             await client.query('RELEASE SAVEPOINT cutover_table_locks');
             const holders = await findLockHolders(client, wanted);
-            const who = holders.length > 0 ? holders.map(describeBlocker).join(' and ') : 'sessions that had ended by the time cutover looked';
-            const names = wanted.map((w) => `${w.display} (${w.mode})`).join(', ');
+            // Name the tables that are held, by whom; all of them only when the holders had gone already.
+            const held = holders.length > 0 ? holders.map((h) => `${h.relations.join(', ')} held by ${describeBlocker(h)}`).join('; ') : undefined;
+            const who = held ?? 'held by sessions that had ended by the time cutover looked';
+            const names = holders.length > 0 ? [...new Set(holders.flatMap((h) => h.relations))].map((r) => `${r} (${wanted.find((w) => w.display === r)?.mode ?? 'a lock'})`).join(', ') : wanted.map((w) => `${w.display} (${w.mode})`).join(', ');
             const waited = Date.now() - started;
             if (waited >= times.totalMs || signal?.aborted) {
                 if (signal?.aborted)
                     throw signal.reason;
-                throw new errors/* LockTimeoutError */.XB(`Timed out after ${seconds(waited)} waiting for locks on the target's tables ${names}: held by ${who}. The copy needs them before it writes anything; nothing was written to the target.`, {
+                throw new errors/* LockTimeoutError */.XB(`Timed out after ${seconds(waited)} waiting for locks on the target's tables ${names}: ${who}. The copy needs them before it writes anything; nothing was written to the target.`, {
                     cause: error,
                     fix: holders.length > 0
                         ? `stop the application's use of these tables for the copy (a cutover is best run with the application stopped or read-only elsewhere), or end that session with SELECT pg_terminate_backend(${holders[0].pid}); on the target; or raise lock-timeout to wait longer.`
@@ -4514,7 +4521,7 @@ async function lockTablesForLoad(client, tables, options) {
             }
             const delay = Math.min(1000 * 2 ** (attempt - 1), 10_000, Math.max(0, times.totalMs - waited));
             // The first time as a warning (an application using the target during a copy is worth knowing).
-            (attempt === 1 ? runtime.warning : runtime.info)(`Waiting for locks on ${names}, held by ${who}; the request was withdrawn so that it does not queue the application's queries (attempt ${attempt}, ${seconds(waited)} of lock-timeout ${seconds(times.totalMs)}).`);
+            (attempt === 1 ? runtime.warning : runtime.info)(`Waiting for locks on ${names}: ${who}; the request was withdrawn so that it does not queue the application's queries (attempt ${attempt}, ${seconds(waited)} of lock-timeout ${seconds(times.totalMs)}).`);
             await pause(delay, signal);
             if (signal?.aborted)
                 throw signal.reason;

@@ -81,21 +81,23 @@ const CONFLICTS: Record<TableLockMode, string[]> = {
   'ROW EXCLUSIVE': ['ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
 };
 
-/** Other sessions holding (or queued for) locks on `relations` that conflict with the wanted modes. */
-export async function findLockHolders(client: pg.ClientBase, wanted: Array<{ relation: string; mode: TableLockMode }>): Promise<Blocker[]> {
+/** Other sessions holding (or queued for) locks on `relations` that conflict with the wanted modes, with the relations they hold. */
+export async function findLockHolders(client: pg.ClientBase, wanted: Array<{ relation: string; mode: TableLockMode; display?: string }>): Promise<Array<Blocker & { relations: string[] }>> {
   const { rows } = await client.query(
-    `SELECT DISTINCT ON (b.pid) b.pid, b.application_name, b.usename, b.state, b.query,
-            (extract(epoch FROM clock_timestamp() - b.xact_start) * 1000)::bigint AS transaction_ms
+    `SELECT b.pid, b.application_name, b.usename, b.state, b.query,
+            (extract(epoch FROM clock_timestamp() - b.xact_start) * 1000)::bigint AS transaction_ms,
+            array_agg(DISTINCT w.relation ORDER BY w.relation) AS relations
        FROM unnest($1::text[], $2::text[]) AS w(relation, conflicts)
        JOIN pg_locks l ON l.locktype = 'relation' AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
                       AND l.relation = w.relation::regclass AND l.mode = ANY (string_to_array(w.conflicts, ','))
        JOIN pg_stat_activity b ON b.pid = l.pid
       WHERE l.pid <> pg_backend_pid()
-      ORDER BY b.pid`,
+      GROUP BY b.pid, b.application_name, b.usename, b.state, b.query, b.xact_start`,
     [wanted.map((w) => w.relation), wanted.map((w) => CONFLICTS[w.mode].join(','))],
   );
+  const display = new Map(wanted.map((w) => [w.relation, w.display ?? w.relation]));
   return rows
-    .map(toBlocker)
+    .map((row) => ({ ...toBlocker(row), relations: (row.relations as string[]).map((r) => display.get(r) ?? r) }))
     .sort((a, b) => (b.transactionMs ?? -1) - (a.transactionMs ?? -1));
 }
 
@@ -140,7 +142,9 @@ export function describeBlocker(blocker: Blocker): string {
   if (blocker.user) parts.push(`user ${blocker.user}`);
   if (blocker.state) parts.push(`state ${blocker.state}`);
   if (blocker.transactionMs !== null) parts.push(`in a transaction open for ${duration(blocker.transactionMs)}, holding the lock until it ends`);
-  if (blocker.query) parts.push(`${blocker.state === 'active' ? 'running' : 'last query'}: ${blocker.query}`);
+  // A role without pg_read_all_stats sees other users' sessions without their state and query.
+  if (blocker.query === '<insufficient privilege>') parts.push('its state and query are hidden from this role (pg_read_all_stats would show them)');
+  else if (blocker.query) parts.push(`${blocker.state === 'active' ? 'running' : 'last query'}: ${blocker.query}`);
   return `backend pid ${blocker.pid} (${parts.join('; ')})`;
 }
 

@@ -71,13 +71,15 @@ export async function lockTablesForLoad(client: pg.ClientBase, tables: TablePlan
       await client.query('ROLLBACK TO SAVEPOINT cutover_table_locks');
       await client.query('RELEASE SAVEPOINT cutover_table_locks');
       const holders = await findLockHolders(client, wanted);
-      const who = holders.length > 0 ? holders.map(describeBlocker).join(' and ') : 'sessions that had ended by the time cutover looked';
-      const names = wanted.map((w) => `${w.display} (${w.mode})`).join(', ');
+      // Name the tables that are held, by whom; all of them only when the holders had gone already.
+      const held = holders.length > 0 ? holders.map((h) => `${h.relations.join(', ')} held by ${describeBlocker(h)}`).join('; ') : undefined;
+      const who = held ?? 'held by sessions that had ended by the time cutover looked';
+      const names = holders.length > 0 ? [...new Set(holders.flatMap((h) => h.relations))].map((r) => `${r} (${wanted.find((w) => w.display === r)?.mode ?? 'a lock'})`).join(', ') : wanted.map((w) => `${w.display} (${w.mode})`).join(', ');
       const waited = Date.now() - started;
       if (waited >= times.totalMs || signal?.aborted) {
         if (signal?.aborted) throw signal.reason;
         throw new LockTimeoutError(
-          `Timed out after ${seconds(waited)} waiting for locks on the target's tables ${names}: held by ${who}. The copy needs them before it writes anything; nothing was written to the target.`,
+          `Timed out after ${seconds(waited)} waiting for locks on the target's tables ${names}: ${who}. The copy needs them before it writes anything; nothing was written to the target.`,
           {
             cause: error,
             fix:
@@ -89,7 +91,7 @@ export async function lockTablesForLoad(client: pg.ClientBase, tables: TablePlan
       }
       const delay = Math.min(1000 * 2 ** (attempt - 1), 10_000, Math.max(0, times.totalMs - waited));
       // The first time as a warning (an application using the target during a copy is worth knowing).
-      (attempt === 1 ? runtime.warning : runtime.info)(`Waiting for locks on ${names}, held by ${who}; the request was withdrawn so that it does not queue the application's queries (attempt ${attempt}, ${seconds(waited)} of lock-timeout ${seconds(times.totalMs)}).`);
+      (attempt === 1 ? runtime.warning : runtime.info)(`Waiting for locks on ${names}: ${who}; the request was withdrawn so that it does not queue the application's queries (attempt ${attempt}, ${seconds(waited)} of lock-timeout ${seconds(times.totalMs)}).`);
       await pause(delay, signal);
       if (signal?.aborted) throw signal.reason;
     }
