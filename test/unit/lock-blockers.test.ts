@@ -17,3 +17,9 @@ test('a blocker is described with pid, application_name, state, transaction age 
     "backend pid 42 (application_name 'shop'; user app; state idle in transaction; in a transaction open for 12 s, holding the lock until it ends; last query: SELECT 1)",
   );
 });
+
+test("a blocker whose state and query the role may not see says so, instead of Postgres' placeholder", () => {
+  expect(describeBlocker({ pid: 7, applicationName: 'psql', user: 'postgres', state: null, query: '<insufficient privilege>', transactionMs: null })).toBe(
+    "backend pid 7 (application_name 'psql'; user postgres; its state and query are hidden from this role (pg_read_all_stats would show them))",
+  );
+});
