@@ -3321,6 +3321,10 @@ function buildCopyPlan(source, targetTables, options) {
         if (!target && options.createTables && view.sqlite) {
             toCreate.push(view.sqlite);
         }
+        else if (!target && options.leaveOutMissing) {
+            leftOut.push({ table: displayName(schema, view.name), reason: options.leaveOutMissing });
+            continue;
+        }
         else if (!target) {
             missingTables.push({ display: displayName(schema, view.name), sourceName: view.name, ...(view.schema ? { sourceSchema: view.schema } : {}) });
             const hint = source.kind === 'sqlite' ? ' (use create-tables to create it from the SQLite schema, or run the migrations first)' : targetSchemas.has(schema) ? '' : ` (the target has no tables in schema ${displayIdentifier(schema)})`;
@@ -5230,6 +5234,7 @@ async function copyData(given) {
         const plan = buildCopyPlan(source, await listPgTables(control), {
             include: copy.include, exclude: copy.exclude, createTables: copy.createTables, targetSchema, sourceInput: options.sourceInput, sourceLocation: options.source, ifTargetNotEmpty: copy.ifTargetNotEmpty,
             targetRelations, typeMapping: { keepLengths: copy.createTablesLengths !== 'drop' },
+            ...(options.leaveOutMissing ? { leaveOutMissing: options.leaveOutMissing } : {}),
         });
         if (plan.leftOut.length > 0)
             runtime.info(describeLeftOut(plan.leftOut));
@@ -10368,10 +10373,14 @@ async function migrate(ctx, ledger, fresh, extra = {}, mode = 'migrate') {
         ctx.result.migrations = ledger.entries(fresh);
     }
 }
-async function copySource(ctx) {
+/** Production's tables have a home in the base state; a source table that does not (a development
+ *  database ahead of the base commit) cannot be loaded before the new migrations, and is left out. */
+const NOT_IN_BASE = "not in the base state's schema, so its rows cannot be loaded before the new migrations";
+async function copySource(ctx, atBase) {
     if (!ctx.settings.source)
         return;
-    await ctx.runtime.group('Copy the source data', () => applyCopyStep(copyOptions(ctx.settings, ctx.runtime, ctx.location, { ifTargetNotEmpty: 'fail' }, ctx.signal), ctx.result));
+    const options = copyOptions(ctx.settings, ctx.runtime, ctx.location, { ifTargetNotEmpty: 'fail' }, ctx.signal);
+    await ctx.runtime.group('Copy the source data', () => applyCopyStep(atBase ? { ...options, leaveOutMissing: NOT_IN_BASE } : options, ctx.result));
 }
 /** The pending migrations after the base state, up to `to` when given: the ones production would run next. */
 async function pendingNames(ctx, ledger, fresh) {
@@ -10395,7 +10404,7 @@ async function runDryRunPhases(ctx) {
         await runtime.group('Apply migrations', () => migrate(ctx, ledger, undefined));
         if (settings.source)
             runtime.info('Copying the source data through the migrations.');
-        await copySource(ctx);
+        await copySource(ctx, false);
         return;
     }
     const fresh = plan.fresh;
@@ -10407,7 +10416,7 @@ async function runDryRunPhases(ctx) {
         await runtime.group(`Apply the base commit's ${dry_run_phases_plural(only.size, 'migration')}`, () => migrate(ctx, ledger, fresh, { only }));
     }
     if (plan.kind === 'base-then-new')
-        await copySource(ctx);
+        await copySource(ctx, true);
     const names = await pendingNames(ctx, ledger, fresh);
     const order = plan.kind === 'new-then-data'
         ? { kind: 'new-then-data', baseCommit: plan.baseCommit, newMigrations: names }
@@ -10431,7 +10440,7 @@ async function runDryRunPhases(ctx) {
         apply: async (name, observer) => void (await migrate(ctx, ledger, fresh, { only: new Set([name]), observer })),
     });
     if (plan.kind === 'new-then-data')
-        await copySource(ctx);
+        await copySource(ctx, false);
 }
 
 ;// CONCATENATED MODULE: ./src/dry-run/dry-run-database-contents.ts
@@ -10858,6 +10867,7 @@ async function measureCommand(location, settings, run) {
 
 
 
+
 const dry_run_command_THROWAWAY = 'the throwaway database';
 function dry_run_command_seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
@@ -10919,7 +10929,7 @@ async function applyMigrationsWithCommand(settings, runtime, throwaway, result, 
     // The data goes into the base state, and the PR's run meets it (as it will meet production's).
     const copied = baseRan && settings.source !== undefined;
     if (copied)
-        await runtime.group('Copy the source data', () => applyCopyStep(copyOptions(settings, runtime, throwaway, { ifTargetNotEmpty: 'fail' }, signal), result));
+        await runtime.group('Copy the source data', () => applyCopyStep({ ...copyOptions(settings, runtime, throwaway, { ifTargetNotEmpty: 'fail' }, signal), leaveOutMissing: NOT_IN_BASE }, result));
     const measured = baseRan ? await measureCommand(throwaway, settings, () => applyCommandStep(settings, runtime, common)) : undefined;
     const report = (newMigrations) => {
         if (!measured)

@@ -49,6 +49,8 @@ export interface CopyOptions {
   lockTimeoutMs?: number;
   /** One attempt at the target tables' locks (migration-lock-timeout; default 5 s): see table-locks.ts. */
   tableLockAttemptMs?: number;
+  /** Dry runs at the base state: source tables the target lacks are left out with this reason. */
+  leaveOutMissing?: string;
   /** cutover mode: a rejected row (on-error: skip) rolls the whole copy back. */
   requireEveryRow?: boolean;
   /** Identifies this run in application_name (`cutover/<mode>/<runId> <purpose>`). */
@@ -177,6 +179,7 @@ export async function copyData(given: CopyOptions): Promise<CopyOutcome> {
     const plan = buildCopyPlan(source, await listPgTables(control), {
       include: copy.include, exclude: copy.exclude, createTables: copy.createTables, targetSchema, sourceInput: options.sourceInput, sourceLocation: options.source, ifTargetNotEmpty: copy.ifTargetNotEmpty,
       targetRelations, typeMapping: { keepLengths: copy.createTablesLengths !== 'drop' },
+      ...(options.leaveOutMissing ? { leaveOutMissing: options.leaveOutMissing } : {}),
     });
     if (plan.leftOut.length > 0) runtime.info(describeLeftOut(plan.leftOut));
     warnings.push(...plan.warnings);

@@ -46,9 +46,14 @@ async function migrate(ctx: DryRunContext, ledger: MigrationLedger, fresh: Set<s
   }
 }
 
-async function copySource(ctx: DryRunContext): Promise<void> {
+/** Production's tables have a home in the base state; a source table that does not (a development
+ *  database ahead of the base commit) cannot be loaded before the new migrations, and is left out. */
+export const NOT_IN_BASE = "not in the base state's schema, so its rows cannot be loaded before the new migrations";
+
+async function copySource(ctx: DryRunContext, atBase: boolean): Promise<void> {
   if (!ctx.settings.source) return;
-  await ctx.runtime.group('Copy the source data', () => applyCopyStep(copyOptions(ctx.settings, ctx.runtime, ctx.location, { ifTargetNotEmpty: 'fail' }, ctx.signal), ctx.result));
+  const options = copyOptions(ctx.settings, ctx.runtime, ctx.location, { ifTargetNotEmpty: 'fail' }, ctx.signal);
+  await ctx.runtime.group('Copy the source data', () => applyCopyStep(atBase ? { ...options, leaveOutMissing: NOT_IN_BASE } : options, ctx.result));
 }
 
 /** The pending migrations after the base state, up to `to` when given: the ones production would run next. */
@@ -73,7 +78,7 @@ export async function runDryRunPhases(ctx: DryRunContext): Promise<void> {
     result.dryRun = { order: { kind: 'fallback', reason: plan.reason }, migrations: [], timeoutMs: settings.dryRun.timeoutMs, ...(settings.source && settings.copy.sampleRows ? { sampleRows: settings.copy.sampleRows } : {}) };
     await runtime.group('Apply migrations', () => migrate(ctx, ledger, undefined));
     if (settings.source) runtime.info('Copying the source data through the migrations.');
-    await copySource(ctx);
+    await copySource(ctx, false);
     return;
   }
 
@@ -84,7 +89,7 @@ export async function runDryRunPhases(ctx: DryRunContext): Promise<void> {
     const only = plan.baseNames;
     await runtime.group(`Apply the base commit's ${plural(only.size, 'migration')}`, () => migrate(ctx, ledger, fresh, { only }));
   }
-  if (plan.kind === 'base-then-new') await copySource(ctx);
+  if (plan.kind === 'base-then-new') await copySource(ctx, true);
 
   const names = await pendingNames(ctx, ledger, fresh);
   const order: DryRunOrder =
@@ -110,5 +115,5 @@ export async function runDryRunPhases(ctx: DryRunContext): Promise<void> {
     compareData: plan.kind === 'base-then-new',
     apply: async (name, observer) => void (await migrate(ctx, ledger, fresh, { only: new Set([name]), observer })),
   });
-  if (plan.kind === 'new-then-data') await copySource(ctx);
+  if (plan.kind === 'new-then-data') await copySource(ctx, false);
 }

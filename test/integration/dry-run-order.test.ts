@@ -76,3 +76,28 @@ test('a PR that edits a migration of the base commit is warned about: production
   expect(result.warnings).toEqual([expect.stringMatching(/^This pull request edits a migration the base commit already has \(002_create_orders\): production ran its base version, and deploying fails the checksum check/)]);
   expect(result.dryRun?.order).toMatchObject({ kind: 'base-then-new', newMigrations: ['005_add_note'] });
 });
+
+test('a source table the base state lacks (a development database ahead of the base commit) is left out of the copy, said in the report, and the PR that creates it passes', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const { loadSqlite } = await import('../../src/db/sqlite-driver.js');
+  const { renderReport } = await import('../../src/report/render-report.js');
+  const ahead = path.join(path.dirname(source), 'ahead.db');
+  fs.copyFileSync(source, ahead);
+  const Database = await loadSqlite();
+  const db = new Database(ahead);
+  db.exec("CREATE TABLE reviews (id INTEGER PRIMARY KEY, body TEXT NOT NULL); INSERT INTO reviews VALUES (1, 'great'), (2, 'fine');");
+  db.close();
+  const pr = prCheckout({
+    '005_create_reviews.up.sql': 'CREATE TABLE reviews (id bigint PRIMARY KEY, body text NOT NULL);\n',
+    '005_create_reviews.down.sql': 'DROP TABLE reviews;\n',
+  });
+  const throwaway = await database('dry_order_ahead');
+  const result = await runMode(pr.settings({ mode: 'dry-run', 'dry-run-database': throwaway.url, 'source-url': `sqlite:${ahead}`, 'base-ref': pr.baseSha }), recordingRuntime());
+  expect(result.error).toBeUndefined();
+  expect(result.ok).toBe(true);
+  expect(result.leftOut).toContainEqual({ table: 'public.reviews', reason: "not in the base state's schema, so its rows cannot be loaded before the new migrations" });
+  expect(result.tables.map((t) => t.table)).not.toContain('public.reviews');
+  expect(renderReport(result)).toMatch(/Left out: 1 source table[\s\S]*not in the base state's schema[\s\S]*public\.reviews/);
+  expect((await throwaway.query('SELECT count(*)::int AS n FROM reviews')).rows[0].n).toBe(0);
+});

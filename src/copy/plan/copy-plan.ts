@@ -76,6 +76,8 @@ export interface PlanOptions {
   targetRelations?: string[];
   /** create-tables: keep declared lengths (varchar(n), numeric(p,s)) or not. */
   typeMapping?: TypeMappingOptions;
+  /** Source tables the target lacks are left out with this reason instead of failing the preflight. */
+  leaveOutMissing?: string;
 }
 
 const findByName = findTargetByName;
@@ -128,6 +130,9 @@ export function buildCopyPlan(source: SourceSchema, targetTables: PgTable[], opt
     let target = findByName(targetTables.filter((t) => t.schema === schema), view.name);
     if (!target && options.createTables && view.sqlite) {
       toCreate.push(view.sqlite);
+    } else if (!target && options.leaveOutMissing) {
+      leftOut.push({ table: displayName(schema, view.name), reason: options.leaveOutMissing });
+      continue;
     } else if (!target) {
       missingTables.push({ display: displayName(schema, view.name), sourceName: view.name, ...(view.schema ? { sourceSchema: view.schema } : {}) });
       const hint = source.kind === 'sqlite' ? ' (use create-tables to create it from the SQLite schema, or run the migrations first)' : targetSchemas.has(schema) ? '' : ` (the target has no tables in schema ${displayIdentifier(schema)})`;

@@ -16,6 +16,7 @@ import type { Settings } from '../../settings.js';
 import { inBase, withBaseWorktree } from './base-worktree.js';
 import { copyToolHistoryRows } from './copy-tool-history.js';
 import { measureCommand } from './command-impact.js';
+import { NOT_IN_BASE } from '../../dry-run/dry-run-phases.js';
 import { applyCopyStep, copyOptions } from '../../engine/data-modes.js';
 import fs from 'node:fs';
 
@@ -76,7 +77,7 @@ export async function applyMigrationsWithCommand(settings: Settings, runtime: Ru
 
   // The data goes into the base state, and the PR's run meets it (as it will meet production's).
   const copied = baseRan && settings.source !== undefined;
-  if (copied) await runtime.group('Copy the source data', () => applyCopyStep(copyOptions(settings, runtime, throwaway, { ifTargetNotEmpty: 'fail' }, signal), result));
+  if (copied) await runtime.group('Copy the source data', () => applyCopyStep({ ...copyOptions(settings, runtime, throwaway, { ifTargetNotEmpty: 'fail' }, signal), leaveOutMissing: NOT_IN_BASE }, result));
 
   const measured = baseRan ? await measureCommand(throwaway, settings, () => applyCommandStep(settings, runtime, common)) : undefined;
   const report = (newMigrations: string[]) => {
