@@ -1,9 +1,11 @@
 // Loads one component (tables linked by foreign keys, parents first) inside its group's open
 // transaction: create-tables DDL, TRUNCATE, owner-only guards lifted (user triggers, FORCE RLS),
-// foreign keys of owned tables dropped for one bulk check afterwards, COPY per table, keys re-added,
-// sequences reset. Nothing here commits; see load-groups.ts.
+// foreign keys between its owned tables dropped for one bulk check afterwards, indexes of empty owned
+// tables dropped for a build after the load (index-rebuild.ts), COPY per table, deferrable constraints
+// checked, keys rebuilt and re-added, sequences set (sequence-positions.ts). Nothing here commits;
+// see load-groups.ts.
 import type pg from 'pg';
-import { qualifiedName, quoteIdent, quoteLiteral } from '../../db/pg-identifiers.js';
+import { qualifiedName } from '../../db/pg-identifiers.js';
 import { CopyError } from '../../errors.js';
 import type { TableEntry } from '../../run-result.js';
 import type { Runtime } from '../../runtime.js';
@@ -17,6 +19,7 @@ import type { PgSnapshot } from '../read/pg-snapshot.js';
 import { copyPgTable, copySqliteTable } from './copy-table.js';
 import { createOptionalObjects } from './create-schema-objects.js';
 import { readSequenceStates, type JournalEntry } from './copy-journal.js';
+import { resetSequences, sequenceNames, sourcePositions, type SequenceSet } from './sequence-positions.js';
 import { pendingDeferrableConstraints } from './deferred-checks.js';
 import { dropForeignKeysForLoad, restoreForeignKeys } from './fk-bulk-check.js';
 import { buildAfterLoad, dropIndexesForLoad } from './index-rebuild.js';
@@ -59,100 +62,10 @@ export interface LoadContext {
 export interface GroupChanges {
   guards: TableGuards[];
   journal: JournalEntry[];
-  /** setval of sequences the role does not own, run in the commit phase (see resetSequences). */
+  /** setval of sequences the role does not own, run in the commit phase (sequence-positions.ts). */
   sequencesAtCommit: SequenceSet[];
 }
 
-export interface SequenceSet {
-  /** Quoted, qualified as regclass prints it. */
-  sequence: string;
-  value: string;
-}
-
-function sequencesOf(table: TablePlan): string[] {
-  const target = qualifiedName(table.target.schema, table.target.name);
-  return table.target.columns
-    .filter((c) => c.sequence || c.identity !== '')
-    .map((c) => (c.sequence ? quoteLiteral(c.sequence) : `pg_get_serial_sequence(${quoteLiteral(target)}, ${quoteLiteral(c.name)})`));
-}
-
-/**
- * Where the source's own counter stands, per target column: ids the source handed out and then
- * deleted must not be handed out again by the target (pg_dump copies sequence values for that reason).
- * Postgres: the source column's sequence (null when the role may not read it); SQLite: sqlite_sequence
- * of an AUTOINCREMENT table, whose ids are never reused.
- */
-async function sourcePositions(reader: pg.ClientBase | undefined, table: TablePlan, runtime: Runtime): Promise<Map<string, string>> {
-  const positions = new Map<string, string>();
-  if (table.sqlite?.autoincrement && table.sqlite.sequence !== undefined && table.sqlite.rowidAlias) {
-    const column = table.columns.find((c) => c.source === table.sqlite!.rowidAlias);
-    if (column) positions.set(column.target.name, String(table.sqlite.sequence));
-  }
-  if (!reader) return positions;
-  for (const column of table.columns) {
-    if (!column.sourceSequence || (!column.target.sequence && column.target.identity === '')) continue;
-    const { rows } = await reader.query<{ last_value: string | null }>(
-      `SELECT s.last_value::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-         JOIN pg_sequences s ON s.schemaname = n.nspname AND s.sequencename = c.relname
-        WHERE c.oid = $1::regclass AND has_sequence_privilege(c.oid, 'SELECT, USAGE')`,
-      [column.sourceSequence],
-    );
-    if (rows[0]?.last_value != null) positions.set(column.target.name, rows[0].last_value);
-    else if (rows.length === 0) runtime.info(`${table.display}.${column.target.name}: the source's sequence ${column.sourceSequence} cannot be read by this role; the target's is set from the copied values only.`);
-  }
-  return positions;
-}
-
-/**
- * Each sequence to the copied maximum, or the source's own position when that is higher. setval is
- * not transactional (a rollback keeps its change), ALTER SEQUENCE … RESTART is: sequences the role
- * owns restart inside the load transaction; the others get their setval in the commit phase, after
- * everything was verified (`atCommit`), so that a failed or rolled-back copy leaves them as they were.
- */
-async function resetSequences(client: pg.ClientBase, table: TablePlan, positions: Map<string, string>, atCommit: SequenceSet[]): Promise<void> {
-  const target = qualifiedName(table.target.schema, table.target.name);
-  for (const column of table.target.columns) {
-    if (!column.sequence && column.identity === '') continue;
-    const sequence = column.sequence ? quoteLiteral(column.sequence) : `pg_get_serial_sequence(${quoteLiteral(target)}, ${quoteLiteral(column.name)})`;
-    const { rows: [state] } = await client.query<{ name: string; owned: boolean; may_set: boolean; increment: string; max: string; copied: string | null }>(
-      `SELECT c.oid::regclass::text AS name, pg_has_role(c.relowner, 'USAGE') AS owned, has_sequence_privilege(c.oid, 'UPDATE') AS may_set,
-              s.seqincrement::text AS increment, s.seqmax::text AS max,
-              (SELECT max(${quoteIdent(column.name)})::bigint::text FROM ${target}) AS copied
-         FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid WHERE c.oid = (${sequence})::regclass`,
-    );
-    const position = positions.get(column.name);
-    const candidates = [state.copied, position].filter((v): v is string => v != null).map(BigInt);
-    // Nothing copied and no source position: the sequence stays; a descending one is left alone.
-    if (candidates.length === 0 || BigInt(state.increment) < 0n) continue;
-    const value = candidates.reduce((a, b) => (a > b ? a : b));
-    // Checked here, inside the load, so that the commit phase's setval cannot fail half-way.
-    if (!state.owned && !state.may_set) {
-      throw new CopyError(`Cannot set sequence ${state.name} of ${table.display} on the target: the role neither owns it nor has UPDATE on it. Nothing was written to the target.`, {
-        fix: `GRANT UPDATE ON SEQUENCE ${state.name} TO the copying role on the target (or copy as the sequence's owner).`,
-      });
-    }
-    if (value + BigInt(state.increment) > BigInt(state.max)) {
-      throw new CopyError(`Cannot set sequence ${state.name} of ${table.display} on the target to ${value}: its maximum is ${state.max}${position !== undefined && BigInt(position) === value ? ` (${value} is where the source's sequence stands)` : ''}. Nothing was written to the target.`, {
-        fix: `widen the target's sequence (ALTER SEQUENCE ${state.name} AS bigint, and the column's type) with a migration before the copy.`,
-      });
-    }
-    if (state.owned) await client.query(`ALTER SEQUENCE ${state.name} RESTART WITH ${value + BigInt(state.increment)}`);
-    else atCommit.push({ sequence: state.name, value: value.toString() });
-  }
-}
-
-/** Resolved sequence names (the journal stores them to put the positions back on undo). */
-async function sequenceNames(client: pg.ClientBase, table: TablePlan): Promise<string[]> {
-  const expressions = sequencesOf(table);
-  if (expressions.length === 0) return [];
-  // Only sequences the role may read (SELECT): an undo then puts back what it could record.
-  const { rows } = await client.query<{ s: string | null }>(
-    `SELECT s::regclass::text AS s FROM unnest(ARRAY[${expressions.map((e) => `${e}::regclass::oid`).join(', ')}]) AS s WHERE has_sequence_privilege(s, 'SELECT')`,
-  );
-  return rows.map((r) => r.s).filter((s): s is string => s !== null);
-}
-
-/** Samples: rows left out for foreign keys make the sample's checksum incomparable (see verify). */
 function noteSkipped(ctx: LoadContext, table: TablePlan, skipped: number | undefined): void {
   if (!skipped) return;
   ctx.sampleSkipped.set(table.key, skipped);
@@ -259,3 +172,4 @@ export async function loadComponent(client: pg.ClientBase, reader: pg.ClientBase
     if (journal) journal.rows = ctx.entries.get(table.key)?.copiedRows ?? 0;
   }
 }
+

@@ -10,7 +10,7 @@ import type { IfTargetNotEmpty } from '../../settings.js';
 import type { TablePlan } from '../plan/copy-plan.js';
 import { displayName } from '../plan/display-name.js';
 import { readSequenceStates, type SequenceState } from './copy-journal.js';
-import type { SequenceSet } from './load-component.js';
+import type { SequenceSet } from './sequence-positions.js';
 
 export interface SourceSequence {
   schema: string;

@@ -1,5 +1,5 @@
-export const id = 362;
-export const ids = [362];
+export const id = 367;
+export const ids = [367];
 export const modules = {
 
 /***/ 4632:
@@ -706,7 +706,7 @@ function finalCancellationLine(result, reason) {
 
 /***/ }),
 
-/***/ 3101:
+/***/ 6820:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3741,6 +3741,93 @@ async function createOptionalObjects(client, tables, signal) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/copy/load/sequence-positions.ts
+
+
+function sequencesOf(table) {
+    const target = (0,pg_identifiers/* qualifiedName */.OL)(table.target.schema, table.target.name);
+    return table.target.columns
+        .filter((c) => c.sequence || c.identity !== '')
+        .map((c) => (c.sequence ? (0,pg_identifiers/* quoteLiteral */.ce)(c.sequence) : `pg_get_serial_sequence(${(0,pg_identifiers/* quoteLiteral */.ce)(target)}, ${(0,pg_identifiers/* quoteLiteral */.ce)(c.name)})`));
+}
+/**
+ * Where the source's own counter stands, per target column: ids the source handed out and then
+ * deleted must not be handed out again by the target (pg_dump copies sequence values for that reason).
+ * Postgres: the source column's sequence (null when the role may not read it); SQLite: sqlite_sequence
+ * of an AUTOINCREMENT table, whose ids are never reused.
+ */
+async function sourcePositions(reader, table, runtime) {
+    const positions = new Map();
+    if (table.sqlite?.autoincrement && table.sqlite.sequence !== undefined && table.sqlite.rowidAlias) {
+        const column = table.columns.find((c) => c.source === table.sqlite.rowidAlias);
+        if (column)
+            positions.set(column.target.name, String(table.sqlite.sequence));
+    }
+    if (!reader)
+        return positions;
+    for (const column of table.columns) {
+        if (!column.sourceSequence || (!column.target.sequence && column.target.identity === ''))
+            continue;
+        const { rows } = await reader.query(`SELECT s.last_value::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         JOIN pg_sequences s ON s.schemaname = n.nspname AND s.sequencename = c.relname
+        WHERE c.oid = $1::regclass AND has_sequence_privilege(c.oid, 'SELECT, USAGE')`, [column.sourceSequence]);
+        if (rows[0]?.last_value != null)
+            positions.set(column.target.name, rows[0].last_value);
+        else if (rows.length === 0)
+            runtime.info(`${table.display}.${column.target.name}: the source's sequence ${column.sourceSequence} cannot be read by this role; the target's is set from the copied values only.`);
+    }
+    return positions;
+}
+/**
+ * Each sequence to the copied maximum, or the source's own position when that is higher. setval is
+ * not transactional (a rollback keeps its change), ALTER SEQUENCE … RESTART is: sequences the role
+ * owns restart inside the load transaction; the others get their setval in the commit phase, after
+ * everything was verified (`atCommit`), so that a failed or rolled-back copy leaves them as they were.
+ */
+async function resetSequences(client, table, positions, atCommit) {
+    const target = (0,pg_identifiers/* qualifiedName */.OL)(table.target.schema, table.target.name);
+    for (const column of table.target.columns) {
+        if (!column.sequence && column.identity === '')
+            continue;
+        const sequence = column.sequence ? (0,pg_identifiers/* quoteLiteral */.ce)(column.sequence) : `pg_get_serial_sequence(${(0,pg_identifiers/* quoteLiteral */.ce)(target)}, ${(0,pg_identifiers/* quoteLiteral */.ce)(column.name)})`;
+        const { rows: [state] } = await client.query(`SELECT c.oid::regclass::text AS name, pg_has_role(c.relowner, 'USAGE') AS owned, has_sequence_privilege(c.oid, 'UPDATE') AS may_set,
+              s.seqincrement::text AS increment, s.seqmax::text AS max,
+              (SELECT max(${(0,pg_identifiers/* quoteIdent */.v4)(column.name)})::bigint::text FROM ${target}) AS copied
+         FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid WHERE c.oid = (${sequence})::regclass`);
+        const position = positions.get(column.name);
+        const candidates = [state.copied, position].filter((v) => v != null).map(BigInt);
+        // Nothing copied and no source position: the sequence stays; a descending one is left alone.
+        if (candidates.length === 0 || BigInt(state.increment) < 0n)
+            continue;
+        const value = candidates.reduce((a, b) => (a > b ? a : b));
+        // Checked here, inside the load, so that the commit phase's setval cannot fail half-way.
+        if (!state.owned && !state.may_set) {
+            throw new errors/* CopyError */.k6(`Cannot set sequence ${state.name} of ${table.display} on the target: the role neither owns it nor has UPDATE on it. Nothing was written to the target.`, {
+                fix: `GRANT UPDATE ON SEQUENCE ${state.name} TO the copying role on the target (or copy as the sequence's owner).`,
+            });
+        }
+        if (value + BigInt(state.increment) > BigInt(state.max)) {
+            throw new errors/* CopyError */.k6(`Cannot set sequence ${state.name} of ${table.display} on the target to ${value}: its maximum is ${state.max}${position !== undefined && BigInt(position) === value ? ` (${value} is where the source's sequence stands)` : ''}. Nothing was written to the target.`, {
+                fix: `widen the target's sequence (ALTER SEQUENCE ${state.name} AS bigint, and the column's type) with a migration before the copy.`,
+            });
+        }
+        if (state.owned)
+            await client.query(`ALTER SEQUENCE ${state.name} RESTART WITH ${value + BigInt(state.increment)}`);
+        else
+            atCommit.push({ sequence: state.name, value: value.toString() });
+    }
+}
+/** Resolved sequence names (the journal stores them to put the positions back on undo). */
+async function sequenceNames(client, table) {
+    const expressions = sequencesOf(table);
+    if (expressions.length === 0)
+        return [];
+    // Only sequences the role may read (SELECT): an undo then puts back what it could record.
+    const { rows } = await client.query(`SELECT s::regclass::text AS s FROM unnest(ARRAY[${expressions.map((e) => `${e}::regclass::oid`).join(', ')}]) AS s WHERE has_sequence_privilege(s, 'SELECT')`);
+    return rows.map((r) => r.s).filter((s) => s !== null);
+}
+/** Samples: rows left out for foreign keys make the sample's checksum incomparable (see verify). */
+
 ;// CONCATENATED MODULE: ./src/copy/load/deferred-checks.ts
 
 /** Deferrable constraints still on the owned tables of a loaded component (the ones the load did not drop). */
@@ -4051,89 +4138,7 @@ class TableProgress {
 
 
 
-function sequencesOf(table) {
-    const target = (0,pg_identifiers/* qualifiedName */.OL)(table.target.schema, table.target.name);
-    return table.target.columns
-        .filter((c) => c.sequence || c.identity !== '')
-        .map((c) => (c.sequence ? (0,pg_identifiers/* quoteLiteral */.ce)(c.sequence) : `pg_get_serial_sequence(${(0,pg_identifiers/* quoteLiteral */.ce)(target)}, ${(0,pg_identifiers/* quoteLiteral */.ce)(c.name)})`));
-}
-/**
- * Where the source's own counter stands, per target column: ids the source handed out and then
- * deleted must not be handed out again by the target (pg_dump copies sequence values for that reason).
- * Postgres: the source column's sequence (null when the role may not read it); SQLite: sqlite_sequence
- * of an AUTOINCREMENT table, whose ids are never reused.
- */
-async function sourcePositions(reader, table, runtime) {
-    const positions = new Map();
-    if (table.sqlite?.autoincrement && table.sqlite.sequence !== undefined && table.sqlite.rowidAlias) {
-        const column = table.columns.find((c) => c.source === table.sqlite.rowidAlias);
-        if (column)
-            positions.set(column.target.name, String(table.sqlite.sequence));
-    }
-    if (!reader)
-        return positions;
-    for (const column of table.columns) {
-        if (!column.sourceSequence || (!column.target.sequence && column.target.identity === ''))
-            continue;
-        const { rows } = await reader.query(`SELECT s.last_value::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-         JOIN pg_sequences s ON s.schemaname = n.nspname AND s.sequencename = c.relname
-        WHERE c.oid = $1::regclass AND has_sequence_privilege(c.oid, 'SELECT, USAGE')`, [column.sourceSequence]);
-        if (rows[0]?.last_value != null)
-            positions.set(column.target.name, rows[0].last_value);
-        else if (rows.length === 0)
-            runtime.info(`${table.display}.${column.target.name}: the source's sequence ${column.sourceSequence} cannot be read by this role; the target's is set from the copied values only.`);
-    }
-    return positions;
-}
-/**
- * Each sequence to the copied maximum, or the source's own position when that is higher. setval is
- * not transactional (a rollback keeps its change), ALTER SEQUENCE … RESTART is: sequences the role
- * owns restart inside the load transaction; the others get their setval in the commit phase, after
- * everything was verified (`atCommit`), so that a failed or rolled-back copy leaves them as they were.
- */
-async function resetSequences(client, table, positions, atCommit) {
-    const target = (0,pg_identifiers/* qualifiedName */.OL)(table.target.schema, table.target.name);
-    for (const column of table.target.columns) {
-        if (!column.sequence && column.identity === '')
-            continue;
-        const sequence = column.sequence ? (0,pg_identifiers/* quoteLiteral */.ce)(column.sequence) : `pg_get_serial_sequence(${(0,pg_identifiers/* quoteLiteral */.ce)(target)}, ${(0,pg_identifiers/* quoteLiteral */.ce)(column.name)})`;
-        const { rows: [state] } = await client.query(`SELECT c.oid::regclass::text AS name, pg_has_role(c.relowner, 'USAGE') AS owned, has_sequence_privilege(c.oid, 'UPDATE') AS may_set,
-              s.seqincrement::text AS increment, s.seqmax::text AS max,
-              (SELECT max(${(0,pg_identifiers/* quoteIdent */.v4)(column.name)})::bigint::text FROM ${target}) AS copied
-         FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid WHERE c.oid = (${sequence})::regclass`);
-        const position = positions.get(column.name);
-        const candidates = [state.copied, position].filter((v) => v != null).map(BigInt);
-        // Nothing copied and no source position: the sequence stays; a descending one is left alone.
-        if (candidates.length === 0 || BigInt(state.increment) < 0n)
-            continue;
-        const value = candidates.reduce((a, b) => (a > b ? a : b));
-        // Checked here, inside the load, so that the commit phase's setval cannot fail half-way.
-        if (!state.owned && !state.may_set) {
-            throw new errors/* CopyError */.k6(`Cannot set sequence ${state.name} of ${table.display} on the target: the role neither owns it nor has UPDATE on it. Nothing was written to the target.`, {
-                fix: `GRANT UPDATE ON SEQUENCE ${state.name} TO the copying role on the target (or copy as the sequence's owner).`,
-            });
-        }
-        if (value + BigInt(state.increment) > BigInt(state.max)) {
-            throw new errors/* CopyError */.k6(`Cannot set sequence ${state.name} of ${table.display} on the target to ${value}: its maximum is ${state.max}${position !== undefined && BigInt(position) === value ? ` (${value} is where the source's sequence stands)` : ''}. Nothing was written to the target.`, {
-                fix: `widen the target's sequence (ALTER SEQUENCE ${state.name} AS bigint, and the column's type) with a migration before the copy.`,
-            });
-        }
-        if (state.owned)
-            await client.query(`ALTER SEQUENCE ${state.name} RESTART WITH ${value + BigInt(state.increment)}`);
-        else
-            atCommit.push({ sequence: state.name, value: value.toString() });
-    }
-}
-/** Resolved sequence names (the journal stores them to put the positions back on undo). */
-async function sequenceNames(client, table) {
-    const expressions = sequencesOf(table);
-    if (expressions.length === 0)
-        return [];
-    // Only sequences the role may read (SELECT): an undo then puts back what it could record.
-    const { rows } = await client.query(`SELECT s::regclass::text AS s FROM unnest(ARRAY[${expressions.map((e) => `${e}::regclass::oid`).join(', ')}]) AS s WHERE has_sequence_privilege(s, 'SELECT')`);
-    return rows.map((r) => r.s).filter((s) => s !== null);
-}
-/** Samples: rows left out for foreign keys make the sample's checksum incomparable (see verify). */
+
 function noteSkipped(ctx, table, skipped) {
     if (!skipped)
         return;
