@@ -3507,6 +3507,8 @@ function targetFix(code, error, tables, ctx) {
                 : 'grant the target role INSERT (and TRUNCATE for if-target-not-empty: truncate) on the table and USAGE/UPDATE on its sequences, or copy as the table owner.';
         case '22001':
             return 'a value is longer than the target column allows: widen the column in a migration.';
+        case '55P03':
+            return "another session (the application, say) held a lock the load needed (on a table it writes, or a row or table its foreign keys check) for longer than lock-timeout: stop the application's use of the target's tables for the copy, or raise lock-timeout.";
         case '0A000':
             if (/row-level security/i.test(error.message ?? ''))
                 return ROW_SECURITY_FIX;
@@ -4488,12 +4490,20 @@ async function wantedLocks(client, tables, copy) {
         mode: copy.ifTargetNotEmpty === 'truncate' || rows[i].owned ? 'ACCESS EXCLUSIVE' : 'ROW EXCLUSIVE',
     }));
 }
-/** Takes every lock of the group's load inside its open transaction, or throws LockTimeoutError. */
+/**
+ * Takes every lock of the group's load inside its open transaction, or throws LockTimeoutError; then
+ * bounds any other lock wait of the transaction (a row a foreign key's check must lock, the parent
+ * table a created table's foreign key is added to) by lock-timeout.
+ */
 async function lockTablesForLoad(client, tables, options) {
-    const { copy, times, runtime, signal } = options;
-    const wanted = await wantedLocks(client, tables, copy);
-    if (wanted.length === 0)
-        return;
+    const wanted = await wantedLocks(client, tables, options.copy);
+    if (wanted.length > 0)
+        await takeLocks(client, wanted, options);
+    const { times } = options;
+    await client.query(`SET LOCAL lock_timeout = ${Math.max(1000, times.totalMs, times.attemptMs)}`);
+}
+async function takeLocks(client, wanted, options) {
+    const { times, runtime, signal } = options;
     const started = Date.now();
     for (let attempt = 1;; attempt++) {
         const left = Math.max(1, times.totalMs - (Date.now() - started));
@@ -4536,8 +4546,6 @@ async function lockTablesForLoad(client, tables, options) {
                 throw signal.reason;
         }
     }
-    // Any other wait in this transaction (a row a foreign key's check must lock, say) is bounded too.
-    await client.query(`SET LOCAL lock_timeout = ${Math.max(1000, times.totalMs, times.attemptMs)}`);
 }
 
 ;// CONCATENATED MODULE: ./src/copy/load/load-groups.ts

@@ -120,3 +120,32 @@ test('create-tables: two created tables whose foreign keys reference the same ta
     { conname: 'payments_user_id_fkey', parent: 'users' },
   ]);
 }, 60_000);
+
+test('create-tables: a created table whose foreign key references a table the application is writing to fails in bounded time, and nothing is created', async () => {
+  await db.query(`DROP TABLE IF EXISTS orders, payments, users, notes CASCADE;
+    CREATE TABLE users (id int PRIMARY KEY);
+    INSERT INTO users SELECT generate_series(1, 10);`);
+  const source = await makeSqlite(`${dir}/created-fk-held.db`, `
+    CREATE TABLE users (id INTEGER PRIMARY KEY);
+    CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id));
+    INSERT INTO users VALUES (1);
+    INSERT INTO orders VALUES (1, 1);`);
+  // The application wrote to users and sits in its transaction (ROW EXCLUSIVE, which ADD FOREIGN KEY's SHARE ROW EXCLUSIVE waits for).
+  const app = new pg.Client({ connectionString: db.url, application_name: 'the-app' });
+  await app.connect();
+  await app.query('BEGIN');
+  await app.query('UPDATE users SET id = id WHERE id = 1');
+  try {
+    const started = Date.now();
+    const options = copyOptions(source, db.location, { exclude: ['users'], createTables: true });
+    const error = await copyData({ ...options, lockTimeoutMs: 2_000, tableLockAttemptMs: 500 }).then(() => undefined, (e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const text = formatError(error);
+    expect(text).toMatch(/lock/i);
+    expect(text).toMatch(/lock-timeout/);
+    expect((await db.query(`SELECT to_regclass('public.orders') AS t`)).rows[0].t).toBeNull();
+  } finally {
+    await app.query('ROLLBACK');
+    await app.end();
+  }
+}, 60_000);

@@ -82,6 +82,8 @@ function targetFix(code: string | undefined, error: PgErrorFields, tables: Table
         : 'grant the target role INSERT (and TRUNCATE for if-target-not-empty: truncate) on the table and USAGE/UPDATE on its sequences, or copy as the table owner.';
     case '22001':
       return 'a value is longer than the target column allows: widen the column in a migration.';
+    case '55P03':
+      return "another session (the application, say) held a lock the load needed (on a table it writes, or a row or table its foreign keys check) for longer than lock-timeout: stop the application's use of the target's tables for the copy, or raise lock-timeout.";
     case '0A000':
       if (/row-level security/i.test((error as Error).message ?? '')) return ROW_SECURITY_FIX;
       return /truncate/i.test((error as Error).message ?? '')

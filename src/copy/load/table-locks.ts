@@ -50,11 +50,27 @@ async function wantedLocks(client: pg.ClientBase, tables: TablePlan[], copy: Cop
   }));
 }
 
-/** Takes every lock of the group's load inside its open transaction, or throws LockTimeoutError. */
-export async function lockTablesForLoad(client: pg.ClientBase, tables: TablePlan[], options: { copy: CopySettings; times: TableLockTimes; runtime: Runtime; signal?: AbortSignal }): Promise<void> {
-  const { copy, times, runtime, signal } = options;
-  const wanted = await wantedLocks(client, tables, copy);
-  if (wanted.length === 0) return;
+interface LockOptions {
+  copy: CopySettings;
+  times: TableLockTimes;
+  runtime: Runtime;
+  signal?: AbortSignal;
+}
+
+/**
+ * Takes every lock of the group's load inside its open transaction, or throws LockTimeoutError; then
+ * bounds any other lock wait of the transaction (a row a foreign key's check must lock, the parent
+ * table a created table's foreign key is added to) by lock-timeout.
+ */
+export async function lockTablesForLoad(client: pg.ClientBase, tables: TablePlan[], options: LockOptions): Promise<void> {
+  const wanted = await wantedLocks(client, tables, options.copy);
+  if (wanted.length > 0) await takeLocks(client, wanted, options);
+  const { times } = options;
+  await client.query(`SET LOCAL lock_timeout = ${Math.max(1000, times.totalMs, times.attemptMs)}`);
+}
+
+async function takeLocks(client: pg.ClientBase, wanted: WantedLock[], options: LockOptions): Promise<void> {
+  const { times, runtime, signal } = options;
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     const left = Math.max(1, times.totalMs - (Date.now() - started));
@@ -96,6 +112,4 @@ export async function lockTablesForLoad(client: pg.ClientBase, tables: TablePlan
       if (signal?.aborted) throw signal.reason;
     }
   }
-  // Any other wait in this transaction (a row a foreign key's check must lock, say) is bounded too.
-  await client.query(`SET LOCAL lock_timeout = ${Math.max(1000, times.totalMs, times.attemptMs)}`);
 }
