@@ -1515,11 +1515,30 @@ async function readSequenceStates(client, sequences) {
  * Looks for an earlier copy whose commit was interrupted and undoes it (the tables it filled were
  * empty before it). Runs under the target's copy lock, before anything else is written.
  */
-async function repairInterruptedCopy(client, schema, runtime) {
+async function repairInterruptedCopy(client, schema, runtime, lockTimeoutMs = 300_000) {
     const table = (0,pg_identifiers/* qualifiedName */.OL)(schema, JOURNAL_TABLE);
     const exists = await client.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [table]);
     if (!exists.rows[0].present)
         return;
+    // The undo counts and empties tables an application may be holding: it waits at most lock-timeout.
+    await client.query(`SET lock_timeout = ${Math.max(1, Math.floor(lockTimeoutMs))}`);
+    try {
+        await repairRuns(client, table, runtime);
+    }
+    catch (error) {
+        const lock = error.code === '55P03' ? error : error.cause?.code === '55P03' ? error.cause : undefined;
+        if (!lock)
+            throw error;
+        throw new errors/* LockTimeoutError */.XB(`An earlier copy into the target was interrupted half-way (see ${table}), and undoing it waited longer than lock-timeout for a lock another session holds on its tables. Nothing was changed by this run.`, {
+            cause: lock,
+            fix: "stop the application's use of the target's tables and run the copy again (it first undoes the interrupted copy), or raise lock-timeout.",
+        });
+    }
+    finally {
+        await client.query('RESET lock_timeout').catch(() => undefined);
+    }
+}
+async function repairRuns(client, table, runtime) {
     const { rows } = await client.query(`SELECT * FROM ${table} ORDER BY run_id, group_no, table_name`);
     // Empty: left by a copy that failed or was cancelled before it committed anything.
     if (rows.length === 0)
@@ -5240,7 +5259,7 @@ async function copyData(given) {
             throw sameDatabaseError(options);
         await lockTargetForCopy(control, { timeoutMs: options.lockTimeoutMs ?? 300_000, runtime, input: options.targetInput, ...(options.signal ? { signal: options.signal } : {}) });
         const targetSchema = (await control.query('SELECT current_schema() AS s')).rows[0].s ?? 'public';
-        await repairInterruptedCopy(control, targetSchema, runtime);
+        await repairInterruptedCopy(control, targetSchema, runtime, options.lockTimeoutMs ?? 300_000);
         const source = sqlite ? { kind: 'sqlite', tables: listSqliteTables(sqlite) } : { kind: 'postgres', tables: await listPgTables(snapshot.coordinator) };
         // create-tables names indexes and long identifiers around what the target schema already holds.
         const targetRelations = copy.createTables ? (await control.query('SELECT relname AS name FROM pg_class WHERE relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1)', [targetSchema])).rows.map((r) => r.name) : [];

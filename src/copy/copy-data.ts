@@ -172,7 +172,7 @@ export async function copyData(given: CopyOptions): Promise<CopyOutcome> {
     if (snapshot && (await compareConnections(control, snapshot.coordinator, options.sourceInput)).same) throw sameDatabaseError(options);
     await lockTargetForCopy(control, { timeoutMs: options.lockTimeoutMs ?? 300_000, runtime, input: options.targetInput, ...(options.signal ? { signal: options.signal } : {}) });
     const targetSchema = (await control.query<{ s: string | null }>('SELECT current_schema() AS s')).rows[0].s ?? 'public';
-    await repairInterruptedCopy(control, targetSchema, runtime);
+    await repairInterruptedCopy(control, targetSchema, runtime, options.lockTimeoutMs ?? 300_000);
     const source: SourceSchema = sqlite ? { kind: 'sqlite', tables: listSqliteTables(sqlite) } : { kind: 'postgres', tables: await listPgTables(snapshot!.coordinator) };
     // create-tables names indexes and long identifiers around what the target schema already holds.
     const targetRelations = copy.createTables ? (await control.query<{ name: string }>('SELECT relname AS name FROM pg_class WHERE relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1)', [targetSchema])).rows.map((r) => r.name) : [];

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
+import pg from 'pg';
 import { copyData } from '../../src/copy/copy-data.js';
 import { CopyError } from '../../src/errors.js';
 import { recordingRuntime, type RecordedRuntime } from '../../src/runtime.js';
@@ -170,6 +171,31 @@ describe('a process killed between two COMMITs', () => {
     expect([after['public.kv'].rows, after['public.users'].rows]).toEqual([5000, 5000]);
     expect((await target.query(`SELECT to_regclass('cutover_copy_journal') AS t`)).rows[0].t).toBeNull();
   }, 60_000);
+
+  test('an application holding a half-committed table: the undo waits at most lock-timeout, then says so, changing nothing', async () => {
+    await target.query('TRUNCATE kv, users');
+    const run = await killedRun();
+    expect(run.signal).toBe('SIGKILL');
+    const half = await digestAll(target, TABLES);
+    const filled = half['public.kv'].rows > 0 ? 'kv' : 'users';
+    const app = new pg.Client({ connectionString: target.url, application_name: 'the-app' });
+    await app.connect();
+    await app.query('BEGIN');
+    await app.query(`LOCK TABLE ${filled} IN ACCESS SHARE MODE`);
+    try {
+      const started = Date.now();
+      const error = await copyData({ ...copyOptions(source, target.location), lockTimeoutMs: 1_500 }).then(() => undefined, (e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(String((error as Error)?.message)).toMatch(/interrupted half-way.*waited longer than lock-timeout.*Nothing was changed/);
+      expect(await digestAll(target, TABLES)).toEqual(half);
+    } finally {
+      await app.query('ROLLBACK');
+      await app.end();
+    }
+    // Once the application lets go, the next copy undoes the half-commit and copies every row.
+    const outcome = await copyData(copyOptions(source, target.location));
+    expect(outcome.verified).toBe(true);
+  }, 90_000);
 
   test('a half-committed table written to since is not emptied: a clear error instead', async () => {
     await target.query('TRUNCATE kv, users');

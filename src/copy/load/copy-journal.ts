@@ -9,7 +9,7 @@
 // empties them again and restores their sequences — unless someone has written to them since.
 import type pg from 'pg';
 import { qualifiedName, quoteLiteral } from '../../db/pg-identifiers.js';
-import { CopyError } from '../../errors.js';
+import { CopyError, LockTimeoutError } from '../../errors.js';
 import type { Runtime } from '../../runtime.js';
 
 export const JOURNAL_TABLE = 'cutover_copy_journal';
@@ -117,10 +117,27 @@ interface JournalRow {
  * Looks for an earlier copy whose commit was interrupted and undoes it (the tables it filled were
  * empty before it). Runs under the target's copy lock, before anything else is written.
  */
-export async function repairInterruptedCopy(client: pg.ClientBase, schema: string, runtime: Runtime): Promise<void> {
+export async function repairInterruptedCopy(client: pg.ClientBase, schema: string, runtime: Runtime, lockTimeoutMs = 300_000): Promise<void> {
   const table = qualifiedName(schema, JOURNAL_TABLE);
   const exists = await client.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [table]);
   if (!exists.rows[0].present) return;
+  // The undo counts and empties tables an application may be holding: it waits at most lock-timeout.
+  await client.query(`SET lock_timeout = ${Math.max(1, Math.floor(lockTimeoutMs))}`);
+  try {
+    await repairRuns(client, table, runtime);
+  } catch (error) {
+    const lock = (error as { code?: string }).code === '55P03' ? error : (error as { cause?: { code?: string } }).cause?.code === '55P03' ? (error as { cause: unknown }).cause : undefined;
+    if (!lock) throw error;
+    throw new LockTimeoutError(`An earlier copy into the target was interrupted half-way (see ${table}), and undoing it waited longer than lock-timeout for a lock another session holds on its tables. Nothing was changed by this run.`, {
+      cause: lock,
+      fix: "stop the application's use of the target's tables and run the copy again (it first undoes the interrupted copy), or raise lock-timeout.",
+    });
+  } finally {
+    await client.query('RESET lock_timeout').catch(() => undefined);
+  }
+}
+
+async function repairRuns(client: pg.ClientBase, table: string, runtime: Runtime): Promise<void> {
   const { rows } = await client.query<JournalRow>(`SELECT * FROM ${table} ORDER BY run_id, group_no, table_name`);
   // Empty: left by a copy that failed or was cancelled before it committed anything.
   if (rows.length === 0) return dropIfEmpty(client, table);
