@@ -147,8 +147,8 @@ Exit status: 0 success, 1 the run failed (or verification found differences), 2 
 
 // EXTERNAL MODULE: ./src/engine/cancellation-line.ts
 var cancellation_line = __webpack_require__(2906);
-// EXTERNAL MODULE: ./src/engine/run-mode.ts + 123 modules
-var run_mode = __webpack_require__(6820);
+// EXTERNAL MODULE: ./src/engine/run-mode.ts + 124 modules
+var run_mode = __webpack_require__(1645);
 ;// CONCATENATED MODULE: ./src/migrate/scaffold-migration.ts
 // `cutover new <name>`: creates `<next id>_<slug>.up.sql` and `.down.sql`. The id continues the
 // directory's style: zero-padded to the width already in use (001 when empty), or a UTC timestamp

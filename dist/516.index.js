@@ -19,8 +19,8 @@ var core = __webpack_require__(6058);
 var src_cancellation = __webpack_require__(4632);
 // EXTERNAL MODULE: ./src/engine/cancellation-line.ts
 var cancellation_line = __webpack_require__(2906);
-// EXTERNAL MODULE: ./src/engine/run-mode.ts + 123 modules
-var run_mode = __webpack_require__(6820);
+// EXTERNAL MODULE: ./src/engine/run-mode.ts + 124 modules
+var run_mode = __webpack_require__(1645);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/input-names.ts

@@ -137,9 +137,9 @@ else {
     if (code !== undefined)
         process.exitCode = code;
     else if (entry === 'cli')
-        process.exitCode = await (await Promise.all(/* import() */[__nccwpck_require__.e(120), __nccwpck_require__.e(152), __nccwpck_require__.e(211), __nccwpck_require__.e(931), __nccwpck_require__.e(367), __nccwpck_require__.e(245)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5626))).main(process.argv.slice(2));
+        process.exitCode = await (await Promise.all(/* import() */[__nccwpck_require__.e(120), __nccwpck_require__.e(152), __nccwpck_require__.e(211), __nccwpck_require__.e(931), __nccwpck_require__.e(282), __nccwpck_require__.e(245)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5626))).main(process.argv.slice(2));
     else
-        await (await Promise.all(/* import() */[__nccwpck_require__.e(120), __nccwpck_require__.e(152), __nccwpck_require__.e(58), __nccwpck_require__.e(413), __nccwpck_require__.e(211), __nccwpck_require__.e(931), __nccwpck_require__.e(367), __nccwpck_require__.e(516)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1516))).run();
+        await (await Promise.all(/* import() */[__nccwpck_require__.e(120), __nccwpck_require__.e(152), __nccwpck_require__.e(58), __nccwpck_require__.e(413), __nccwpck_require__.e(211), __nccwpck_require__.e(931), __nccwpck_require__.e(282), __nccwpck_require__.e(516)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1516))).run();
 }
 
 __webpack_async_result__();

@@ -225,7 +225,7 @@ export async function copyData(given: CopyOptions): Promise<CopyOutcome> {
     const sampleSkipped = new Map<string, number>();
     const started = Date.now();
     const sequences = snapshot ? await readStandaloneSequences(snapshot.coordinator, plan.tables) : undefined;
-    for (const note of sequences?.notes ?? []) runtime.info(`${note[0].toUpperCase()}${note.slice(1)}.`);
+    for (const note of sequences?.notes ?? []) runtime.info(note);
     const ctx = {
       sampleSkipped,
       ...(sequences?.found.length ? { standaloneSequences: sequences.found } : {}),

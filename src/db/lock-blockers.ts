@@ -74,10 +74,9 @@ export async function findBlockers(monitor: pg.Client, pid: number): Promise<Blo
 }
 
 /** Table lock modes, as LOCK TABLE names them, and the pg_locks modes each conflicts with. */
-export type TableLockMode = 'ACCESS EXCLUSIVE' | 'SHARE ROW EXCLUSIVE' | 'ROW EXCLUSIVE';
+export type TableLockMode = 'ACCESS EXCLUSIVE' | 'ROW EXCLUSIVE';
 const CONFLICTS: Record<TableLockMode, string[]> = {
   'ACCESS EXCLUSIVE': ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
-  'SHARE ROW EXCLUSIVE': ['RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
   'ROW EXCLUSIVE': ['ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
 };
 

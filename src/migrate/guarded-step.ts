@@ -7,6 +7,7 @@
 // Without lock_timeout an ALTER TABLE queued behind an application transaction makes every later
 // query on that table queue behind the ALTER: the classic migration outage.
 import type pg from 'pg';
+import { secondsText } from '../seconds-text.js';
 import { pause } from '../abortable-pause.js';
 import type { Runtime } from '../runtime.js';
 import { describeWait, watchBlockers } from '../db/lock-blockers.js';
@@ -32,10 +33,6 @@ export interface StepGuard {
 
 /** SQLite: no server to cancel and no lock_timeout (writers wait busy_timeout for the file lock). */
 export const plainGuard: StepGuard = { run: runMigrationStep };
-
-function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
-}
 
 /**
  * `client` runs the migrations; `monitor` is the run's lock connection, idle while migrations run,
@@ -71,8 +68,8 @@ export async function postgresGuard(client: pg.Client, monitor: pg.Client, setti
           if (!error.inTransaction || attempt > lockRetries || lockTimeoutMs === 0 || signal?.aborted) throw error;
           const delay = retryDelayMs * 2 ** (attempt - 1);
           runtime.warning(
-            `${file.name} could not get a lock within migration-lock-timeout (${seconds(lockTimeoutMs)}): ${wait ? describeWait(wait) : 'the session holding the lock was not seen'}. ` +
-              `Its transaction was rolled back (nothing it did remains); retry ${attempt} of ${lockRetries} in ${seconds(delay)}.`,
+            `${file.name} could not get a lock within migration-lock-timeout (${secondsText(lockTimeoutMs)}): ${wait ? describeWait(wait) : 'the session holding the lock was not seen'}. ` +
+              `Its transaction was rolled back (nothing it did remains); retry ${attempt} of ${lockRetries} in ${secondsText(delay)}.`,
           );
           await pause(delay, signal);
           if (signal?.aborted) throw error;

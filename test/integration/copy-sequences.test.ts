@@ -37,14 +37,21 @@ async function nextId(db: TestDatabase, sql: string): Promise<string> {
 }
 
 test('PG → PG: serial and identity columns continue after the source position, not the copied maximum', async () => {
-  const schema = `DROP TABLE IF EXISTS tickets, invoices;
+  // Two unlinked tables: two load transactions, each restarting its own sequence; and a standalone
+  // sequence set in the first (reading a sequence the other restarted would wait on its transaction).
+  const schema = `DROP TABLE IF EXISTS tickets, invoices; DROP SEQUENCE IF EXISTS ticket_numbers;
+    CREATE SEQUENCE ticket_numbers;
     CREATE TABLE tickets (id serial PRIMARY KEY, title text NOT NULL);
     CREATE TABLE invoices (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, total int NOT NULL);`;
   await source.query(schema);
   await target.query(schema);
   await source.query(`INSERT INTO tickets (title) SELECT 't' || g FROM generate_series(1, 100) g; DELETE FROM tickets WHERE id > 90;
     INSERT INTO invoices (total) SELECT g FROM generate_series(1, 50) g; DELETE FROM invoices WHERE id > 40;`);
-  await copyData(copyOptions(source.location, target.location));
+  await source.query(`SELECT setval('ticket_numbers', 77)`);
+  const options = copyOptions(source.location, target.location);
+  await copyData(options);
+  expect(options.runtime.logs.map((l) => l.message).join('\n')).toMatch(/in 2 transactions/);
+  expect(await nextId(target, `SELECT nextval('ticket_numbers') AS id`)).toBe('78');
   expect(await nextId(target, `INSERT INTO tickets (title) VALUES ('new') RETURNING id`)).toBe('101');
   expect(await nextId(target, `INSERT INTO invoices (total) VALUES (1) RETURNING id`)).toBe('51');
   // A source sequence behind the copied maximum (rows inserted with explicit ids) does not pull the target back.

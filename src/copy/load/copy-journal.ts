@@ -126,7 +126,8 @@ export async function repairInterruptedCopy(client: pg.ClientBase, schema: strin
   try {
     await repairRuns(client, table, runtime);
   } catch (error) {
-    const lock = (error as { code?: string }).code === '55P03' ? error : (error as { cause?: { code?: string } }).cause?.code === '55P03' ? (error as { cause: unknown }).cause : undefined;
+    // The undo wraps its own failures (a CopyError with the pg error as cause).
+    const lock = [error, (error as { cause?: unknown }).cause].find((e) => (e as { code?: string } | undefined)?.code === '55P03');
     if (!lock) throw error;
     throw new LockTimeoutError(`An earlier copy into the target was interrupted half-way (see ${table}), and undoing it waited longer than lock-timeout for a lock another session holds on its tables. Nothing was changed by this run.`, {
       cause: lock,

@@ -66,6 +66,7 @@ export interface GroupChanges {
   sequencesAtCommit: SequenceSet[];
 }
 
+/** Samples: rows left out for foreign keys make the sample's checksum incomparable (see verify). */
 function noteSkipped(ctx: LoadContext, table: TablePlan, skipped: number | undefined): void {
   if (!skipped) return;
   ctx.sampleSkipped.set(table.key, skipped);
@@ -172,4 +173,3 @@ export async function loadComponent(client: pg.ClientBase, reader: pg.ClientBase
     if (journal) journal.rows = ctx.entries.get(table.key)?.copiedRows ?? 0;
   }
 }
-

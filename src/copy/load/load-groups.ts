@@ -158,7 +158,7 @@ async function setStandaloneSequencesFirst(sessions: GroupSession[], ctx: LoadCo
   if (!ctx.standaloneSequences?.length) return;
   const first = sessions[0];
   const { lines, previous } = await setStandaloneSequences(first.client, ctx.standaloneSequences, ctx.copy.ifTargetNotEmpty, first.changes.sequencesAtCommit);
-  for (const line of lines) ctx.runtime.info(`${line[0].toUpperCase()}${line.slice(1)}.`);
+  for (const line of lines) ctx.runtime.info(line);
   first.changes.journal.find((entry) => !entry.created)?.sequences.push(...previous);
 }
 

@@ -57,32 +57,60 @@ export async function resetSequences(client: pg.ClientBase, table: TablePlan, po
   const target = qualifiedName(table.target.schema, table.target.name);
   for (const column of table.target.columns) {
     if (!column.sequence && column.identity === '') continue;
-    const sequence = column.sequence ? quoteLiteral(column.sequence) : `pg_get_serial_sequence(${quoteLiteral(target)}, ${quoteLiteral(column.name)})`;
-    const { rows: [state] } = await client.query<{ name: string; owned: boolean; may_set: boolean; increment: string; max: string; copied: string | null }>(
-      `SELECT c.oid::regclass::text AS name, pg_has_role(c.relowner, 'USAGE') AS owned, has_sequence_privilege(c.oid, 'UPDATE') AS may_set,
-              s.seqincrement::text AS increment, s.seqmax::text AS max,
-              (SELECT max(${quoteIdent(column.name)})::bigint::text FROM ${target}) AS copied
-         FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid WHERE c.oid = (${sequence})::regclass`,
-    );
+    const state = await readTargetSequence(client, column.sequence ? quoteLiteral(column.sequence) : `pg_get_serial_sequence(${quoteLiteral(target)}, ${quoteLiteral(column.name)})`);
+    if (!state) continue;
+    const { rows: [copied] } = await client.query<{ max: string | null }>(`SELECT max(${quoteIdent(column.name)})::bigint::text AS max FROM ${target}`);
     const position = positions.get(column.name);
-    const candidates = [state.copied, position].filter((v): v is string => v != null).map(BigInt);
+    const candidates = [copied.max, position].filter((v): v is string => v != null).map(BigInt);
     // Nothing copied and no source position: the sequence stays; a descending one is left alone.
-    if (candidates.length === 0 || BigInt(state.increment) < 0n) continue;
+    if (candidates.length === 0 || state.increment < 0n) continue;
     const value = candidates.reduce((a, b) => (a > b ? a : b));
     // Checked here, inside the load, so that the commit phase's setval cannot fail half-way.
-    if (!state.owned && !state.may_set) {
+    if (!state.owned && !state.mayUpdate) {
       throw new CopyError(`Cannot set sequence ${state.name} of ${table.display} on the target: the role neither owns it nor has UPDATE on it. Nothing was written to the target.`, {
         fix: `GRANT UPDATE ON SEQUENCE ${state.name} TO the copying role on the target (or copy as the sequence's owner).`,
       });
     }
-    if (value + BigInt(state.increment) > BigInt(state.max)) {
+    if (value + state.increment > state.max) {
       throw new CopyError(`Cannot set sequence ${state.name} of ${table.display} on the target to ${value}: its maximum is ${state.max}${position !== undefined && BigInt(position) === value ? ` (${value} is where the source's sequence stands)` : ''}. Nothing was written to the target.`, {
         fix: `widen the target's sequence (ALTER SEQUENCE ${state.name} AS bigint, and the column's type) with a migration before the copy.`,
       });
     }
-    if (state.owned) await client.query(`ALTER SEQUENCE ${state.name} RESTART WITH ${value + BigInt(state.increment)}`);
-    else atCommit.push({ sequence: state.name, value: value.toString() });
+    await placeSequence(client, state, value, atCommit);
   }
+}
+
+/** A target sequence, as far as moving it is concerned. */
+export interface TargetSequence {
+  /** Quoted, qualified as regclass prints it. */
+  name: string;
+  owned: boolean;
+  mayUpdate: boolean;
+  increment: bigint;
+  max: bigint;
+  /** SELECT on it: its position can be read (and recorded for an undo). */
+  mayRead: boolean;
+}
+
+/** `regclass`: SQL naming the sequence (a literal, pg_get_serial_sequence(…), to_regclass($1)); undefined when there is none. */
+export async function readTargetSequence(client: pg.ClientBase, regclass: string, params: unknown[] = []): Promise<TargetSequence | undefined> {
+  // Not the pg_sequences view: it reads every sequence of the database, and would wait on one another
+  // load transaction of this copy has restarted (that transaction waits at the commit barrier).
+  const { rows: [row] } = await client.query<{ name: string; owned: boolean; may_update: boolean; may_read: boolean; increment: string; max: string }>(
+    `SELECT c.oid::regclass::text AS name, pg_has_role(c.relowner, 'USAGE') AS owned, has_sequence_privilege(c.oid, 'UPDATE') AS may_update,
+            has_sequence_privilege(c.oid, 'SELECT') AS may_read, s.seqincrement::text AS increment, s.seqmax::text AS max
+       FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid
+      WHERE c.oid = (${regclass})::regclass`,
+    params,
+  );
+  if (!row) return undefined;
+  return { name: row.name, owned: row.owned, mayUpdate: row.may_update, mayRead: row.may_read, increment: BigInt(row.increment), max: BigInt(row.max) };
+}
+
+/** Makes `value` the last value handed out: ALTER SEQUENCE … RESTART inside the load when the role owns the sequence, else a setval for the commit phase. */
+export async function placeSequence(client: pg.ClientBase, sequence: TargetSequence, value: bigint, atCommit: SequenceSet[]): Promise<void> {
+  if (sequence.owned) await client.query(`ALTER SEQUENCE ${sequence.name} RESTART WITH ${value + sequence.increment}`);
+  else atCommit.push({ sequence: sequence.name, value: value.toString() });
 }
 
 /** Resolved sequence names (the journal stores them to put the positions back on undo). */
@@ -96,4 +124,3 @@ export async function sequenceNames(client: pg.ClientBase, table: TablePlan): Pr
   return rows.map((r) => r.s).filter((s): s is string => s !== null);
 }
 
-/** Samples: rows left out for foreign keys make the sample's checksum incomparable (see verify). */

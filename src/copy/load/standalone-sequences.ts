@@ -3,14 +3,15 @@
 // that left them at 1 would hand out numbers the source already used. Each one found in the target
 // under the same name is set to where the source's stands (an append only moves it forward), after
 // every check, in the transaction that commits first (load-groups.ts): with ALTER SEQUENCE when the
-// role owns it (transactional), else with setval just before COMMIT (see resetSequences in
-// load-component.ts); the journal records where each stood, for an undo of a half-finished commit.
+// role owns it (transactional), else with setval just before COMMIT (placeSequence in
+// sequence-positions.ts); the journal records where each stood, for an undo of a half-finished commit.
 import type pg from 'pg';
+import { qualifiedName } from '../../db/pg-identifiers.js';
 import type { IfTargetNotEmpty } from '../../settings.js';
 import type { TablePlan } from '../plan/copy-plan.js';
 import { displayName } from '../plan/display-name.js';
 import { readSequenceStates, type SequenceState } from './copy-journal.js';
-import type { SequenceSet } from './sequence-positions.js';
+import { placeSequence, readTargetSequence, type SequenceSet } from './sequence-positions.js';
 
 export interface SourceSequence {
   schema: string;
@@ -44,7 +45,7 @@ export async function readStandaloneSequences(source: pg.ClientBase, tables: Tab
   const notes: string[] = [];
   const found: SourceSequence[] = [];
   for (const row of rows) {
-    if (!row.readable) notes.push(`sequence ${displayName(row.schema, row.name)}: the source role may not read it, so the target's is left as it is`);
+    if (!row.readable) notes.push(`Sequence ${displayName(row.schema, row.name)}: the source role may not read it, so the target's is left as it is.`);
     else if (row.last_value !== null) found.push({ schema: row.schema, name: row.name, lastValue: row.last_value });
   }
   return { found, notes };
@@ -59,33 +60,27 @@ export async function setStandaloneSequences(client: pg.ClientBase, found: Sourc
   const previous: SequenceState[] = [];
   for (const sequence of found) {
     const display = displayName(sequence.schema, sequence.name);
-    const { rows: [target] } = await client.query<{ name: string; owned: boolean; may_set: boolean; increment: string; max: string; last_value: string | null }>(
-      `SELECT c.oid::regclass::text AS name, pg_has_role(c.relowner, 'USAGE') AS owned, has_sequence_privilege(c.oid, 'UPDATE') AS may_set,
-              s.seqincrement::text AS increment, s.seqmax::text AS max, ps.last_value::text AS last_value
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_sequence s ON s.seqrelid = c.oid
-         LEFT JOIN pg_sequences ps ON ps.schemaname = n.nspname AND ps.sequencename = c.relname
-        WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind = 'S'`,
-      [sequence.schema, sequence.name],
-    );
+    const target = await readTargetSequence(client, 'to_regclass($1)', [qualifiedName(sequence.schema, sequence.name)]);
     if (!target) {
-      lines.push(`sequence ${display} is not in the target: its position (${sequence.lastValue}) was not carried over`);
+      lines.push(`Sequence ${display} is not in the target: its position (${sequence.lastValue}) was not carried over.`);
       continue;
     }
+    // Where it stands now: recorded for an undo, and an append only moves it forward.
+    const [before] = target.mayRead ? await readSequenceStates(client, [target.name]) : [];
     let value = BigInt(sequence.lastValue);
-    const increment = BigInt(target.increment);
-    if (mode === 'append' && target.last_value !== null && (increment > 0n ? BigInt(target.last_value) > value : BigInt(target.last_value) < value)) value = BigInt(target.last_value);
-    if (!target.owned && !target.may_set) {
-      lines.push(`sequence ${display}: the target role neither owns it nor has UPDATE on it, so it stays where it is (the source's is at ${sequence.lastValue})`);
+    const current = before?.isCalled ? BigInt(before.lastValue) : undefined;
+    if (mode === 'append' && current !== undefined && (target.increment > 0n ? current > value : current < value)) value = current;
+    if (!target.owned && !target.mayUpdate) {
+      lines.push(`Sequence ${display}: the target role neither owns it nor has UPDATE on it, so it stays where it is (the source's is at ${sequence.lastValue}).`);
       continue;
     }
-    if (increment > 0n && value + increment > BigInt(target.max)) {
-      lines.push(`sequence ${display}: the source's position ${value} is beyond the target's maximum ${target.max}, so it stays where it is`);
+    if (target.increment > 0n && value + target.increment > target.max) {
+      lines.push(`Sequence ${display}: the source's position ${value} is beyond the target's maximum ${target.max}, so it stays where it is.`);
       continue;
     }
-    previous.push(...(await readSequenceStates(client, [target.name])));
-    if (target.owned) await client.query(`ALTER SEQUENCE ${target.name} RESTART WITH ${value + increment}`);
-    else atCommit.push({ sequence: target.name, value: value.toString() });
-    lines.push(`sequence ${display} set to the source's position ${value}`);
+    if (before) previous.push(before);
+    await placeSequence(client, target, value, atCommit);
+    lines.push(`Sequence ${display} set to the source's position ${value}.`);
   }
   return { lines, previous };
 }

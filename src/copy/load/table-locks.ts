@@ -5,6 +5,7 @@
 // at most migration-lock-timeout, is withdrawn, and is tried again until lock-timeout has passed;
 // then the copy fails, naming the sessions that held the tables. Nothing was written by then.
 import type pg from 'pg';
+import { secondsText } from '../../seconds-text.js';
 import { pause } from '../../abortable-pause.js';
 import { describeBlocker, findLockHolders, type TableLockMode } from '../../db/lock-blockers.js';
 import { qualifiedName } from '../../db/pg-identifiers.js';
@@ -24,10 +25,6 @@ interface WantedLock {
   relation: string;
   display: string;
   mode: TableLockMode;
-}
-
-function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 /**
@@ -95,7 +92,7 @@ async function takeLocks(client: pg.ClientBase, wanted: WantedLock[], options: L
       if (waited >= times.totalMs || signal?.aborted) {
         if (signal?.aborted) throw signal.reason;
         throw new LockTimeoutError(
-          `Timed out after ${seconds(waited)} waiting for locks on the target's tables ${names}: ${who}. The copy needs them before it writes anything; nothing was written to the target.`,
+          `Timed out after ${secondsText(waited)} waiting for locks on the target's tables ${names}: ${who}. The copy needs them before it writes anything; nothing was written to the target.`,
           {
             cause: error,
             fix:
@@ -107,7 +104,7 @@ async function takeLocks(client: pg.ClientBase, wanted: WantedLock[], options: L
       }
       const delay = Math.min(1000 * 2 ** (attempt - 1), 10_000, Math.max(0, times.totalMs - waited));
       // The first time as a warning (an application using the target during a copy is worth knowing).
-      (attempt === 1 ? runtime.warning : runtime.info)(`Waiting for locks on ${names}: ${who}; the request was withdrawn so that it does not queue the application's queries (attempt ${attempt}, ${seconds(waited)} of lock-timeout ${seconds(times.totalMs)}).`);
+      (attempt === 1 ? runtime.warning : runtime.info)(`Waiting for locks on ${names}: ${who}; the request was withdrawn so that it does not queue the application's queries (attempt ${attempt}, ${secondsText(waited)} of lock-timeout ${secondsText(times.totalMs)}).`);
       await pause(delay, signal);
       if (signal?.aborted) throw signal.reason;
     }

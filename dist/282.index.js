@@ -1,5 +1,5 @@
-export const id = 367;
-export const ids = [367];
+export const id = 282;
+export const ids = [282];
 export const modules = {
 
 /***/ 4632:
@@ -706,7 +706,7 @@ function finalCancellationLine(result, reason) {
 
 /***/ }),
 
-/***/ 6820:
+/***/ 1645:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1526,7 +1526,8 @@ async function repairInterruptedCopy(client, schema, runtime, lockTimeoutMs = 30
         await repairRuns(client, table, runtime);
     }
     catch (error) {
-        const lock = error.code === '55P03' ? error : error.cause?.code === '55P03' ? error.cause : undefined;
+        // The undo wraps its own failures (a CopyError with the pg error as cause).
+        const lock = [error, error.cause].find((e) => e?.code === '55P03');
         if (!lock)
             throw error;
         throw new errors/* LockTimeoutError */.XB(`An earlier copy into the target was interrupted half-way (see ${table}), and undoing it waited longer than lock-timeout for a lock another session holds on its tables. Nothing was changed by this run.`, {
@@ -3810,33 +3811,48 @@ async function resetSequences(client, table, positions, atCommit) {
     for (const column of table.target.columns) {
         if (!column.sequence && column.identity === '')
             continue;
-        const sequence = column.sequence ? (0,pg_identifiers/* quoteLiteral */.ce)(column.sequence) : `pg_get_serial_sequence(${(0,pg_identifiers/* quoteLiteral */.ce)(target)}, ${(0,pg_identifiers/* quoteLiteral */.ce)(column.name)})`;
-        const { rows: [state] } = await client.query(`SELECT c.oid::regclass::text AS name, pg_has_role(c.relowner, 'USAGE') AS owned, has_sequence_privilege(c.oid, 'UPDATE') AS may_set,
-              s.seqincrement::text AS increment, s.seqmax::text AS max,
-              (SELECT max(${(0,pg_identifiers/* quoteIdent */.v4)(column.name)})::bigint::text FROM ${target}) AS copied
-         FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid WHERE c.oid = (${sequence})::regclass`);
+        const state = await readTargetSequence(client, column.sequence ? (0,pg_identifiers/* quoteLiteral */.ce)(column.sequence) : `pg_get_serial_sequence(${(0,pg_identifiers/* quoteLiteral */.ce)(target)}, ${(0,pg_identifiers/* quoteLiteral */.ce)(column.name)})`);
+        if (!state)
+            continue;
+        const { rows: [copied] } = await client.query(`SELECT max(${(0,pg_identifiers/* quoteIdent */.v4)(column.name)})::bigint::text AS max FROM ${target}`);
         const position = positions.get(column.name);
-        const candidates = [state.copied, position].filter((v) => v != null).map(BigInt);
+        const candidates = [copied.max, position].filter((v) => v != null).map(BigInt);
         // Nothing copied and no source position: the sequence stays; a descending one is left alone.
-        if (candidates.length === 0 || BigInt(state.increment) < 0n)
+        if (candidates.length === 0 || state.increment < 0n)
             continue;
         const value = candidates.reduce((a, b) => (a > b ? a : b));
         // Checked here, inside the load, so that the commit phase's setval cannot fail half-way.
-        if (!state.owned && !state.may_set) {
+        if (!state.owned && !state.mayUpdate) {
             throw new errors/* CopyError */.k6(`Cannot set sequence ${state.name} of ${table.display} on the target: the role neither owns it nor has UPDATE on it. Nothing was written to the target.`, {
                 fix: `GRANT UPDATE ON SEQUENCE ${state.name} TO the copying role on the target (or copy as the sequence's owner).`,
             });
         }
-        if (value + BigInt(state.increment) > BigInt(state.max)) {
+        if (value + state.increment > state.max) {
             throw new errors/* CopyError */.k6(`Cannot set sequence ${state.name} of ${table.display} on the target to ${value}: its maximum is ${state.max}${position !== undefined && BigInt(position) === value ? ` (${value} is where the source's sequence stands)` : ''}. Nothing was written to the target.`, {
                 fix: `widen the target's sequence (ALTER SEQUENCE ${state.name} AS bigint, and the column's type) with a migration before the copy.`,
             });
         }
-        if (state.owned)
-            await client.query(`ALTER SEQUENCE ${state.name} RESTART WITH ${value + BigInt(state.increment)}`);
-        else
-            atCommit.push({ sequence: state.name, value: value.toString() });
+        await placeSequence(client, state, value, atCommit);
     }
+}
+/** `regclass`: SQL naming the sequence (a literal, pg_get_serial_sequence(…), to_regclass($1)); undefined when there is none. */
+async function readTargetSequence(client, regclass, params = []) {
+    // Not the pg_sequences view: it reads every sequence of the database, and would wait on one another
+    // load transaction of this copy has restarted (that transaction waits at the commit barrier).
+    const { rows: [row] } = await client.query(`SELECT c.oid::regclass::text AS name, pg_has_role(c.relowner, 'USAGE') AS owned, has_sequence_privilege(c.oid, 'UPDATE') AS may_update,
+            has_sequence_privilege(c.oid, 'SELECT') AS may_read, s.seqincrement::text AS increment, s.seqmax::text AS max
+       FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid
+      WHERE c.oid = (${regclass})::regclass`, params);
+    if (!row)
+        return undefined;
+    return { name: row.name, owned: row.owned, mayUpdate: row.may_update, mayRead: row.may_read, increment: BigInt(row.increment), max: BigInt(row.max) };
+}
+/** Makes `value` the last value handed out: ALTER SEQUENCE … RESTART inside the load when the role owns the sequence, else a setval for the commit phase. */
+async function placeSequence(client, sequence, value, atCommit) {
+    if (sequence.owned)
+        await client.query(`ALTER SEQUENCE ${sequence.name} RESTART WITH ${value + sequence.increment}`);
+    else
+        atCommit.push({ sequence: sequence.name, value: value.toString() });
 }
 /** Resolved sequence names (the journal stores them to put the positions back on undo). */
 async function sequenceNames(client, table) {
@@ -3847,7 +3863,6 @@ async function sequenceNames(client, table) {
     const { rows } = await client.query(`SELECT s::regclass::text AS s FROM unnest(ARRAY[${expressions.map((e) => `${e}::regclass::oid`).join(', ')}]) AS s WHERE has_sequence_privilege(s, 'SELECT')`);
     return rows.map((r) => r.s).filter((s) => s !== null);
 }
-/** Samples: rows left out for foreign keys make the sample's checksum incomparable (see verify). */
 
 ;// CONCATENATED MODULE: ./src/copy/load/deferred-checks.ts
 
@@ -4160,6 +4175,7 @@ class TableProgress {
 
 
 
+/** Samples: rows left out for foreign keys make the sample's checksum incomparable (see verify). */
 function noteSkipped(ctx, table, skipped) {
     if (!skipped)
         return;
@@ -4287,6 +4303,8 @@ async function loadComponent(client, reader, tables, ctx, signal, changes) {
 ;// CONCATENATED MODULE: ./src/copy/load/standalone-sequences.ts
 
 
+
+
 /** Reads them on the source (the snapshot's coordinating connection). */
 async function readStandaloneSequences(source, tables) {
     const schemas = [...new Set(tables.map((t) => t.sourceSchema).filter((s) => s !== undefined))];
@@ -4305,7 +4323,7 @@ async function readStandaloneSequences(source, tables) {
     const found = [];
     for (const row of rows) {
         if (!row.readable)
-            notes.push(`sequence ${displayName(row.schema, row.name)}: the source role may not read it, so the target's is left as it is`);
+            notes.push(`Sequence ${displayName(row.schema, row.name)}: the source role may not read it, so the target's is left as it is.`);
         else if (row.last_value !== null)
             found.push({ schema: row.schema, name: row.name, lastValue: row.last_value });
     }
@@ -4320,35 +4338,37 @@ async function setStandaloneSequences(client, found, mode, atCommit) {
     const previous = [];
     for (const sequence of found) {
         const display = displayName(sequence.schema, sequence.name);
-        const { rows: [target] } = await client.query(`SELECT c.oid::regclass::text AS name, pg_has_role(c.relowner, 'USAGE') AS owned, has_sequence_privilege(c.oid, 'UPDATE') AS may_set,
-              s.seqincrement::text AS increment, s.seqmax::text AS max, ps.last_value::text AS last_value
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_sequence s ON s.seqrelid = c.oid
-         LEFT JOIN pg_sequences ps ON ps.schemaname = n.nspname AND ps.sequencename = c.relname
-        WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind = 'S'`, [sequence.schema, sequence.name]);
+        const target = await readTargetSequence(client, 'to_regclass($1)', [(0,pg_identifiers/* qualifiedName */.OL)(sequence.schema, sequence.name)]);
         if (!target) {
-            lines.push(`sequence ${display} is not in the target: its position (${sequence.lastValue}) was not carried over`);
+            lines.push(`Sequence ${display} is not in the target: its position (${sequence.lastValue}) was not carried over.`);
             continue;
         }
+        // Where it stands now: recorded for an undo, and an append only moves it forward.
+        const [before] = target.mayRead ? await readSequenceStates(client, [target.name]) : [];
         let value = BigInt(sequence.lastValue);
-        const increment = BigInt(target.increment);
-        if (mode === 'append' && target.last_value !== null && (increment > 0n ? BigInt(target.last_value) > value : BigInt(target.last_value) < value))
-            value = BigInt(target.last_value);
-        if (!target.owned && !target.may_set) {
-            lines.push(`sequence ${display}: the target role neither owns it nor has UPDATE on it, so it stays where it is (the source's is at ${sequence.lastValue})`);
+        const current = before?.isCalled ? BigInt(before.lastValue) : undefined;
+        if (mode === 'append' && current !== undefined && (target.increment > 0n ? current > value : current < value))
+            value = current;
+        if (!target.owned && !target.mayUpdate) {
+            lines.push(`Sequence ${display}: the target role neither owns it nor has UPDATE on it, so it stays where it is (the source's is at ${sequence.lastValue}).`);
             continue;
         }
-        if (increment > 0n && value + increment > BigInt(target.max)) {
-            lines.push(`sequence ${display}: the source's position ${value} is beyond the target's maximum ${target.max}, so it stays where it is`);
+        if (target.increment > 0n && value + target.increment > target.max) {
+            lines.push(`Sequence ${display}: the source's position ${value} is beyond the target's maximum ${target.max}, so it stays where it is.`);
             continue;
         }
-        previous.push(...(await readSequenceStates(client, [target.name])));
-        if (target.owned)
-            await client.query(`ALTER SEQUENCE ${target.name} RESTART WITH ${value + increment}`);
-        else
-            atCommit.push({ sequence: target.name, value: value.toString() });
-        lines.push(`sequence ${display} set to the source's position ${value}`);
+        if (before)
+            previous.push(before);
+        await placeSequence(client, target, value, atCommit);
+        lines.push(`Sequence ${display} set to the source's position ${value}.`);
     }
     return { lines, previous };
+}
+
+;// CONCATENATED MODULE: ./src/seconds-text.ts
+// Waits and timeouts as the logs print them: whole seconds plainly ("5 s"), others to a tenth ("2.5 s").
+function secondsText(ms) {
+    return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 ;// CONCATENATED MODULE: ./src/abortable-pause.ts
@@ -4413,7 +4433,6 @@ async function findBlockers(monitor, pid) {
 }
 const CONFLICTS = {
     'ACCESS EXCLUSIVE': ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
-    'SHARE ROW EXCLUSIVE': ['RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
     'ROW EXCLUSIVE': ['ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
 };
 /** Other sessions holding (or queued for) locks on `relations` that conflict with the wanted modes, with the relations they hold. */
@@ -4489,9 +4508,7 @@ function describeWait(wait) {
 
 
 
-function seconds(ms) {
-    return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
-}
+
 /**
  * The strongest lock the load takes on each existing table: ACCESS EXCLUSIVE where it truncates, or
  * where the role owns the table (it may drop and rebuild keys and indexes, lift triggers and FORCE
@@ -4550,7 +4567,7 @@ async function takeLocks(client, wanted, options) {
             if (waited >= times.totalMs || signal?.aborted) {
                 if (signal?.aborted)
                     throw signal.reason;
-                throw new errors/* LockTimeoutError */.XB(`Timed out after ${seconds(waited)} waiting for locks on the target's tables ${names}: ${who}. The copy needs them before it writes anything; nothing was written to the target.`, {
+                throw new errors/* LockTimeoutError */.XB(`Timed out after ${secondsText(waited)} waiting for locks on the target's tables ${names}: ${who}. The copy needs them before it writes anything; nothing was written to the target.`, {
                     cause: error,
                     fix: holders.length > 0
                         ? `stop the application's use of these tables for the copy (a cutover is best run with the application stopped or read-only elsewhere), or end that session with SELECT pg_terminate_backend(${holders[0].pid}); on the target; or raise lock-timeout to wait longer.`
@@ -4559,7 +4576,7 @@ async function takeLocks(client, wanted, options) {
             }
             const delay = Math.min(1000 * 2 ** (attempt - 1), 10_000, Math.max(0, times.totalMs - waited));
             // The first time as a warning (an application using the target during a copy is worth knowing).
-            (attempt === 1 ? runtime.warning : runtime.info)(`Waiting for locks on ${names}: ${who}; the request was withdrawn so that it does not queue the application's queries (attempt ${attempt}, ${seconds(waited)} of lock-timeout ${seconds(times.totalMs)}).`);
+            (attempt === 1 ? runtime.warning : runtime.info)(`Waiting for locks on ${names}: ${who}; the request was withdrawn so that it does not queue the application's queries (attempt ${attempt}, ${secondsText(waited)} of lock-timeout ${secondsText(times.totalMs)}).`);
             await pause(delay, signal);
             if (signal?.aborted)
                 throw signal.reason;
@@ -4712,7 +4729,7 @@ async function setStandaloneSequencesFirst(sessions, ctx) {
     const first = sessions[0];
     const { lines, previous } = await setStandaloneSequences(first.client, ctx.standaloneSequences, ctx.copy.ifTargetNotEmpty, first.changes.sequencesAtCommit);
     for (const line of lines)
-        ctx.runtime.info(`${line[0].toUpperCase()}${line.slice(1)}.`);
+        ctx.runtime.info(line);
     first.changes.journal.find((entry) => !entry.created)?.sequences.push(...previous);
 }
 /** The last statements before COMMIT: setval is not undone by a rollback, so it comes after every check. */
@@ -4870,7 +4887,7 @@ async function pollAdvisoryLock(client, key, options) {
 
 /** 'cutv' and 2 (= copies); the migration lock is ('cutv', 1). */
 const COPY_LOCK_KEY = [0x63757476, 2];
-function target_copy_lock_seconds(ms) {
+function seconds(ms) {
     return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 async function lockTargetForCopy(client, options) {
@@ -4878,7 +4895,7 @@ async function lockTargetForCopy(client, options) {
         timeoutMs: options.timeoutMs,
         ...(options.signal ? { signal: options.signal } : {}),
         onWait: (holder, waited) => options.runtime.info(waited === 0
-            ? `Another copy is writing to ${options.input} (${holder ? describeHolder(holder) : 'another session'}); waiting up to ${target_copy_lock_seconds(options.timeoutMs)} for it to finish.`
+            ? `Another copy is writing to ${options.input} (${holder ? describeHolder(holder) : 'another session'}); waiting up to ${seconds(options.timeoutMs)} for it to finish.`
             : `Still waiting for the copy lock on ${options.input} after ${Math.round(waited / 1000)} s (held by ${holder ? describeHolder(holder) : 'another session'}).`),
     });
     if (taken)
@@ -4886,7 +4903,7 @@ async function lockTargetForCopy(client, options) {
     if (options.signal?.aborted)
         throw options.signal.reason;
     const holder = await findAdvisoryLockHolder(client, COPY_LOCK_KEY);
-    throw new errors/* LockTimeoutError */.XB(`Timed out after ${target_copy_lock_seconds(options.timeoutMs)} waiting for the copy lock on ${options.input}: ${holder ? `it is held by ${describeHolder(holder)}` : 'another session held it'}, probably another cutover run copying into the same database. Nothing was written.`, {
+    throw new errors/* LockTimeoutError */.XB(`Timed out after ${seconds(options.timeoutMs)} waiting for the copy lock on ${options.input}: ${holder ? `it is held by ${describeHolder(holder)}` : 'another session held it'}, probably another cutover run copying into the same database. Nothing was written.`, {
         fix: holder
             ? `wait for that run to finish and retry, raise lock-timeout, or if that session is stuck end it with SELECT pg_terminate_backend(${holder.pid});`
             : 'retry the run, or raise lock-timeout.',
@@ -5317,7 +5334,7 @@ async function copyData(given) {
         const started = Date.now();
         const sequences = snapshot ? await readStandaloneSequences(snapshot.coordinator, plan.tables) : undefined;
         for (const note of sequences?.notes ?? [])
-            runtime.info(`${note[0].toUpperCase()}${note.slice(1)}.`);
+            runtime.info(note);
         const ctx = {
             sampleSkipped,
             ...(sequences?.found.length ? { standaloneSequences: sequences.found } : {}),
@@ -7153,11 +7170,9 @@ async function runMigrationStep(file, direction, context) {
 
 
 
+
 /** SQLite: no server to cancel and no lock_timeout (writers wait busy_timeout for the file lock). */
 const plainGuard = { run: runMigrationStep };
-function guarded_step_seconds(ms) {
-    return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
-}
 /**
  * `client` runs the migrations; `monitor` is the run's lock connection, idle while migrations run,
  * which only ever runs short catalog queries (it must never hold a snapshot for long: a
@@ -7194,8 +7209,8 @@ async function postgresGuard(client, monitor, settings) {
                     if (!error.inTransaction || attempt > lockRetries || lockTimeoutMs === 0 || signal?.aborted)
                         throw error;
                     const delay = retryDelayMs * 2 ** (attempt - 1);
-                    runtime.warning(`${file.name} could not get a lock within migration-lock-timeout (${guarded_step_seconds(lockTimeoutMs)}): ${wait ? describeWait(wait) : 'the session holding the lock was not seen'}. ` +
-                        `Its transaction was rolled back (nothing it did remains); retry ${attempt} of ${lockRetries} in ${guarded_step_seconds(delay)}.`);
+                    runtime.warning(`${file.name} could not get a lock within migration-lock-timeout (${secondsText(lockTimeoutMs)}): ${wait ? describeWait(wait) : 'the session holding the lock was not seen'}. ` +
+                        `Its transaction was rolled back (nothing it did remains); retry ${attempt} of ${lockRetries} in ${secondsText(delay)}.`);
                     await pause(delay, signal);
                     if (signal?.aborted)
                         throw error;
